@@ -1,0 +1,169 @@
+//! The one finding model shared by the CLI, the GUI and every report.
+//!
+//! A [`Finding`] is a judgement over facts: a stable kebab-case `id` (the contract in
+//! `shared/CONTRACT.md`), a [`Severity`], and three texts written for a junior admin: a title, the detail
+//! (what certwiz saw) and the fix (what to do, naming the Windows tool).
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered from worst to best so that sorting puts failures first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something is broken and will stop conferencing or mutual TLS.
+    Fail,
+    /// Something is risky or will break later.
+    Warn,
+    /// Worth knowing; not a problem by itself.
+    Info,
+    /// A check that passed.
+    Pass,
+}
+
+impl Severity {
+    /// The lower-case word used in text output and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Fail => "fail",
+            Severity::Warn => "warn",
+            Severity::Info => "info",
+            Severity::Pass => "pass",
+        }
+    }
+
+    /// A symbol that carries the state without colour (text output, GUI, reports).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Severity::Fail => "✗",
+            Severity::Warn => "!",
+            Severity::Info => "i",
+            Severity::Pass => "✓",
+        }
+    }
+}
+
+/// Whether a finding is about the local certificate or the one a server presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// A certificate read from files or the local store.
+    Local,
+    /// A certificate presented by a remote server.
+    Remote,
+}
+
+/// Names the certificate a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CertificateRef {
+    /// The subject distinguished name as Windows shows it.
+    pub subject: String,
+    /// SHA-256 thumbprint, upper-case hex.
+    pub sha256: String,
+}
+
+/// One judgement, with the words a junior admin needs to act on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable kebab-case identifier from the contract (`chain.untrusted-root`).
+    pub id: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// One line: what is wrong (or right).
+    pub title: String,
+    /// What certwiz saw, in plain language.
+    pub detail: String,
+    /// What to do about it, naming the Windows tool or command.
+    pub fix: String,
+    /// The certificate the finding is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateRef>,
+    /// Local or remote certificate, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+}
+
+impl Finding {
+    /// A finding with no certificate attached.
+    pub fn new(
+        id: &str,
+        severity: Severity,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Finding {
+            id: id.to_owned(),
+            severity,
+            title: title.into(),
+            detail: detail.into(),
+            fix: fix.into(),
+            certificate: None,
+            scope: None,
+        }
+    }
+
+    /// Attaches the certificate this finding is about.
+    pub fn about(mut self, certificate: CertificateRef, scope: Scope) -> Self {
+        self.certificate = Some(certificate);
+        self.scope = Some(scope);
+        self
+    }
+}
+
+/// Sorts findings the contract's way: fail, warn, info, pass; then by id, certificate and text, so the
+/// same input always gives the same order.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.certificate.cmp(&b.certificate))
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.detail.cmp(&b.detail))
+    });
+}
+
+/// The worst severity among `findings`, or `None` when there are none.
+pub fn worst(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).min()
+}
+
+/// The finding identifiers certwiz emits. The contract names most of them; they never change.
+pub mod ids {
+    /// The certificate's validity period has ended.
+    pub const CERT_EXPIRED: &str = "cert.expired";
+    /// The certificate's validity period has not started.
+    pub const CERT_NOT_YET_VALID: &str = "cert.not-yet-valid";
+    /// The certificate expires within the warning window.
+    pub const CERT_EXPIRES_SOON: &str = "cert.expires-soon";
+    /// None of the expected names is on the certificate.
+    pub const CERT_NAME_MISMATCH: &str = "cert.name-mismatch";
+    /// Every expected name is on the certificate.
+    pub const CERT_NAME_MATCH: &str = "cert.name-match";
+    /// The certificate's SAN holds a wildcard.
+    pub const CERT_WILDCARD_SAN: &str = "cert.wildcard-san";
+    /// The leaf's EKU lacks Server Authentication.
+    pub const CERT_SERVER_AUTH_MISSING: &str = "cert.server-auth-missing";
+    /// The leaf's EKU lacks Client Authentication.
+    pub const CERT_CLIENT_AUTH_MISSING: &str = "cert.client-auth-missing";
+    /// A certificate is signed with MD5 or SHA-1.
+    pub const CERT_WEAK_SIGNATURE: &str = "cert.weak-signature";
+    /// An RSA key is shorter than 2048 bits.
+    pub const CERT_WEAK_KEY: &str = "cert.weak-key";
+    /// A CA in the path limits purposes so the chain cannot do Server Authentication.
+    pub const CHAIN_CA_RESTRICTS_SERVER_AUTH: &str = "chain.ca-restricts-server-auth";
+    /// A CA in the path limits purposes so the chain cannot do Client Authentication.
+    pub const CHAIN_CA_RESTRICTS_CLIENT_AUTH: &str = "chain.ca-restricts-client-auth";
+    /// An issuer in the path could not be found.
+    pub const CHAIN_INCOMPLETE: &str = "chain.incomplete";
+    /// The path ends in a root that is not a trust anchor.
+    pub const CHAIN_UNTRUSTED_ROOT: &str = "chain.untrusted-root";
+    /// A signature in the path does not verify.
+    pub const CHAIN_BAD_SIGNATURE: &str = "chain.bad-signature";
+    /// A certificate in the path was issued by a certificate that is not a CA.
+    pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
+    /// The path is complete, trusted, correctly signed and in date.
+    pub const CHAIN_OK: &str = "chain.ok";
+    /// The whole path allows both Server and Client Authentication.
+    pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
+}

@@ -1,0 +1,19 @@
+//! The certwiz engine: everything that reads, checks and decides. It never imports a GUI toolkit and
+//! never prints; the CLI and the GUI render what it returns.
+//!
+//! Data flows one way:
+//! [`load`] (files, folders, stores → DER + keys) → [`cert`] (facts per certificate) →
+//! [`path`] (candidate pool → [`path::CertificationPath`]) → [`purpose`] / [`names`] (facts across the
+//! path) → [`rules`] (facts → [`finding::Finding`]s) → [`report::Report`] (what every output is made of).
+//! [`inspect`] runs that pipeline for local certificates.
+
+pub mod cert;
+pub mod finding;
+pub mod inspect;
+pub mod load;
+pub mod names;
+pub mod path;
+pub mod purpose;
+pub mod report;
+pub mod rules;
+pub mod signature;

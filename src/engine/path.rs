@@ -1,0 +1,494 @@
+//! Building the certification path the way MMC's "Certification Path" tab shows it.
+//!
+//! A [`CandidatePool`] holds every certificate that may be an issuer (files given, `--ca` anchors,
+//! system roots), indexed by subject name and Subject Key Identifier so that building never scans the
+//! pool. [`CandidatePool::build_path`] walks from a certificate up to a trust anchor, trying every
+//! candidate issuer (cross-signed CAs give several paths), verifying each signature once, and keeps the
+//! best path: trusted over untrusted, complete over incomplete, good signatures and dates over bad.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::FromDer;
+
+use crate::engine::cert::{CertError, CertificateFacts, hex_upper, name_key, sha256};
+use crate::engine::load::{Origin, SourcedCertificate};
+use crate::engine::signature::{self, SignatureCheck};
+
+/// Longest path certwiz builds (real PKIs have 2 to 4 levels).
+pub const MAX_PATH_LENGTH: usize = 10;
+
+/// Most partial paths explored for one build; bounds the work on a pool full of cross-certificates.
+const MAX_EXPLORED: usize = 256;
+
+/// One certificate in the pool with the keys it is indexed by.
+#[derive(Debug, Clone)]
+pub struct PoolEntry {
+    /// The DER encoding.
+    pub der: Arc<[u8]>,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Whether it is a trust anchor (`--ca`, system roots).
+    pub trust_anchor: bool,
+    sha256: [u8; 32],
+    subject_key: Box<str>,
+    issuer_key: Box<str>,
+    ski: Option<Box<[u8]>>,
+    aki: Option<Box<[u8]>>,
+    is_ca: bool,
+}
+
+impl PoolEntry {
+    /// SHA-256 of the DER.
+    pub fn sha256(&self) -> &[u8; 32] {
+        &self.sha256
+    }
+
+    /// Whether Basic Constraints marks it as a CA.
+    pub fn is_ca(&self) -> bool {
+        self.is_ca
+    }
+
+    /// Whether subject and issuer names are the same.
+    pub fn is_self_issued(&self) -> bool {
+        self.subject_key == self.issuer_key
+    }
+}
+
+/// Every certificate that may appear in a path, indexed for building.
+#[derive(Debug, Default, Clone)]
+pub struct CandidatePool {
+    entries: Vec<PoolEntry>,
+    by_subject: HashMap<Box<str>, Vec<usize>>,
+    by_ski: HashMap<Box<[u8]>, Vec<usize>>,
+    by_sha256: HashMap<[u8; 32], usize>,
+    anchors: usize,
+}
+
+impl CandidatePool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a certificate; returns its index. The same certificate added twice is kept once (and
+    /// becomes a trust anchor if either addition says so).
+    pub fn add(&mut self, cert: &SourcedCertificate, trust_anchor: bool) -> Result<usize, CertError> {
+        let hash = sha256(&cert.der);
+        if let Some(&index) = self.by_sha256.get(&hash) {
+            if trust_anchor && !self.entries[index].trust_anchor {
+                self.entries[index].trust_anchor = true;
+                self.anchors += 1;
+            }
+            return Ok(index);
+        }
+        let (_, parsed) = X509Certificate::from_der(&cert.der).map_err(|e| CertError::Malformed(e.to_string()))?;
+        let mut ski = None;
+        let mut aki = None;
+        let mut is_ca = false;
+        for ext in parsed.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(kid) => ski = Some(Box::from(kid.0)),
+                ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| Box::from(k.0)),
+                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                _ => {}
+            }
+        }
+        let entry = PoolEntry {
+            der: Arc::clone(&cert.der),
+            origin: cert.origin.clone(),
+            trust_anchor,
+            sha256: hash,
+            subject_key: name_key(parsed.subject()).into_boxed_str(),
+            issuer_key: name_key(parsed.issuer()).into_boxed_str(),
+            ski,
+            aki,
+            is_ca,
+        };
+        let index = self.entries.len();
+        self.by_subject.entry(entry.subject_key.clone()).or_default().push(index);
+        if let Some(ski) = &entry.ski {
+            self.by_ski.entry(ski.clone()).or_default().push(index);
+        }
+        self.by_sha256.insert(hash, index);
+        if trust_anchor {
+            self.anchors += 1;
+        }
+        self.entries.push(entry);
+        Ok(index)
+    }
+
+    /// Number of distinct certificates.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether any trust anchor was given; without one, no root can be called trusted.
+    pub fn has_trust_anchors(&self) -> bool {
+        self.anchors > 0
+    }
+
+    /// The entry at `index`.
+    pub fn entry(&self, index: usize) -> Option<&PoolEntry> {
+        self.entries.get(index)
+    }
+
+    /// All entries in the order they were added.
+    pub fn entries(&self) -> &[PoolEntry] {
+        &self.entries
+    }
+
+    /// Index of the certificate with this SHA-256, if present.
+    pub fn find(&self, sha256: &[u8; 32]) -> Option<usize> {
+        self.by_sha256.get(sha256).copied()
+    }
+
+    /// Certificates whose subject is `child`'s issuer and, when `child` names its issuer's key (AKI),
+    /// whose key is that key. A renewed CA with a new key therefore does not stand in for the old one.
+    pub fn issuers_of(&self, child: usize) -> Vec<usize> {
+        let entry = &self.entries[child];
+        let by_name = self.by_subject.get(&entry.issuer_key).map(Vec::as_slice).unwrap_or(&[]);
+        let mut found: Vec<usize> = match &entry.aki {
+            Some(aki) => {
+                let by_key = self.by_ski.get(aki).map(Vec::as_slice).unwrap_or(&[]);
+                by_key
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.entries[c].subject_key == entry.issuer_key)
+                    .chain(by_name.iter().copied().filter(|&c| self.entries[c].ski.is_none()))
+                    .collect()
+            }
+            None => by_name.to_vec(),
+        };
+        found.retain(|&c| c != child);
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Builds the best certification path for the certificate at `subject`, judging dates at `at`.
+    pub fn build_path(&self, subject: usize, at: OffsetDateTime) -> Result<CertificationPath, CertError> {
+        let mut search = Search {
+            pool: self,
+            at,
+            signatures: RefCell::new(HashMap::new()),
+            parsed_validity: RefCell::new(HashMap::new()),
+            best: None,
+            explored: 0,
+            complete_paths: 0,
+        };
+        let mut chain = vec![subject];
+        search.walk(&mut chain);
+        let (_, chain, end) = search.best.take().unwrap_or((Score::default(), vec![subject], PathEnd::IssuerNotFound));
+        let complete_paths = search.complete_paths;
+        search.into_path(&chain, end, complete_paths)
+    }
+}
+
+/// How the walk up the path ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathEnd {
+    /// At a trust anchor.
+    TrustAnchor,
+    /// At a self-signed root that is not a trust anchor.
+    UntrustedRoot,
+    /// At a certificate whose issuer is not in the pool.
+    IssuerNotFound,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    trusted: bool,
+    complete: bool,
+    signatures_ok: bool,
+    issuers_are_cas: bool,
+    dates_ok: bool,
+    shorter: std::cmp::Reverse<usize>,
+}
+
+struct Search<'p> {
+    pool: &'p CandidatePool,
+    at: OffsetDateTime,
+    signatures: RefCell<HashMap<(usize, usize), SignatureCheck>>,
+    parsed_validity: RefCell<HashMap<usize, bool>>,
+    best: Option<(Score, Vec<usize>, PathEnd)>,
+    explored: usize,
+    complete_paths: usize,
+}
+
+impl Search<'_> {
+    fn walk(&mut self, chain: &mut Vec<usize>) {
+        self.explored += 1;
+        let Some(&last) = chain.last() else { return };
+        let entry = &self.pool.entries[last];
+        if entry.trust_anchor {
+            self.record(chain, PathEnd::TrustAnchor);
+            return;
+        }
+        if entry.is_self_issued() && self.signature(last, last) == SignatureCheck::Valid {
+            self.record(chain, PathEnd::UntrustedRoot);
+            return;
+        }
+        let candidates: Vec<usize> = self.pool.issuers_of(last).into_iter().filter(|c| !chain.contains(c)).collect();
+        if candidates.is_empty() || chain.len() >= MAX_PATH_LENGTH || self.explored > MAX_EXPLORED {
+            self.record(chain, PathEnd::IssuerNotFound);
+            return;
+        }
+        for candidate in candidates {
+            chain.push(candidate);
+            self.walk(chain);
+            chain.pop();
+        }
+    }
+
+    fn record(&mut self, chain: &[usize], end: PathEnd) {
+        if end != PathEnd::IssuerNotFound {
+            self.complete_paths += 1;
+        }
+        let signatures_ok = chain
+            .windows(2)
+            .all(|pair| self.signature(pair[0], pair[1]) == SignatureCheck::Valid);
+        let issuers_are_cas = chain.iter().skip(1).all(|&i| self.pool.entries[i].is_ca);
+        let dates_ok = chain.iter().all(|&i| self.valid_at(i));
+        let score = Score {
+            trusted: end == PathEnd::TrustAnchor,
+            complete: end != PathEnd::IssuerNotFound,
+            signatures_ok,
+            issuers_are_cas,
+            dates_ok,
+            shorter: std::cmp::Reverse(chain.len()),
+        };
+        let better = match &self.best {
+            Some((best, _, _)) => score > *best,
+            None => true,
+        };
+        if better {
+            self.best = Some((score, chain.to_vec(), end));
+        }
+    }
+
+    /// Whether `issuer` signed `child` (cached: every pair is verified at most once per build).
+    fn signature(&self, child: usize, issuer: usize) -> SignatureCheck {
+        if let Some(check) = self.signatures.borrow().get(&(child, issuer)) {
+            return *check;
+        }
+        let child_der = &self.pool.entries[child].der;
+        let issuer_der = &self.pool.entries[issuer].der;
+        let check = match (X509Certificate::from_der(child_der), X509Certificate::from_der(issuer_der)) {
+            (Ok((_, c)), Ok((_, i))) => signature::verify(&c, i.public_key()),
+            _ => SignatureCheck::Invalid,
+        };
+        self.signatures.borrow_mut().insert((child, issuer), check);
+        check
+    }
+
+    fn valid_at(&self, index: usize) -> bool {
+        if let Some(valid) = self.parsed_validity.borrow().get(&index) {
+            return *valid;
+        }
+        let valid = X509Certificate::from_der(&self.pool.entries[index].der).is_ok_and(|(_, c)| {
+            let v = c.validity();
+            v.not_before.to_datetime() <= self.at && self.at <= v.not_after.to_datetime()
+        });
+        self.parsed_validity.borrow_mut().insert(index, valid);
+        valid
+    }
+
+    fn into_path(self, chain: &[usize], end: PathEnd, complete_paths: usize) -> Result<CertificationPath, CertError> {
+        let mut nodes: Vec<PathNode> = Vec::with_capacity(chain.len());
+        for (pos, &index) in chain.iter().enumerate() {
+            let entry = &self.pool.entries[index];
+            let certificate = CertificateFacts::from_der(&entry.der)?;
+            let issuer = chain.get(pos + 1).copied();
+            let is_top = pos + 1 == chain.len();
+            let mut problems = Vec::new();
+            let signature = match issuer {
+                Some(issuer) => Some(self.signature(index, issuer)),
+                None if is_top && end == PathEnd::UntrustedRoot => Some(SignatureCheck::Valid),
+                None if entry.is_self_issued() => Some(self.signature(index, index)),
+                None => None,
+            };
+            if signature == Some(SignatureCheck::Invalid) && !(is_top && end == PathEnd::TrustAnchor) {
+                problems.push(NodeStatus::BadSignature);
+            }
+            if is_top {
+                match end {
+                    PathEnd::IssuerNotFound => problems.push(NodeStatus::IssuerNotFound),
+                    PathEnd::UntrustedRoot => problems.push(NodeStatus::RootNotTrusted),
+                    PathEnd::TrustAnchor => {}
+                }
+            }
+            if let Some(issuer) = issuer {
+                let issuer_entry = &self.pool.entries[issuer];
+                // Version 1 roots predate Basic Constraints; CryptoAPI accepts them as CAs.
+                let v1_root = issuer_entry.is_self_issued()
+                    && X509Certificate::from_der(&issuer_entry.der).is_ok_and(|(_, c)| c.version().0 == 0);
+                if !issuer_entry.is_ca && !v1_root {
+                    problems.push(NodeStatus::IssuerNotCa);
+                }
+            }
+            if certificate.not_after < self.at {
+                problems.push(NodeStatus::Expired);
+            } else if certificate.not_before > self.at {
+                problems.push(NodeStatus::NotYetValid);
+            }
+            problems.sort();
+            let status = problems.first().copied().unwrap_or(NodeStatus::Ok);
+            nodes.push(PathNode {
+                status_text: status.sentence().to_owned(),
+                status,
+                problems,
+                signature,
+                trust_anchor: entry.trust_anchor,
+                source: entry.origin.to_string(),
+                certificate,
+            });
+        }
+        let missing_issuer = if end == PathEnd::IssuerNotFound {
+            nodes.last().map(|top| MissingIssuer {
+                issuer: top.certificate.issuer.clone(),
+                authority_key_id: top.certificate.authority_key_id.clone(),
+                aia_ca_issuers: top.certificate.aia_ca_issuers.clone(),
+            })
+        } else {
+            None
+        };
+        nodes.reverse();
+        Ok(CertificationPath {
+            end,
+            trusted: end == PathEnd::TrustAnchor,
+            complete: end != PathEnd::IssuerNotFound,
+            complete_paths_found: complete_paths,
+            missing_issuer,
+            nodes,
+        })
+    }
+}
+
+/// The state of one certificate in the path, as MMC's status line reports it. Ordered from worst to
+/// best: a node's `status` is the first of its problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeStatus {
+    /// The issuer's signature does not verify.
+    BadSignature,
+    /// The issuer is not in the pool.
+    IssuerNotFound,
+    /// The issuer is not a certification authority.
+    IssuerNotCa,
+    /// A self-signed root that is not a trust anchor.
+    RootNotTrusted,
+    /// Past its validity.
+    Expired,
+    /// Before its validity.
+    NotYetValid,
+    /// Nothing wrong.
+    Ok,
+}
+
+impl NodeStatus {
+    /// The status sentence shown under the path, in MMC's words where MMC has some.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            NodeStatus::Ok => "This certificate is OK.",
+            NodeStatus::Expired => "This certificate has expired.",
+            NodeStatus::NotYetValid => "This certificate is not yet valid.",
+            NodeStatus::BadSignature => {
+                "The digital signature of this certificate does not verify with its issuer's key: it was altered, or a different CA with the same name signed it."
+            }
+            NodeStatus::IssuerNotFound => "The issuer of this certificate could not be found.",
+            NodeStatus::RootNotTrusted => {
+                "This CA root certificate is not trusted: it is not in the Trusted Root Certification Authorities given to certwiz."
+            }
+            NodeStatus::IssuerNotCa => "The issuer of this certificate is not a certification authority.",
+        }
+    }
+
+    /// A short mark for text output: symbol plus word, never colour alone.
+    pub fn mark(self) -> &'static str {
+        match self {
+            NodeStatus::Ok => "✓ ok",
+            NodeStatus::Expired => "✗ expired",
+            NodeStatus::NotYetValid => "✗ not yet valid",
+            NodeStatus::BadSignature => "✗ bad signature",
+            NodeStatus::IssuerNotFound => "✗ issuer not found",
+            NodeStatus::RootNotTrusted => "✗ root not trusted",
+            NodeStatus::IssuerNotCa => "✗ issuer not a CA",
+        }
+    }
+}
+
+/// One certificate in the path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathNode {
+    /// What the certificate says.
+    pub certificate: CertificateFacts,
+    /// The worst of `problems`, or `ok`.
+    pub status: NodeStatus,
+    /// MMC-style sentence for `status`.
+    pub status_text: String,
+    /// Everything wrong with this node, worst first.
+    pub problems: Vec<NodeStatus>,
+    /// Whether the issuer's signature on this certificate verifies (`null` when the issuer is missing).
+    pub signature: Option<SignatureCheck>,
+    /// Whether this certificate is a trust anchor.
+    pub trust_anchor: bool,
+    /// File (and position) it came from.
+    pub source: String,
+}
+
+/// What is known about an issuer that could not be found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingIssuer {
+    /// The issuer name the top certificate asks for.
+    pub issuer: String,
+    /// The issuer key id it asks for.
+    pub authority_key_id: Option<String>,
+    /// Where the certificate says its issuer can be downloaded.
+    pub aia_ca_issuers: Vec<String>,
+}
+
+/// A built path, root first (as MMC shows it) and the examined certificate last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificationPath {
+    /// Root first, the certificate itself last.
+    pub nodes: Vec<PathNode>,
+    /// How the walk ended.
+    pub end: PathEnd,
+    /// Whether it ends at a trust anchor.
+    pub trusted: bool,
+    /// Whether it reaches a root or anchor.
+    pub complete: bool,
+    /// How many complete paths the pool allowed (more than one means cross-signed CAs).
+    pub complete_paths_found: usize,
+    /// Set when the path stops at a certificate whose issuer is missing.
+    pub missing_issuer: Option<MissingIssuer>,
+}
+
+impl CertificationPath {
+    /// The certificate the path was built for.
+    pub fn leaf(&self) -> Option<&PathNode> {
+        self.nodes.last()
+    }
+
+    /// True when every node is `ok`.
+    pub fn all_ok(&self) -> bool {
+        self.nodes.iter().all(|n| n.status == NodeStatus::Ok)
+    }
+}
+
+/// Hex of a SHA-256 for display.
+pub fn sha256_hex(hash: &[u8; 32]) -> String {
+    hex_upper(hash)
+}

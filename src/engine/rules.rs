@@ -1,0 +1,428 @@
+//! Rules that turn the facts about a certification path (dates, signatures, trust, purposes, names)
+//! into [`Finding`]s. The same rules judge a local certificate and one a server presented; only the
+//! [`Scope`] differs.
+
+use time::{Duration, OffsetDateTime};
+
+use crate::engine::cert::{CertificateFacts, WeakHash};
+use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
+use crate::engine::names::{NameCheck, wildcard_entries};
+use crate::engine::path::{CertificationPath, NodeStatus, PathEnd};
+use crate::engine::purpose::{PathPosition, PurposeAnalysis, Role};
+
+/// A certificate expiring within this window gets `cert.expires-soon`.
+pub const EXPIRES_SOON_DAYS: i64 = 30;
+
+/// Everything the rules look at.
+pub struct PathFacts<'a> {
+    /// The built path.
+    pub path: &'a CertificationPath,
+    /// The purpose table for it.
+    pub purposes: &'a PurposeAnalysis,
+    /// Expected names and how they matched (empty when none were asked for).
+    pub names: &'a [NameCheck],
+    /// Local or remote.
+    pub scope: Scope,
+    /// Whether any trust anchor was given; without one, an untrusted root is a warning.
+    pub trust_anchors_given: bool,
+    /// The instant dates are judged at.
+    pub at: OffsetDateTime,
+}
+
+/// Judges a path. The result is sorted (fail, warn, info, pass) and deterministic.
+pub fn path_findings(facts: &PathFacts<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    date_findings(facts, &mut out);
+    trust_findings(facts, &mut out);
+    strength_findings(facts, &mut out);
+    purpose_findings(facts, &mut out);
+    name_findings(facts, &mut out);
+    sort_findings(&mut out);
+    out
+}
+
+fn about(finding: Finding, cert: &CertificateFacts, scope: Scope) -> Finding {
+    finding.about(cert.reference(), scope)
+}
+
+fn date(t: OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+fn role_word(index: usize, len: usize) -> &'static str {
+    if index + 1 == len {
+        "certificate"
+    } else if index == 0 {
+        "root CA certificate"
+    } else {
+        "intermediate CA certificate"
+    }
+}
+
+fn date_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let len = f.path.nodes.len();
+    for (i, node) in f.path.nodes.iter().enumerate() {
+        let c = &node.certificate;
+        let what = role_word(i, len);
+        if node.problems.contains(&NodeStatus::Expired) {
+            out.push(about(
+                Finding::new(
+                    ids::CERT_EXPIRED,
+                    Severity::Fail,
+                    format!("The {what} \"{}\" has expired", c.display_name),
+                    format!(
+                        "It was valid from {} to {}; certwiz judged it at {}. Windows rejects an expired certificate anywhere in the path, so TLS with it fails.",
+                        date(c.not_before),
+                        date(c.not_after),
+                        date(f.at)
+                    ),
+                    if i + 1 == len {
+                        "Request a new certificate (Lync/SfB: Request-CsCertificate, then Set-CsCertificate; OCS 2007: the Certificate Wizard) and assign it to the pool, then restart the services."
+                    } else {
+                        "Install the renewed CA certificate: get it from the CA (certutil -ca.cert renewed.cer on the CA), then certutil -addstore Root (or CA for an intermediate) on every server."
+                    },
+                ),
+                c,
+                f.scope,
+            ));
+        } else if node.problems.contains(&NodeStatus::NotYetValid) {
+            out.push(about(
+                Finding::new(
+                    ids::CERT_NOT_YET_VALID,
+                    Severity::Fail,
+                    format!("The {what} \"{}\" is not valid yet", c.display_name),
+                    format!(
+                        "It becomes valid on {}; certwiz judged it at {}. Either it was issued with a future start date or this machine's clock is behind.",
+                        date(c.not_before),
+                        date(f.at)
+                    ),
+                    "Check the clock and time zone on both servers (w32tm /query /status); if the clock is right, wait or reissue the certificate with a current start date.",
+                ),
+                c,
+                f.scope,
+            ));
+        } else if c.not_after - f.at <= Duration::days(EXPIRES_SOON_DAYS) {
+            let days = (c.not_after - f.at).whole_days();
+            out.push(about(
+                Finding::new(
+                    ids::CERT_EXPIRES_SOON,
+                    Severity::Warn,
+                    format!("The {what} \"{}\" expires in {days} days", c.display_name),
+                    format!("It is valid until {}. When it expires, conferencing and server-to-server TLS stop.", date(c.not_after)),
+                    "Renew it now and plan the change window: new certificate, assign it (Set-CsCertificate or the OCS Certificate Wizard), restart services.",
+                ),
+                c,
+                f.scope,
+            ));
+        }
+    }
+}
+
+fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let nodes = &f.path.nodes;
+    if let (Some(missing), Some(top)) = (&f.path.missing_issuer, nodes.first()) {
+        let key = missing
+            .authority_key_id
+            .as_deref()
+            .map(|k| format!(" (key identifier {k})"))
+            .unwrap_or_default();
+        let aia = if missing.aia_ca_issuers.is_empty() {
+            String::new()
+        } else {
+            format!(" The certificate says its issuer can be downloaded from {}.", missing.aia_ca_issuers.join(", "))
+        };
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_INCOMPLETE,
+                Severity::Fail,
+                format!("The issuer of \"{}\" could not be found", top.certificate.display_name),
+                format!(
+                    "The path stops at \"{}\": its issuer \"{}\"{key} is not among the certificates given. MMC shows this as \"The issuer of this certificate could not be found.\"{aia}",
+                    top.certificate.display_name, missing.issuer
+                ),
+                "Get the issuing CA's certificate (from the CA: certutil -ca.cert issuing-ca.cer) and install it on both servers: certutil -addstore CA issuing-ca.cer for an intermediate, certutil -addstore Root root-ca.cer for a root. In MMC: Certificates (Local Computer) > Intermediate Certification Authorities > All Tasks > Import.",
+            ),
+            &top.certificate,
+            f.scope,
+        ));
+    }
+    if let (PathEnd::UntrustedRoot, Some(root)) = (f.path.end, nodes.first()) {
+        let (severity, detail) = if f.trust_anchors_given {
+            (
+                Severity::Fail,
+                format!(
+                    "The path ends at the root \"{}\", which is not among the trusted roots given (--ca / system trust store). A server that does not have this root in Trusted Root Certification Authorities rejects the certificate (CERT_E_UNTRUSTEDROOT, 0x800B0109).",
+                    root.certificate.display_name
+                ),
+            )
+        } else {
+            (
+                Severity::Warn,
+                format!(
+                    "The path ends at the root \"{}\", but no trusted roots were given, so certwiz cannot tell whether the other server trusts it. Give the roots of that server with --ca (or --system-roots).",
+                    root.certificate.display_name
+                ),
+            )
+        };
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_UNTRUSTED_ROOT,
+                severity,
+                format!("The root \"{}\" is not trusted", root.certificate.display_name),
+                detail,
+                "Install the root CA certificate in Trusted Root Certification Authorities on every server that must trust this certificate: certutil -addstore Root root-ca.cer, or MMC: Certificates (Local Computer) > Trusted Root Certification Authorities > All Tasks > Import. Then restart the conferencing services.",
+            ),
+            &root.certificate,
+            f.scope,
+        ));
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        if node.problems.contains(&NodeStatus::BadSignature) {
+            let issuer = nodes.get(i.wrapping_sub(1)).map(|n| n.certificate.display_name.clone()).unwrap_or_default();
+            out.push(about(
+                Finding::new(
+                    ids::CHAIN_BAD_SIGNATURE,
+                    Severity::Fail,
+                    format!("The signature on \"{}\" does not verify", node.certificate.display_name),
+                    format!(
+                        "\"{issuer}\" has the right name to be the issuer of \"{}\", but its key does not verify the signature. Usually a CA was rebuilt with the same name and a new key, and the old CA certificate is still installed; rarely the certificate was altered.",
+                        node.certificate.display_name
+                    ),
+                    "Find the CA certificate that really signed it: compare the Authority Key Identifier of the certificate with the Subject Key Identifier of each CA certificate of that name (certutil -verify -urlfetch cert.cer), install the right one and remove the stale one.",
+                ),
+                &node.certificate,
+                f.scope,
+            ));
+        }
+        if node.problems.contains(&NodeStatus::IssuerNotCa) {
+            if let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p)) {
+                out.push(about(
+                    Finding::new(
+                        ids::CHAIN_ISSUER_NOT_CA,
+                        Severity::Fail,
+                        format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name),
+                        format!(
+                            "\"{}\" is the issuer of \"{}\", but its Basic Constraints extension does not say it is a certification authority, so Windows rejects the path.",
+                            issuer.certificate.display_name, node.certificate.display_name
+                        ),
+                        "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate.",
+                    ),
+                    &issuer.certificate,
+                    f.scope,
+                ));
+            }
+        }
+    }
+    if f.path.trusted && f.path.all_ok() {
+        if let Some(leaf) = f.path.leaf() {
+            let names: Vec<&str> = nodes.iter().map(|n| n.certificate.display_name.as_str()).collect();
+            out.push(about(
+                Finding::new(
+                    ids::CHAIN_OK,
+                    Severity::Pass,
+                    "The certification path is complete and trusted",
+                    format!(
+                        "{} (trusted). Every signature verifies and every certificate is in date at {}.",
+                        names.iter().rev().copied().collect::<Vec<_>>().join(" → "),
+                        date(f.at)
+                    ),
+                    "Nothing to do.",
+                ),
+                &leaf.certificate,
+                f.scope,
+            ));
+        }
+    }
+}
+
+fn strength_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let len = f.path.nodes.len();
+    for (i, node) in f.path.nodes.iter().enumerate() {
+        let c = &node.certificate;
+        // A root's own signature is never checked by Windows: only the signatures CAs make matter.
+        let is_root = i == 0 && c.self_signed && f.path.complete;
+        if let (Some(weak), false) = (c.signature_algorithm.weak, is_root) {
+            let (severity, why) = match weak {
+                WeakHash::Md5 => (
+                    Severity::Fail,
+                    "MD5 is broken; an MD5-signed CA certificate stops OCS and Lync services from starting and current Windows rejects it.",
+                ),
+                WeakHash::Sha1 => (
+                    Severity::Warn,
+                    "SHA-1 is deprecated: current Windows and browsers distrust SHA-1 signatures for TLS.",
+                ),
+            };
+            out.push(about(
+                Finding::new(
+                    ids::CERT_WEAK_SIGNATURE,
+                    severity,
+                    format!("\"{}\" is signed with {}", c.display_name, c.signature_algorithm.name),
+                    format!("The {} was signed with {}. {why}", role_word(i, len), c.signature_algorithm.name),
+                    "Reissue it with SHA-256: on the issuing CA, certutil -setreg ca\\csp\\CNGHashAlgorithm SHA256 and restart the CA service, then request the certificate again.",
+                ),
+                c,
+                f.scope,
+            ));
+        }
+        if c.key.algorithm == "RSA" && c.key.bits > 0 && c.key.bits < 2048 {
+            let severity = if c.key.bits < 1024 { Severity::Fail } else { Severity::Warn };
+            out.push(about(
+                Finding::new(
+                    ids::CERT_WEAK_KEY,
+                    severity,
+                    format!("\"{}\" has a {}-bit RSA key", c.display_name, c.key.bits),
+                    format!(
+                        "The {} uses a {}-bit RSA key. OCS 2007 tooling allowed 1024 bits; today 2048 bits is the minimum and newer Windows versions refuse shorter keys.",
+                        role_word(i, len),
+                        c.key.bits
+                    ),
+                    "Request a new certificate with a 2048-bit (or larger) key: Request-CsCertificate -KeySize 2048, or set the minimum key size in the certificate template.",
+                ),
+                c,
+                f.scope,
+            ));
+        }
+    }
+}
+
+fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let rows = &f.purposes.rows;
+    for role in Role::ALL {
+        let Some(verdict) = f.purposes.role(role) else { continue };
+        for &index in &verdict.blocked_by {
+            let Some(row) = rows.get(index) else { continue };
+            let Some(node) = f.path.nodes.get(index) else { continue };
+            let allowed: Vec<&str> = node.certificate.eku.purposes.iter().map(|p| p.name.as_str()).collect();
+            let listed = if allowed.is_empty() { "no purpose".to_owned() } else { allowed.join(", ") };
+            let finding = if row.position == PathPosition::Leaf {
+                let (id, why, fix) = match role {
+                    Role::ServerAuth => (
+                        ids::CERT_SERVER_AUTH_MISSING,
+                        "A front end must answer TLS (ports 444, 5061, 443) with this certificate, which needs Server Authentication.",
+                        "Request a new certificate from a template that includes Server Authentication (the Web Server template does), then assign it to the pool.",
+                    ),
+                    Role::ClientAuth => (
+                        ids::CERT_CLIENT_AUTH_MISSING,
+                        "Conferencing servers also present this certificate as a client in mutual TLS (to the MCU factory on 444, between pool servers). Since the May 2017 .NET update a certificate with an EKU extension must list Client Authentication for that.",
+                        "Request a new certificate that includes Client Authentication: Request-CsCertificate -ClientEKU $true, or a template with both Server Authentication and Client Authentication; then Set-CsCertificate and restart the services.",
+                    ),
+                };
+                Finding::new(
+                    id,
+                    Severity::Fail,
+                    format!("The certificate \"{}\" is not allowed for {}", row.display_name, role.name()),
+                    format!("Its Enhanced Key Usage lists {listed}, not {}. {why}", role.name()),
+                    fix,
+                )
+            } else {
+                let id = match role {
+                    Role::ServerAuth => ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
+                    Role::ClientAuth => ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
+                };
+                let store_note = match &row.flags.store_property {
+                    crate::engine::purpose::StorePurposes::AllEnabled => String::new(),
+                    _ => " The Windows store's purpose setting for this CA also limits it.".to_owned(),
+                };
+                Finding::new(
+                    id,
+                    Severity::Fail,
+                    format!("The CA \"{}\" does not allow {}", row.display_name, role.name()),
+                    format!(
+                        "Windows allows a certificate only the purposes every CA above it allows. \"{}\" lists {listed}, so no certificate under it can be used for {}, whatever the certificate itself says.{store_note}",
+                        row.display_name,
+                        role.name()
+                    ),
+                    format!(
+                        "In MMC: Certificates (Local Computer) > {} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. If the CA certificate's own extension lacks {} (as here), the CA must be renewed with it.",
+                        if row.position == PathPosition::Root {
+                            "Trusted Root Certification Authorities"
+                        } else {
+                            "Intermediate Certification Authorities"
+                        },
+                        row.display_name,
+                        role.name()
+                    ),
+                )
+            };
+            out.push(about(finding, &node.certificate, f.scope));
+        }
+    }
+    let usable = |role| f.purposes.role(role).is_some_and(|v| v.usable);
+    if usable(Role::ServerAuth) && usable(Role::ClientAuth) {
+        if let Some(leaf) = f.path.leaf() {
+            out.push(about(
+                Finding::new(
+                    ids::CHAIN_PURPOSES_OK,
+                    Severity::Pass,
+                    "The path allows Server Authentication and Client Authentication",
+                    "Every certificate in the path, CAs included, allows both purposes, so the certificate can answer TLS and take part in mutual TLS.",
+                    "Nothing to do.",
+                ),
+                &leaf.certificate,
+                f.scope,
+            ));
+        }
+    }
+}
+
+fn name_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let Some(leaf) = f.path.leaf() else { return };
+    let c = &leaf.certificate;
+    if !f.names.is_empty() {
+        let missing: Vec<&str> = f.names.iter().filter(|n| !n.matched()).map(|n| n.expected.as_str()).collect();
+        let on_cert = if c.san_dns.is_empty() && c.san_ip.is_empty() {
+            format!("it has no Subject Alternative Name, and its subject CN is {}", c.common_name.as_deref().unwrap_or("empty"))
+        } else {
+            let mut entries: Vec<String> = c.san_dns.clone();
+            entries.extend(c.san_ip.iter().cloned());
+            format!("its Subject Alternative Name lists {}", entries.join(", "))
+        };
+        if missing.is_empty() {
+            let matched: Vec<String> = f
+                .names
+                .iter()
+                .map(|n| format!("{} ({})", n.expected, n.matched_by.as_deref().unwrap_or("")))
+                .collect();
+            out.push(about(
+                Finding::new(
+                    ids::CERT_NAME_MATCH,
+                    Severity::Pass,
+                    "The certificate carries every expected name",
+                    format!("Matched: {}.", matched.join(", ")),
+                    "Nothing to do.",
+                ),
+                c,
+                f.scope,
+            ));
+        } else {
+            out.push(about(
+                Finding::new(
+                    ids::CERT_NAME_MISMATCH,
+                    Severity::Fail,
+                    format!("The certificate does not carry the name {}", missing.join(", ")),
+                    format!(
+                        "Clients and other servers connect by {}, but {on_cert}. Schannel rejects the connection (SEC_E_WRONG_PRINCIPAL, 0x80090322; CERT_E_CN_NO_MATCH, 0x800B010F).",
+                        missing.join(", ")
+                    ),
+                    "Request a certificate whose Subject Alternative Name lists the pool FQDN, every front-end FQDN and the SIP domains (Request-CsCertificate, or the OCS Certificate Wizard's Subject Alternative Name page), then assign it.",
+                ),
+                c,
+                f.scope,
+            ));
+        }
+    }
+    let wildcards = wildcard_entries(c);
+    if !wildcards.is_empty() {
+        out.push(about(
+            Finding::new(
+                ids::CERT_WILDCARD_SAN,
+                Severity::Warn,
+                format!("The certificate's Subject Alternative Name has a wildcard: {}", wildcards.join(", ")),
+                "OCS 2007 R2 services do not start with a wildcard in a pool certificate's SAN, and Lync / Skype for Business support wildcards only for specific web URLs, not for the pool and front-end names.",
+                "Request a certificate that lists each name explicitly (pool FQDN, front-end FQDNs, SIP domains) instead of a wildcard.",
+            ),
+            c,
+            f.scope,
+        ));
+    }
+}

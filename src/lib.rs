@@ -1,0 +1,8 @@
+//! certwiz: a troubleshooter for certificate and mutual-TLS failures between Microsoft conferencing
+//! servers (OCS 2007/R2, Lync, Skype for Business).
+//!
+//! [`engine`] holds every check and decision; [`cli`] is the command line over it.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod engine;
