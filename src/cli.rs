@@ -88,7 +88,9 @@ where
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return Ok(ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(EXIT_BAD_INPUT)));
+            return Ok(ExitCode::from(
+                u8::try_from(err.exit_code()).unwrap_or(EXIT_BAD_INPUT),
+            ));
         }
     };
     match cli.command {
@@ -97,7 +99,9 @@ where
             // The guided GUI wizard is its own piece of work; until it lands, point at the CLI.
             let mut help = <Cli as clap::CommandFactory>::command();
             let _ = help.print_help();
-            println!("\nThe guided GUI wizard is not part of this build yet; use `certwiz inspect`.");
+            println!(
+                "\nThe guided GUI wizard is not part of this build yet; use `certwiz inspect`."
+            );
             Ok(ExitCode::from(EXIT_OK))
         }
     }
@@ -109,9 +113,9 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         None => OffsetDateTime::now_utc(),
     };
     let mut password = match &args.password_env {
-        Some(var) => Some(Password::new(
-            std::env::var(var).with_context(|| format!("--password-env {var}: the environment variable is not set"))?,
-        )),
+        Some(var) => Some(Password::new(std::env::var(var).with_context(|| {
+            format!("--password-env {var}: the environment variable is not set")
+        })?)),
         None => None,
     };
     let mut certificates = Vec::new();
@@ -150,15 +154,25 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
 
 fn emit(report: &Report, format: Format) -> Result<ExitCode> {
     let text = match format {
-        Format::Json => report.to_json().context("cannot encode the report as JSON")?,
+        Format::Json => report
+            .to_json()
+            .context("cannot encode the report as JSON")?,
         Format::Text => render_text(report),
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`certwiz ... | head`) is not an error worth a message.
-    if stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    Ok(ExitCode::from(if report.has_failures() { EXIT_FAILURES } else { EXIT_OK }))
+    Ok(ExitCode::from(if report.has_failures() {
+        EXIT_FAILURES
+    } else {
+        EXIT_OK
+    }))
 }
 
 fn summary(file: &Path, role: &str, loaded: &Loaded) -> InputSummary {
@@ -187,8 +201,14 @@ fn load_reporting(file: &Path, password: &mut Option<Password>) -> Result<Loaded
                 if matches!(err, LoadError::WrongPassword { .. }) {
                     eprintln!("certwiz: {err}");
                 }
-                let entered = rpassword::prompt_password(format!("Password for {}: ", file.display()))
-                    .with_context(|| format!("{}: cannot read the password from the terminal", file.display()))?;
+                let entered =
+                    rpassword::prompt_password(format!("Password for {}: ", file.display()))
+                        .with_context(|| {
+                            format!(
+                                "{}: cannot read the password from the terminal",
+                                file.display()
+                            )
+                        })?;
                 *password = Some(Password::new(entered));
             }
             Err(err) => return Err(err.into()),
@@ -204,7 +224,9 @@ fn parse_instant(text: &str) -> Result<OffsetDateTime> {
     let date_only = format!("{text}T00:00:00Z");
     match OffsetDateTime::parse(&date_only, &Rfc3339) {
         Ok(t) => Ok(t),
-        Err(_) => bail!("--at {text}: not an RFC 3339 time (example: 2030-01-31T12:00:00Z or 2030-01-31)"),
+        Err(_) => {
+            bail!("--at {text}: not an RFC 3339 time (example: 2030-01-31T12:00:00Z or 2030-01-31)")
+        }
     }
 }
 
@@ -214,7 +236,10 @@ mod tests {
 
     #[test]
     fn at_accepts_rfc3339_and_dates() {
-        assert_eq!(parse_instant("2030-01-31T12:00:00Z").map(|t| t.hour()).ok(), Some(12));
+        assert_eq!(
+            parse_instant("2030-01-31T12:00:00Z").map(|t| t.hour()).ok(),
+            Some(12)
+        );
         assert_eq!(parse_instant("2030-01-31").map(|t| t.day()).ok(), Some(31));
         let err = parse_instant("yesterday").unwrap_err().to_string();
         assert!(err.starts_with("--at yesterday"), "{err}");

@@ -156,7 +156,8 @@ pub struct CertificateFacts {
 impl CertificateFacts {
     /// Reads the facts from a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self, CertError> {
-        let (_, cert) = X509Certificate::from_der(der).map_err(|e| CertError::Malformed(e.to_string()))?;
+        let (_, cert) =
+            X509Certificate::from_der(der).map_err(|e| CertError::Malformed(e.to_string()))?;
         Ok(facts_of(&cert, der))
     }
 
@@ -289,7 +290,8 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
             }
             ParsedExtension::CRLDistributionPoints(points) => {
                 for point in &points.points {
-                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
                         for name in names {
                             if let GeneralName::URI(uri) = name {
                                 crl_distribution_points.push((*uri).to_owned());
@@ -301,9 +303,12 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for desc in &aia.accessdescs {
                     if let GeneralName::URI(uri) = &desc.access_location {
-                        if desc.access_method == oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS {
+                        if desc.access_method == oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_CA_ISSUERS
+                        {
                             aia_ca_issuers.push((*uri).to_owned());
-                        } else if desc.access_method == oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_OCSP {
+                        } else if desc.access_method
+                            == oid_registry::OID_PKIX_ACCESS_DESCRIPTOR_OCSP
+                        {
                             aia_ocsp.push((*uri).to_owned());
                         }
                     }
@@ -428,7 +433,9 @@ fn rsa_bits(modulus: &[u8]) -> u32 {
         None => return 0,
     };
     let leading = trimmed.first().map_or(0, |b| b.leading_zeros());
-    u32::try_from(trimmed.len() * 8).unwrap_or(0).saturating_sub(leading)
+    u32::try_from(trimmed.len() * 8)
+        .unwrap_or(0)
+        .saturating_sub(leading)
 }
 
 fn curve_name(oid: &Oid<'_>) -> String {
@@ -459,7 +466,11 @@ fn signature_facts(oid: &Oid<'_>) -> SignatureAlgorithmFacts {
         _ => ("", None),
     };
     SignatureAlgorithmFacts {
-        name: if name.is_empty() { id.clone() } else { name.to_owned() },
+        name: if name.is_empty() {
+            id.clone()
+        } else {
+            name.to_owned()
+        },
         oid: id,
         weak,
     }
@@ -505,7 +516,10 @@ fn attr_value(attr: &x509_parser::x509::AttributeTypeAndValue<'_>) -> String {
             // BMPString (UTF-16BE) is what old Windows CAs write; decode it rather than show hex.
             let raw = attr.as_slice();
             if attr.attr_value().header.tag() == asn1_rs::Tag::BmpString && raw.len() % 2 == 0 {
-                let units: Vec<u16> = raw.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+                let units: Vec<u16> = raw
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
                 String::from_utf16_lossy(&units)
             } else {
                 format!("#{}", hex_lower(raw))

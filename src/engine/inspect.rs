@@ -49,23 +49,31 @@ pub fn inspect(request: &InspectRequest) -> Result<Report, InspectError> {
     let mut pool = CandidatePool::new();
     let mut given = Vec::with_capacity(request.certificates.len());
     for cert in &request.certificates {
-        let index = pool.add(cert, false).map_err(|error| InspectError::BadCertificate {
-            source_name: cert.origin.to_string(),
-            error,
-        })?;
+        let index = pool
+            .add(cert, false)
+            .map_err(|error| InspectError::BadCertificate {
+                source_name: cert.origin.to_string(),
+                error,
+            })?;
         given.push(index);
     }
     for cert in &request.trust_anchors {
-        pool.add(cert, true).map_err(|error| InspectError::BadCertificate {
-            source_name: cert.origin.to_string(),
-            error,
-        })?;
+        pool.add(cert, true)
+            .map_err(|error| InspectError::BadCertificate {
+                source_name: cert.origin.to_string(),
+                error,
+            })?;
     }
     let subject = pick_subject(&pool, &given).ok_or(InspectError::NothingToInspect)?;
-    let path = pool.build_path(subject, request.at).map_err(|error| InspectError::BadCertificate {
-        source_name: pool.entry(subject).map(|e| e.origin.to_string()).unwrap_or_default(),
-        error,
-    })?;
+    let path =
+        pool.build_path(subject, request.at)
+            .map_err(|error| InspectError::BadCertificate {
+                source_name: pool
+                    .entry(subject)
+                    .map(|e| e.origin.to_string())
+                    .unwrap_or_default(),
+                error,
+            })?;
     let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
     let names = match path.leaf() {
         Some(leaf) => check_names(&leaf.certificate, &request.expected_names),
@@ -79,14 +87,19 @@ pub fn inspect(request: &InspectRequest) -> Result<Report, InspectError> {
         trust_anchors_given: pool.has_trust_anchors(),
         at: request.at,
     });
-    Ok(Report::for_inspect(request, path, purposes, names, findings))
+    Ok(Report::for_inspect(
+        request, path, purposes, names, findings,
+    ))
 }
 
 /// The certificate to examine: the first end-entity certificate given; when all are CAs, the first one
 /// that issued none of the others (the bottom of what was given).
 fn pick_subject(pool: &CandidatePool, given: &[usize]) -> Option<usize> {
     let entry = |i: usize| pool.entry(i);
-    if let Some(&leaf) = given.iter().find(|&&i| entry(i).is_some_and(|e| !e.is_ca())) {
+    if let Some(&leaf) = given
+        .iter()
+        .find(|&&i| entry(i).is_some_and(|e| !e.is_ca()))
+    {
         return Some(leaf);
     }
     let issues_another = |candidate: usize| {
@@ -96,5 +109,9 @@ fn pick_subject(pool: &CandidatePool, given: &[usize]) -> Option<usize> {
                 && pool.issuers_of(other).contains(&candidate)
         })
     };
-    given.iter().copied().find(|&i| !issues_another(i)).or_else(|| given.first().copied())
+    given
+        .iter()
+        .copied()
+        .find(|&i| !issues_another(i))
+        .or_else(|| given.first().copied())
 }

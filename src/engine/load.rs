@@ -143,7 +143,9 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// The file is larger than certwiz reads.
-    #[error("{path}: the file is larger than {limit_mib} MiB, which is far more than any certificate file; is it the right file?")]
+    #[error(
+        "{path}: the file is larger than {limit_mib} MiB, which is far more than any certificate file; is it the right file?"
+    )]
     TooLarge {
         /// The path as given.
         path: String,
@@ -215,7 +217,10 @@ pub enum LoadError {
 impl LoadError {
     /// True when asking the user for a (different) password could help.
     pub fn wants_password(&self) -> bool {
-        matches!(self, LoadError::PasswordRequired { .. } | LoadError::WrongPassword { .. })
+        matches!(
+            self,
+            LoadError::PasswordRequired { .. } | LoadError::WrongPassword { .. }
+        )
     }
 }
 
@@ -235,7 +240,9 @@ pub fn load_path(path: &Path, password: Option<&Password>) -> Result<Loaded, Loa
 
 fn io_error(name: &str, source: std::io::Error) -> LoadError {
     if source.kind() == std::io::ErrorKind::NotFound {
-        LoadError::NotFound { path: name.to_owned() }
+        LoadError::NotFound {
+            path: name.to_owned(),
+        }
     } else {
         LoadError::Io {
             path: name.to_owned(),
@@ -296,9 +303,15 @@ fn load_folder(dir: &Path, password: Option<&Password>) -> Result<Loaded, LoadEr
 
 /// Reads certificates from bytes, guessing the format: PEM (any number of blocks, with text around
 /// them), DER certificate, PKCS#7 (DER or BER), or PKCS#12. `name` is used in errors.
-pub fn load_bytes(name: &str, data: &[u8], password: Option<&Password>) -> Result<Loaded, LoadError> {
+pub fn load_bytes(
+    name: &str,
+    data: &[u8],
+    password: Option<&Password>,
+) -> Result<Loaded, LoadError> {
     if data.is_empty() || data.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadError::Empty { path: name.to_owned() });
+        return Err(LoadError::Empty {
+            path: name.to_owned(),
+        });
     }
     if contains(data, b"-----BEGIN ") {
         return load_pem(name, data, password);
@@ -332,12 +345,15 @@ fn load_pem(name: &str, data: &[u8], password: Option<&Password>) -> Result<Load
             path: block_name.clone(),
             reason: "the BEGIN line is cut off".into(),
         })?;
-        let label = String::from_utf8_lossy(&data[begin + 11..label_end]).trim().to_owned();
+        let label = String::from_utf8_lossy(&data[begin + 11..label_end])
+            .trim()
+            .to_owned();
         let end_marker = format!("-----END {label}-----");
-        let end = find(data, end_marker.as_bytes(), label_end).ok_or_else(|| LoadError::Malformed {
-            path: block_name.clone(),
-            reason: format!("the block \"{label}\" has no END line: the text looks truncated"),
-        })?;
+        let end =
+            find(data, end_marker.as_bytes(), label_end).ok_or_else(|| LoadError::Malformed {
+                path: block_name.clone(),
+                reason: format!("the block \"{label}\" has no END line: the text looks truncated"),
+            })?;
         let block_end = end + end_marker.len();
         cursor = block_end;
         let parsed = pem::parse(&data[begin..block_end]).map_err(|e| LoadError::Malformed {
@@ -393,7 +409,10 @@ fn load_pem(name: &str, data: &[u8], password: Option<&Password>) -> Result<Load
         let reason = if labels_seen.is_empty() {
             "the text has no complete -----BEGIN CERTIFICATE----- block".to_owned()
         } else {
-            format!("the PEM blocks are {}, not CERTIFICATE, PKCS7 or a private key", labels_seen.join(", "))
+            format!(
+                "the PEM blocks are {}, not CERTIFICATE, PKCS7 or a private key",
+                labels_seen.join(", ")
+            )
         };
         return Err(LoadError::NoCertificate {
             path: name.to_owned(),
@@ -452,19 +471,28 @@ fn classify_der(name: &str, data: &[u8], what: &'static str) -> Result<DerKind, 
     }
     let first = Any::from_ber(outer.data.as_ref()).map_err(|e| LoadError::Malformed {
         path: name.to_owned(),
-        reason: format!("damaged ASN.1 inside the {what}: {}", short_error(&e.to_string())),
+        reason: format!(
+            "damaged ASN.1 inside the {what}: {}",
+            short_error(&e.to_string())
+        ),
     })?;
     match first.1.tag() {
         Tag::Sequence => Ok(DerKind::Certificate),
         Tag::Integer => Ok(DerKind::Pkcs12),
         Tag::Oid => {
-            let oid = first.1.as_oid().map(|o| o.to_id_string()).unwrap_or_default();
+            let oid = first
+                .1
+                .as_oid()
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
             if oid == OID_PKCS7_SIGNED_DATA {
                 Ok(DerKind::Pkcs7)
             } else {
                 Err(LoadError::NoCertificate {
                     path: name.to_owned(),
-                    reason: format!("a PKCS#7 / CMS message of type {oid}, which carries no certificates"),
+                    reason: format!(
+                        "a PKCS#7 / CMS message of type {oid}, which carries no certificates"
+                    ),
                 })
             }
         }
@@ -486,14 +514,21 @@ fn certificate_prefix<'a>(name: &str, data: &'a [u8]) -> Result<&'a [u8], LoadEr
         Ok((rest, _)) => Ok(&data[..data.len() - rest.len()]),
         Err(e) => Err(LoadError::Malformed {
             path: name.to_owned(),
-            reason: format!("not a valid X.509 certificate: {}", short_error(&e.to_string())),
+            reason: format!(
+                "not a valid X.509 certificate: {}",
+                short_error(&e.to_string())
+            ),
         }),
     }
 }
 
 fn load_binary(name: &str, data: &[u8], password: Option<&Password>) -> Result<Loaded, LoadError> {
     if data.first() != Some(&0x30) {
-        let printable = data.iter().take(512).filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()).count();
+        let printable = data
+            .iter()
+            .take(512)
+            .filter(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+            .count();
         let sample = data.len().min(512);
         let reason = if printable * 10 >= sample * 9 {
             "the file is text without a -----BEGIN CERTIFICATE----- block".to_owned()
@@ -529,7 +564,8 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
         path: name.to_owned(),
         reason: format!("damaged PKCS#7 bundle: {reason}"),
     };
-    let (_, content_info) = Any::from_ber(data).map_err(|_| malformed("cannot read the outer ContentInfo"))?;
+    let (_, content_info) =
+        Any::from_ber(data).map_err(|_| malformed("cannot read the outer ContentInfo"))?;
     let inner = content_info.data.as_ref();
     let (rest, oid) = Any::from_ber(inner).map_err(|_| malformed("no content type"))?;
     if oid.as_oid().map(|o| o.to_id_string()).ok().as_deref() != Some(OID_PKCS7_SIGNED_DATA) {
@@ -539,7 +575,8 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
         });
     }
     let (_, explicit) = Any::from_ber(rest).map_err(|_| malformed("no SignedData content"))?;
-    let (_, signed_data) = Any::from_ber(explicit.data.as_ref()).map_err(|_| malformed("cannot read SignedData"))?;
+    let (_, signed_data) =
+        Any::from_ber(explicit.data.as_ref()).map_err(|_| malformed("cannot read SignedData"))?;
     let mut cursor = signed_data.data.as_ref();
     let mut certificates = Vec::new();
     while !cursor.is_empty() {
@@ -556,7 +593,8 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
                 if certs.starts_with(&[0, 0]) {
                     break;
                 }
-                let (after, _) = Any::from_ber(certs).map_err(|_| malformed("cannot read a certificate"))?;
+                let (after, _) =
+                    Any::from_ber(certs).map_err(|_| malformed("cannot read a certificate"))?;
                 let raw = &certs[..certs.len() - after.len()];
                 // Attribute certificates and other choices are tagged [n]; only plain SEQUENCEs are X.509.
                 if raw.first() == Some(&0x30) {
@@ -584,8 +622,12 @@ fn load_pkcs12(name: &str, data: &[u8], password: Option<&Password>) -> Result<L
         None => p12_keystore::Pkcs12Archive::from_pkcs12(data, ""),
     };
     let archive = archive.map_err(|err| match err {
-        p12_keystore::error::Error::MacError(_) if password.is_some() => LoadError::WrongPassword { path: name.to_owned() },
-        p12_keystore::error::Error::MacError(_) => LoadError::PasswordRequired { path: name.to_owned() },
+        p12_keystore::error::Error::MacError(_) if password.is_some() => LoadError::WrongPassword {
+            path: name.to_owned(),
+        },
+        p12_keystore::error::Error::MacError(_) => LoadError::PasswordRequired {
+            path: name.to_owned(),
+        },
         // Truncation was caught by `classify_der` before we got here; this is damage inside.
         p12_keystore::error::Error::DerError(e) => LoadError::Malformed {
             path: name.to_owned(),
@@ -598,10 +640,17 @@ fn load_pkcs12(name: &str, data: &[u8], password: Option<&Password>) -> Result<L
     })?;
     let mut loaded = Loaded::default();
     // Put the certificate that belongs to a key first: it is the one the PFX was exported for.
-    let key_ids: Vec<&[u8]> = archive.keys.iter().filter_map(|k| k.local_key_id.as_ref().map(|id| id.0.as_slice())).collect();
+    let key_ids: Vec<&[u8]> = archive
+        .keys
+        .iter()
+        .filter_map(|k| k.local_key_id.as_ref().map(|id| id.0.as_slice()))
+        .collect();
     let mut bags: Vec<&p12_keystore::CertificateBag> = archive.certs.iter().collect();
     bags.sort_by_key(|bag| {
-        let has_key = bag.local_key_id.as_deref().is_some_and(|id| key_ids.contains(&id));
+        let has_key = bag
+            .local_key_id
+            .as_deref()
+            .is_some_and(|id| key_ids.contains(&id));
         !has_key
     });
     for bag in bags {
@@ -650,8 +699,14 @@ mod tests {
 
     #[test]
     fn empty_and_whitespace_are_empty() {
-        assert!(matches!(load_bytes("e.pem", b"", None), Err(LoadError::Empty { .. })));
-        assert!(matches!(load_bytes("e.pem", b" \r\n\t", None), Err(LoadError::Empty { .. })));
+        assert!(matches!(
+            load_bytes("e.pem", b"", None),
+            Err(LoadError::Empty { .. })
+        ));
+        assert!(matches!(
+            load_bytes("e.pem", b" \r\n\t", None),
+            Err(LoadError::Empty { .. })
+        ));
     }
 
     #[test]
@@ -672,8 +727,19 @@ mod tests {
     #[test]
     fn truncated_der_names_the_byte() {
         // SEQUENCE declaring 0x0100 bytes with only 3 present.
-        let err = load_bytes("x.der", &[0x30, 0x82, 0x01, 0x00, 0x30, 0x01, 0x00], None).unwrap_err();
-        assert!(matches!(err, LoadError::Truncated { at_byte: 7, declared_bytes: 260, .. }), "{err}");
+        let err =
+            load_bytes("x.der", &[0x30, 0x82, 0x01, 0x00, 0x30, 0x01, 0x00], None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                LoadError::Truncated {
+                    at_byte: 7,
+                    declared_bytes: 260,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

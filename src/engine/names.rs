@@ -40,7 +40,11 @@ pub fn check_names(facts: &CertificateFacts, expected: &[String]) -> Vec<NameChe
 
 fn match_one(facts: &CertificateFacts, expected: &str) -> Option<String> {
     let wanted = expected.trim();
-    if let Ok(ip) = wanted.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+    if let Ok(ip) = wanted
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
         return facts
             .san_ip
             .iter()
@@ -83,7 +87,12 @@ pub fn dns_matches(pattern: &str, host: &str) -> bool {
 
 /// The SAN DNS entries that are wildcards.
 pub fn wildcard_entries(facts: &CertificateFacts) -> Vec<String> {
-    facts.san_dns.iter().filter(|n| n.contains('*')).cloned().collect()
+    facts
+        .san_dns
+        .iter()
+        .filter(|n| n.contains('*'))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

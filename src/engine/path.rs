@@ -78,7 +78,11 @@ impl CandidatePool {
 
     /// Adds a certificate; returns its index. The same certificate added twice is kept once (and
     /// becomes a trust anchor if either addition says so).
-    pub fn add(&mut self, cert: &SourcedCertificate, trust_anchor: bool) -> Result<usize, CertError> {
+    pub fn add(
+        &mut self,
+        cert: &SourcedCertificate,
+        trust_anchor: bool,
+    ) -> Result<usize, CertError> {
         let hash = sha256(&cert.der);
         if let Some(&index) = self.by_sha256.get(&hash) {
             if trust_anchor && !self.entries[index].trust_anchor {
@@ -87,14 +91,17 @@ impl CandidatePool {
             }
             return Ok(index);
         }
-        let (_, parsed) = X509Certificate::from_der(&cert.der).map_err(|e| CertError::Malformed(e.to_string()))?;
+        let (_, parsed) = X509Certificate::from_der(&cert.der)
+            .map_err(|e| CertError::Malformed(e.to_string()))?;
         let mut ski = None;
         let mut aki = None;
         let mut is_ca = false;
         for ext in parsed.extensions() {
             match ext.parsed_extension() {
                 ParsedExtension::SubjectKeyIdentifier(kid) => ski = Some(Box::from(kid.0)),
-                ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| Box::from(k.0)),
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    aki = a.key_identifier.as_ref().map(|k| Box::from(k.0))
+                }
                 ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
                 _ => {}
             }
@@ -111,7 +118,10 @@ impl CandidatePool {
             is_ca,
         };
         let index = self.entries.len();
-        self.by_subject.entry(entry.subject_key.clone()).or_default().push(index);
+        self.by_subject
+            .entry(entry.subject_key.clone())
+            .or_default()
+            .push(index);
         if let Some(ski) = &entry.ski {
             self.by_ski.entry(ski.clone()).or_default().push(index);
         }
@@ -157,7 +167,11 @@ impl CandidatePool {
     /// whose key is that key. A renewed CA with a new key therefore does not stand in for the old one.
     pub fn issuers_of(&self, child: usize) -> Vec<usize> {
         let entry = &self.entries[child];
-        let by_name = self.by_subject.get(&entry.issuer_key).map(Vec::as_slice).unwrap_or(&[]);
+        let by_name = self
+            .by_subject
+            .get(&entry.issuer_key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let mut found: Vec<usize> = match &entry.aki {
             Some(aki) => {
                 let by_key = self.by_ski.get(aki).map(Vec::as_slice).unwrap_or(&[]);
@@ -165,7 +179,12 @@ impl CandidatePool {
                     .iter()
                     .copied()
                     .filter(|&c| self.entries[c].subject_key == entry.issuer_key)
-                    .chain(by_name.iter().copied().filter(|&c| self.entries[c].ski.is_none()))
+                    .chain(
+                        by_name
+                            .iter()
+                            .copied()
+                            .filter(|&c| self.entries[c].ski.is_none()),
+                    )
                     .collect()
             }
             None => by_name.to_vec(),
@@ -177,7 +196,11 @@ impl CandidatePool {
     }
 
     /// Builds the best certification path for the certificate at `subject`, judging dates at `at`.
-    pub fn build_path(&self, subject: usize, at: OffsetDateTime) -> Result<CertificationPath, CertError> {
+    pub fn build_path(
+        &self,
+        subject: usize,
+        at: OffsetDateTime,
+    ) -> Result<CertificationPath, CertError> {
         let mut search = Search {
             pool: self,
             at,
@@ -189,7 +212,11 @@ impl CandidatePool {
         };
         let mut chain = vec![subject];
         search.walk(&mut chain);
-        let (_, chain, end) = search.best.take().unwrap_or((Score::default(), vec![subject], PathEnd::IssuerNotFound));
+        let (_, chain, end) = search.best.take().unwrap_or((
+            Score::default(),
+            vec![subject],
+            PathEnd::IssuerNotFound,
+        ));
         let complete_paths = search.complete_paths;
         search.into_path(&chain, end, complete_paths)
     }
@@ -240,7 +267,12 @@ impl Search<'_> {
             self.record(chain, PathEnd::UntrustedRoot);
             return;
         }
-        let candidates: Vec<usize> = self.pool.issuers_of(last).into_iter().filter(|c| !chain.contains(c)).collect();
+        let candidates: Vec<usize> = self
+            .pool
+            .issuers_of(last)
+            .into_iter()
+            .filter(|c| !chain.contains(c))
+            .collect();
         if candidates.is_empty() || chain.len() >= MAX_PATH_LENGTH || self.explored > MAX_EXPLORED {
             self.record(chain, PathEnd::IssuerNotFound);
             return;
@@ -285,7 +317,10 @@ impl Search<'_> {
         }
         let child_der = &self.pool.entries[child].der;
         let issuer_der = &self.pool.entries[issuer].der;
-        let check = match (X509Certificate::from_der(child_der), X509Certificate::from_der(issuer_der)) {
+        let check = match (
+            X509Certificate::from_der(child_der),
+            X509Certificate::from_der(issuer_der),
+        ) {
             (Ok((_, c)), Ok((_, i))) => signature::verify(&c, i.public_key()),
             _ => SignatureCheck::Invalid,
         };
@@ -305,7 +340,12 @@ impl Search<'_> {
         valid
     }
 
-    fn into_path(self, chain: &[usize], end: PathEnd, complete_paths: usize) -> Result<CertificationPath, CertError> {
+    fn into_path(
+        self,
+        chain: &[usize],
+        end: PathEnd,
+        complete_paths: usize,
+    ) -> Result<CertificationPath, CertError> {
         let mut nodes: Vec<PathNode> = Vec::with_capacity(chain.len());
         for (pos, &index) in chain.iter().enumerate() {
             let entry = &self.pool.entries[index];
@@ -319,7 +359,9 @@ impl Search<'_> {
                 None if entry.is_self_issued() => Some(self.signature(index, index)),
                 None => None,
             };
-            if signature == Some(SignatureCheck::Invalid) && !(is_top && end == PathEnd::TrustAnchor) {
+            if signature == Some(SignatureCheck::Invalid)
+                && !(is_top && end == PathEnd::TrustAnchor)
+            {
                 problems.push(NodeStatus::BadSignature);
             }
             if is_top {
@@ -333,7 +375,8 @@ impl Search<'_> {
                 let issuer_entry = &self.pool.entries[issuer];
                 // Version 1 roots predate Basic Constraints; CryptoAPI accepts them as CAs.
                 let v1_root = issuer_entry.is_self_issued()
-                    && X509Certificate::from_der(&issuer_entry.der).is_ok_and(|(_, c)| c.version().0 == 0);
+                    && X509Certificate::from_der(&issuer_entry.der)
+                        .is_ok_and(|(_, c)| c.version().0 == 0);
                 if !issuer_entry.is_ca && !v1_root {
                     problems.push(NodeStatus::IssuerNotCa);
                 }
@@ -411,7 +454,9 @@ impl NodeStatus {
             NodeStatus::RootNotTrusted => {
                 "This CA root certificate is not trusted: it is not in the Trusted Root Certification Authorities given to certwiz."
             }
-            NodeStatus::IssuerNotCa => "The issuer of this certificate is not a certification authority.",
+            NodeStatus::IssuerNotCa => {
+                "The issuer of this certificate is not a certification authority."
+            }
         }
     }
 

@@ -108,7 +108,8 @@ impl PurposeFlags {
         PurposeFlags {
             server_auth: allows(Role::ServerAuth),
             client_auth: allows(Role::ClientAuth),
-            all_purposes: source != PurposeSource::Listed && *store_property == StorePurposes::AllEnabled,
+            all_purposes: source != PurposeSource::Listed
+                && *store_property == StorePurposes::AllEnabled,
             source,
             store_property: store_property.clone(),
         }
@@ -174,7 +175,10 @@ pub struct PurposeAnalysis {
 impl PurposeAnalysis {
     /// Analyses `path`. `store_property` gives the Windows store property of a certificate by SHA-256
     /// (files have none: every certificate gets [`StorePurposes::AllEnabled`]).
-    pub fn of_path(path: &CertificationPath, store_property: &dyn Fn(&str) -> StorePurposes) -> Self {
+    pub fn of_path(
+        path: &CertificationPath,
+        store_property: &dyn Fn(&str) -> StorePurposes,
+    ) -> Self {
         let last = path.nodes.len().saturating_sub(1);
         let rows: Vec<PurposeRow> = path
             .nodes
@@ -191,7 +195,10 @@ impl PurposeAnalysis {
                 } else {
                     PathPosition::Intermediate
                 },
-                flags: PurposeFlags::of(&node.certificate, &store_property(&node.certificate.sha256)),
+                flags: PurposeFlags::of(
+                    &node.certificate,
+                    &store_property(&node.certificate.sha256),
+                ),
             })
             .collect();
         let roles = Role::ALL

@@ -45,25 +45,47 @@ pub struct Verdict {
 impl Verdict {
     /// Summarises sorted findings.
     pub fn of(findings: &[Finding]) -> Self {
-        let failures = findings.iter().filter(|f| f.severity == Severity::Fail).count();
-        let warnings = findings.iter().filter(|f| f.severity == Severity::Warn).count();
+        let failures = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Fail)
+            .count();
+        let warnings = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warn)
+            .count();
         let status = match worst(findings) {
             Some(Severity::Fail) => Severity::Fail,
             Some(Severity::Warn) => Severity::Warn,
             _ => Severity::Pass,
         };
-        let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
         let summary = match status {
             Severity::Fail => format!(
                 "{} to fix{}: {}",
                 plural(failures, "problem"),
-                if warnings > 0 { format!(" and {}", plural(warnings, "warning")) } else { String::new() },
-                findings.first().map(|f| f.title.as_str()).unwrap_or_default()
+                if warnings > 0 {
+                    format!(" and {}", plural(warnings, "warning"))
+                } else {
+                    String::new()
+                },
+                findings
+                    .first()
+                    .map(|f| f.title.as_str())
+                    .unwrap_or_default()
             ),
             Severity::Warn => format!(
                 "No failures, {}: {}",
                 plural(warnings, "warning"),
-                findings.first().map(|f| f.title.as_str()).unwrap_or_default()
+                findings
+                    .first()
+                    .map(|f| f.title.as_str())
+                    .unwrap_or_default()
             ),
             _ => "No problems found.".to_owned(),
         };
@@ -195,7 +217,11 @@ fn pad(text: &str, width: usize) -> String {
 /// MMC shows it, the purpose table and the findings. State is carried by symbol and word, not colour.
 pub fn render_text(report: &Report) -> String {
     let mut out = String::new();
-    let name = report.certificate.as_ref().map(|c| c.display_name.as_str()).unwrap_or("(no certificate)");
+    let name = report
+        .certificate
+        .as_ref()
+        .map(|c| c.display_name.as_str())
+        .unwrap_or("(no certificate)");
     let _ = writeln!(out, "certwiz {}: {name}", report.command);
     let _ = writeln!(
         out,
@@ -216,12 +242,29 @@ pub fn render_text(report: &Report) -> String {
         row(&mut out, "Serial number", &c.serial);
         row(&mut out, "Thumbprint (SHA-1)", &c.thumbprint_sha1);
         row(&mut out, "SHA-256", &c.sha256);
-        row(&mut out, "Valid", &format!("{} to {}", day(c.not_before), day(c.not_after)));
+        row(
+            &mut out,
+            "Valid",
+            &format!("{} to {}", day(c.not_before), day(c.not_after)),
+        );
         let mut san: Vec<String> = c.san_dns.iter().map(|d| format!("DNS:{d}")).collect();
         san.extend(c.san_ip.iter().map(|i| format!("IP:{i}")));
-        row(&mut out, "Alternative names", &if san.is_empty() { "(none)".to_owned() } else { san.join(", ") });
+        row(
+            &mut out,
+            "Alternative names",
+            &if san.is_empty() {
+                "(none)".to_owned()
+            } else {
+                san.join(", ")
+            },
+        );
         let eku = if c.eku.present {
-            c.eku.purposes.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            c.eku
+                .purposes
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         } else {
             "(no extension: all purposes)".to_owned()
         };
@@ -233,10 +276,18 @@ pub fn render_text(report: &Report) -> String {
         row(&mut out, "Public key", &key);
         row(&mut out, "Signature algorithm", &c.signature_algorithm.name);
         if !c.crl_distribution_points.is_empty() {
-            row(&mut out, "CRL distribution", &c.crl_distribution_points.join(", "));
+            row(
+                &mut out,
+                "CRL distribution",
+                &c.crl_distribution_points.join(", "),
+            );
         }
         if !c.aia_ca_issuers.is_empty() || !c.aia_ocsp.is_empty() {
-            let mut aia: Vec<String> = c.aia_ca_issuers.iter().map(|u| format!("CA Issuers: {u}")).collect();
+            let mut aia: Vec<String> = c
+                .aia_ca_issuers
+                .iter()
+                .map(|u| format!("CA Issuers: {u}"))
+                .collect();
             aia.extend(c.aia_ocsp.iter().map(|u| format!("OCSP: {u}")));
             row(&mut out, "Authority info", &aia.join(", "));
         }
@@ -264,7 +315,13 @@ pub fn render_text(report: &Report) -> String {
 
     let _ = writeln!(out, "\nFindings");
     for f in &report.findings {
-        let _ = writeln!(out, "  {} {:<4}  {}", f.severity.symbol(), f.severity.as_str().to_uppercase(), f.id);
+        let _ = writeln!(
+            out,
+            "  {} {:<4}  {}",
+            f.severity.symbol(),
+            f.severity.as_str().to_uppercase(),
+            f.id
+        );
         let _ = writeln!(out, "          {}", wrap(&f.title, 10));
         let _ = writeln!(out, "          {}", wrap(&f.detail, 10));
         if f.severity != Severity::Pass {
@@ -279,7 +336,11 @@ fn path_text(out: &mut String, path: &CertificationPath) {
     let mut depth = 0;
     let width = 52;
     if let Some(missing) = &path.missing_issuer {
-        let _ = writeln!(out, "  {}✗ issuer not found", pad(&format!("? {}", missing.issuer), width));
+        let _ = writeln!(
+            out,
+            "  {}✗ issuer not found",
+            pad(&format!("? {}", missing.issuer), width)
+        );
         depth = 1;
     }
     for node in &path.nodes {
@@ -289,8 +350,17 @@ fn path_text(out: &mut String, path: &CertificationPath) {
             format!("{}└─ ", "   ".repeat(depth - 1))
         };
         let label = format!("{prefix}{}", node.certificate.display_name);
-        let anchor = if node.trust_anchor { " (trust anchor)" } else { "" };
-        let _ = writeln!(out, "  {}{}{anchor}", pad(&label, width), node.status.mark());
+        let anchor = if node.trust_anchor {
+            " (trust anchor)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {}{}{anchor}",
+            pad(&label, width),
+            node.status.mark()
+        );
         depth += 1;
     }
     if let Some(leaf) = path.leaf() {
@@ -301,15 +371,28 @@ fn path_text(out: &mut String, path: &CertificationPath) {
             out,
             "  {} complete paths exist (cross-signed CAs); certwiz shows the best one{}.",
             path.complete_paths_found,
-            if path.end == PathEnd::TrustAnchor { ", which ends at a trust anchor" } else { "" }
+            if path.end == PathEnd::TrustAnchor {
+                ", which ends at a trust anchor"
+            } else {
+                ""
+            }
         );
     }
 }
 
 fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
     let width = 44;
-    let _ = writeln!(out, "\nPurposes (each certificate must allow the purpose for the chain to allow it)");
-    let _ = writeln!(out, "  {}{:<24}{}", pad("", width), "Server Authentication", "Client Authentication");
+    let _ = writeln!(
+        out,
+        "\nPurposes (each certificate must allow the purpose for the chain to allow it)"
+    );
+    let _ = writeln!(
+        out,
+        "  {}{:<24}{}",
+        pad("", width),
+        "Server Authentication",
+        "Client Authentication"
+    );
     for row in &purposes.rows {
         let cell = |allowed: bool| {
             let how = match (allowed, row.flags.source) {
@@ -329,7 +412,11 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         );
     }
     let usable = |role: Role| {
-        if purposes.role(role).is_some_and(|v| v.usable) { "✓ usable" } else { "✗ NOT usable" }
+        if purposes.role(role).is_some_and(|v| v.usable) {
+            "✓ usable"
+        } else {
+            "✗ NOT usable"
+        }
     };
     let _ = writeln!(
         out,

@@ -129,7 +129,10 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         let aia = if missing.aia_ca_issuers.is_empty() {
             String::new()
         } else {
-            format!(" The certificate says its issuer can be downloaded from {}.", missing.aia_ca_issuers.join(", "))
+            format!(
+                " The certificate says its issuer can be downloaded from {}.",
+                missing.aia_ca_issuers.join(", ")
+            )
         };
         out.push(about(
             Finding::new(
@@ -178,7 +181,10 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     }
     for (i, node) in nodes.iter().enumerate() {
         if node.problems.contains(&NodeStatus::BadSignature) {
-            let issuer = nodes.get(i.wrapping_sub(1)).map(|n| n.certificate.display_name.clone()).unwrap_or_default();
+            let issuer = nodes
+                .get(i.wrapping_sub(1))
+                .map(|n| n.certificate.display_name.clone())
+                .unwrap_or_default();
             out.push(about(
                 Finding::new(
                     ids::CHAIN_BAD_SIGNATURE,
@@ -215,7 +221,10 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     }
     if f.path.trusted && f.path.all_ok() {
         if let Some(leaf) = f.path.leaf() {
-            let names: Vec<&str> = nodes.iter().map(|n| n.certificate.display_name.as_str()).collect();
+            let names: Vec<&str> = nodes
+                .iter()
+                .map(|n| n.certificate.display_name.as_str())
+                .collect();
             out.push(about(
                 Finding::new(
                     ids::CHAIN_OK,
@@ -265,7 +274,11 @@ fn strength_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
             ));
         }
         if c.key.algorithm == "RSA" && c.key.bits > 0 && c.key.bits < 2048 {
-            let severity = if c.key.bits < 1024 { Severity::Fail } else { Severity::Warn };
+            let severity = if c.key.bits < 1024 {
+                Severity::Fail
+            } else {
+                Severity::Warn
+            };
             out.push(about(
                 Finding::new(
                     ids::CERT_WEAK_KEY,
@@ -288,12 +301,26 @@ fn strength_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
 fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     let rows = &f.purposes.rows;
     for role in Role::ALL {
-        let Some(verdict) = f.purposes.role(role) else { continue };
+        let Some(verdict) = f.purposes.role(role) else {
+            continue;
+        };
         for &index in &verdict.blocked_by {
             let Some(row) = rows.get(index) else { continue };
-            let Some(node) = f.path.nodes.get(index) else { continue };
-            let allowed: Vec<&str> = node.certificate.eku.purposes.iter().map(|p| p.name.as_str()).collect();
-            let listed = if allowed.is_empty() { "no purpose".to_owned() } else { allowed.join(", ") };
+            let Some(node) = f.path.nodes.get(index) else {
+                continue;
+            };
+            let allowed: Vec<&str> = node
+                .certificate
+                .eku
+                .purposes
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            let listed = if allowed.is_empty() {
+                "no purpose".to_owned()
+            } else {
+                allowed.join(", ")
+            };
             let finding = if row.position == PathPosition::Leaf {
                 let (id, why, fix) = match role {
                     Role::ServerAuth => (
@@ -310,8 +337,15 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     id,
                     Severity::Fail,
-                    format!("The certificate \"{}\" is not allowed for {}", row.display_name, role.name()),
-                    format!("Its Enhanced Key Usage lists {listed}, not {}. {why}", role.name()),
+                    format!(
+                        "The certificate \"{}\" is not allowed for {}",
+                        row.display_name,
+                        role.name()
+                    ),
+                    format!(
+                        "Its Enhanced Key Usage lists {listed}, not {}. {why}",
+                        role.name()
+                    ),
                     fix,
                 )
             } else {
@@ -321,12 +355,17 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 };
                 let store_note = match &row.flags.store_property {
                     crate::engine::purpose::StorePurposes::AllEnabled => String::new(),
-                    _ => " The Windows store's purpose setting for this CA also limits it.".to_owned(),
+                    _ => " The Windows store's purpose setting for this CA also limits it."
+                        .to_owned(),
                 };
                 Finding::new(
                     id,
                     Severity::Fail,
-                    format!("The CA \"{}\" does not allow {}", row.display_name, role.name()),
+                    format!(
+                        "The CA \"{}\" does not allow {}",
+                        row.display_name,
+                        role.name()
+                    ),
                     format!(
                         "Windows allows a certificate only the purposes every CA above it allows. \"{}\" lists {listed}, so no certificate under it can be used for {}, whatever the certificate itself says.{store_note}",
                         row.display_name,
@@ -369,9 +408,17 @@ fn name_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     let Some(leaf) = f.path.leaf() else { return };
     let c = &leaf.certificate;
     if !f.names.is_empty() {
-        let missing: Vec<&str> = f.names.iter().filter(|n| !n.matched()).map(|n| n.expected.as_str()).collect();
+        let missing: Vec<&str> = f
+            .names
+            .iter()
+            .filter(|n| !n.matched())
+            .map(|n| n.expected.as_str())
+            .collect();
         let on_cert = if c.san_dns.is_empty() && c.san_ip.is_empty() {
-            format!("it has no Subject Alternative Name, and its subject CN is {}", c.common_name.as_deref().unwrap_or("empty"))
+            format!(
+                "it has no Subject Alternative Name, and its subject CN is {}",
+                c.common_name.as_deref().unwrap_or("empty")
+            )
         } else {
             let mut entries: Vec<String> = c.san_dns.clone();
             entries.extend(c.san_ip.iter().cloned());

@@ -73,7 +73,12 @@ fn rsa_modulus_bits(key: &SubjectPublicKeyInfo<'_>) -> usize {
     }
 }
 
-fn verify_rsa_pkcs1(message: &[u8], signature: &[u8], pkcs1_key: &[u8], digest: LegacyDigest) -> SignatureCheck {
+fn verify_rsa_pkcs1(
+    message: &[u8],
+    signature: &[u8],
+    pkcs1_key: &[u8],
+    digest: LegacyDigest,
+) -> SignatureCheck {
     let Ok(key) = RsaPublicKey::from_pkcs1_der(pkcs1_key) else {
         return SignatureCheck::Invalid;
     };
@@ -81,11 +86,25 @@ fn verify_rsa_pkcs1(message: &[u8], signature: &[u8], pkcs1_key: &[u8], digest: 
         return SignatureCheck::Invalid;
     };
     let ok = match digest {
-        LegacyDigest::Md5 => VerifyingKey::<md5::Md5>::new(key).verify(message, &signature).is_ok(),
-        LegacyDigest::Sha1 => VerifyingKey::<sha1::Sha1>::new(key).verify(message, &signature).is_ok(),
-        LegacyDigest::Sha256 => VerifyingKey::<sha2::Sha256>::new(key).verify(message, &signature).is_ok(),
-        LegacyDigest::Sha384 => VerifyingKey::<sha2::Sha384>::new(key).verify(message, &signature).is_ok(),
-        LegacyDigest::Sha512 => VerifyingKey::<sha2::Sha512>::new(key).verify(message, &signature).is_ok(),
+        LegacyDigest::Md5 => VerifyingKey::<md5::Md5>::new(key)
+            .verify(message, &signature)
+            .is_ok(),
+        LegacyDigest::Sha1 => VerifyingKey::<sha1::Sha1>::new(key)
+            .verify(message, &signature)
+            .is_ok(),
+        LegacyDigest::Sha256 => VerifyingKey::<sha2::Sha256>::new(key)
+            .verify(message, &signature)
+            .is_ok(),
+        LegacyDigest::Sha384 => VerifyingKey::<sha2::Sha384>::new(key)
+            .verify(message, &signature)
+            .is_ok(),
+        LegacyDigest::Sha512 => VerifyingKey::<sha2::Sha512>::new(key)
+            .verify(message, &signature)
+            .is_ok(),
     };
-    if ok { SignatureCheck::Valid } else { SignatureCheck::Invalid }
+    if ok {
+        SignatureCheck::Valid
+    } else {
+        SignatureCheck::Invalid
+    }
 }

@@ -1,0 +1,224 @@
+//! Test PKIs generated with rcgen: every certificate the tests use is made here (ECDSA P-256, since
+//! rcgen with ring cannot generate RSA keys). RSA, MD5, SHA-1 and RSA-1024 cases come from
+//! `tests/data/openssl/generate.sh`, which uses the openssl CLI.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
+};
+use time::{Duration, OffsetDateTime};
+
+/// The instant every scenario is judged at (`--at`), so that tests never depend on today's date.
+pub const AT: &str = "2030-06-01T12:00:00Z";
+
+/// [`AT`] as a time.
+pub fn at() -> OffsetDateTime {
+    time::macros::datetime!(2030-06-01 12:00:00 UTC)
+}
+
+/// A certificate with its key and the parameters it was made from (so it can sign others).
+pub struct Made {
+    pub params: CertificateParams,
+    pub key: KeyPair,
+    pub pem: String,
+    pub der: Vec<u8>,
+}
+
+impl Made {
+    /// An rcgen issuer for signing with this certificate.
+    pub fn issuer(&self) -> Issuer<'_, &KeyPair> {
+        Issuer::from_params(&self.params, &self.key)
+    }
+}
+
+/// What to put in a certificate.
+#[derive(Clone)]
+pub struct Spec {
+    pub cn: String,
+    pub sans: Vec<String>,
+    pub ca: bool,
+    pub eku: Vec<ExtendedKeyUsagePurpose>,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    pub serial: u64,
+}
+
+impl Spec {
+    /// A CA valid 2020-2040 with no EKU extension (all purposes).
+    pub fn ca(cn: &str) -> Self {
+        Spec {
+            cn: cn.to_owned(),
+            sans: Vec::new(),
+            ca: true,
+            eku: Vec::new(),
+            not_before: time::macros::datetime!(2020-01-01 00:00:00 UTC),
+            not_after: time::macros::datetime!(2040-01-01 00:00:00 UTC),
+            serial: 1,
+        }
+    }
+
+    /// A server certificate valid 2025-2035 with Server and Client Authentication.
+    pub fn leaf(cn: &str) -> Self {
+        Spec {
+            cn: cn.to_owned(),
+            sans: vec![cn.to_owned()],
+            ca: false,
+            eku: vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ],
+            not_before: time::macros::datetime!(2025-01-01 00:00:00 UTC),
+            not_after: time::macros::datetime!(2035-01-01 00:00:00 UTC),
+            serial: 100,
+        }
+    }
+
+    pub fn eku(mut self, eku: Vec<ExtendedKeyUsagePurpose>) -> Self {
+        self.eku = eku;
+        self
+    }
+
+    pub fn sans(mut self, sans: &[&str]) -> Self {
+        self.sans = sans.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    pub fn valid(mut self, not_before: OffsetDateTime, not_after: OffsetDateTime) -> Self {
+        self.not_before = not_before;
+        self.not_after = not_after;
+        self
+    }
+
+    pub fn serial(mut self, serial: u64) -> Self {
+        self.serial = serial;
+        self
+    }
+
+    fn params(&self) -> CertificateParams {
+        let mut params = CertificateParams::new(self.sans.clone()).expect("valid SAN list");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, self.cn.clone());
+        dn.push(DnType::OrganizationName, "certwiz tests");
+        params.distinguished_name = dn;
+        params.not_before = self.not_before;
+        params.not_after = self.not_after;
+        params.serial_number = Some(rcgen::SerialNumber::from_slice(&self.serial.to_be_bytes()));
+        params.extended_key_usages = self.eku.clone();
+        params.use_authority_key_identifier_extension = true;
+        if self.ca {
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        } else {
+            params.is_ca = IsCa::ExplicitNoCa;
+            params.key_usages = vec![
+                KeyUsagePurpose::DigitalSignature,
+                KeyUsagePurpose::KeyEncipherment,
+            ];
+        }
+        params
+    }
+}
+
+/// Makes a self-signed certificate.
+pub fn self_signed(spec: &Spec) -> Made {
+    let key = KeyPair::generate().expect("P-256 key");
+    let params = spec.params();
+    let cert = params.self_signed(&key).expect("self-signed certificate");
+    Made {
+        pem: cert.pem(),
+        der: cert.der().to_vec(),
+        params,
+        key,
+    }
+}
+
+/// Makes a certificate signed by `issuer`.
+pub fn signed(spec: &Spec, issuer: &Made) -> Made {
+    let key = KeyPair::generate().expect("P-256 key");
+    signed_with_key(spec, issuer, key)
+}
+
+/// Makes a certificate for an existing key (cross-signing: same subject and key, another issuer).
+pub fn signed_with_key(spec: &Spec, issuer: &Made, key: KeyPair) -> Made {
+    let params = spec.params();
+    let cert = params
+        .signed_by(&key, &issuer.issuer())
+        .expect("signed certificate");
+    Made {
+        pem: cert.pem(),
+        der: cert.der().to_vec(),
+        params,
+        key,
+    }
+}
+
+/// The same key pair again (rcgen keys are not Clone).
+pub fn same_key(made: &Made) -> KeyPair {
+    KeyPair::from_pem(&made.key.serialize_pem()).expect("round-trip key")
+}
+
+/// A healthy root → issuing CA → leaf PKI.
+pub struct Healthy {
+    pub root: Made,
+    pub issuing: Made,
+    pub leaf: Made,
+}
+
+pub fn healthy(leaf_cn: &str) -> Healthy {
+    let root = self_signed(&Spec::ca("Contoso Test Root CA"));
+    let issuing = signed(&Spec::ca("Contoso Test Issuing CA").serial(2), &root);
+    let leaf = signed(&Spec::leaf(leaf_cn), &issuing);
+    Healthy {
+        root,
+        issuing,
+        leaf,
+    }
+}
+
+/// A scratch folder that disappears with the test.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Writes `contents` to `name` and returns the path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write test file");
+        path
+    }
+
+    /// Writes the PEMs of `certs` into one file.
+    pub fn pems(&self, name: &str, certs: &[&Made]) -> PathBuf {
+        let text: String = certs.iter().map(|c| c.pem.clone()).collect();
+        self.write(name, text)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Path of a file made by `tests/data/openssl/generate.sh`.
+pub fn openssl_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/openssl")
+        .join(name)
+}
+
+/// The PFX password of the openssl-made files (a marker: it must never appear in any output).
+pub const PFX_PASSWORD: &str = "Marker-Pfx-Pass-123";
+
+/// `days` after [`at`].
+pub fn days_after_at(days: i64) -> OffsetDateTime {
+    at() + Duration::days(days)
+}
