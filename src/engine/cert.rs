@@ -515,7 +515,9 @@ fn attr_value(attr: &x509_parser::x509::AttributeTypeAndValue<'_>) -> String {
         Err(_) => {
             // BMPString (UTF-16BE) is what old Windows CAs write; decode it rather than show hex.
             let raw = attr.as_slice();
-            if attr.attr_value().header.tag() == asn1_rs::Tag::BmpString && raw.len() % 2 == 0 {
+            if attr.attr_value().header.tag() == asn1_rs::Tag::BmpString
+                && raw.len().is_multiple_of(2)
+            {
                 let units: Vec<u16> = raw
                     .chunks_exact(2)
                     .map(|c| u16::from_be_bytes([c[0], c[1]]))

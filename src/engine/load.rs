@@ -469,7 +469,7 @@ fn classify_der(name: &str, data: &[u8], what: &'static str) -> Result<DerKind, 
             reason: "the data does not start with an ASN.1 SEQUENCE".into(),
         });
     }
-    let first = Any::from_ber(outer.data.as_ref()).map_err(|e| LoadError::Malformed {
+    let first = Any::from_ber(outer.data).map_err(|e| LoadError::Malformed {
         path: name.to_owned(),
         reason: format!(
             "damaged ASN.1 inside the {what}: {}",
@@ -566,7 +566,7 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
     };
     let (_, content_info) =
         Any::from_ber(data).map_err(|_| malformed("cannot read the outer ContentInfo"))?;
-    let inner = content_info.data.as_ref();
+    let inner = content_info.data;
     let (rest, oid) = Any::from_ber(inner).map_err(|_| malformed("no content type"))?;
     if oid.as_oid().map(|o| o.to_id_string()).ok().as_deref() != Some(OID_PKCS7_SIGNED_DATA) {
         return Err(LoadError::NoCertificate {
@@ -576,8 +576,8 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
     }
     let (_, explicit) = Any::from_ber(rest).map_err(|_| malformed("no SignedData content"))?;
     let (_, signed_data) =
-        Any::from_ber(explicit.data.as_ref()).map_err(|_| malformed("cannot read SignedData"))?;
-    let mut cursor = signed_data.data.as_ref();
+        Any::from_ber(explicit.data).map_err(|_| malformed("cannot read SignedData"))?;
+    let mut cursor = signed_data.data;
     let mut certificates = Vec::new();
     while !cursor.is_empty() {
         let (rest, element) = match Any::from_ber(cursor) {
@@ -588,7 +588,7 @@ fn pkcs7_certificates(name: &str, data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError
         };
         // certificates [0] IMPLICIT SET OF CertificateChoices
         if element.class() == asn1_rs::Class::ContextSpecific && element.tag() == Tag(0) {
-            let mut certs = element.data.as_ref();
+            let mut certs = element.data;
             while !certs.is_empty() {
                 if certs.starts_with(&[0, 0]) {
                     break;

@@ -388,10 +388,9 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
     );
     let _ = writeln!(
         out,
-        "  {}{:<24}{}",
+        "  {}{:<24}Client Authentication",
         pad("", width),
-        "Server Authentication",
-        "Client Authentication"
+        "Server Authentication"
     );
     for row in &purposes.rows {
         let cell = |allowed: bool| {

@@ -200,9 +200,10 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 f.scope,
             ));
         }
-        if node.problems.contains(&NodeStatus::IssuerNotCa) {
-            if let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p)) {
-                out.push(about(
+        if node.problems.contains(&NodeStatus::IssuerNotCa)
+            && let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p))
+        {
+            out.push(about(
                     Finding::new(
                         ids::CHAIN_ISSUER_NOT_CA,
                         Severity::Fail,
@@ -216,16 +217,17 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                     &issuer.certificate,
                     f.scope,
                 ));
-            }
         }
     }
-    if f.path.trusted && f.path.all_ok() {
-        if let Some(leaf) = f.path.leaf() {
-            let names: Vec<&str> = nodes
-                .iter()
-                .map(|n| n.certificate.display_name.as_str())
-                .collect();
-            out.push(about(
+    if f.path.trusted
+        && f.path.all_ok()
+        && let Some(leaf) = f.path.leaf()
+    {
+        let names: Vec<&str> = nodes
+            .iter()
+            .map(|n| n.certificate.display_name.as_str())
+            .collect();
+        out.push(about(
                 Finding::new(
                     ids::CHAIN_OK,
                     Severity::Pass,
@@ -240,7 +242,6 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 &leaf.certificate,
                 f.scope,
             ));
-        }
     }
 }
 
@@ -387,9 +388,11 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         }
     }
     let usable = |role| f.purposes.role(role).is_some_and(|v| v.usable);
-    if usable(Role::ServerAuth) && usable(Role::ClientAuth) {
-        if let Some(leaf) = f.path.leaf() {
-            out.push(about(
+    if usable(Role::ServerAuth)
+        && usable(Role::ClientAuth)
+        && let Some(leaf) = f.path.leaf()
+    {
+        out.push(about(
                 Finding::new(
                     ids::CHAIN_PURPOSES_OK,
                     Severity::Pass,
@@ -400,7 +403,6 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 &leaf.certificate,
                 f.scope,
             ));
-        }
     }
 }
 
