@@ -596,3 +596,56 @@ fn openssl_p7b_in_der_and_pem_keep_file_order() {
         );
     }
 }
+
+#[test]
+fn root_limited_to_client_auth_blocks_server_auth_for_the_whole_chain() {
+    let root = self_signed(&Spec::ca("Client Only Root CA").eku(vec![Eku::ClientAuth]));
+    let issuing = signed(&Spec::ca("Contoso Test Issuing CA"), &root);
+    let leaf = signed(&Spec::leaf("pool01.contoso.test"), &issuing);
+    let report = run(&[&leaf, &issuing], &[&root], &[]);
+    assert_eq!(ids(&report), ["chain.ca-restricts-server-auth", "chain.ok"]);
+    let finding = find(&report, "chain.ca-restricts-server-auth");
+    assert!(
+        finding
+            .fix
+            .contains("Trusted Root Certification Authorities"),
+        "{}",
+        finding.fix
+    );
+    assert!(
+        finding
+            .certificate
+            .as_ref()
+            .is_some_and(|c| c.subject.contains("Client Only Root CA"))
+    );
+}
+
+#[test]
+fn store_purpose_property_narrows_the_extension() {
+    use certwiz::engine::purpose::{PurposeAnalysis, StorePurposes};
+    let pki = healthy("pool01.contoso.test");
+    let report = run(&[&pki.leaf, &pki.issuing], &[&pki.root], &[]);
+    let path = report.path.as_ref().expect("path");
+    let issuing_sha = path.nodes[1].certificate.sha256.clone();
+    // MMC "Enable only the following purposes" with only Server Authentication ticked on the issuing CA.
+    let analysis = PurposeAnalysis::of_path(path, &|sha: &str| {
+        if sha == issuing_sha {
+            StorePurposes::Only(vec!["1.3.6.1.5.5.7.3.1".into()])
+        } else {
+            StorePurposes::AllEnabled
+        }
+    });
+    assert!(analysis.role(Role::ServerAuth).is_some_and(|v| v.usable));
+    assert!(
+        analysis
+            .role(Role::ClientAuth)
+            .is_some_and(|v| !v.usable && v.blocked_by == [1])
+    );
+    let disabled = PurposeAnalysis::of_path(path, &|_: &str| StorePurposes::AllDisabled);
+    assert!(
+        disabled
+            .roles
+            .iter()
+            .all(|v| !v.usable && v.blocked_by.len() == 3)
+    );
+}
