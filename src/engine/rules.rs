@@ -8,7 +8,7 @@ use crate::engine::cert::{CertificateFacts, WeakHash};
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
 use crate::engine::names::{NameCheck, wildcard_entries};
 use crate::engine::path::{CertificationPath, NodeStatus, PathEnd};
-use crate::engine::purpose::{PathPosition, PurposeAnalysis, Role};
+use crate::engine::purpose::{PathPosition, PurposeAnalysis, PurposeSource, Role};
 
 /// A certificate expiring within this window gets `cert.expires-soon`.
 pub const EXPIRES_SOON_DAYS: i64 = 30;
@@ -354,10 +354,41 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                     Role::ServerAuth => ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
                     Role::ClientAuth => ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
                 };
-                let store_note = match &row.flags.store_property {
-                    crate::engine::purpose::StorePurposes::AllEnabled => String::new(),
-                    _ => " The Windows store's purpose setting for this CA also limits it."
-                        .to_owned(),
+                let store = if row.position == PathPosition::Root {
+                    "Trusted Root Certification Authorities"
+                } else {
+                    "Intermediate Certification Authorities"
+                };
+                let mmc = format!(
+                    "In MMC: Certificates (Local Computer) > {store} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. Do this on every server, then restart the conferencing services.",
+                    row.display_name
+                );
+                // The extension is part of the signed certificate: no MMC setting can add a purpose
+                // it lacks. The store property is a local setting that MMC can change.
+                let extension_blocks = row.flags.source == PurposeSource::Listed
+                    && !node
+                        .certificate
+                        .eku
+                        .purposes
+                        .iter()
+                        .any(|p| p.name == role.name());
+                let (why, fix) = if extension_blocks {
+                    (
+                        format!(
+                            "Its own Enhanced Key Usage extension lists {listed}, which is signed into the certificate."
+                        ),
+                        format!(
+                            "The CA certificate must be renewed with {} in its Enhanced Key Usage (or with no EKU extension at all, which allows every purpose); MMC's purpose setting cannot add a purpose the certificate lacks. Then install the renewed CA certificate on every server (certutil -addstore {} ca.cer) and reissue the server certificates under it. Meanwhile check the same CA in MMC: {mmc}",
+                            role.name(),
+                            if row.position == PathPosition::Root {
+                                "Root"
+                            } else {
+                                "CA"
+                            }
+                        ),
+                    )
+                } else {
+                    ("Its purpose setting in the Windows certificate store leaves it out (MMC's \"Enable only the following purposes\" or \"Disable all purposes\").".to_owned(), mmc)
                 };
                 Finding::new(
                     id,
@@ -368,20 +399,11 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                         role.name()
                     ),
                     format!(
-                        "Windows allows a certificate only the purposes every CA above it allows. \"{}\" lists {listed}, so no certificate under it can be used for {}, whatever the certificate itself says.{store_note}",
+                        "Windows allows a certificate only the purposes every CA above it allows, so no certificate under \"{}\" can be used for {}, whatever the certificate itself says. {why}",
                         row.display_name,
                         role.name()
                     ),
-                    format!(
-                        "In MMC: Certificates (Local Computer) > {} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. If the CA certificate's own extension lacks {} (as here), the CA must be renewed with it.",
-                        if row.position == PathPosition::Root {
-                            "Trusted Root Certification Authorities"
-                        } else {
-                            "Intermediate Certification Authorities"
-                        },
-                        row.display_name,
-                        role.name()
-                    ),
+                    fix,
                 )
             };
             out.push(about(finding, &node.certificate, f.scope));

@@ -641,6 +641,27 @@ fn store_purpose_property_narrows_the_extension() {
             .role(Role::ClientAuth)
             .is_some_and(|v| !v.usable && v.blocked_by == [1])
     );
+    // The fix differs: a store setting is changed in MMC; an extension needs a renewed CA.
+    let findings = certwiz::engine::rules::path_findings(&certwiz::engine::rules::PathFacts {
+        path,
+        purposes: &analysis,
+        names: &[],
+        scope: Scope::Local,
+        trust_anchors_given: true,
+        at: at(),
+    });
+    let restricted = findings
+        .iter()
+        .find(|f| f.id == "chain.ca-restricts-client-auth")
+        .expect("finding");
+    assert!(restricted.fix.starts_with(
+        "In MMC: Certificates (Local Computer) > Intermediate Certification Authorities"
+    ));
+    assert!(
+        restricted
+            .detail
+            .contains("purpose setting in the Windows certificate store")
+    );
     let disabled = PurposeAnalysis::of_path(path, &|_: &str| StorePurposes::AllDisabled);
     assert!(
         disabled
