@@ -360,7 +360,7 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                     "Intermediate Certification Authorities"
                 };
                 let mmc = format!(
-                    "In MMC: Certificates (Local Computer) > {store} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. Do this on every server, then restart the conferencing services.",
+                    "Certificates (Local Computer) > {store} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. Do this on every server, then restart the conferencing services.",
                     row.display_name
                 );
                 // The extension is part of the signed certificate: no MMC setting can add a purpose
@@ -388,7 +388,7 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                 } else {
-                    ("Its purpose setting in the Windows certificate store leaves it out (MMC's \"Enable only the following purposes\" or \"Disable all purposes\").".to_owned(), mmc)
+                    ("Its purpose setting in the Windows certificate store leaves it out (MMC's \"Enable only the following purposes\" or \"Disable all purposes\").".to_owned(), format!("In MMC: {mmc}"))
                 };
                 Finding::new(
                     id,
