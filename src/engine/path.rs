@@ -41,6 +41,7 @@ pub struct PoolEntry {
     ski: Option<Box<[u8]>>,
     aki: Option<Box<[u8]>>,
     is_ca: bool,
+    may_sign_certificates: bool,
 }
 
 impl PoolEntry {
@@ -52,6 +53,11 @@ impl PoolEntry {
     /// Whether Basic Constraints marks it as a CA.
     pub fn is_ca(&self) -> bool {
         self.is_ca
+    }
+
+    /// Whether it may issue certificates: a CA whose Key Usage (if present) includes Certificate Signing.
+    pub fn may_issue(&self) -> bool {
+        self.is_ca && self.may_sign_certificates
     }
 
     /// Whether subject and issuer names are the same.
@@ -96,6 +102,7 @@ impl CandidatePool {
         let mut ski = None;
         let mut aki = None;
         let mut is_ca = false;
+        let mut may_sign_certificates = true;
         for ext in parsed.extensions() {
             match ext.parsed_extension() {
                 ParsedExtension::SubjectKeyIdentifier(kid) => ski = Some(Box::from(kid.0)),
@@ -103,6 +110,7 @@ impl CandidatePool {
                     aki = a.key_identifier.as_ref().map(|k| Box::from(k.0))
                 }
                 ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::KeyUsage(ku) => may_sign_certificates = ku.key_cert_sign(),
                 _ => {}
             }
         }
@@ -116,6 +124,7 @@ impl CandidatePool {
             ski,
             aki,
             is_ca,
+            may_sign_certificates,
         };
         let index = self.entries.len();
         self.by_subject
@@ -291,7 +300,10 @@ impl Search<'_> {
         let signatures_ok = chain
             .windows(2)
             .all(|pair| self.signature(pair[0], pair[1]) == SignatureCheck::Valid);
-        let issuers_are_cas = chain.iter().skip(1).all(|&i| self.pool.entries[i].is_ca);
+        let issuers_are_cas = chain
+            .iter()
+            .skip(1)
+            .all(|&i| self.pool.entries[i].may_issue());
         let dates_ok = chain.iter().all(|&i| self.valid_at(i));
         let score = Score {
             trusted: end == PathEnd::TrustAnchor,
@@ -377,7 +389,7 @@ impl Search<'_> {
                 let v1_root = issuer_entry.is_self_issued()
                     && X509Certificate::from_der(&issuer_entry.der)
                         .is_ok_and(|(_, c)| c.version().0 == 0);
-                if !issuer_entry.is_ca && !v1_root {
+                if !issuer_entry.may_issue() && !v1_root {
                     problems.push(NodeStatus::IssuerNotCa);
                 }
             }

@@ -209,8 +209,14 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                         Severity::Fail,
                         format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name),
                         format!(
-                            "\"{}\" is the issuer of \"{}\", but its Basic Constraints extension does not say it is a certification authority, so Windows rejects the path.",
-                            issuer.certificate.display_name, node.certificate.display_name
+                            "\"{}\" is the issuer of \"{}\", but {}, so Windows rejects the path.",
+                            issuer.certificate.display_name,
+                            node.certificate.display_name,
+                            if issuer.certificate.is_ca {
+                                "its Key Usage extension does not allow Certificate Signing"
+                            } else {
+                                "its Basic Constraints extension does not say it is a certification authority"
+                            }
                         ),
                         "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate.",
                     ),

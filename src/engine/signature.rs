@@ -86,25 +86,24 @@ fn verify_rsa_pkcs1(
         return SignatureCheck::Invalid;
     };
     let ok = match digest {
-        LegacyDigest::Md5 => VerifyingKey::<md5::Md5>::new(key)
-            .verify(message, &signature)
-            .is_ok(),
-        LegacyDigest::Sha1 => VerifyingKey::<sha1::Sha1>::new(key)
-            .verify(message, &signature)
-            .is_ok(),
-        LegacyDigest::Sha256 => VerifyingKey::<sha2::Sha256>::new(key)
-            .verify(message, &signature)
-            .is_ok(),
-        LegacyDigest::Sha384 => VerifyingKey::<sha2::Sha384>::new(key)
-            .verify(message, &signature)
-            .is_ok(),
-        LegacyDigest::Sha512 => VerifyingKey::<sha2::Sha512>::new(key)
-            .verify(message, &signature)
-            .is_ok(),
+        LegacyDigest::Md5 => pkcs1_verifies::<md5::Md5>(key, message, &signature),
+        LegacyDigest::Sha1 => pkcs1_verifies::<sha1::Sha1>(key, message, &signature),
+        LegacyDigest::Sha256 => pkcs1_verifies::<sha2::Sha256>(key, message, &signature),
+        LegacyDigest::Sha384 => pkcs1_verifies::<sha2::Sha384>(key, message, &signature),
+        LegacyDigest::Sha512 => pkcs1_verifies::<sha2::Sha512>(key, message, &signature),
     };
     if ok {
         SignatureCheck::Valid
     } else {
         SignatureCheck::Invalid
     }
+}
+
+fn pkcs1_verifies<D>(key: RsaPublicKey, message: &[u8], signature: &Signature) -> bool
+where
+    D: sha2::Digest + rsa::pkcs8::AssociatedOid,
+{
+    VerifyingKey::<D>::new(key)
+        .verify(message, signature)
+        .is_ok()
 }

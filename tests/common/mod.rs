@@ -44,6 +44,8 @@ pub struct Spec {
     pub not_before: OffsetDateTime,
     pub not_after: OffsetDateTime,
     pub serial: u64,
+    /// Overrides the key usages the role would get.
+    pub key_usages: Option<Vec<KeyUsagePurpose>>,
 }
 
 impl Spec {
@@ -57,6 +59,7 @@ impl Spec {
             not_before: time::macros::datetime!(2020-01-01 00:00:00 UTC),
             not_after: time::macros::datetime!(2040-01-01 00:00:00 UTC),
             serial: 1,
+            key_usages: None,
         }
     }
 
@@ -73,6 +76,7 @@ impl Spec {
             not_before: time::macros::datetime!(2025-01-01 00:00:00 UTC),
             not_after: time::macros::datetime!(2035-01-01 00:00:00 UTC),
             serial: 100,
+            key_usages: None,
         }
     }
 
@@ -117,6 +121,9 @@ impl Spec {
                 KeyUsagePurpose::DigitalSignature,
                 KeyUsagePurpose::KeyEncipherment,
             ];
+        }
+        if let Some(usages) = &self.key_usages {
+            params.key_usages = usages.clone();
         }
         params
     }

@@ -670,3 +670,25 @@ fn store_purpose_property_narrows_the_extension() {
             .all(|v| !v.usable && v.blocked_by.len() == 3)
     );
 }
+
+#[test]
+fn ca_without_certificate_signing_key_usage_is_not_an_issuer() {
+    let root = self_signed(&Spec::ca("Contoso Test Root CA"));
+    let mut spec = Spec::ca("Signing-less CA");
+    spec.key_usages = Some(vec![
+        rcgen::KeyUsagePurpose::CrlSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ]);
+    let issuing = signed(&spec, &root);
+    let leaf = signed(&Spec::leaf("pool01.contoso.test"), &issuing);
+    let report = run(&[&leaf, &issuing], &[&root], &[]);
+    let finding = find(&report, "chain.issuer-not-ca");
+    assert!(
+        finding
+            .detail
+            .contains("Key Usage extension does not allow Certificate Signing"),
+        "{}",
+        finding.detail
+    );
+    assert!(!ids(&report).contains(&"chain.ok"));
+}
