@@ -5,17 +5,26 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::engine::check::{CheckRequest, check};
 use crate::engine::inspect::{InspectRequest, inspect};
+use crate::engine::load::SourcedCertificate;
 use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
+use crate::engine::probe::{
+    self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeTarget, Progress,
+};
 use crate::engine::report::{InputSummary, Report, render_text};
+use crate::lab::{LAB_HOST, LabServer, Scenario};
 
 /// Exit code: ran, no failures.
 pub const EXIT_OK: u8 = 0;
@@ -36,6 +45,120 @@ pub struct Cli {
 enum Command {
     /// Read local certificate files, build the certification path and check trust, purposes and names.
     Inspect(InspectArgs),
+    /// Check a server: what answers on the port, the chain it presents, whether it asks for a client
+    /// certificate, whether mutual TLS works, and what a browser sees.
+    Check(CheckArgs),
+    /// Start a practice server on 127.0.0.1 that plays one failure scenario, and print how to check it.
+    Lab(LabArgs),
+}
+
+#[derive(Debug, Args)]
+struct LabArgs {
+    /// The scenario to play.
+    #[arg(value_enum)]
+    scenario: LabScenario,
+    /// Folder for the lab's certificate files (root, client certificate and key). Default: a new
+    /// temporary folder.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+/// The lab scenarios by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LabScenario {
+    Healthy,
+    ImpostorWebSite,
+    IssuingServerAuthOnly,
+    LeafWithoutClientAuth,
+    ExpiredLeaf,
+    MissingIntermediate,
+    NameMismatch,
+    UntrustedRoot,
+    ForeignCaList,
+    ClosedPort,
+    SilentListener,
+    PlainHttp,
+    EndlessBody,
+    ResetAfterClientHello,
+    Trickle,
+    Tls10Only,
+}
+
+impl LabScenario {
+    fn scenario(self) -> Scenario {
+        match self {
+            LabScenario::Healthy => Scenario::Healthy,
+            LabScenario::ImpostorWebSite => Scenario::ImpostorWebSite,
+            LabScenario::IssuingServerAuthOnly => Scenario::IssuingServerAuthOnly,
+            LabScenario::LeafWithoutClientAuth => Scenario::LeafWithoutClientAuth,
+            LabScenario::ExpiredLeaf => Scenario::ExpiredLeaf,
+            LabScenario::MissingIntermediate => Scenario::MissingIntermediate,
+            LabScenario::NameMismatch => Scenario::NameMismatch,
+            LabScenario::UntrustedRoot => Scenario::UntrustedRoot,
+            LabScenario::ForeignCaList => Scenario::ForeignCaList,
+            LabScenario::ClosedPort => Scenario::ClosedPort,
+            LabScenario::SilentListener => Scenario::SilentListener,
+            LabScenario::PlainHttp => Scenario::PlainHttp,
+            LabScenario::EndlessBody => Scenario::EndlessBody,
+            LabScenario::ResetAfterClientHello => Scenario::ResetAfterClientHello,
+            LabScenario::Trickle => Scenario::Trickle,
+            LabScenario::Tls10Only => Scenario::Tls10Only,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The server's FQDN: used for SNI, the certificate name check and the HTTP Host header.
+    #[arg(value_name = "HOST")]
+    host: String,
+    /// TCP port.
+    #[arg(long, default_value_t = probe::DEFAULT_PORT)]
+    port: u16,
+    /// HTTP path to browse.
+    #[arg(long, default_value = probe::DEFAULT_PATH)]
+    path: String,
+    /// Connect to this IP address instead of resolving HOST (like curl's --resolve).
+    #[arg(long, value_name = "IP")]
+    address: Option<IpAddr>,
+    /// Trusted roots for the server's chain, and issuers of the client certificate. Repeatable.
+    #[arg(long = "ca", value_name = "FILE")]
+    ca: Vec<PathBuf>,
+    /// Client certificate (PEM/DER, may include its intermediates) for mutual TLS.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "client_key",
+        conflicts_with = "pfx"
+    )]
+    client_cert: Option<PathBuf>,
+    /// Private key of --client-cert (PEM: PKCS#8, RSA or EC).
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    client_key: Option<PathBuf>,
+    /// Client certificate and key as a PFX / PKCS#12 file.
+    #[arg(long, value_name = "FILE")]
+    pfx: Option<PathBuf>,
+    /// Read the PFX password from this environment variable (never give it as an argument).
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// The local certificate, to compare with what the server presents.
+    #[arg(long, value_name = "FILE")]
+    cert: Option<PathBuf>,
+    /// Another name the server certificate must carry (HOST is always checked). Repeatable.
+    #[arg(long = "expect-name", value_name = "NAME")]
+    expect_name: Vec<String>,
+    /// Bound of each network step, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    timeout: f64,
+    /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 /// Output formats.
@@ -95,6 +218,8 @@ where
     };
     match cli.command {
         Some(Command::Inspect(args)) => run_inspect(&args),
+        Some(Command::Check(args)) => run_check(&args),
+        Some(Command::Lab(args)) => run_lab(&args),
         None => {
             // The guided GUI wizard is its own piece of work; until it lands, point at the CLI.
             let mut help = <Cli as clap::CommandFactory>::command();
@@ -150,6 +275,189 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
     })?;
     let format = if args.json { Format::Json } else { args.format };
     emit(&report, format)
+}
+
+fn run_check(args: &CheckArgs) -> Result<ExitCode> {
+    let host = args.host.trim();
+    if host.is_empty() || host.contains('/') || host.contains(' ') {
+        bail!(
+            "HOST {:?}: give a server name or address, e.g. pool01.contoso.com",
+            args.host
+        );
+    }
+    if !args.path.starts_with('/') {
+        bail!("--path {}: the path must start with /", args.path);
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        bail!(
+            "--timeout {}: give a number of seconds between 0 and 600",
+            args.timeout
+        );
+    }
+    let at = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let mut password = match &args.password_env {
+        Some(var) => Some(Password::new(std::env::var(var).with_context(|| {
+            format!("--password-env {var}: the environment variable is not set")
+        })?)),
+        None => None,
+    };
+    let mut inputs = Vec::new();
+    let mut trust_anchors = Vec::new();
+    for file in &args.ca {
+        let loaded = load_reporting(file, &mut password).context("--ca")?;
+        inputs.push(summary(file, "trust-anchor", &loaded));
+        trust_anchors.extend(loaded.certificates);
+    }
+    let mut identity = None;
+    let mut client_chain: Vec<SourcedCertificate> = Vec::new();
+    if let Some(pfx) = &args.pfx {
+        let mut loaded = load_reporting(pfx, &mut password).context("--pfx")?;
+        inputs.push(summary(pfx, "client-certificate", &loaded));
+        let Some(key) = loaded.keys.pop() else {
+            bail!(
+                "--pfx {}: the PFX holds no private key; export it again with \"Yes, export the private key\"",
+                pfx.display()
+            );
+        };
+        client_chain = loaded.certificates;
+        identity = Some(client_identity(&client_chain, key));
+    } else if let (Some(cert), Some(key_file)) = (&args.client_cert, &args.client_key) {
+        let loaded = load_reporting(cert, &mut password).context("--client-cert")?;
+        inputs.push(summary(cert, "client-certificate", &loaded));
+        let mut keys = load_reporting(key_file, &mut password).context("--client-key")?;
+        let Some(key) = keys.keys.pop() else {
+            bail!(
+                "--client-key {}: no private key found in the file",
+                key_file.display()
+            );
+        };
+        if loaded.certificates.is_empty() {
+            bail!(
+                "--client-cert {}: no certificate found in the file",
+                cert.display()
+            );
+        }
+        client_chain = loaded.certificates;
+        identity = Some(client_identity(&client_chain, key));
+    }
+    let mut local_certificate = None;
+    if let Some(cert) = &args.cert {
+        let loaded = load_reporting(cert, &mut password).context("--cert")?;
+        inputs.push(summary(cert, "local-certificate", &loaded));
+        local_certificate = loaded.certificates.first().cloned();
+        if client_chain.is_empty() {
+            client_chain = loaded.certificates;
+        }
+    }
+    let request = CheckRequest {
+        plan: ProbePlan {
+            target: ProbeTarget {
+                host: host.to_owned(),
+                port: args.port,
+                path: args.path.clone(),
+                address: args.address,
+            },
+            timeout: Duration::from_secs_f64(args.timeout),
+            identity: identity.map(Arc::new),
+        },
+        trust_anchors,
+        expected_names: args.expect_name.clone(),
+        local_certificate,
+        client_chain,
+        at,
+        inputs,
+    };
+    let cancel = CancelFlag::new();
+    let (progress, printer) = terminal_progress();
+    let report = check(&request, &cancel, &progress);
+    drop(progress);
+    if let Some(printer) = printer {
+        let _ = printer.join();
+    }
+    let format = if args.json { Format::Json } else { args.format };
+    emit(&report, format)
+}
+
+fn run_lab(args: &LabArgs) -> Result<ExitCode> {
+    let scenario = args.scenario.scenario();
+    let dir = match &args.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("--dir {}: cannot create the folder", dir.display()))?;
+            dir.clone()
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("certwiz-lab-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            dir
+        }
+    };
+    let server = LabServer::start(scenario)?;
+    let files = server.write_files(&dir)?;
+    println!(
+        "certwiz lab: {} on 127.0.0.1:{}",
+        scenario.description(),
+        server.port()
+    );
+    println!("Files in {}", dir.display());
+    println!("Check it with:");
+    println!(
+        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}",
+        server.port(),
+        files.root.display(),
+        files.client_cert.display(),
+        files.client_key.display()
+    );
+    println!("Press Ctrl+C to stop.");
+    let _ = std::io::stdout().flush();
+    loop {
+        std::thread::park();
+    }
+}
+
+/// The identity to present: the leaf (the certificate that belongs to the key comes first) and the
+/// other certificates given, roots last.
+fn client_identity(
+    certs: &[SourcedCertificate],
+    key: crate::engine::load::PrivateKey,
+) -> ClientIdentity {
+    let chain = certs
+        .iter()
+        .filter(|c| {
+            // A self-signed root is not sent: the server must already have it.
+            crate::engine::cert::CertificateFacts::from_der(&c.der)
+                .is_ok_and(|f| !(f.self_signed && f.is_ca))
+        })
+        .map(|c| Arc::clone(&c.der))
+        .collect();
+    ClientIdentity { chain, key }
+}
+
+/// Progress lines on stderr when it is a terminal (never in pipes, tests or JSON consumers' logs).
+fn terminal_progress() -> (Progress, Option<std::thread::JoinHandle<()>>) {
+    if !std::io::stderr().is_terminal() {
+        return (Progress::none(), None);
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<ProbeEvent>();
+    let printer = std::thread::spawn(move || {
+        for event in rx {
+            match event {
+                ProbeEvent::Started { step } => eprintln!("… {}", step.label()),
+                ProbeEvent::Finished {
+                    step,
+                    summary,
+                    elapsed_ms,
+                } => {
+                    eprintln!("  {}: {summary} ({elapsed_ms} ms)", step.label());
+                }
+            }
+        }
+    });
+    (Progress::new(tx, None), Some(printer))
 }
 
 fn emit(report: &Report, format: Format) -> Result<ExitCode> {

@@ -166,4 +166,52 @@ pub mod ids {
     pub const CHAIN_OK: &str = "chain.ok";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
+    /// The server presents the certificate given with `--cert`.
+    pub const CERT_PRESENTED_IS_LOCAL: &str = "cert.presented-is-local";
+    /// The server presents another certificate than `--cert`.
+    pub const CERT_PRESENTED_DIFFERS: &str = "cert.presented-differs";
+    /// The host name does not resolve.
+    pub const PORT_DNS_FAILED: &str = "port.dns-failed";
+    /// The TCP port accepted the connection.
+    pub const PORT_OPEN: &str = "port.open";
+    /// The TCP port refused the connection.
+    pub const PORT_CLOSED: &str = "port.closed";
+    /// No TCP answer.
+    pub const PORT_TIMEOUT: &str = "port.timeout";
+    /// TCP open, no (complete) TLS answer in time.
+    pub const PORT_SILENT: &str = "port.silent";
+    /// What answers is not TLS.
+    pub const PORT_NOT_TLS: &str = "port.not-tls";
+    /// The server speaks only TLS 1.0 / 1.1.
+    pub const TLS_LEGACY_ONLY: &str = "tls.legacy-only";
+    /// The TLS handshake failed for another reason (alert before a CertificateRequest, error).
+    pub const TLS_HANDSHAKE_FAILED: &str = "tls.handshake-failed";
+    /// The server does not ask for a client certificate.
+    pub const TLS_NO_CLIENT_CERT_REQUEST: &str = "tls.no-client-cert-request";
+    /// The server's acceptable-CA list is empty.
+    pub const TLS_CLIENT_CA_LIST_EMPTY: &str = "tls.client-ca-list-empty";
+    /// The server's acceptable-CA list names a CA of our client certificate.
+    pub const TLS_CLIENT_CA_LIST_INCLUDES_ISSUER: &str = "tls.client-ca-list-includes-issuer";
+    /// The server's acceptable-CA list names no CA of our client certificate.
+    pub const TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER: &str = "tls.client-ca-list-excludes-issuer";
+    /// The server rejected our client certificate with an alert.
+    pub const TLS_CLIENT_CERT_REJECTED: &str = "tls.client-cert-rejected";
+    /// The server closed the connection mid-handshake (ReceiveFailure).
+    pub const TLS_REMOTE_CLOSED: &str = "tls.remote-closed";
+    /// Mutual TLS works.
+    pub const TLS_MTLS_OK: &str = "tls.mtls-ok";
+    /// Mutual TLS could not be tried (the key does not fit, ...).
+    pub const TLS_MTLS_ERROR: &str = "tls.mtls-error";
+    /// An HTML page answers where the conferencing endpoint should.
+    pub const HTTP_WEB_SITE_ANSWERING: &str = "http.web-site-answering";
+    /// An HTML page answers, but only over mutual TLS.
+    pub const HTTP_HTML_OVER_MTLS: &str = "http.html-over-mtls";
+    /// The conferencing endpoint answers over mutual TLS.
+    pub const HTTP_MCU_ENDPOINT_OK: &str = "http.mcu-endpoint-ok";
+    /// Without a client certificate the endpoint refuses.
+    pub const HTTP_REQUIRES_CLIENT_CERTIFICATE: &str = "http.requires-client-certificate";
+    /// The URL redirects.
+    pub const HTTP_REDIRECT: &str = "http.redirect";
+    /// The body was longer than the cap.
+    pub const HTTP_BODY_CAPPED: &str = "http.body-capped";
 }

@@ -8,11 +8,13 @@
 //! [`inspect`] runs that pipeline for local certificates.
 
 pub mod cert;
+pub mod check;
 pub mod finding;
 pub mod inspect;
 pub mod load;
 pub mod names;
 pub mod path;
+pub mod probe;
 pub mod purpose;
 pub mod report;
 pub mod rules;

@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertificateFacts;
+use crate::engine::check::{CheckRequest, Judgement};
 use crate::engine::finding::{Finding, Severity, worst};
 use crate::engine::inspect::InspectRequest;
 use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
+use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
 
 /// Version of the report layout; bumped only with a migration note in the README.
@@ -40,6 +42,9 @@ pub struct Verdict {
     pub failures: usize,
     /// Number of `warn` findings.
     pub warnings: usize,
+    /// What to do first: the fix of the worst finding (absent when nothing is wrong).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
 }
 
 impl Verdict {
@@ -89,11 +94,16 @@ impl Verdict {
             ),
             _ => "No problems found.".to_owned(),
         };
+        let next_step = match status {
+            Severity::Fail | Severity::Warn => findings.first().map(|f| f.fix.clone()),
+            _ => None,
+        };
         Verdict {
             status,
             summary,
             failures,
             warnings,
+            next_step,
         }
     }
 }
@@ -124,6 +134,15 @@ pub struct Report {
     pub names: Vec<NameCheck>,
     /// All findings, sorted fail, warn, info, pass.
     pub findings: Vec<Finding>,
+    /// What the network checks found (`check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeFacts>,
+    /// The CAs in our client certificate's path, as matched against the server's acceptable-CA list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_issuers: Vec<String>,
+    /// How long each network step took. Not a fact: it varies between runs, so it has its own field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timings: Option<StepTimings>,
 }
 
 impl Report {
@@ -147,6 +166,44 @@ impl Report {
             purposes: Some(purposes),
             names,
             findings,
+            probe: None,
+            client_issuers: Vec::new(),
+            timings: None,
+        }
+    }
+
+    /// The report of a network check.
+    pub fn for_check(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> Self {
+        let mut client_issuers = Vec::new();
+        for cert in &request.client_chain {
+            if let Ok(f) = CertificateFacts::from_der(&cert.der) {
+                if !client_issuers.contains(&f.issuer) {
+                    client_issuers.push(f.issuer.clone());
+                }
+                if f.is_ca && !client_issuers.contains(&f.subject) {
+                    client_issuers.push(f.subject);
+                }
+            }
+        }
+        Report {
+            schema: REPORT_SCHEMA.to_owned(),
+            command: "check".to_owned(),
+            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
+            verdict: Verdict::of(&judged.findings),
+            evaluated_at: request.at,
+            inputs: request.inputs.clone(),
+            certificate: judged
+                .path
+                .as_ref()
+                .and_then(|p| p.leaf())
+                .map(|n| n.certificate.clone()),
+            path: judged.path,
+            purposes: judged.purposes,
+            names: judged.names,
+            findings: judged.findings,
+            timings: Some(probe.timings.clone()),
+            probe: Some(probe),
+            client_issuers,
         }
     }
 
@@ -217,11 +274,14 @@ fn pad(text: &str, width: usize) -> String {
 /// MMC shows it, the purpose table and the findings. State is carried by symbol and word, not colour.
 pub fn render_text(report: &Report) -> String {
     let mut out = String::new();
-    let name = report
-        .certificate
-        .as_ref()
-        .map(|c| c.display_name.as_str())
-        .unwrap_or("(no certificate)");
+    let name = match &report.probe {
+        Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None => report
+            .certificate
+            .as_ref()
+            .map(|c| c.display_name.clone())
+            .unwrap_or_else(|| "(no certificate)".into()),
+    };
     let _ = writeln!(out, "certwiz {}: {name}", report.command);
     let _ = writeln!(
         out,
@@ -230,10 +290,22 @@ pub fn render_text(report: &Report) -> String {
         report.verdict.status.as_str().to_uppercase()
     );
     let _ = writeln!(out, "  {}", wrap(&report.verdict.summary, 2));
+    if let Some(next) = &report.verdict.next_step {
+        let _ = writeln!(out, "  What to do: {}", wrap(next, 14));
+    }
     let _ = writeln!(out, "  Judged at {}", stamp(report.evaluated_at));
 
+    if let Some(probe) = &report.probe {
+        probe_text(&mut out, probe, &report.client_issuers);
+    }
+
     if let Some(c) = &report.certificate {
-        let _ = writeln!(out, "\nCertificate");
+        let heading = if report.probe.is_some() {
+            "Certificate presented by the server"
+        } else {
+            "Certificate"
+        };
+        let _ = writeln!(out, "\n{heading}");
         let row = |out: &mut String, label: &str, value: &str| {
             let _ = writeln!(out, "  {} {}", pad(label, 20), wrap(value, 23));
         };
@@ -424,4 +496,163 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         pad(usable(Role::ServerAuth), 24),
         usable(Role::ClientAuth)
     );
+}
+
+fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &[String]) {
+    use crate::engine::probe::tcp::ConnectOutcome;
+    let _ = writeln!(out, "\nConnection");
+    if let Some(e) = &probe.connect.resolve_error {
+        let _ = writeln!(out, "  ✗ {e}");
+    }
+    for a in &probe.connect.attempts {
+        let what = match &a.outcome {
+            ConnectOutcome::Open => "✓ open".to_owned(),
+            ConnectOutcome::Refused => "✗ refused".to_owned(),
+            ConnectOutcome::Timeout => "✗ no answer".to_owned(),
+            ConnectOutcome::Failed(r) => format!("✗ {r}"),
+            ConnectOutcome::NotTried => "- not tried".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {what} ({})",
+            pad(&a.address, 40),
+            probe.connect.resolved_by
+        );
+    }
+    if let Some(h) = &probe.handshake {
+        let _ = writeln!(out, "\nTLS");
+        let _ = writeln!(
+            out,
+            "  Handshake            {}",
+            crate::engine::probe::handshake_outcome_summary(&h.outcome)
+        );
+        if let Some(v) = &h.version {
+            let _ = writeln!(
+                out,
+                "  Version              {v}{}",
+                h.cipher_suite
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default()
+            );
+        }
+        if !h.presented_chain.is_empty() {
+            let names: Vec<&str> = h
+                .presented_chain
+                .iter()
+                .map(|c| c.display_name.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  Chain sent           {}",
+                wrap(&names.join(" ← "), 23)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  Client certificate   {}",
+            if h.certificate_requested {
+                "✓ requested"
+            } else {
+                "✗ not requested"
+            }
+        );
+        if h.certificate_requested {
+            if h.acceptable_ca_names.is_empty() {
+                let _ = writeln!(out, "  Acceptable CAs       (empty list)");
+            } else {
+                let norm = |s: &str| s.to_ascii_lowercase();
+                let ours: Vec<String> = client_issuers.iter().map(|i| norm(i)).collect();
+                let _ = writeln!(
+                    out,
+                    "  Acceptable CAs       {} listed{}",
+                    h.acceptable_ca_names.len(),
+                    if ours.is_empty() {
+                        ""
+                    } else {
+                        " (→ = in our client certificate's path)"
+                    }
+                );
+                for name in h.acceptable_ca_names.iter().take(20) {
+                    let mark = if ours.contains(&norm(name)) {
+                        "→"
+                    } else {
+                        " "
+                    };
+                    let _ = writeln!(out, "    {mark} {name}");
+                }
+                if h.acceptable_ca_names.len() > 20 {
+                    let _ = writeln!(out, "      … and {} more", h.acceptable_ca_names.len() - 20);
+                }
+            }
+        }
+    }
+    if let Some(m) = &probe.mutual_tls {
+        let _ = writeln!(
+            out,
+            "\nMutual TLS (presenting {})",
+            m.presented
+                .first()
+                .map(String::as_str)
+                .unwrap_or("our certificate")
+        );
+        let result = match &m.outcome {
+            crate::engine::probe::tls::HandshakeOutcome::Completed => format!(
+                "✓ accepted{}",
+                m.http_status_line
+                    .as_deref()
+                    .map(|s| format!(", answered \"{s}\""))
+                    .unwrap_or_default()
+            ),
+            other => format!(
+                "✗ {}",
+                crate::engine::probe::handshake_outcome_summary(other)
+            ),
+        };
+        let _ = writeln!(out, "  {result}");
+    }
+    for browse in [&probe.browse, &probe.browse_with_certificate]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(
+            out,
+            "\nHTTP answer {} a client certificate: GET {}",
+            if browse.with_client_certificate {
+                "with"
+            } else {
+                "without"
+            },
+            browse.url
+        );
+        match &browse.outcome {
+            crate::engine::probe::browse::BrowseOutcome::Answered(a) => {
+                let _ = writeln!(out, "  Status               {} {}", a.status, a.reason);
+                if let Some(v) = &a.server {
+                    let _ = writeln!(out, "  Server               {v}");
+                }
+                if let Some(v) = &a.content_type {
+                    let _ = writeln!(out, "  Content-Type         {v}");
+                }
+                if let Some(v) = &a.location {
+                    let _ = writeln!(out, "  Location             {v}");
+                }
+                if let Some(v) = &a.title {
+                    let _ = writeln!(out, "  Page title           {v}");
+                }
+                let _ = writeln!(
+                    out,
+                    "  Body                 {} bytes{}",
+                    a.body_bytes,
+                    if a.body_capped { " (cut at 1 MiB)" } else { "" }
+                );
+                for line in a.body_preview.iter().take(5) {
+                    let _ = writeln!(out, "    | {line}");
+                }
+            }
+            crate::engine::probe::browse::BrowseOutcome::Failed { kind, reason } => {
+                let _ = writeln!(out, "  ✗ no answer ({kind}): {}", wrap(reason, 4));
+            }
+        }
+    }
 }

@@ -1,0 +1,682 @@
+//! `check`: run the network probe against a server and judge what it found, together with the
+//! certification path the server presented. [`judge`] is pure (facts in, findings out) and is what the
+//! tests exercise most.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::engine::cert::CertificateFacts;
+use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
+use crate::engine::load::{Origin, SourcedCertificate};
+use crate::engine::names::{NameCheck, check_names};
+use crate::engine::path::{CandidatePool, CertificationPath};
+use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
+use crate::engine::probe::tcp::ConnectOutcome;
+use crate::engine::probe::tls::HandshakeOutcome;
+use crate::engine::probe::{self, CancelFlag, ProbeFacts, ProbePlan, Progress};
+use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
+use crate::engine::report::{InputSummary, Report};
+use crate::engine::rules::{PathFacts, path_findings};
+
+/// Ports where the server must ask for a client certificate (mutual TLS).
+pub const MTLS_PORTS: [u16; 6] = [444, 5061, 5062, 5063, 5065, 8057];
+
+/// What to check and what to judge it against.
+#[derive(Debug)]
+pub struct CheckRequest {
+    /// The network plan (target, timeout, client certificate).
+    pub plan: ProbePlan,
+    /// Trust anchors for the server's chain and issuers of the client certificate (`--ca`).
+    pub trust_anchors: Vec<SourcedCertificate>,
+    /// Names the server certificate must carry besides HOST (`--expect-name`).
+    pub expected_names: Vec<String>,
+    /// The local certificate to compare with what the server presents (`--cert`).
+    pub local_certificate: Option<SourcedCertificate>,
+    /// Certificates whose issuers the server's acceptable-CA list should name: the client chain, or
+    /// `--cert` and its companions.
+    pub client_chain: Vec<SourcedCertificate>,
+    /// The instant dates are judged at.
+    pub at: OffsetDateTime,
+    /// What the inputs were.
+    pub inputs: Vec<InputSummary>,
+}
+
+/// Runs the probe and judges it.
+pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -> Report {
+    let facts = probe::run(&request.plan, cancel, progress);
+    let judged = judge(&facts, request);
+    Report::for_check(request, facts, judged)
+}
+
+/// The judgement of a probe: the presented path analysed and every finding.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    /// The path of the presented chain, when the server presented one.
+    pub path: Option<CertificationPath>,
+    /// Its purposes.
+    pub purposes: Option<PurposeAnalysis>,
+    /// Names checked on the presented certificate.
+    pub names: Vec<NameCheck>,
+    /// All findings, sorted.
+    pub findings: Vec<Finding>,
+}
+
+/// Judges probe facts. Pure: the same facts give the same findings.
+pub fn judge(facts: &ProbeFacts, request: &CheckRequest) -> Judgement {
+    let mut findings = Vec::new();
+    let target = &facts.target;
+    connect_findings(facts, &mut findings);
+    let mut path = None;
+    let mut purposes = None;
+    let mut names = Vec::new();
+    if let Some(h) = &facts.handshake {
+        handshake_findings(facts, h, request, &mut findings);
+        if let Some(analysis) = presented_path(h.presented_der.as_slice(), request) {
+            let mut expected = vec![
+                target
+                    .host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_owned(),
+            ];
+            for name in &request.expected_names {
+                if !expected.iter().any(|e| e.eq_ignore_ascii_case(name)) {
+                    expected.push(name.clone());
+                }
+            }
+            if let Some(leaf) = analysis.0.leaf() {
+                names = check_names(&leaf.certificate, &expected);
+            }
+            findings.extend(path_findings(&PathFacts {
+                path: &analysis.0,
+                purposes: &analysis.1,
+                names: &names,
+                scope: Scope::Remote,
+                trust_anchors_given: !request.trust_anchors.is_empty(),
+                at: request.at,
+            }));
+            compare_with_local(&analysis.0, request, &mut findings);
+            path = Some(analysis.0);
+            purposes = Some(analysis.1);
+        }
+    }
+    // Without a CertificateRequest no client certificate was presented: there is no mutual TLS to judge
+    // (tls.no-client-cert-request says so).
+    let requested = facts
+        .handshake
+        .as_ref()
+        .is_some_and(|h| h.certificate_requested);
+    if let (Some(m), true) = (&facts.mutual_tls, requested) {
+        mtls_findings(facts, m, &mut findings);
+    }
+    browse_findings(facts, &mut findings);
+    sort_findings(&mut findings);
+    Judgement {
+        path,
+        purposes,
+        names,
+        findings,
+    }
+}
+
+fn addresses(facts: &ProbeFacts) -> String {
+    let tried: Vec<&str> = facts
+        .connect
+        .attempts
+        .iter()
+        .map(|a| a.address.as_str())
+        .collect();
+    if tried.is_empty() {
+        "(none)".into()
+    } else {
+        tried.join(", ")
+    }
+}
+
+fn connect_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
+    let t = &facts.target;
+    let c = &facts.connect;
+    if let Some(reason) = &c.resolve_error {
+        out.push(Finding::new(
+            ids::PORT_DNS_FAILED,
+            Severity::Fail,
+            format!("The name {} could not be resolved", t.host),
+            format!("{reason}. Without an address nothing can be checked."),
+            format!(
+                "Check the name for typos and that this machine uses the internal DNS servers (nslookup {}). To test a specific server, give its address with --address and keep the FQDN as HOST.",
+                t.host
+            ),
+        ));
+        return;
+    }
+    if c.is_open() {
+        out.push(Finding::new(
+            ids::PORT_OPEN,
+            Severity::Pass,
+            format!("Port {} is open on {}", t.port, t.host),
+            format!(
+                "TCP connected to {} (tried: {}).",
+                c.connected.as_deref().unwrap_or(""),
+                addresses(facts)
+            ),
+            "Nothing to do.",
+        ));
+        return;
+    }
+    let refused = c
+        .attempts
+        .iter()
+        .any(|a| a.outcome == ConnectOutcome::Refused);
+    let timed_out = c
+        .attempts
+        .iter()
+        .any(|a| a.outcome == ConnectOutcome::Timeout);
+    let other: Vec<String> = c
+        .attempts
+        .iter()
+        .filter_map(|a| match &a.outcome {
+            ConnectOutcome::Failed(r) => Some(format!("{}: {r}", a.address)),
+            _ => None,
+        })
+        .collect();
+    if refused {
+        out.push(Finding::new(
+            ids::PORT_CLOSED,
+            Severity::Fail,
+            format!("Nothing listens on port {} of {}", t.port, t.host),
+            format!(
+                "The server refused the connection on port {} (tried: {}). The conferencing service is not running, or it listens on another port or address.",
+                t.port,
+                addresses(facts)
+            ),
+            format!(
+                "On the server: netstat -ano | findstr :{} shows whether anything listens. Start the conferencing services (OCS: the Web Conferencing / IM Conferencing services; Lync/SfB: Start-CsWindowsService), and check the port in the topology.",
+                t.port
+            ),
+        ));
+    } else if timed_out || other.is_empty() {
+        out.push(Finding::new(
+            ids::PORT_TIMEOUT,
+            Severity::Fail,
+            format!("No answer from port {} of {}", t.port, t.host),
+            format!(
+                "Connecting to {} got no answer at all: a firewall drops the packets, or the host is down or unreachable from here.",
+                addresses(facts)
+            ),
+            format!(
+                "Check Windows Firewall on the server (an inbound rule for TCP {}) and any firewall in between; from this machine, Test-NetConnection {} -Port {}.",
+                t.port, t.host, t.port
+            ),
+        ));
+    } else {
+        out.push(Finding::new(
+            ids::PORT_TIMEOUT,
+            Severity::Fail,
+            format!("Port {} of {} cannot be reached", t.port, t.host),
+            format!("Connecting failed: {}.", other.join("; ")),
+            format!(
+                "Check the route and firewall to {} (Test-NetConnection {} -Port {}).",
+                t.host, t.host, t.port
+            ),
+        ));
+    }
+}
+
+fn handshake_findings(
+    facts: &ProbeFacts,
+    h: &probe::HandshakeFacts,
+    request: &CheckRequest,
+    out: &mut Vec<Finding>,
+) {
+    let t = &facts.target;
+    match &h.outcome {
+        HandshakeOutcome::Silent => out.push(Finding::new(
+            ids::PORT_SILENT,
+            Severity::Fail,
+            format!("Port {} of {} accepts connections but never answers TLS", t.port, t.host),
+            format!(
+                "TCP connected, certwiz sent a TLS ClientHello, and nothing came back within {} s. A service that hangs, or something that is not a TLS server, holds the port.",
+                request.plan.timeout.as_secs()
+            ),
+            format!("On the server, find the owner of the port (netstat -ano | findstr :{}) and restart that service.", t.port),
+        )),
+        HandshakeOutcome::Stalled { bytes_received } => out.push(Finding::new(
+            ids::PORT_SILENT,
+            Severity::Fail,
+            format!("Port {} of {} started answering TLS, then stopped", t.port, t.host),
+            format!(
+                "Only {bytes_received} bytes came back within {} s, and the handshake did not finish: an overloaded service or a network device that holds the traffic.",
+                request.plan.timeout.as_secs()
+            ),
+            "Retry with a larger --timeout; if it persists, capture the traffic (netsh trace start capture=yes) and restart the service that owns the port.",
+        )),
+        HandshakeOutcome::NotTls { answer } => out.push(Finding::new(
+            ids::PORT_NOT_TLS,
+            Severity::Fail,
+            format!("Port {} of {} does not speak TLS", t.port, t.host),
+            format!("certwiz sent a TLS ClientHello and got {answer}. The conferencing endpoint must answer with TLS."),
+            format!(
+                "Find what owns port {} (netstat -ano | findstr :{}; in IIS Manager, a site bound with http instead of https) and move it off the conferencing port.",
+                t.port, t.port
+            ),
+        )),
+        HandshakeOutcome::LegacyOnly { detail } => out.push(Finding::new(
+            ids::TLS_LEGACY_ONLY,
+            Severity::Warn,
+            format!("{} speaks only TLS 1.0 / 1.1 on port {}", t.host, t.port),
+            format!("The server refused TLS 1.2 and 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0."),
+            "On Windows Server 2008 R2 and later, enable TLS 1.2 for Schannel (KB 3140245 and the SCHANNEL\\Protocols registry keys), then restart the server.",
+        )),
+        HandshakeOutcome::RemoteClosed { .. } if h.presented_der.is_empty() => out.push(Finding::new(
+            ids::TLS_REMOTE_CLOSED,
+            Severity::Fail,
+            format!("{} closed the connection during the TLS handshake", t.host),
+            "The server dropped the connection right after certwiz's ClientHello, before showing a certificate. Schannel does this when its certificate binding is broken (HttpEvent 15021), or when it has no usable certificate for the port.",
+            format!(
+                "On the server: netsh http show sslcert ipport=0.0.0.0:{} to see the bound certificate; check the System log for Schannel and HttpEvent errors; re-assign the certificate (Set-CsCertificate, or the OCS Certificate Wizard).",
+                t.port
+            ),
+        )),
+        HandshakeOutcome::Alert { alert, .. } if !h.certificate_requested => out.push(Finding::new(
+            ids::TLS_HANDSHAKE_FAILED,
+            Severity::Fail,
+            format!("{} refused the TLS handshake ({alert})", t.host),
+            format!("The server sent the TLS alert {alert} before asking for a client certificate: it and certwiz share no protocol version or cipher, or its certificate is unusable."),
+            "Check the System event log on the server for Schannel 36874 / 36888 and compare its enabled protocols and ciphers.",
+        )),
+        HandshakeOutcome::Failed { reason } => out.push(Finding::new(
+            ids::TLS_HANDSHAKE_FAILED,
+            Severity::Fail,
+            format!("The TLS handshake with {} failed", t.host),
+            format!("{reason}."),
+            "Check the System event log on the server for Schannel errors.",
+        )),
+        _ => {}
+    }
+    if h.presented_der.is_empty() {
+        return;
+    }
+    // The default path is the MCU Factory's: a check of /LiveServer/... expects mutual TLS on any port.
+    let mtls_port =
+        MTLS_PORTS.contains(&t.port) || t.path.to_ascii_lowercase().starts_with("/liveserver/");
+    if !h.certificate_requested {
+        out.push(Finding::new(
+            ids::TLS_NO_CLIENT_CERT_REQUEST,
+            if mtls_port { Severity::Fail } else { Severity::Info },
+            format!("The server on port {} does not ask for a client certificate", t.port),
+            if mtls_port {
+                format!(
+                    "Port {} carries mutual TLS between conferencing servers: the MCU Factory / Focus must ask for the calling server's certificate. This one does not, so it is not the conferencing endpoint (event 61030: \"did not receive a certificate from the client\").",
+                    t.port
+                )
+            } else {
+                "The server completed TLS without asking for a client certificate.".to_owned()
+            },
+            format!(
+                "See what answers on https://{}:{}{} (below). If it is another web site, move it off port {}.",
+                t.host, t.port, t.path, t.port
+            ),
+        ));
+        return;
+    }
+    ca_list_findings(facts, h, request, out);
+}
+
+fn ca_list_findings(
+    facts: &ProbeFacts,
+    h: &probe::HandshakeFacts,
+    request: &CheckRequest,
+    out: &mut Vec<Finding>,
+) {
+    let t = &facts.target;
+    if h.acceptable_ca_names.is_empty() {
+        out.push(Finding::new(
+            ids::TLS_CLIENT_CA_LIST_EMPTY,
+            Severity::Warn,
+            format!("{} asks for a client certificate but names no acceptable CA", t.host),
+            "The CertificateRequest carries an empty list of trusted CAs. Schannel sends none when SendTrustedIssuerList is 0 (KB 933430), or when the Trusted Root store is too large to fit (over ~100 roots or 16 KB, KB 2880390). A client then has to guess which certificate to send.",
+            "On the server, trim the Trusted Root Certification Authorities store to the CAs you need; or set HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList to 0 deliberately (Lync/SfB guidance) and make sure each server has only one certificate valid for client authentication.",
+        ));
+        return;
+    }
+    let issuers = client_issuer_names(request);
+    if issuers.is_empty() {
+        return;
+    }
+    let norm = |s: &str| {
+        s.to_ascii_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let listed: Vec<String> = h.acceptable_ca_names.iter().map(|n| norm(n)).collect();
+    let hit = issuers.iter().find(|i| listed.contains(&norm(i)));
+    match hit {
+        Some(name) => out.push(Finding::new(
+            ids::TLS_CLIENT_CA_LIST_INCLUDES_ISSUER,
+            Severity::Pass,
+            format!("{} accepts client certificates from \"{name}\"", t.host),
+            format!(
+                "The server's list of {} acceptable CAs names \"{name}\", which is in the client certificate's path.",
+                h.acceptable_ca_names.len()
+            ),
+            "Nothing to do.",
+        )),
+        None => out.push(Finding::new(
+            ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
+            Severity::Fail,
+            format!("{} does not list the CA of our client certificate", t.host),
+            format!(
+                "The server accepts client certificates from {} CA(s): {}. None of them is in our client certificate's path ({}). Windows will not present the certificate, or the server will reject it (unknown_ca).",
+                h.acceptable_ca_names.len(),
+                h.acceptable_ca_names.iter().take(8).cloned().collect::<Vec<_>>().join("; "),
+                issuers.join("; ")
+            ),
+            "Install our root CA in the server's Trusted Root Certification Authorities store (certutil -addstore Root root-ca.cer) and our intermediate in Intermediate Certification Authorities (certutil -addstore CA issuing-ca.cer), then restart its conferencing services. Do the same the other way round.",
+        )),
+    }
+}
+
+/// The names of every CA in the client certificate's path, as far as the given files show it.
+fn client_issuer_names(request: &CheckRequest) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for cert in &request.client_chain {
+        if let Ok(facts) = CertificateFacts::from_der(&cert.der) {
+            if !names.contains(&facts.issuer) {
+                names.push(facts.issuer.clone());
+            }
+            if facts.is_ca && !names.contains(&facts.subject) {
+                names.push(facts.subject.clone());
+            }
+        }
+    }
+    names
+}
+
+fn presented_path(
+    presented: &[Arc<[u8]>],
+    request: &CheckRequest,
+) -> Option<(CertificationPath, PurposeAnalysis)> {
+    let first = presented.first()?;
+    let mut pool = CandidatePool::new();
+    let mut leaf = None;
+    for (i, der) in presented.iter().enumerate() {
+        let cert = SourcedCertificate {
+            der: Arc::clone(der),
+            origin: Origin {
+                source: "presented by the server".into(),
+                position: i + 1,
+            },
+        };
+        if let Ok(index) = pool.add(&cert, false)
+            && Arc::ptr_eq(der, first)
+        {
+            leaf = Some(index);
+        }
+    }
+    for anchor in &request.trust_anchors {
+        let _ = pool.add(anchor, true);
+    }
+    let path = pool.build_path(leaf?, request.at).ok()?;
+    let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
+    Some((path, purposes))
+}
+
+fn compare_with_local(path: &CertificationPath, request: &CheckRequest, out: &mut Vec<Finding>) {
+    let (Some(local), Some(remote)) = (&request.local_certificate, path.leaf()) else {
+        return;
+    };
+    let Ok(local) = CertificateFacts::from_der(&local.der) else {
+        return;
+    };
+    let remote = &remote.certificate;
+    if local.sha256 == remote.sha256 {
+        out.push(
+            Finding::new(
+                ids::CERT_PRESENTED_IS_LOCAL,
+                Severity::Pass,
+                "The server presents the local certificate",
+                format!(
+                    "The certificate on the port is \"{}\" ({}), the one given with --cert.",
+                    remote.display_name, remote.thumbprint_sha1
+                ),
+                "Nothing to do.",
+            )
+            .about(remote.reference(), Scope::Remote),
+        );
+    } else {
+        let same_issuer = local.issuer == remote.issuer;
+        out.push(
+            Finding::new(
+                ids::CERT_PRESENTED_DIFFERS,
+                Severity::Warn,
+                "The server presents a different certificate than the local one",
+                format!(
+                    "The port presents \"{}\" (thumbprint {}, issued by {}), not the --cert certificate \"{}\" (thumbprint {}, issued by {}){}.",
+                    remote.display_name,
+                    remote.thumbprint_sha1,
+                    remote.issuer,
+                    local.display_name,
+                    local.thumbprint_sha1,
+                    local.issuer,
+                    if same_issuer { "; both come from the same CA" } else { "; they come from different CAs" }
+                ),
+                "Make sure the certificate assigned to the conferencing service is the one bound to the port: netsh http show sslcert ipport=0.0.0.0:444 shows the bound thumbprint; Get-CsCertificate (Lync/SfB) or the OCS Certificate Wizard shows the assigned one.",
+            )
+            .about(remote.reference(), Scope::Remote),
+        );
+    }
+}
+
+fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Finding>) {
+    let t = &facts.target;
+    let who = m.presented.first().cloned().unwrap_or_default();
+    match &m.outcome {
+        HandshakeOutcome::Completed => out.push(Finding::new(
+            ids::TLS_MTLS_OK,
+            Severity::Pass,
+            format!("Mutual TLS with {} works", t.host),
+            format!(
+                "{} accepted the client certificate \"{who}\"{}.",
+                t.host,
+                m.http_status_line.as_deref().map(|s| format!(" and answered \"{s}\"")).unwrap_or_default()
+            ),
+            "Nothing to do.",
+        )),
+        HandshakeOutcome::Alert { alert, during } => out.push(Finding::new(
+            ids::TLS_CLIENT_CERT_REJECTED,
+            Severity::Fail,
+            format!("{} rejected our client certificate ({alert})", t.host),
+            format!(
+                "When certwiz presented \"{who}\", the server answered with the TLS alert {alert}{}. {}",
+                if during == "first-read" { " on the first request after the handshake (TLS 1.3 servers reject certificates only then)" } else { " during the handshake" },
+                alert_meaning(alert)
+            ),
+            "Install the client certificate's root and intermediate CAs on the server (certutil -addstore Root / CA), make sure every CA in its path allows Client Authentication (MMC > CA certificate > Properties), and that the certificate itself lists Client Authentication.",
+        )),
+        HandshakeOutcome::RemoteClosed { during } => out.push(Finding::new(
+            ids::TLS_REMOTE_CLOSED,
+            Severity::Fail,
+            format!("{} closed the connection when we presented our certificate", t.host),
+            format!(
+                "After certwiz presented \"{who}\" the server closed the connection without a TLS alert ({during}). This is the \"HTTP Connectivity Error : ReceiveFailure\" of the validation wizard and error 2EFE (WININET_E_CONNECTION_ABORTED) in event 30988: typically the server does not trust the certificate's CA, or the CA is not enabled for Client Authentication."
+            ),
+            "On the server, check Trusted Root / Intermediate Certification Authorities for our CA chain and that each CA is enabled for Client Authentication (MMC > CA certificate > Properties > General), then restart its services.",
+        )),
+        HandshakeOutcome::Failed { reason } => out.push(Finding::new(
+            ids::TLS_MTLS_ERROR,
+            Severity::Fail,
+            "Mutual TLS could not be tried",
+            format!("{reason}."),
+            "Check that the client certificate and its key belong together (a PFX exported with its private key, or --client-cert with the matching --client-key).",
+        )),
+        _ => {}
+    }
+}
+
+fn alert_meaning(alert: &str) -> &'static str {
+    match alert {
+        "unknown_ca" => "It does not trust the CA that issued our certificate.",
+        "bad_certificate" | "certificate_unknown" => {
+            "It found our certificate unusable: its purposes, its chain or its signature."
+        }
+        "certificate_expired" => "It says our certificate (or a CA in its path) has expired.",
+        "certificate_revoked" => "It says our certificate was revoked.",
+        "certificate_required" => "It needed a certificate and got none it could use.",
+        "access_denied" => "It accepted the certificate but refused access.",
+        "handshake_failure" => "It could not complete the handshake with what we sent.",
+        _ => "",
+    }
+}
+
+fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
+    let t = &facts.target;
+    let mut site_reported = false;
+    let mut cap_reported = false;
+    for browse in [&facts.browse, &facts.browse_with_certificate]
+        .into_iter()
+        .flatten()
+    {
+        let Some(answer) = browse.answer() else {
+            continue;
+        };
+        if answer.body_capped && !cap_reported {
+            cap_reported = true;
+            out.push(Finding::new(
+                ids::HTTP_BODY_CAPPED,
+                Severity::Info,
+                "The answer's body was cut at 1 MiB",
+                format!(
+                    "{} sent more than 1 MiB; certwiz read the first 1 MiB only.",
+                    browse.url
+                ),
+                "Nothing to do: what answered is clear from the first megabyte.",
+            ));
+        }
+        // A page that answers without a client certificate (or where none is asked for) is another
+        // site on the port: the incident. A page that appears only over mutual TLS is odder than
+        // wrong, so it is a warning.
+        let asked = facts
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.certificate_requested);
+        if answer.kind == AnswerKind::WebSite && !site_reported {
+            site_reported = true;
+            let title = answer
+                .title
+                .as_deref()
+                .map(|s| format!(", \"{s}\""))
+                .unwrap_or_default();
+            let server = answer
+                .server
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let begins = if answer.body_preview.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The page begins: \"{}\".",
+                    answer
+                        .body_preview
+                        .iter()
+                        .take(2)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                )
+            };
+            if browse.with_client_certificate && asked {
+                out.push(Finding::new(
+                    ids::HTTP_HTML_OVER_MTLS,
+                    Severity::Warn,
+                    format!("Over mutual TLS, port {} on {} answers with a web page{title}{server}", t.port, t.host),
+                    format!(
+                        "The server demands a client certificate, as the conferencing endpoint does, but then returns an HTML page (HTTP {} {}) for {}. The MCU Factory does not serve web pages; check which application owns the port.{begins}",
+                        answer.status, answer.reason, browse.url
+                    ),
+                    format!("On the server: netstat -ano | findstr :{} and netsh http show sslcert ipport=0.0.0.0:{}; compare the owner with the conferencing service.", t.port, t.port),
+                ));
+            } else {
+                out.push(Finding::new(
+                    ids::HTTP_WEB_SITE_ANSWERING,
+                    Severity::Fail,
+                    format!("Port {} on {} is answered by a web site{title}{server}", t.port, t.host),
+                    format!(
+                        "Browsing to {} {} an HTML page (HTTP {} {}). The MCU Factory must answer here and require a client certificate; a web page means another site is bound to this port, so conferencing servers reach the wrong application (events 61013 / 30988, ReceiveFailure).{begins}",
+                        browse.url,
+                        if browse.with_client_certificate { "with our client certificate returned" } else { "without a client certificate returned" },
+                        answer.status,
+                        answer.reason,
+                    ),
+                    format!(
+                        "Look for another site bound to port {} in IIS Manager (Sites > each site > Bindings, e.g. Communicator Web Access) and move it to another port. On the server: netstat -ano | findstr :{} (PID 4 = IIS/HTTP.SYS) and netsh http show sslcert ipport=0.0.0.0:{}. Then restart the conferencing services.",
+                        t.port, t.port, t.port
+                    ),
+                ));
+            }
+        }
+        if answer.kind == AnswerKind::Redirect {
+            out.push(Finding::new(
+                ids::HTTP_REDIRECT,
+                Severity::Warn,
+                format!("{} redirects instead of answering", browse.url),
+                format!(
+                    "HTTP {} to {}. certwiz does not follow redirects; the conferencing endpoint does not redirect, so a web application probably owns the port.",
+                    answer.status,
+                    answer.location.as_deref().unwrap_or("(no Location)")
+                ),
+                "Check the IIS bindings for this port.",
+            ));
+        }
+    }
+    if let Some(BrowseFacts {
+        outcome: BrowseOutcome::Failed { kind, .. },
+        ..
+    }) = &facts.browse
+        && kind == "tls"
+        && facts
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.certificate_requested)
+    {
+        out.push(Finding::new(
+            ids::HTTP_REQUIRES_CLIENT_CERTIFICATE,
+            Severity::Pass,
+            "Without a client certificate the endpoint refuses, as it should",
+            format!("A browser without a certificate gets no page from {}: the endpoint demands mutual TLS.", t.url()),
+            "Nothing to do.",
+        ));
+    }
+    if site_reported {
+        return;
+    }
+    if let Some(answer) = facts
+        .browse_with_certificate
+        .as_ref()
+        .and_then(|b| b.answer())
+        && matches!(
+            answer.kind,
+            AnswerKind::Endpoint | AnswerKind::HttpError | AnswerKind::Other
+        )
+    {
+        out.push(Finding::new(
+            ids::HTTP_MCU_ENDPOINT_OK,
+            Severity::Pass,
+            format!("The conferencing endpoint answers on port {}", t.port),
+            format!(
+                "With our client certificate, {} answered HTTP {} {}{} and no web page.",
+                t.url(),
+                answer.status,
+                answer.reason,
+                answer
+                    .server
+                    .as_deref()
+                    .map(|s| format!(" (Server: {s})"))
+                    .unwrap_or_default()
+            ),
+            "Nothing to do.",
+        ));
+    }
+}

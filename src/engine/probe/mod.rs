@@ -1,0 +1,550 @@
+//! Network checks against a conferencing server: what answers on the port, what it presents, whether it
+//! asks for a client certificate, whether mutual TLS works, and what a browser would see.
+//!
+//! A [`ProbePlan`] says what to check. [`run`] carries it out: connect, then a recording handshake on
+//! that connection, then mutual TLS and the HTTPS browse (without and with the client certificate)
+//! concurrently. Every step has a deadline, honours the [`CancelFlag`], and reports through
+//! [`Progress`] (a channel plus a waker: the GUI passes `ctx.request_repaint`). The result is
+//! [`ProbeFacts`]: facts only; [`crate::engine::check`] judges them.
+
+pub mod browse;
+pub mod io;
+pub mod tcp;
+pub mod tls;
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::cert::CertificateFacts;
+use crate::engine::load::PrivateKey;
+use browse::BrowseFacts;
+use tcp::ConnectFacts;
+use tls::HandshakeOutcome;
+
+/// The conferencing port (MCU Factory, Focus, ...).
+pub const DEFAULT_PORT: u16 = 444;
+/// The OCS 2007 MCU Factory path.
+pub const DEFAULT_PATH: &str = "/LiveServer/MCUFactory/";
+/// Default bound of each network step.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What to connect to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeTarget {
+    /// The name used for SNI, the certificate name check and the HTTP Host header.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// HTTP path, starting with `/`.
+    pub path: String,
+    /// Connect here instead of resolving `host` (like curl's `--resolve`).
+    pub address: Option<IpAddr>,
+}
+
+impl ProbeTarget {
+    /// `https://host:port/path`, with brackets around an IPv6 literal.
+    pub fn url(&self) -> String {
+        format!(
+            "https://{}:{}{}",
+            self.host_header_host(),
+            self.port,
+            self.path
+        )
+    }
+
+    fn host_header_host(&self) -> String {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        if bare.parse::<std::net::Ipv6Addr>().is_ok() {
+            format!("[{bare}]")
+        } else {
+            bare.to_owned()
+        }
+    }
+
+    /// The HTTP Host header value.
+    pub fn host_header(&self) -> String {
+        format!("{}:{}", self.host_header_host(), self.port)
+    }
+}
+
+/// A client certificate chain (leaf first, then intermediates) and its key, for mutual TLS.
+pub struct ClientIdentity {
+    /// DER certificates, leaf first.
+    pub chain: Vec<Arc<[u8]>>,
+    /// The private key (memory only).
+    pub key: PrivateKey,
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("chain_len", &self.chain.len())
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// What to check.
+#[derive(Debug)]
+pub struct ProbePlan {
+    /// Where.
+    pub target: ProbeTarget,
+    /// Bound of each step.
+    pub timeout: Duration,
+    /// The client certificate for mutual TLS, when given.
+    pub identity: Option<Arc<ClientIdentity>>,
+}
+
+/// Set to stop a running check; every step looks at it at least every 100 ms.
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Arc<AtomicBool>);
+
+impl CancelFlag {
+    /// A flag that is not set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks every step to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a stop was asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The steps of a check, in the order a user sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeStep {
+    /// Resolve and open TCP.
+    Connect,
+    /// TLS handshake without a client certificate, recording what the server shows.
+    Handshake,
+    /// TLS handshake presenting the client certificate.
+    MutualTls,
+    /// HTTPS GET without a client certificate.
+    Browse,
+    /// HTTPS GET with the client certificate.
+    BrowseWithCertificate,
+}
+
+impl ProbeStep {
+    /// Words for a progress line.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeStep::Connect => "Connecting",
+            ProbeStep::Handshake => "TLS handshake",
+            ProbeStep::MutualTls => "Mutual TLS with the client certificate",
+            ProbeStep::Browse => "Browsing to the URL",
+            ProbeStep::BrowseWithCertificate => "Browsing with the client certificate",
+        }
+    }
+}
+
+/// Progress of a running check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "event")]
+pub enum ProbeEvent {
+    /// A step began.
+    Started {
+        /// Which.
+        step: ProbeStep,
+    },
+    /// A step ended.
+    Finished {
+        /// Which.
+        step: ProbeStep,
+        /// One line on what it found.
+        summary: String,
+        /// How long it took.
+        elapsed_ms: u64,
+    },
+}
+
+/// Where progress goes: a channel, and a waker to call after each event (the GUI's repaint).
+#[derive(Clone, Default)]
+pub struct Progress {
+    sender: Option<Arc<Mutex<Sender<ProbeEvent>>>>,
+    waker: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl Progress {
+    /// Progress that goes nowhere.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Progress sent on `sender`, with `waker` called after each event.
+    pub fn new(sender: Sender<ProbeEvent>, waker: Option<Arc<dyn Fn() + Send + Sync>>) -> Self {
+        Progress {
+            sender: Some(Arc::new(Mutex::new(sender))),
+            waker,
+        }
+    }
+
+    fn emit(&self, event: ProbeEvent) {
+        if let Some(sender) = &self.sender
+            && let Ok(sender) = sender.lock()
+        {
+            let _ = sender.send(event);
+        }
+        if let Some(waker) = &self.waker {
+            waker();
+        }
+    }
+
+    fn step<T>(
+        &self,
+        step: ProbeStep,
+        work: impl FnOnce() -> T,
+        summary: impl FnOnce(&T) -> String,
+    ) -> (T, u64) {
+        self.emit(ProbeEvent::Started { step });
+        let started = Instant::now();
+        let result = work();
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.emit(ProbeEvent::Finished {
+            step,
+            summary: summary(&result),
+            elapsed_ms,
+        });
+        (result, elapsed_ms)
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress")
+            .field("channel", &self.sender.is_some())
+            .finish()
+    }
+}
+
+/// What the recording handshake showed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeFacts {
+    /// How it ended.
+    pub outcome: HandshakeOutcome,
+    /// Negotiated TLS version.
+    pub version: Option<String>,
+    /// Negotiated cipher suite.
+    pub cipher_suite: Option<String>,
+    /// The certificates the server presented, in the order sent (leaf first).
+    pub presented_chain: Vec<CertificateFacts>,
+    /// The same, DER, for the path analysis (not serialised: the facts above and the report's path
+    /// carry what a reader needs).
+    #[serde(skip)]
+    pub presented_der: Vec<Arc<[u8]>>,
+    /// Whether the server sent a CertificateRequest (asked for a client certificate).
+    pub certificate_requested: bool,
+    /// The CA names the server said it accepts for client certificates, as Windows shows names.
+    pub acceptable_ca_names: Vec<String>,
+}
+
+/// What mutual TLS with the client certificate showed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MutualTlsFacts {
+    /// How it ended (`completed` = the server accepted the certificate and answered).
+    pub outcome: HandshakeOutcome,
+    /// Negotiated TLS version.
+    pub version: Option<String>,
+    /// The first line of the server's HTTP answer.
+    pub http_status_line: Option<String>,
+    /// The certificates presented (display names, leaf first).
+    pub presented: Vec<String>,
+}
+
+/// How long each step took, kept apart from the facts so reports stay deterministic without them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepTimings {
+    /// Per step, in milliseconds.
+    pub steps_ms: Vec<(ProbeStep, u64)>,
+    /// The whole check.
+    pub total_ms: u64,
+}
+
+/// Everything the network checks found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeFacts {
+    /// What was checked.
+    pub target: ProbeTarget,
+    /// The TCP step.
+    pub connect: ConnectFacts,
+    /// The recording handshake, when TCP connected.
+    pub handshake: Option<HandshakeFacts>,
+    /// Mutual TLS, when a client certificate was given and TLS is spoken.
+    pub mutual_tls: Option<MutualTlsFacts>,
+    /// HTTPS GET without a client certificate.
+    pub browse: Option<BrowseFacts>,
+    /// HTTPS GET with the client certificate.
+    pub browse_with_certificate: Option<BrowseFacts>,
+    /// Whether the user cancelled.
+    pub cancelled: bool,
+    /// Step durations (not facts: they vary run to run).
+    #[serde(skip)]
+    pub timings: StepTimings,
+}
+
+/// Runs the plan. Never panics on what the peer does; every step ends by its deadline.
+pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
+    let started = Instant::now();
+    let target = &plan.target;
+    let mut timings = StepTimings::default();
+    let ((connect, stream), ms) = progress.step(
+        ProbeStep::Connect,
+        || tcp::connect(target, plan.timeout, cancel),
+        |(facts, _)| match &facts.connected {
+            Some(addr) => format!("port open at {addr}"),
+            None => match &facts.resolve_error {
+                Some(e) => e.clone(),
+                None => "no address accepted the connection".to_owned(),
+            },
+        },
+    );
+    timings.steps_ms.push((ProbeStep::Connect, ms));
+    let mut facts = ProbeFacts {
+        target: target.clone(),
+        connect,
+        handshake: None,
+        mutual_tls: None,
+        browse: None,
+        browse_with_certificate: None,
+        cancelled: false,
+        timings: StepTimings::default(),
+    };
+    let Some(stream) = stream else {
+        facts.cancelled = cancel.is_cancelled();
+        timings.total_ms = elapsed_ms(started);
+        facts.timings = timings;
+        return facts;
+    };
+
+    let (handshake, ms) = progress.step(
+        ProbeStep::Handshake,
+        || {
+            let (outcome, record) =
+                tls::handshake(stream, target, Instant::now() + plan.timeout, cancel, None);
+            handshake_facts(outcome, record)
+        },
+        |h| handshake_summary(h),
+    );
+    timings.steps_ms.push((ProbeStep::Handshake, ms));
+    let speaks_tls = matches!(
+        handshake.outcome,
+        HandshakeOutcome::Completed
+            | HandshakeOutcome::Alert { .. }
+            | HandshakeOutcome::RemoteClosed { .. }
+    ) && !handshake.presented_der.is_empty();
+    facts.handshake = Some(handshake);
+
+    if speaks_tls && !cancel.is_cancelled() {
+        let identity = plan.identity.as_ref().map(|id| {
+            let provider = tls::provider();
+            (tls::certified_key(id, &provider), id)
+        });
+        let results: Mutex<Vec<(ProbeStep, u64)>> = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            let browse_plain = scope.spawn(|| {
+                let (b, ms) = progress.step(
+                    ProbeStep::Browse,
+                    || browse::browse(target, plan.timeout, None),
+                    browse_summary,
+                );
+                if let Ok(mut r) = results.lock() {
+                    r.push((ProbeStep::Browse, ms));
+                }
+                b
+            });
+            let with_cert = identity.as_ref().map(|(key, id)| {
+                let key = key.clone();
+                let presented: Vec<String> = id
+                    .chain
+                    .iter()
+                    .map(|der| {
+                        CertificateFacts::from_der(der)
+                            .map(|f| f.display_name)
+                            .unwrap_or_else(|_| "(unreadable)".into())
+                    })
+                    .collect();
+                let results = &results;
+                let mtls_key = key.clone();
+                let mtls = scope.spawn(move || {
+                    let (m, ms) = progress.step(
+                        ProbeStep::MutualTls,
+                        || mutual_tls(target, plan.timeout, cancel, mtls_key, presented),
+                        |m| handshake_outcome_summary(&m.outcome),
+                    );
+                    if let Ok(mut r) = results.lock() {
+                        r.push((ProbeStep::MutualTls, ms));
+                    }
+                    m
+                });
+                let browse_cert = scope.spawn(move || {
+                    let (b, ms) = progress.step(
+                        ProbeStep::BrowseWithCertificate,
+                        || match key {
+                            Ok(k) => browse::browse(target, plan.timeout, Some(k)),
+                            Err(reason) => browse::BrowseFacts {
+                                url: target.url(),
+                                with_client_certificate: true,
+                                outcome: browse::BrowseOutcome::Failed {
+                                    kind: "other".into(),
+                                    reason,
+                                },
+                            },
+                        },
+                        browse_summary,
+                    );
+                    if let Ok(mut r) = results.lock() {
+                        r.push((ProbeStep::BrowseWithCertificate, ms));
+                    }
+                    b
+                });
+                (mtls, browse_cert)
+            });
+            facts.browse = browse_plain.join().ok();
+            if let Some((mtls, browse_cert)) = with_cert {
+                facts.mutual_tls = mtls.join().ok();
+                facts.browse_with_certificate = browse_cert.join().ok();
+            }
+        });
+        if let Ok(mut r) = results.into_inner() {
+            r.sort();
+            timings.steps_ms.extend(r);
+        }
+    }
+    facts.cancelled = cancel.is_cancelled();
+    timings.total_ms = elapsed_ms(started);
+    facts.timings = timings;
+    facts
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn mutual_tls(
+    target: &ProbeTarget,
+    timeout: Duration,
+    cancel: &CancelFlag,
+    key: Result<Arc<rustls::sign::CertifiedKey>, String>,
+    presented: Vec<String>,
+) -> MutualTlsFacts {
+    let failed = |reason: String| MutualTlsFacts {
+        outcome: HandshakeOutcome::Failed { reason },
+        version: None,
+        http_status_line: None,
+        presented: presented.clone(),
+    };
+    let key = match key {
+        Ok(k) => k,
+        Err(reason) => return failed(reason),
+    };
+    let (connect, stream) = tcp::connect(target, timeout, cancel);
+    let Some(stream) = stream else {
+        return failed(format!(
+            "could not reconnect to {}: {}",
+            target.host,
+            connect
+                .resolve_error
+                .unwrap_or_else(|| "the port did not accept the connection".into())
+        ));
+    };
+    let (outcome, record) =
+        tls::handshake(stream, target, Instant::now() + timeout, cancel, Some(key));
+    MutualTlsFacts {
+        outcome,
+        version: record.version,
+        http_status_line: record.http_status_line,
+        presented,
+    }
+}
+
+fn handshake_facts(outcome: HandshakeOutcome, record: tls::HandshakeRecord) -> HandshakeFacts {
+    let presented_der: Vec<Arc<[u8]>> = record
+        .chain
+        .iter()
+        .map(|c| Arc::from(c.as_slice()))
+        .collect();
+    let presented_chain = record
+        .chain
+        .iter()
+        .filter_map(|der| CertificateFacts::from_der(der).ok())
+        .collect();
+    let (certificate_requested, acceptable_ca_names) = match &record.certificate_request {
+        Some(names) => (true, names.iter().map(|n| ca_name(n)).collect()),
+        None => (false, Vec::new()),
+    };
+    HandshakeFacts {
+        outcome,
+        version: record.version,
+        cipher_suite: record.cipher_suite,
+        presented_chain,
+        presented_der,
+        certificate_requested,
+        acceptable_ca_names,
+    }
+}
+
+/// A CA name from a CertificateRequest, as Windows shows names.
+fn ca_name(der: &[u8]) -> String {
+    use x509_parser::prelude::FromDer;
+    match x509_parser::x509::X509Name::from_der(der) {
+        Ok((_, name)) => crate::engine::cert::display_dn(&name),
+        Err(_) => format!("(unreadable name, {} bytes)", der.len()),
+    }
+}
+
+fn handshake_summary(h: &HandshakeFacts) -> String {
+    let mut text = handshake_outcome_summary(&h.outcome);
+    if let Some(v) = &h.version {
+        text.push_str(&format!(", {v}"));
+    }
+    if h.certificate_requested {
+        text.push_str(&format!(
+            ", client certificate requested ({} CA names)",
+            h.acceptable_ca_names.len()
+        ));
+    }
+    text
+}
+
+/// One line on how a handshake ended.
+pub fn handshake_outcome_summary(outcome: &HandshakeOutcome) -> String {
+    match outcome {
+        HandshakeOutcome::Completed => "completed".into(),
+        HandshakeOutcome::Alert { alert, during } => {
+            format!("server sent alert {alert} ({during})")
+        }
+        HandshakeOutcome::RemoteClosed { during } => {
+            format!("server closed the connection ({during})")
+        }
+        HandshakeOutcome::Silent => "no answer".into(),
+        HandshakeOutcome::Stalled { bytes_received } => {
+            format!("stalled after {bytes_received} bytes")
+        }
+        HandshakeOutcome::NotTls { answer } => format!("not TLS: {answer}"),
+        HandshakeOutcome::LegacyOnly { .. } => "server speaks only TLS 1.0/1.1".into(),
+        HandshakeOutcome::Failed { reason } => format!("failed: {reason}"),
+        HandshakeOutcome::Cancelled => "cancelled".into(),
+    }
+}
+
+fn browse_summary(b: &BrowseFacts) -> String {
+    match &b.outcome {
+        browse::BrowseOutcome::Answered(a) => match &a.title {
+            Some(t) => format!("HTTP {} \"{t}\"", a.status),
+            None => format!("HTTP {}", a.status),
+        },
+        browse::BrowseOutcome::Failed { kind, .. } => format!("no HTTP answer ({kind})"),
+    }
+}

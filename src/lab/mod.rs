@@ -1,0 +1,198 @@
+//! The test lab: in-process loopback servers, one per failure scenario, made with rustls and rcgen.
+//!
+//! The integration tests start them and run `certwiz check` against them; the GUI's practice mode will
+//! start the same servers so an admin can see each failure before meeting it for real. Every server
+//! listens on 127.0.0.1 only, answers for a bounded time, and stops when its [`LabServer`] is dropped.
+
+mod pki;
+mod servers;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+pub use pki::LabPki;
+
+/// The name every lab server answers for (give it as HOST with `--address 127.0.0.1`).
+pub const LAB_HOST: &str = "pool01.lab.test";
+
+/// One failure (or the healthy case) a lab server plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scenario {
+    /// A healthy MCU Factory: mutual TLS required, CA list, 200 only with a valid client certificate.
+    Healthy,
+    /// The incident: a web site (Communicator Web Access in IIS) answers, no client certificate asked.
+    ImpostorWebSite,
+    /// The server's issuing CA allows Server Authentication only.
+    IssuingServerAuthOnly,
+    /// The server's certificate lacks Client Authentication.
+    LeafWithoutClientAuth,
+    /// The server's certificate has expired.
+    ExpiredLeaf,
+    /// The server sends its certificate without the intermediate.
+    MissingIntermediate,
+    /// The server's certificate is for another name.
+    NameMismatch,
+    /// The server's chain ends in a root nobody trusts.
+    UntrustedRoot,
+    /// The server accepts client certificates only from a foreign CA, so it rejects ours.
+    ForeignCaList,
+    /// Nothing listens on the port.
+    ClosedPort,
+    /// TCP accepts, nothing ever answers.
+    SilentListener,
+    /// Plain HTTP on the TLS port.
+    PlainHttp,
+    /// A web page whose body never ends.
+    EndlessBody,
+    /// The server resets the connection right after the ClientHello.
+    ResetAfterClientHello,
+    /// The server answers one byte a second.
+    Trickle,
+    /// The server speaks only TLS 1.0.
+    Tls10Only,
+}
+
+impl Scenario {
+    /// Every scenario, in catalogue order.
+    pub const ALL: [Scenario; 16] = [
+        Scenario::Healthy,
+        Scenario::ImpostorWebSite,
+        Scenario::IssuingServerAuthOnly,
+        Scenario::LeafWithoutClientAuth,
+        Scenario::ExpiredLeaf,
+        Scenario::MissingIntermediate,
+        Scenario::NameMismatch,
+        Scenario::UntrustedRoot,
+        Scenario::ForeignCaList,
+        Scenario::ClosedPort,
+        Scenario::SilentListener,
+        Scenario::PlainHttp,
+        Scenario::EndlessBody,
+        Scenario::ResetAfterClientHello,
+        Scenario::Trickle,
+        Scenario::Tls10Only,
+    ];
+
+    /// A short description for lists.
+    pub fn description(self) -> &'static str {
+        match self {
+            Scenario::Healthy => "Healthy MCU Factory: mutual TLS required",
+            Scenario::ImpostorWebSite => {
+                "Another web site (Communicator Web Access) bound to the port"
+            }
+            Scenario::IssuingServerAuthOnly => "Issuing CA enabled for Server Authentication only",
+            Scenario::LeafWithoutClientAuth => "Server certificate without Client Authentication",
+            Scenario::ExpiredLeaf => "Server certificate expired",
+            Scenario::MissingIntermediate => "Server does not send its intermediate CA",
+            Scenario::NameMismatch => "Server certificate for another name",
+            Scenario::UntrustedRoot => "Server chain ends in an untrusted root",
+            Scenario::ForeignCaList => "Server trusts only a foreign CA for client certificates",
+            Scenario::ClosedPort => "Nothing listens on the port",
+            Scenario::SilentListener => "Port open, no answer",
+            Scenario::PlainHttp => "Plain HTTP on the TLS port",
+            Scenario::EndlessBody => "A web page that never ends",
+            Scenario::ResetAfterClientHello => "Connection reset after the ClientHello",
+            Scenario::Trickle => "Server answers one byte a second",
+            Scenario::Tls10Only => "Server speaks only TLS 1.0",
+        }
+    }
+}
+
+/// Paths of the lab's certificate files, written for the command line.
+#[derive(Debug, Clone)]
+pub struct LabFiles {
+    /// The lab root CA (give as `--ca`).
+    pub root: PathBuf,
+    /// The calling server's certificate and its issuing CA (give as `--client-cert`).
+    pub client_cert: PathBuf,
+    /// Its private key (give as `--client-key`).
+    pub client_key: PathBuf,
+    /// The certificate the healthy server presents (give as `--cert`).
+    pub server_cert: PathBuf,
+}
+
+/// A running lab server. Dropping it stops it.
+pub struct LabServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// What it plays.
+    pub scenario: Scenario,
+    /// The PKI it was made with.
+    pub pki: Arc<LabPki>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl LabServer {
+    /// Starts a server for `scenario` on 127.0.0.1 with a fresh PKI.
+    pub fn start(scenario: Scenario) -> Result<LabServer, LabError> {
+        Self::start_with(scenario, Arc::new(LabPki::generate()?))
+    }
+
+    /// Starts a server for `scenario` with an existing PKI (several servers can share one).
+    pub fn start_with(scenario: Scenario, pki: Arc<LabPki>) -> Result<LabServer, LabError> {
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(LabError::Io)?;
+        let addr = listener.local_addr().map_err(LabError::Io)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        if scenario == Scenario::ClosedPort {
+            // Free the port again: connecting to it is refused.
+            drop(listener);
+            return Ok(LabServer {
+                addr,
+                scenario,
+                pki,
+                stop,
+                thread: None,
+            });
+        }
+        let behaviour = servers::Behaviour::for_scenario(scenario, &pki)?;
+        let thread = servers::serve(listener, behaviour, Arc::clone(&stop));
+        Ok(LabServer {
+            addr,
+            scenario,
+            pki,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Writes the lab's certificate files into `dir`.
+    pub fn write_files(&self, dir: &Path) -> Result<LabFiles, LabError> {
+        self.pki.write_files(dir)
+    }
+}
+
+impl Drop for LabServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, std::time::Duration::from_millis(200));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Why a lab server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LabError {
+    /// A socket or file operation failed.
+    #[error("lab: {0}")]
+    Io(#[source] std::io::Error),
+    /// Certificates could not be generated.
+    #[error("lab: cannot generate certificates: {0}")]
+    Pki(String),
+    /// TLS could not be configured.
+    #[error("lab: cannot configure TLS: {0}")]
+    Tls(String),
+}

@@ -1,0 +1,262 @@
+//! How each lab scenario behaves on the wire.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
+
+use super::pki::{LabIdentity, LabPki};
+use super::{LabError, Scenario};
+
+/// Longest a lab connection lives (bounds every thread a test leaves behind).
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(30);
+
+/// Most bytes the endless body sends before giving up.
+const ENDLESS_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
+/// What the HTTP layer answers.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Response {
+    /// The conferencing endpoint: a small XML answer.
+    Endpoint,
+    /// The incident's web site.
+    WebSite,
+    /// A page that never ends.
+    Endless,
+}
+
+/// What a lab server does with each connection.
+pub(super) enum Behaviour {
+    /// Speaks TLS with this configuration and answers HTTP.
+    Tls(Arc<ServerConfig>, Response),
+    /// Accepts and never says anything.
+    Silent,
+    /// Answers HTTP in clear text.
+    PlainHttp,
+    /// Resets the connection after the ClientHello.
+    ResetAfterClientHello,
+    /// Sends a TLS record one byte a second.
+    Trickle,
+    /// Refuses anything newer than TLS 1.0 with a protocol_version alert, as an OCS 2007 server does.
+    Tls10Only,
+}
+
+impl Behaviour {
+    pub(super) fn for_scenario(scenario: Scenario, pki: &LabPki) -> Result<Behaviour, LabError> {
+        let root = Some(pki.root.as_slice());
+        let tls = |identity: &LabIdentity,
+                   chain_len: usize,
+                   client_roots: Option<&[u8]>,
+                   response: Response| {
+            server_config(identity, chain_len, client_roots)
+                .map(|c| Behaviour::Tls(Arc::new(c), response))
+        };
+        match scenario {
+            Scenario::Healthy => tls(&pki.server, 2, root, Response::Endpoint),
+            Scenario::ImpostorWebSite => tls(&pki.server, 2, None, Response::WebSite),
+            Scenario::IssuingServerAuthOnly => {
+                tls(&pki.server_restricted_issuer, 2, root, Response::Endpoint)
+            }
+            Scenario::LeafWithoutClientAuth => {
+                tls(&pki.server_no_client_auth, 2, root, Response::Endpoint)
+            }
+            Scenario::ExpiredLeaf => tls(&pki.server_expired, 2, root, Response::Endpoint),
+            Scenario::MissingIntermediate => tls(&pki.server, 1, root, Response::Endpoint),
+            Scenario::NameMismatch => tls(&pki.server_wrong_name, 2, root, Response::Endpoint),
+            Scenario::UntrustedRoot => tls(&pki.server_rogue, 3, root, Response::Endpoint),
+            Scenario::ForeignCaList => tls(
+                &pki.server,
+                2,
+                Some(pki.foreign_root.as_slice()),
+                Response::Endpoint,
+            ),
+            Scenario::EndlessBody => tls(&pki.server, 2, None, Response::Endless),
+            Scenario::SilentListener => Ok(Behaviour::Silent),
+            Scenario::PlainHttp => Ok(Behaviour::PlainHttp),
+            Scenario::ResetAfterClientHello => Ok(Behaviour::ResetAfterClientHello),
+            Scenario::Trickle => Ok(Behaviour::Trickle),
+            Scenario::Tls10Only => Ok(Behaviour::Tls10Only),
+            // Handled before a behaviour is needed.
+            Scenario::ClosedPort => Ok(Behaviour::Silent),
+        }
+    }
+}
+
+fn server_config(
+    identity: &LabIdentity,
+    chain_len: usize,
+    client_roots: Option<&[u8]>,
+) -> Result<ServerConfig, LabError> {
+    let tls_err = |e: rustls::Error| LabError::Tls(e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(tls_err)?;
+    let builder = match client_roots {
+        Some(root) => {
+            let mut roots = RootCertStore::empty();
+            roots
+                .add(CertificateDer::from(root.to_vec()))
+                .map_err(tls_err)?;
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| LabError::Tls(e.to_string()))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let chain: Vec<CertificateDer<'static>> = identity
+        .chain
+        .iter()
+        .take(chain_len)
+        .map(|c| CertificateDer::from(c.clone()))
+        .collect();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_pkcs8.clone()));
+    builder.with_single_cert(chain, key).map_err(tls_err)
+}
+
+/// Accepts connections until `stop`, each handled on its own thread.
+pub(super) fn serve(
+    listener: TcpListener,
+    behaviour: Behaviour,
+    stop: Arc<AtomicBool>,
+) -> JoinHandle<()> {
+    let behaviour = Arc::new(behaviour);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            let behaviour = Arc::clone(&behaviour);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || handle(stream, &behaviour, &stop));
+        }
+    })
+}
+
+fn handle(stream: TcpStream, behaviour: &Behaviour, stop: &AtomicBool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    match behaviour {
+        Behaviour::Tls(config, response) => serve_tls(stream, config, *response, stop),
+        Behaviour::Silent => hold(stream, stop),
+        Behaviour::PlainHttp => {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nServer: Microsoft-HTTPAPI/2.0\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+        Behaviour::ResetAfterClientHello => {
+            // Read a single byte and close: the unread rest of the ClientHello makes the kernel send a
+            // reset instead of a clean close.
+            let mut stream = stream;
+            let mut one = [0u8; 1];
+            let _ = stream.read(&mut one);
+        }
+        Behaviour::Trickle => {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let record = [
+                0x16u8, 0x03, 0x03, 0x00, 0x40, 0x02, 0x00, 0x00, 0x3c, 0x03, 0x03,
+            ];
+            let started = Instant::now();
+            for byte in record.iter().cycle() {
+                if stop.load(Ordering::SeqCst) || started.elapsed() > CONNECTION_LIFETIME {
+                    break;
+                }
+                if stream.write_all(&[*byte]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+        Behaviour::Tls10Only => {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            // A fatal protocol_version alert in a TLS 1.0 record.
+            let _ = stream.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
+        }
+    }
+}
+
+fn hold(mut stream: TcpStream, stop: &AtomicBool) {
+    let started = Instant::now();
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut buf = [0u8; 4096];
+    while !stop.load(Ordering::SeqCst) && started.elapsed() < CONNECTION_LIFETIME {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, stop: &AtomicBool) {
+    let Ok(conn) = ServerConnection::new(Arc::clone(config)) else {
+        return;
+    };
+    let mut tls = StreamOwned::new(conn, stream);
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tls.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                head.extend_from_slice(&buf[..n]);
+                if head.windows(4).any(|w| w == b"\r\n\r\n") || head.len() > 16 * 1024 {
+                    break;
+                }
+            }
+        }
+    }
+    match response {
+        Response::Endpoint => {
+            let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><response xmlns=\"urn:certwiz:lab\">MCU Factory</response>";
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\nServer: RTC/3.0\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        Response::WebSite => {
+            let body = "<!DOCTYPE html><html><head><title>Communicator Web Access</title></head><body><h1>Communicator Web Access</h1><p>Sign in to Communicator Web Access.</p><script>document.title = 'x';</script></body></html>";
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/7.0\r\nX-Powered-By: ASP.NET\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+        Response::Endless => {
+            let _ = tls.write_all(
+                b"HTTP/1.1 200 OK\r\nServer: Microsoft-IIS/7.0\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><head><title>Endless</title></head><body>",
+            );
+            let chunk = [b'A'; 16 * 1024];
+            let mut sent = 0;
+            while sent < ENDLESS_LIMIT_BYTES && !stop.load(Ordering::SeqCst) {
+                if tls.write_all(&chunk).is_err() {
+                    break;
+                }
+                sent += chunk.len();
+            }
+        }
+    }
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+}
