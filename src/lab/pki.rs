@@ -69,10 +69,11 @@ fn pki_err(e: rcgen::Error) -> LabError {
 fn params(cn: &str, sans: &[&str], serial: u64) -> Result<CertificateParams, LabError> {
     let mut p = CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
         .map_err(pki_err)?;
+    // Most general attribute first, as CAs encode names; Windows then shows "CN=..., O=...".
     p.distinguished_name.remove(DnType::CommonName);
-    p.distinguished_name.push(DnType::CommonName, cn);
     p.distinguished_name
         .push(DnType::OrganizationName, "certwiz lab");
+    p.distinguished_name.push(DnType::CommonName, cn);
     p.serial_number = Some(rcgen::SerialNumber::from_slice(&serial.to_be_bytes()));
     p.not_before = datetime!(2020-01-01 00:00:00 UTC);
     p.not_after = datetime!(2040-01-01 00:00:00 UTC);

@@ -104,8 +104,8 @@ impl Spec {
     fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(self.sans.clone()).expect("valid SAN list");
         let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, self.cn.clone());
         dn.push(DnType::OrganizationName, "certwiz tests");
+        dn.push(DnType::CommonName, self.cn.clone());
         params.distinguished_name = dn;
         params.not_before = self.not_before;
         params.not_after = self.not_after;

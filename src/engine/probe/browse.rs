@@ -156,10 +156,10 @@ fn fetch(
         .read_to_end(&mut body)
         .map_err(|e| ("other", format!("the body could not be read: {e}")));
     // A body that stops half-way still tells us what answered; keep what came.
-    if let Err(err) = read {
-        if body.is_empty() {
-            return Err(err);
-        }
+    if let Err(err) = read
+        && body.is_empty()
+    {
+        return Err(err);
     }
     let body_capped = body.len() > BODY_CAP_BYTES;
     body.truncate(BODY_CAP_BYTES);

@@ -68,7 +68,8 @@ impl DeadlineStream {
     fn slice(&mut self) -> io::Result<Duration> {
         if self.cancel.is_cancelled() {
             self.cancelled = true;
-            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            // Not `Interrupted`: rustls retries those, and a cancel must end the step.
+            return Err(io::Error::other("cancelled"));
         }
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {

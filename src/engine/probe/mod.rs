@@ -335,7 +335,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
                 tls::handshake(stream, target, Instant::now() + plan.timeout, cancel, None);
             handshake_facts(outcome, record)
         },
-        |h| handshake_summary(h),
+        handshake_summary,
     );
     timings.steps_ms.push((ProbeStep::Handshake, ms));
     let speaks_tls = matches!(

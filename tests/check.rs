@@ -1,0 +1,6 @@
+//! `certwiz check` against the in-process lab: every scenario diagnosed, by finding IDs and exit code.
+
+#[path = "check/lab_scenarios.rs"]
+mod lab_scenarios;
+#[path = "check/probe_engine.rs"]
+mod probe_engine;

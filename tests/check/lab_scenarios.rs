@@ -1,0 +1,401 @@
+//! The `certwiz check` binary against each lab scenario.
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    json: Value,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn ids(&self, severity: &str) -> Vec<String> {
+        self.json["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| f["severity"] == severity)
+                    .filter_map(|f| f["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn finding(&self, id: &str) -> &Value {
+        self.json["findings"]
+            .as_array()
+            .and_then(|a| a.iter().find(|f| f["id"] == id))
+            .unwrap_or_else(|| panic!("no {id} in {}", self.json["findings"]))
+    }
+}
+
+fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
+    let server = LabServer::start(scenario).expect("lab server starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = server.write_files(dir.path()).expect("lab files");
+    (server, dir, files)
+}
+
+fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
+    let started = Instant::now();
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args([
+            "check",
+            LAB_HOST,
+            "--address",
+            "127.0.0.1",
+            "--json",
+            "--timeout",
+            "2",
+        ])
+        .args(["--port", &server.port().to_string()])
+        .arg("--ca")
+        .arg(&files.root)
+        .arg("--client-cert")
+        .arg(&files.client_cert)
+        .arg("--client-key")
+        .arg(&files.client_key)
+        .args(extra)
+        .output()
+        .expect("certwiz runs");
+    let elapsed = started.elapsed();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON on stdout ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        json,
+        elapsed,
+    }
+}
+
+fn run(scenario: Scenario) -> Run {
+    let (server, _dir, files) = lab(scenario);
+    check(&server, &files, &[])
+}
+
+#[test]
+fn healthy_endpoint_passes_everything() {
+    let r = run(Scenario::Healthy);
+    assert_eq!(r.code, 0, "{}", r.json["findings"]);
+    assert!(r.ids("fail").is_empty() && r.ids("warn").is_empty());
+    for id in [
+        "port.open",
+        "chain.ok",
+        "chain.purposes-ok",
+        "cert.name-match",
+        "tls.client-ca-list-includes-issuer",
+        "tls.mtls-ok",
+        "http.mcu-endpoint-ok",
+        "http.requires-client-certificate",
+    ] {
+        assert!(
+            r.ids("pass").contains(&id.to_owned()),
+            "{id} missing: {:?}",
+            r.ids("pass")
+        );
+    }
+    let probe = &r.json["probe"];
+    assert_eq!(probe["handshake"]["certificate_requested"], true);
+    assert_eq!(
+        probe["handshake"]["acceptable_ca_names"][0],
+        "CN=certwiz Lab Root CA, O=certwiz lab"
+    );
+    assert_eq!(probe["browse_with_certificate"]["outcome"]["status"], 200);
+    // Every finding about the presented chain is scoped remote.
+    let chain_ok = r.finding("chain.ok");
+    assert_eq!(chain_ok["scope"], "remote");
+}
+
+#[test]
+fn impostor_web_site_is_the_verdict() {
+    let r = run(Scenario::ImpostorWebSite);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.ids("fail"),
+        ["http.web-site-answering", "tls.no-client-cert-request"]
+    );
+    let site = r.finding("http.web-site-answering");
+    assert!(
+        site["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("\"Communicator Web Access\" (Microsoft-IIS/7.0)"))
+    );
+    assert!(
+        site["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("IIS Manager"))
+    );
+    assert!(
+        r.json["verdict"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("answered by a web site"))
+    );
+    assert!(
+        !r.ids("pass").contains(&"tls.mtls-ok".to_owned()),
+        "no mutual TLS without a request"
+    );
+}
+
+#[test]
+fn restricted_issuing_ca_is_found_on_the_presented_chain() {
+    let r = run(Scenario::IssuingServerAuthOnly);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["chain.ca-restricts-client-auth".to_owned()])
+    );
+    assert_eq!(
+        r.finding("chain.ca-restricts-client-auth")["scope"],
+        "remote"
+    );
+}
+
+#[test]
+fn leaf_without_client_auth() {
+    let r = run(Scenario::LeafWithoutClientAuth);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["cert.client-auth-missing".to_owned()])
+    );
+}
+
+#[test]
+fn expired_leaf() {
+    let r = run(Scenario::ExpiredLeaf);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["cert.expired".to_owned()])
+    );
+}
+
+#[test]
+fn missing_intermediate() {
+    let r = run(Scenario::MissingIntermediate);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["chain.incomplete".to_owned()])
+    );
+}
+
+#[test]
+fn name_mismatch() {
+    let r = run(Scenario::NameMismatch);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["cert.name-mismatch".to_owned()])
+    );
+    assert!(
+        r.finding("cert.name-mismatch")["title"]
+            .as_str()
+            .is_some_and(|t| t.contains(LAB_HOST))
+    );
+}
+
+#[test]
+fn untrusted_root() {
+    let r = run(Scenario::UntrustedRoot);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["chain.untrusted-root".to_owned()])
+    );
+}
+
+#[test]
+fn foreign_ca_list_rejects_our_certificate() {
+    let r = run(Scenario::ForeignCaList);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.ids("fail"),
+        [
+            "tls.client-ca-list-excludes-issuer",
+            "tls.client-cert-rejected"
+        ]
+    );
+    let rejected = r.finding("tls.client-cert-rejected");
+    assert!(
+        rejected["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("unknown_ca") || t.contains("bad_certificate")),
+        "{rejected}"
+    );
+    assert!(
+        r.finding("tls.client-ca-list-excludes-issuer")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Foreign Partner Root CA"))
+    );
+}
+
+#[test]
+fn closed_port() {
+    let r = run(Scenario::ClosedPort);
+    assert_eq!((r.code, r.ids("fail")), (1, vec!["port.closed".to_owned()]));
+}
+
+#[test]
+fn silent_listener_times_out_within_the_bound() {
+    let r = run(Scenario::SilentListener);
+    assert_eq!((r.code, r.ids("fail")), (1, vec!["port.silent".to_owned()]));
+    assert!(
+        r.elapsed < Duration::from_secs(2 + 3),
+        "took {:?}",
+        r.elapsed
+    );
+}
+
+#[test]
+fn trickling_server_is_cut_at_the_timeout() {
+    let r = run(Scenario::Trickle);
+    assert_eq!((r.code, r.ids("fail")), (1, vec!["port.silent".to_owned()]));
+    assert!(
+        r.finding("port.silent")["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("then stopped"))
+    );
+    assert!(
+        r.elapsed < Duration::from_secs(2 + 3),
+        "took {:?}",
+        r.elapsed
+    );
+}
+
+#[test]
+fn plain_http_is_named() {
+    let r = run(Scenario::PlainHttp);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["port.not-tls".to_owned()])
+    );
+    assert!(
+        r.finding("port.not-tls")["detail"].as_str().is_some_and(
+            |d| d.contains("an HTTP/1.1 400 Bad Request answer: plain HTTP on a TLS port")
+        )
+    );
+}
+
+#[test]
+fn endless_body_is_capped() {
+    let r = run(Scenario::EndlessBody);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.ids("info"), ["http.body-capped"]);
+    assert_eq!(
+        r.json["probe"]["browse"]["outcome"]["body_bytes"],
+        1024 * 1024
+    );
+}
+
+#[test]
+fn reset_after_client_hello_is_remote_closed() {
+    let r = run(Scenario::ResetAfterClientHello);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["tls.remote-closed".to_owned()])
+    );
+}
+
+#[test]
+fn tls10_only_server_is_legacy() {
+    let r = run(Scenario::Tls10Only);
+    assert_eq!(r.ids("warn"), ["tls.legacy-only"]);
+}
+
+#[test]
+fn local_certificate_is_compared_with_the_presented_one() {
+    let (server, _dir, files) = lab(Scenario::Healthy);
+    let same = check(
+        &server,
+        &files,
+        &["--cert", files.server_cert.to_str().expect("utf-8 path")],
+    );
+    assert!(
+        same.ids("pass")
+            .contains(&"cert.presented-is-local".to_owned())
+    );
+    let other = check(
+        &server,
+        &files,
+        &["--cert", files.client_cert.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(other.ids("warn"), ["cert.presented-differs"]);
+}
+
+#[test]
+fn dns_failure_is_a_finding_not_a_crash() {
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args(["check", "no-such-host.invalid", "--json", "--timeout", "2"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["findings"][0]["id"], "port.dns-failed");
+}
+
+#[test]
+fn bad_check_arguments_exit_2() {
+    for (args, expected) in [
+        (vec!["check", "a b"], "HOST"),
+        (vec!["check", "x.test", "--path", "nope"], "--path nope"),
+        (vec!["check", "x.test", "--timeout", "0"], "--timeout 0"),
+        (
+            vec!["check", "x.test", "--address", "not-an-ip"],
+            "--address",
+        ),
+        (
+            vec!["check", "x.test", "--client-cert", "a.pem"],
+            "--client-key",
+        ),
+        (
+            vec!["check", "x.test", "--pfx", "/nonexistent/c.pfx"],
+            "/nonexistent/c.pfx",
+        ),
+    ] {
+        Command::cargo_bin("certwiz")
+            .expect("binary")
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(expected));
+    }
+}
+
+#[test]
+fn text_output_opens_with_the_verdict_and_the_fix() {
+    let (server, _dir, files) = lab(Scenario::ImpostorWebSite);
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args([
+            "check",
+            LAB_HOST,
+            "--address",
+            "127.0.0.1",
+            "--timeout",
+            "2",
+        ])
+        .args(["--port", &server.port().to_string()])
+        .arg("--ca")
+        .arg(&files.root)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("certwiz check: pool01.lab.test:"))
+    );
+    assert_eq!(lines.next(), Some("Verdict: ✗ FAIL"));
+    let rest: String = lines.take(3).collect::<Vec<_>>().join(" ");
+    assert!(rest.contains("answered by a web site"), "{rest}");
+    assert!(
+        rest.contains("What to do: Look for another site bound to port"),
+        "{rest}"
+    );
+}

@@ -1,0 +1,128 @@
+//! The probe engine in-process: progress events, cancel, and the pure judgement.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use certwiz::engine::check::{CheckRequest, check};
+use certwiz::engine::load::load_path;
+use certwiz::engine::probe::{
+    CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeStep, ProbeTarget, Progress,
+};
+use certwiz::lab::{LAB_HOST, LabServer, Scenario};
+
+fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckRequest {
+    let dir = tempfile::tempdir().expect("dir");
+    let files = server.write_files(dir.path()).expect("files");
+    let anchors = load_path(&files.root, None).expect("root").certificates;
+    let client = load_path(&files.client_cert, None)
+        .expect("client")
+        .certificates;
+    let identity = with_identity.then(|| {
+        let mut key = load_path(&files.client_key, None).expect("key").keys;
+        Arc::new(ClientIdentity {
+            chain: client.iter().map(|c| Arc::clone(&c.der)).collect(),
+            key: key.pop().expect("one key"),
+        })
+    });
+    CheckRequest {
+        plan: ProbePlan {
+            target: ProbeTarget {
+                host: LAB_HOST.into(),
+                port: server.port(),
+                path: "/LiveServer/MCUFactory/".into(),
+                address: Some("127.0.0.1".parse().expect("ip")),
+            },
+            timeout,
+            identity,
+        },
+        trust_anchors: anchors,
+        expected_names: vec![],
+        local_certificate: None,
+        client_chain: client,
+        at: time::OffsetDateTime::now_utc(),
+        inputs: vec![],
+    }
+}
+
+#[test]
+fn progress_reports_every_step_and_wakes_the_waker() {
+    let server = LabServer::start(Scenario::Healthy).expect("lab");
+    let req = request(&server, Duration::from_secs(3), true);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&wakes);
+    let progress = Progress::new(
+        tx,
+        Some(Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        })),
+    );
+    let report = check(&req, &CancelFlag::new(), &progress);
+    drop(progress);
+    assert!(!report.has_failures(), "{:?}", report.findings);
+    let events: Vec<ProbeEvent> = rx.iter().collect();
+    assert_eq!(wakes.load(Ordering::SeqCst), events.len());
+    let finished: Vec<ProbeStep> = events
+        .iter()
+        .filter_map(|e| match e {
+            ProbeEvent::Finished { step, .. } => Some(*step),
+            ProbeEvent::Started { .. } => None,
+        })
+        .collect();
+    // Connect and handshake in order; the three later steps run concurrently, in any order.
+    assert_eq!(&finished[..2], [ProbeStep::Connect, ProbeStep::Handshake]);
+    let mut later = finished[2..].to_vec();
+    later.sort();
+    assert_eq!(
+        later,
+        [
+            ProbeStep::MutualTls,
+            ProbeStep::Browse,
+            ProbeStep::BrowseWithCertificate
+        ]
+    );
+    let timings = report.timings.as_ref().expect("timings");
+    assert_eq!(timings.steps_ms.len(), 5);
+}
+
+#[test]
+fn cancel_stops_a_silent_check_long_before_its_timeout() {
+    let server = LabServer::start(Scenario::SilentListener).expect("lab");
+    let req = request(&server, Duration::from_secs(30), false);
+    let cancel = CancelFlag::new();
+    let trigger = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        trigger.cancel();
+    });
+    let started = Instant::now();
+    let report = check(&req, &cancel, &Progress::none());
+    let _ = canceller.join();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(report.probe.as_ref().is_some_and(|p| p.cancelled));
+}
+
+#[test]
+fn identical_facts_give_identical_json_apart_from_timings() {
+    let server = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut req = request(&server, Duration::from_secs(3), false);
+    req.at = time::macros::datetime!(2030-01-01 00:00:00 UTC);
+    let strip = |mut v: serde_json::Value| {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("timings");
+        }
+        v
+    };
+    let a = strip(
+        serde_json::to_value(check(&req, &CancelFlag::new(), &Progress::none())).expect("json"),
+    );
+    let b = strip(
+        serde_json::to_value(check(&req, &CancelFlag::new(), &Progress::none())).expect("json"),
+    );
+    assert_eq!(a, b);
+}
