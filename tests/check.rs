@@ -1,5 +1,7 @@
 //! `certwiz check` against the in-process lab: every scenario diagnosed, by finding IDs and exit code.
 
+#[path = "check/hostile.rs"]
+mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
 #[path = "check/probe_engine.rs"]

@@ -265,7 +265,14 @@ fn handshake_findings(
             ids::TLS_LEGACY_ONLY,
             Severity::Warn,
             format!("{} speaks only TLS 1.0 / 1.1 on port {}", t.host, t.port),
-            format!("The server refused TLS 1.2 and 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0."),
+            format!(
+                "The server does not speak TLS 1.2 or 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0.{}",
+                if h.legacy {
+                    " certwiz read the server's certificates and its acceptable-CA list from the clear-text TLS 1.0 handshake (below), but cannot complete it, so mutual TLS and the browse were not tried."
+                } else {
+                    " certwiz could not read its certificate either: it refused even the TLS 1.0 ClientHello."
+                }
+            ),
             "On Windows Server 2008 R2 and later, enable TLS 1.2 for Schannel (KB 3140245 and the SCHANNEL\\Protocols registry keys), then restart the server.",
         )),
         HandshakeOutcome::RemoteClosed { .. } if h.presented_der.is_empty() => out.push(Finding::new(

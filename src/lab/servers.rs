@@ -43,8 +43,9 @@ pub(super) enum Behaviour {
     ResetAfterClientHello,
     /// Sends a TLS record one byte a second.
     Trickle,
-    /// Refuses anything newer than TLS 1.0 with a protocol_version alert, as an OCS 2007 server does.
-    Tls10Only,
+    /// Speaks only TLS 1.0, as an OCS 2007 server on Windows Server 2003 does: answers a ClientHello with
+    /// this first flight (ServerHello for TLS 1.0, Certificate, CertificateRequest, ServerHelloDone).
+    Tls10Only(Vec<u8>),
 }
 
 impl Behaviour {
@@ -81,7 +82,7 @@ impl Behaviour {
             Scenario::PlainHttp => Ok(Behaviour::PlainHttp),
             Scenario::ResetAfterClientHello => Ok(Behaviour::ResetAfterClientHello),
             Scenario::Trickle => Ok(Behaviour::Trickle),
-            Scenario::Tls10Only => Ok(Behaviour::Tls10Only),
+            Scenario::Tls10Only => Ok(Behaviour::Tls10Only(tls10_first_flight(pki)?)),
             // Handled before a behaviour is needed.
             Scenario::ClosedPort => Ok(Behaviour::Silent),
         }
@@ -180,12 +181,13 @@ fn handle(stream: TcpStream, behaviour: &Behaviour, stop: &AtomicBool) {
                 std::thread::sleep(Duration::from_secs(1));
             }
         }
-        Behaviour::Tls10Only => {
+        Behaviour::Tls10Only(flight) => {
             let mut stream = stream;
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
-            // A fatal protocol_version alert in a TLS 1.0 record.
-            let _ = stream.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
+            let _ = stream.write_all(flight);
+            // Wait for the client to give up (it cannot complete TLS 1.0 key exchange with us).
+            hold(stream, stop);
         }
     }
 }
@@ -259,4 +261,52 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
     }
     tls.conn.send_close_notify();
     let _ = tls.flush();
+}
+
+/// The first flight of a TLS 1.0 server that asks for a client certificate, in one TLS 1.0 record.
+fn tls10_first_flight(pki: &LabPki) -> Result<Vec<u8>, LabError> {
+    use x509_parser::prelude::FromDer;
+    fn u16be(out: &mut Vec<u8>, v: usize) {
+        out.extend_from_slice(&(v as u16).to_be_bytes());
+    }
+    fn u24be(out: &mut Vec<u8>, v: usize) {
+        out.extend_from_slice(&(v as u32).to_be_bytes()[1..]);
+    }
+    fn message(kind: u8, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![kind];
+        u24be(&mut m, body.len());
+        m.extend_from_slice(body);
+        m
+    }
+    let mut hello = vec![0x03, 0x01];
+    hello.extend_from_slice(&[0x5a; 32]);
+    hello.push(0); // no session id
+    hello.extend_from_slice(&[0x00, 0x2f]); // TLS_RSA_WITH_AES_128_CBC_SHA
+    hello.push(0); // null compression
+    let mut certs = Vec::new();
+    for der in pki.server.chain.iter().take(2) {
+        u24be(&mut certs, der.len());
+        certs.extend_from_slice(der);
+    }
+    let mut certificate = Vec::new();
+    u24be(&mut certificate, certs.len());
+    certificate.extend_from_slice(&certs);
+    let (_, root) = x509_parser::certificate::X509Certificate::from_der(&pki.root)
+        .map_err(|e| LabError::Pki(e.to_string()))?;
+    let subject = root.subject().as_raw();
+    let mut names = Vec::new();
+    u16be(&mut names, subject.len());
+    names.extend_from_slice(subject);
+    let mut request = vec![2, 1, 64]; // rsa_sign, ecdsa_sign
+    u16be(&mut request, names.len());
+    request.extend_from_slice(&names);
+    let mut flight = Vec::new();
+    flight.extend(message(2, &hello));
+    flight.extend(message(11, &certificate));
+    flight.extend(message(13, &request));
+    flight.extend(message(14, &[]));
+    let mut record = vec![0x16, 0x03, 0x01];
+    u16be(&mut record, flight.len());
+    record.extend_from_slice(&flight);
+    Ok(record)
 }

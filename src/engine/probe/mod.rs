@@ -9,6 +9,7 @@
 
 pub mod browse;
 pub mod io;
+pub mod legacy;
 pub mod tcp;
 pub mod tls;
 
@@ -129,6 +130,8 @@ pub enum ProbeStep {
     Connect,
     /// TLS handshake without a client certificate, recording what the server shows.
     Handshake,
+    /// The clear-text part of a TLS 1.0 / 1.1 handshake, for servers rustls cannot talk to.
+    LegacyHandshake,
     /// TLS handshake presenting the client certificate.
     MutualTls,
     /// HTTPS GET without a client certificate.
@@ -143,6 +146,7 @@ impl ProbeStep {
         match self {
             ProbeStep::Connect => "Connecting",
             ProbeStep::Handshake => "TLS handshake",
+            ProbeStep::LegacyHandshake => "TLS 1.0 handshake (read only)",
             ProbeStep::MutualTls => "Mutual TLS with the client certificate",
             ProbeStep::Browse => "Browsing to the URL",
             ProbeStep::BrowseWithCertificate => "Browsing with the client certificate",
@@ -248,6 +252,10 @@ pub struct HandshakeFacts {
     pub certificate_requested: bool,
     /// The CA names the server said it accepts for client certificates, as Windows shows names.
     pub acceptable_ca_names: Vec<String>,
+    /// Set when the chain and CA list were read from a TLS 1.0 / 1.1 handshake that certwiz did not
+    /// complete (rustls speaks only TLS 1.2 and 1.3).
+    #[serde(default)]
+    pub legacy: bool,
 }
 
 /// What mutual TLS with the client certificate showed.
@@ -338,6 +346,44 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
         handshake_summary,
     );
     timings.steps_ms.push((ProbeStep::Handshake, ms));
+    let mut handshake = handshake;
+    if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
+        let (capture, ms) = progress.step(
+            ProbeStep::LegacyHandshake,
+            || {
+                let (_, stream) = tcp::connect(target, plan.timeout, cancel);
+                stream.map(|s| legacy::capture(s, target, Instant::now() + plan.timeout, cancel))
+            },
+            |c| match c {
+                Some((HandshakeOutcome::Completed, l)) => {
+                    format!(
+                        "{} certificates, client certificate {}",
+                        l.chain.len(),
+                        if l.certificate_request.is_some() {
+                            "requested"
+                        } else {
+                            "not requested"
+                        }
+                    )
+                }
+                Some((other, _)) => handshake_outcome_summary(other),
+                None => "could not reconnect".to_owned(),
+            },
+        );
+        timings.steps_ms.push((ProbeStep::LegacyHandshake, ms));
+        if let Some((HandshakeOutcome::Completed, capture)) = capture {
+            let record = tls::HandshakeRecord {
+                chain: capture.chain,
+                certificate_request: capture.certificate_request,
+                version: capture.version,
+                cipher_suite: capture.cipher_suite,
+                http_status_line: None,
+            };
+            let outcome = handshake.outcome.clone();
+            handshake = handshake_facts(outcome, record);
+            handshake.legacy = true;
+        }
+    }
     let speaks_tls = matches!(
         handshake.outcome,
         HandshakeOutcome::Completed
@@ -492,6 +538,7 @@ fn handshake_facts(outcome: HandshakeOutcome, record: tls::HandshakeRecord) -> H
         presented_der,
         certificate_requested,
         acceptable_ca_names,
+        legacy: false,
     }
 }
 

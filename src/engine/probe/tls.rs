@@ -391,9 +391,11 @@ fn classify(e: &std::io::Error, io: &DeadlineStream, during: &str) -> HandshakeO
             rustls::Error::AlertReceived(AlertDescription::ProtocolVersion) => HandshakeOutcome::LegacyOnly {
                 detail: "the server answered with a protocol_version alert: it does not speak TLS 1.2 or 1.3".into(),
             },
-            rustls::Error::PeerIncompatible(why) if format!("{why:?}").contains("Tls12") => HandshakeOutcome::LegacyOnly {
-                detail: format!("{why:?}"),
-            },
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13) => {
+                HandshakeOutcome::LegacyOnly {
+                    detail: "the server chose TLS 1.0 or 1.1".into(),
+                }
+            }
             rustls::Error::AlertReceived(alert) => HandshakeOutcome::Alert {
                 alert: alert_name(*alert),
                 during: during.into(),
