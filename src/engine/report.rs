@@ -587,6 +587,28 @@ fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &[String]) {
             }
         }
     }
+    let requested = probe
+        .handshake
+        .as_ref()
+        .is_some_and(|h| h.certificate_requested);
+    if probe.mutual_tls.is_none()
+        && probe
+            .handshake
+            .as_ref()
+            .is_some_and(|h| !h.presented_chain.is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "\nMutual TLS\n  - not tried: {}",
+            if requested {
+                "no client certificate was given (--client-cert/--client-key or --pfx)"
+            } else if probe.handshake.as_ref().is_some_and(|h| h.legacy) {
+                "certwiz cannot complete a TLS 1.0 handshake"
+            } else {
+                "the server does not ask for a client certificate"
+            }
+        );
+    }
     if let Some(m) = &probe.mutual_tls {
         let _ = writeln!(
             out,

@@ -393,7 +393,13 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
     facts.handshake = Some(handshake);
 
     if speaks_tls && !cancel.is_cancelled() {
-        let identity = plan.identity.as_ref().map(|id| {
+        // Without a CertificateRequest there is no mutual TLS to try: the server never sees a
+        // client certificate, so neither the MTLS handshake nor the browse with it would tell more.
+        let requested = facts
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.certificate_requested);
+        let identity = plan.identity.as_ref().filter(|_| requested).map(|id| {
             let provider = tls::provider();
             (tls::certified_key(id, &provider), id)
         });
