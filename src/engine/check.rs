@@ -268,9 +268,12 @@ fn handshake_findings(
             format!(
                 "The server does not speak TLS 1.2 or 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0.{}",
                 if h.legacy {
-                    " certwiz read the server's certificates and its acceptable-CA list from the clear-text TLS 1.0 handshake (below), but cannot complete it, so mutual TLS and the browse were not tried."
+                    " certwiz read the server's certificates and its acceptable-CA list from the clear-text TLS 1.0 handshake (below), but cannot complete it, so mutual TLS and the browse were not tried.".to_owned()
                 } else {
-                    " certwiz could not read its certificate either: it refused even the TLS 1.0 ClientHello."
+                    match &h.legacy_error {
+                        Some(why) => format!(" certwiz could not read its certificate from a TLS 1.0 handshake either ({why})."),
+                        None => " certwiz could not read its certificate from a TLS 1.0 handshake either.".to_owned(),
+                    }
                 }
             ),
             "On Windows Server 2008 R2 and later, enable TLS 1.2 for Schannel (KB 3140245 and the SCHANNEL\\Protocols registry keys), then restart the server.",

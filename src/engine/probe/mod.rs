@@ -256,6 +256,9 @@ pub struct HandshakeFacts {
     /// complete (rustls speaks only TLS 1.2 and 1.3).
     #[serde(default)]
     pub legacy: bool,
+    /// Why the TLS 1.0 read-only handshake gave nothing, when it was tried and failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_error: Option<String>,
 }
 
 /// What mutual TLS with the client certificate showed.
@@ -371,6 +374,14 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             },
         );
         timings.steps_ms.push((ProbeStep::LegacyHandshake, ms));
+        if let Some((outcome, _)) = capture
+            .as_ref()
+            .filter(|(o, _)| *o != HandshakeOutcome::Completed)
+        {
+            handshake.legacy_error = Some(handshake_outcome_summary(outcome));
+        } else if capture.is_none() {
+            handshake.legacy_error = Some("could not reconnect".into());
+        }
         if let Some((HandshakeOutcome::Completed, capture)) = capture {
             let record = tls::HandshakeRecord {
                 chain: capture.chain,
@@ -545,6 +556,7 @@ fn handshake_facts(outcome: HandshakeOutcome, record: tls::HandshakeRecord) -> H
         certificate_requested,
         acceptable_ca_names,
         legacy: false,
+        legacy_error: None,
     }
 }
 
