@@ -48,6 +48,8 @@ enum Command {
     /// Check a server: what answers on the port, the chain it presents, whether it asks for a client
     /// certificate, whether mutual TLS works, and what a browser sees.
     Check(CheckArgs),
+    /// Open the guided wizard (the default when no command is given).
+    Gui,
     /// Start a practice server on 127.0.0.1 that plays one failure scenario, and print how to check it.
     Lab(LabArgs),
 }
@@ -220,15 +222,10 @@ where
         Some(Command::Inspect(args)) => run_inspect(&args),
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Lab(args)) => run_lab(&args),
-        None => {
-            // The guided GUI wizard is its own piece of work; until it lands, point at the CLI.
-            let mut help = <Cli as clap::CommandFactory>::command();
-            let _ = help.print_help();
-            println!(
-                "\nThe guided GUI wizard is not part of this build yet; use `certwiz inspect`."
-            );
-            Ok(ExitCode::from(EXIT_OK))
-        }
+        None | Some(Command::Gui) => match crate::gui::run() {
+            Ok(()) => Ok(ExitCode::from(EXIT_OK)),
+            Err(message) => bail!(message),
+        },
     }
 }
 

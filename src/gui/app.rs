@@ -1,0 +1,198 @@
+//! The eframe app: drains background work into the wizard, draws the panels, applies messages.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::Ui;
+
+use crate::engine::load::{Password, load_path};
+use crate::gui::tasks::{CheckTask, TaskUpdate};
+use crate::gui::tokens;
+use crate::gui::views::{certificate_ui, path_ui, port_ui, server_ui, steps_ui, verdict_ui};
+use crate::gui::wizard::{Msg, RunState, Step, Wizard};
+
+/// The certwiz window.
+#[derive(Default)]
+pub struct CertwizApp {
+    /// The wizard's state.
+    pub wizard: Wizard,
+    task: Option<CheckTask>,
+    file_pick: Option<Receiver<Option<PathBuf>>>,
+    styled: bool,
+}
+
+impl CertwizApp {
+    /// A new window's state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether background work is still running (tests wait on it).
+    pub fn is_busy(&self) -> bool {
+        self.task.is_some()
+    }
+
+    /// Draws the whole window into `ui` (the eframe root, or a test harness).
+    pub fn ui_root(&mut self, ui: &mut Ui) {
+        if !self.styled {
+            ui.ctx().set_fonts(tokens::fonts());
+            ui.ctx()
+                .global_style_mut(|style| style.spacing.item_spacing = egui::vec2(10.0, 8.0));
+            self.styled = true;
+        }
+        self.poll(ui.ctx());
+        self.take_dropped_files(ui.ctx());
+        let mut msgs: Vec<Msg> = Vec::new();
+        egui::Panel::top("target_bar").show(ui, |ui| {
+            server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
+        });
+        egui::Panel::bottom("status_line").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if self.wizard.is_running() {
+                    ui.spinner();
+                }
+                ui.label(egui::RichText::new(&self.wizard.status).size(tokens::BODY_SIZE - 1.0));
+            });
+        });
+        egui::Panel::left("steps")
+            .exact_size(tokens::STEP_PANEL_WIDTH)
+            .resizable(false)
+            .show(ui, |ui| steps_ui::steps_ui(ui, &self.wizard, &mut msgs));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| match self.wizard.step {
+                    Step::WhatHappened => server_ui::what_happened_ui(ui, &mut self.wizard),
+                    Step::Server => server_ui::server_ui(ui, &mut self.wizard),
+                    Step::LocalCertificate => {
+                        certificate_ui::certificate_ui(ui, &mut self.wizard, &mut msgs)
+                    }
+                    Step::CertificationPath => path_ui::path_ui(ui, &mut self.wizard, &mut msgs),
+                    Step::Purposes => path_ui::purposes_ui(ui, &mut self.wizard),
+                    Step::Port => port_ui::port_ui(ui, &self.wizard, &mut msgs),
+                    Step::MutualTls => port_ui::mtls_ui(ui, &self.wizard, &mut msgs),
+                    Step::Verdict => verdict_ui::verdict_ui(ui, &self.wizard, &mut msgs),
+                });
+        });
+        for msg in msgs {
+            self.handle(msg, ui.ctx());
+        }
+    }
+
+    fn handle(&mut self, msg: Msg, ctx: &egui::Context) {
+        match msg {
+            Msg::Cancel => {
+                if let Some(task) = &self.task {
+                    task.cancel();
+                }
+                self.wizard.apply(Msg::Cancel);
+            }
+            Msg::BrowseCertificate => self.browse(ctx),
+            Msg::CopySummary => {
+                ctx.copy_text(self.wizard.summary_markdown());
+                self.wizard.status = "Summary copied: paste it into the ticket.".to_owned();
+            }
+            other => {
+                if self.wizard.apply(other) {
+                    self.start_checks(ctx);
+                }
+            }
+        }
+    }
+
+    fn start_checks(&mut self, ctx: &egui::Context) {
+        let Some(request) = self.wizard.check_request() else {
+            self.wizard.run = RunState::Idle;
+            return;
+        };
+        let repaint = ctx.clone();
+        self.task = Some(CheckTask::spawn(
+            request,
+            Arc::new(move || repaint.request_repaint()),
+        ));
+    }
+
+    /// Drains the running check: progress into the status line, the report into the wizard.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(task) = &self.task {
+            for update in task.poll() {
+                match update {
+                    TaskUpdate::Progress(event) => self.wizard.on_event(event),
+                    TaskUpdate::Done(report) => {
+                        self.wizard.on_done(*report);
+                        self.task = None;
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(rx) = &self.file_pick
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.file_pick = None;
+            if let Some(path) = picked {
+                self.load_file(&path);
+            }
+            ctx.request_repaint();
+        }
+    }
+
+    /// The file dialog runs on its own thread: a native dialog must never block the frame.
+    fn browse(&mut self, ctx: &egui::Context) {
+        if self.file_pick.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Certificate file")
+                .add_filter(
+                    "Certificates",
+                    &[
+                        "cer", "crt", "pem", "der", "p7b", "p7c", "pfx", "p12", "key",
+                    ],
+                )
+                .add_filter("All files", &["*"])
+                .pick_file();
+            let _ = tx.send(picked);
+            repaint.request_repaint();
+        });
+        self.file_pick = Some(rx);
+        self.wizard.status = "Choose a certificate file…".to_owned();
+    }
+
+    /// Loads one file (small: certificate files are capped at 16 MiB and parse in microseconds).
+    pub fn load_file(&mut self, path: &std::path::Path) {
+        let password = (!self.wizard.pfx_password.is_empty())
+            .then(|| Password::new(self.wizard.pfx_password.clone()));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let result = load_path(path, password.as_ref());
+        self.wizard.add_loaded(&name, result);
+        self.wizard.step = Step::LocalCertificate;
+    }
+
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            self.load_file(&path);
+        }
+    }
+}
+
+impl eframe::App for CertwizApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}

@@ -1,0 +1,21 @@
+//! The guided wizard: certwiz's desktop GUI (egui/eframe). Views are `*_ui` functions over the plain
+//! [`wizard::Wizard`] state; slow work runs in [`tasks`]; colours and sizes come from [`tokens`].
+
+pub mod app;
+pub mod tasks;
+pub mod tokens;
+pub mod views;
+pub mod wizard;
+
+/// Opens the window and runs until it is closed.
+pub fn run() -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("certwiz: conferencing certificate troubleshooter")
+            .with_inner_size([1280.0, 860.0])
+            .with_min_inner_size([900.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native("certwiz", options, Box::new(|_cc| Ok(Box::new(app::CertwizApp::new()))))
+        .map_err(|e| format!("cannot open a window ({e}). On a machine without a display, use the commands instead: certwiz check HOST, certwiz inspect FILE (certwiz --help lists them)."))
+}

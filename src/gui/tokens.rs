@@ -1,0 +1,80 @@
+//! Colours, sizes and spacing: the only place with literal colours. State is always shown by symbol
+//! and word as well, never by colour alone.
+
+use egui::Color32;
+
+use crate::engine::finding::Severity;
+use crate::engine::path::NodeStatus;
+
+/// Body text size: large enough to read over a shared screen.
+pub const BODY_SIZE: f32 = 17.0;
+/// Heading size.
+pub const HEADING_SIZE: f32 = 24.0;
+/// Step list text size.
+pub const STEP_SIZE: f32 = 18.0;
+/// Width of the step list.
+pub const STEP_PANEL_WIDTH: f32 = 290.0;
+/// Height of the big Run button.
+pub const RUN_BUTTON_HEIGHT: f32 = 40.0;
+/// Space between sections.
+pub const SECTION_GAP: f32 = 14.0;
+
+/// Pass / ok.
+pub const PASS: Color32 = Color32::from_rgb(0x1f, 0x8a, 0x3b);
+/// Warning.
+pub const WARN: Color32 = Color32::from_rgb(0xb3, 0x6b, 0x00);
+/// Failure.
+pub const FAIL: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+/// Information, not run.
+pub const NEUTRAL: Color32 = Color32::from_rgb(0x55, 0x5f, 0x6b);
+/// Highlight for "this is ours" (our issuer in a CA list).
+pub const HIGHLIGHT: Color32 = Color32::from_rgb(0x15, 0x5e, 0xa8);
+
+/// Colour of a severity.
+pub fn severity_color(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Fail => FAIL,
+        Severity::Warn => WARN,
+        Severity::Info => NEUTRAL,
+        Severity::Pass => PASS,
+    }
+}
+
+/// Colour of a path node status.
+pub fn node_color(status: NodeStatus) -> Color32 {
+    if status == NodeStatus::Ok { PASS } else { FAIL }
+}
+
+/// The mark of a severity in the GUI. egui's bundled fonts have ✔ ✖ ⚠ (emoji fonts) but not ✓ ✗,
+/// which the terminal output uses.
+pub fn severity_mark(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Fail => "✖",
+        Severity::Warn => "⚠",
+        Severity::Info => "i",
+        Severity::Pass => "✔",
+    }
+}
+
+/// A path node's status in the GUI: mark and words.
+pub fn node_mark(status: NodeStatus) -> &'static str {
+    match status {
+        NodeStatus::Ok => "✔ ok",
+        NodeStatus::Expired => "✖ expired",
+        NodeStatus::NotYetValid => "✖ not yet valid",
+        NodeStatus::BadSignature => "✖ bad signature",
+        NodeStatus::IssuerNotFound => "✖ issuer not found",
+        NodeStatus::RootNotTrusted => "✖ root not trusted",
+        NodeStatus::IssuerNotCa => "✖ issuer not a CA",
+    }
+}
+
+/// Fonts: egui's defaults, with the monospace font (Hack) as a fallback for proportional text so that
+/// arrows and tree lines (→ └ │) render everywhere.
+pub fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.insert(1.min(family.len()), "Hack".to_owned());
+    }
+    fonts
+}

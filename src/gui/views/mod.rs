@@ -1,0 +1,86 @@
+//! The wizard's views: one `*_ui` function per area. They draw the [`Wizard`] and push [`Msg`]s; they
+//! never do slow work.
+
+pub mod certificate_ui;
+pub mod path_ui;
+pub mod port_ui;
+pub mod server_ui;
+pub mod steps_ui;
+pub mod verdict_ui;
+
+use egui::{RichText, Ui};
+
+use crate::engine::finding::{Finding, Severity};
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Wizard};
+
+/// A step's heading: "4. Certification path".
+pub fn step_heading_ui(ui: &mut Ui, number: usize, title: &str) {
+    ui.label(
+        RichText::new(format!("{number}. {title}"))
+            .size(tokens::HEADING_SIZE)
+            .strong(),
+    );
+    ui.add_space(tokens::SECTION_GAP / 2.0);
+}
+
+/// A section label inside a step.
+pub fn section_ui(ui: &mut Ui, title: &str) {
+    ui.add_space(tokens::SECTION_GAP);
+    ui.label(RichText::new(title).size(tokens::BODY_SIZE + 2.0).strong());
+}
+
+/// "Run the checks first" when there is no report yet.
+pub fn no_report_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    ui.label(RichText::new("No checks have run yet.").size(tokens::BODY_SIZE));
+    if wizard.is_running() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(RichText::new(&wizard.status).size(tokens::BODY_SIZE));
+        });
+    } else if ui
+        .add_enabled(
+            wizard.can_run(),
+            egui::Button::new(RichText::new("Run all checks").size(tokens::BODY_SIZE)),
+        )
+        .clicked()
+    {
+        msgs.push(Msg::RunAll);
+    }
+}
+
+/// One finding: symbol + word + title, then detail and fix.
+pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
+    let color = tokens::severity_color(finding.severity);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                tokens::severity_mark(finding.severity),
+                finding.severity.as_str().to_uppercase()
+            ))
+            .size(tokens::BODY_SIZE)
+            .color(color)
+            .strong(),
+        );
+        ui.label(
+            RichText::new(&finding.title)
+                .size(tokens::BODY_SIZE)
+                .strong(),
+        );
+    });
+    ui.label(RichText::new(&finding.detail).size(tokens::BODY_SIZE - 1.0));
+    if finding.severity != Severity::Pass {
+        ui.label(
+            RichText::new(format!("Fix: {}", finding.fix))
+                .size(tokens::BODY_SIZE - 1.0)
+                .italics(),
+        );
+    }
+    ui.label(
+        RichText::new(&finding.id)
+            .size(tokens::BODY_SIZE - 4.0)
+            .weak(),
+    );
+    ui.add_space(8.0);
+}

@@ -1,0 +1,224 @@
+//! Step 6 (what answers on the port: classification, status, Server header, title, the first lines of
+//! the body as plain text: never rendered) and step 7 (mutual TLS and the server's acceptable-CA list
+//! with our issuer marked).
+
+use egui::{RichText, Ui};
+
+use super::{finding_ui, no_report_ui, section_ui, step_heading_ui};
+use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
+use crate::engine::probe::handshake_outcome_summary;
+use crate::engine::probe::tls::HandshakeOutcome;
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Step, Wizard};
+
+fn row_ui(ui: &mut Ui, label: &str, value: &str) {
+    ui.label(RichText::new(label).size(tokens::BODY_SIZE - 1.0).strong());
+    ui.label(RichText::new(value).size(tokens::BODY_SIZE - 1.0));
+    ui.end_row();
+}
+
+fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
+    section_ui(
+        ui,
+        if browse.with_client_certificate {
+            "Browsing with our client certificate"
+        } else {
+            "Browsing without a client certificate"
+        },
+    );
+    ui.label(
+        RichText::new(format!("GET {}", browse.url))
+            .size(tokens::BODY_SIZE - 1.0)
+            .monospace(),
+    );
+    match &browse.outcome {
+        BrowseOutcome::Answered(a) => {
+            let (kind, color) = match a.kind {
+                AnswerKind::WebSite => ("✖ A web site answers", tokens::FAIL),
+                AnswerKind::Endpoint => ("✔ A non-web endpoint answers", tokens::PASS),
+                AnswerKind::Redirect => ("! A redirect", tokens::WARN),
+                AnswerKind::HttpError => ("i An HTTP error, no web page", tokens::NEUTRAL),
+                AnswerKind::Other => ("i Another answer", tokens::NEUTRAL),
+            };
+            ui.label(
+                RichText::new(kind)
+                    .size(tokens::BODY_SIZE)
+                    .strong()
+                    .color(color),
+            );
+            egui::Grid::new(id)
+                .num_columns(2)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    row_ui(ui, "Status", &format!("{} {}", a.status, a.reason));
+                    row_ui(ui, "Server header", a.server.as_deref().unwrap_or("(none)"));
+                    row_ui(
+                        ui,
+                        "Content type",
+                        a.content_type.as_deref().unwrap_or("(none)"),
+                    );
+                    if let Some(t) = &a.title {
+                        row_ui(ui, "Page title", t);
+                    }
+                    if let Some(l) = &a.location {
+                        row_ui(ui, "Redirects to", l);
+                    }
+                    row_ui(
+                        ui,
+                        "Body",
+                        &format!(
+                            "{} bytes{}",
+                            a.body_bytes,
+                            if a.body_capped { " (cut at 1 MiB)" } else { "" }
+                        ),
+                    );
+                });
+            if !a.body_preview.is_empty() {
+                ui.label(
+                    RichText::new("The page begins (as plain text):").size(tokens::BODY_SIZE - 1.0),
+                );
+                for line in a.body_preview.iter().take(6) {
+                    ui.label(RichText::new(format!("│ {line}")).monospace());
+                }
+            }
+        }
+        BrowseOutcome::Failed { kind, reason } => {
+            ui.label(
+                RichText::new(format!("No HTTP answer ({kind})"))
+                    .size(tokens::BODY_SIZE)
+                    .strong(),
+            );
+            ui.label(RichText::new(reason).size(tokens::BODY_SIZE - 2.0).weak());
+        }
+    }
+}
+
+/// Step 6.
+pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    step_heading_ui(ui, Step::Port.number(), "What answers on the port");
+    let Some(report) = wizard.report() else {
+        return no_report_ui(ui, wizard, msgs);
+    };
+    let Some(probe) = &report.probe else { return };
+    for f in report.findings.iter().filter(|f| {
+        f.severity != crate::engine::finding::Severity::Pass
+            && (f.id.starts_with("port.")
+                || f.id.starts_with("http.")
+                || f.id == "tls.no-client-cert-request"
+                || f.id == "tls.legacy-only"
+                || f.id == "tls.handshake-failed")
+    }) {
+        finding_ui(ui, f);
+    }
+    section_ui(ui, "Connection");
+    egui::Grid::new("connection")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for a in &probe.connect.attempts {
+                row_ui(ui, &a.address, &format!("{:?}", a.outcome).to_lowercase());
+            }
+            if let Some(e) = &probe.connect.resolve_error {
+                row_ui(ui, "Name resolution", e);
+            }
+            if let Some(h) = &probe.handshake {
+                row_ui(ui, "TLS handshake", &handshake_outcome_summary(&h.outcome));
+                row_ui(ui, "TLS version", h.version.as_deref().unwrap_or("(none)"));
+                row_ui(
+                    ui,
+                    "Presented certificate",
+                    h.presented_chain
+                        .first()
+                        .map(|c| c.display_name.as_str())
+                        .unwrap_or("(none)"),
+                );
+                row_ui(
+                    ui,
+                    "Asks for a client certificate",
+                    if h.certificate_requested {
+                        "✔ yes"
+                    } else {
+                        "✖ no"
+                    },
+                );
+            }
+        });
+    for (i, browse) in [&probe.browse, &probe.browse_with_certificate]
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        browse_ui(ui, browse, &format!("browse_{i}"));
+    }
+}
+
+/// Step 7.
+pub fn mtls_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    step_heading_ui(ui, Step::MutualTls.number(), Step::MutualTls.title());
+    let Some(report) = wizard.report() else {
+        return no_report_ui(ui, wizard, msgs);
+    };
+    let Some(probe) = &report.probe else { return };
+    for f in report.findings.iter().filter(|f| {
+        f.id.starts_with("tls.mtls")
+            || f.id.starts_with("tls.client")
+            || f.id == "tls.remote-closed"
+    }) {
+        finding_ui(ui, f);
+    }
+    match &probe.mutual_tls {
+        Some(m) => {
+            let (text, color) = match &m.outcome {
+                HandshakeOutcome::Completed => (
+                    "✔ The server accepted our certificate".to_owned(),
+                    tokens::PASS,
+                ),
+                other => (
+                    format!("✖ {}", handshake_outcome_summary(other)),
+                    tokens::FAIL,
+                ),
+            };
+            ui.label(
+                RichText::new(text)
+                    .size(tokens::BODY_SIZE)
+                    .strong()
+                    .color(color),
+            );
+            ui.label(
+                RichText::new(format!("Presented: {}", m.presented.join(" ← ")))
+                    .size(tokens::BODY_SIZE - 1.0),
+            );
+        }
+        None => {
+            ui.label(
+                RichText::new("Mutual TLS was not tried: load the server certificate with its private key (a .pfx) in step 3, and make sure the server asks for a client certificate.")
+                    .size(tokens::BODY_SIZE),
+            );
+        }
+    }
+    let Some(h) = &probe.handshake else { return };
+    if !h.certificate_requested {
+        return;
+    }
+    section_ui(ui, "CAs the server accepts for client certificates");
+    if h.acceptable_ca_names.is_empty() {
+        ui.label(RichText::new("(an empty list: SendTrustedIssuerList=0, or a Trusted Root store too large to send)").size(tokens::BODY_SIZE));
+    }
+    let ours: Vec<String> = report
+        .client_issuers
+        .iter()
+        .map(|i| i.to_ascii_lowercase())
+        .collect();
+    for name in &h.acceptable_ca_names {
+        if ours.contains(&name.to_ascii_lowercase()) {
+            ui.label(
+                RichText::new(format!("→ {name}   (our issuer)"))
+                    .size(tokens::BODY_SIZE)
+                    .strong()
+                    .color(tokens::HIGHLIGHT),
+            );
+        } else {
+            ui.label(RichText::new(format!("  {name}")).size(tokens::BODY_SIZE));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Step 1 (what happened: symptom and case notes) and step 2 (the server), plus the target bar.
+
+use egui::{RichText, TextEdit, Ui};
+
+use super::{section_ui, step_heading_ui};
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Step, Symptom, Wizard};
+
+/// A labelled single-line field; the label is its accessible name.
+fn field_ui(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let label = ui.label(RichText::new(label).size(tokens::BODY_SIZE));
+    ui.add(
+        TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width)
+            .font(egui::FontId::proportional(tokens::BODY_SIZE)),
+    )
+    .labelled_by(label.id)
+}
+
+fn problem_ui(ui: &mut Ui, problem: Option<&String>) {
+    if let Some(p) = problem {
+        ui.label(
+            RichText::new(format!("✖ {p}"))
+                .color(tokens::FAIL)
+                .size(tokens::BODY_SIZE - 1.0),
+        );
+    }
+}
+
+/// The top bar: server, port and the big Run all checks button.
+pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("certwiz").size(tokens::HEADING_SIZE).strong());
+        ui.add_space(16.0);
+        field_ui(
+            ui,
+            "Server FQDN",
+            &mut wizard.target.server_fqdn,
+            "ocs1.contoso.com",
+            260.0,
+        );
+        field_ui(ui, "Port", &mut wizard.target.port, "444", 60.0);
+        ui.add_space(12.0);
+        let run = egui::Button::new(
+            RichText::new("▶ Run all checks")
+                .size(tokens::BODY_SIZE + 1.0)
+                .strong(),
+        )
+        .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
+        if wizard.is_running() {
+            ui.spinner();
+            if ui
+                .button(RichText::new("■ Cancel").size(tokens::BODY_SIZE))
+                .clicked()
+            {
+                msgs.push(Msg::Cancel);
+            }
+        } else {
+            let response = ui.add_enabled(wizard.can_run(), run);
+            let response = if wizard.can_run() {
+                response
+            } else {
+                response.on_disabled_hover_text("Enter a valid server name first (step 2)")
+            };
+            if response.clicked() {
+                msgs.push(Msg::RunAll);
+            }
+        }
+    });
+    ui.add_space(6.0);
+}
+
+/// Step 1: the symptom and the three questions every support call asks.
+pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard) {
+    step_heading_ui(ui, Step::WhatHappened.number(), Step::WhatHappened.title());
+    section_ui(ui, "Symptom");
+    for symptom in Symptom::ALL {
+        ui.radio_value(
+            &mut wizard.notes.symptom,
+            symptom,
+            RichText::new(symptom.label()).size(tokens::BODY_SIZE),
+        );
+    }
+    section_ui(ui, "Case notes");
+    for (question, answer) in [
+        ("Did it ever work?", &mut wizard.notes.ever_worked),
+        ("When did it stop?", &mut wizard.notes.when_stopped),
+        ("What changed?", &mut wizard.notes.what_changed),
+    ] {
+        let label = ui.label(RichText::new(question).size(tokens::BODY_SIZE));
+        ui.add(
+            TextEdit::multiline(answer)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .font(egui::FontId::proportional(tokens::BODY_SIZE)),
+        )
+        .labelled_by(label.id);
+    }
+}
+
+/// Step 2: pool and server names, port, path and connect address, validated as typed.
+pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard) {
+    step_heading_ui(ui, Step::Server.number(), Step::Server.title());
+    let problems = wizard.target.parse().err().unwrap_or_default();
+    egui::Grid::new("server_fields")
+        .num_columns(2)
+        .spacing([12.0, 10.0])
+        .show(ui, |ui| {
+            for (label, value, hint, problem) in [
+                (
+                    "Pool FQDN",
+                    &mut wizard.target.pool_fqdn,
+                    "pool01.contoso.com (optional)",
+                    problems.pool_fqdn.as_ref(),
+                ),
+                (
+                    "Server FQDN (checked)",
+                    &mut wizard.target.server_fqdn,
+                    "ocs1.contoso.com",
+                    problems.server_fqdn.as_ref(),
+                ),
+                (
+                    "Port number",
+                    &mut wizard.target.port,
+                    "444",
+                    problems.port.as_ref(),
+                ),
+                (
+                    "Path",
+                    &mut wizard.target.path,
+                    "/LiveServer/MCUFactory/",
+                    problems.path.as_ref(),
+                ),
+                (
+                    "Connect address",
+                    &mut wizard.target.address,
+                    "optional IP, e.g. 10.0.0.12",
+                    problems.address.as_ref(),
+                ),
+            ] {
+                field_ui(ui, label, value, hint, 380.0);
+                ui.end_row();
+                if problem.is_some() {
+                    ui.label("");
+                    problem_ui(ui, problem);
+                    ui.end_row();
+                }
+            }
+        });
+    ui.add_space(tokens::SECTION_GAP);
+    let ready = wizard.can_run();
+    ui.label(
+        RichText::new(if ready {
+            "✔ Ready: press Run all checks at the top."
+        } else {
+            "Enter the server details above."
+        })
+        .size(tokens::BODY_SIZE)
+        .color(if ready { tokens::PASS } else { tokens::NEUTRAL }),
+    );
+}

@@ -1,0 +1,55 @@
+//! The left panel: numbered steps with a status mark in symbol, word and colour.
+
+use egui::{RichText, Ui};
+
+use crate::engine::finding::Severity;
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Step, StepStatus, Wizard};
+
+/// Draws the step list.
+pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    ui.add_space(tokens::SECTION_GAP);
+    for step in Step::ALL {
+        let status = wizard.step_status(step);
+        let color = match status {
+            StepStatus::NotRun | StepStatus::Running => tokens::NEUTRAL,
+            StepStatus::Done(s) => tokens::severity_color(s),
+        };
+        let selected = wizard.step == step;
+        let text =
+            RichText::new(format!("{}. {}", step.number(), step.title())).size(tokens::STEP_SIZE);
+        let text = if selected { text.strong() } else { text };
+        ui.horizontal(|ui| {
+            if ui.selectable_label(selected, text).clicked() {
+                msgs.push(Msg::Select(step));
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.add_space(28.0);
+            if status == StepStatus::Running {
+                ui.spinner();
+            }
+            ui.label(
+                RichText::new(status.label())
+                    .size(tokens::STEP_SIZE - 3.0)
+                    .color(color),
+            );
+        });
+        ui.add_space(6.0);
+    }
+    if let Some(report) = wizard.report() {
+        ui.separator();
+        let c = tokens::severity_color(report.verdict.status);
+        let word = match report.verdict.status {
+            Severity::Fail => "✖ Problems found",
+            Severity::Warn => "! Warnings",
+            _ => "✔ No problems",
+        };
+        ui.label(
+            RichText::new(word)
+                .size(tokens::STEP_SIZE)
+                .color(c)
+                .strong(),
+        );
+    }
+}

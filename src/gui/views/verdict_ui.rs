@@ -1,0 +1,40 @@
+//! Step 8: the verdict, findings sorted by severity with detail and fix, and Copy summary.
+
+use egui::{RichText, Ui};
+
+use super::{finding_ui, no_report_ui, step_heading_ui};
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Step, Wizard};
+
+/// Draws step 8.
+pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    step_heading_ui(ui, Step::Verdict.number(), Step::Verdict.title());
+    let Some(report) = wizard.report() else {
+        return no_report_ui(ui, wizard, msgs);
+    };
+    let color = tokens::severity_color(report.verdict.status);
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::severity_mark(report.verdict.status),
+            report.verdict.summary
+        ))
+        .size(tokens::BODY_SIZE + 3.0)
+        .strong()
+        .color(color),
+    );
+    if let Some(next) = &report.verdict.next_step {
+        ui.label(RichText::new(format!("What to do: {next}")).size(tokens::BODY_SIZE));
+    }
+    ui.add_space(8.0);
+    if ui
+        .button(RichText::new("Copy summary").size(tokens::BODY_SIZE))
+        .clicked()
+    {
+        msgs.push(Msg::CopySummary);
+    }
+    ui.separator();
+    for finding in &report.findings {
+        finding_ui(ui, finding);
+    }
+}

@@ -1,0 +1,769 @@
+//! The wizard's state as plain data: what the user typed, which step is shown, what the checks found.
+//! Views draw it and send [`Msg`]s; [`Wizard::apply`] and [`Wizard::on_event`] change it. Everything
+//! here is testable without a window.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::engine::finding::Severity;
+use crate::engine::load::{Loaded, SourcedCertificate};
+use crate::engine::probe::{DEFAULT_PATH, DEFAULT_PORT, ProbeEvent, ProbeStep, ProbeTarget};
+use crate::engine::report::Report;
+
+/// The numbered steps, in the order people say them on a call ("go to step 4").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// 1: the symptom and the three questions.
+    WhatHappened,
+    /// 2: which server.
+    Server,
+    /// 3: the local certificate.
+    LocalCertificate,
+    /// 4: the certification path.
+    CertificationPath,
+    /// 5: purposes.
+    Purposes,
+    /// 6: what answers on the port.
+    Port,
+    /// 7: mutual TLS.
+    MutualTls,
+    /// 8: verdict.
+    Verdict,
+}
+
+impl Step {
+    /// All steps in order.
+    pub const ALL: [Step; 8] = [
+        Step::WhatHappened,
+        Step::Server,
+        Step::LocalCertificate,
+        Step::CertificationPath,
+        Step::Purposes,
+        Step::Port,
+        Step::MutualTls,
+        Step::Verdict,
+    ];
+
+    /// The number people point to.
+    pub fn number(self) -> usize {
+        Step::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The step's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::WhatHappened => "What happened?",
+            Step::Server => "Server",
+            Step::LocalCertificate => "Local certificate",
+            Step::CertificationPath => "Certification path",
+            Step::Purposes => "Purposes",
+            Step::Port => "Port 444",
+            Step::MutualTls => "Mutual TLS",
+            Step::Verdict => "Verdict",
+        }
+    }
+}
+
+/// A step's state, shown as symbol + word (and colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Nothing run yet.
+    NotRun,
+    /// A check for this step is running.
+    Running,
+    /// Done: the worst finding of the step.
+    Done(Severity),
+}
+
+impl StepStatus {
+    /// Symbol and word.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepStatus::NotRun => "○ not run",
+            StepStatus::Running => "… running",
+            StepStatus::Done(Severity::Pass) | StepStatus::Done(Severity::Info) => "✔ pass",
+            StepStatus::Done(Severity::Warn) => "! warning",
+            StepStatus::Done(Severity::Fail) => "✖ fail",
+        }
+    }
+}
+
+/// The symptom the admin reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Symptom {
+    /// Nobody can join conferences.
+    #[default]
+    CannotJoinConferences,
+    /// IM escalation to a conference fails.
+    ImEscalationFails,
+    /// Live Meeting fails.
+    LiveMeetingFails,
+    /// Something else.
+    Other,
+}
+
+impl Symptom {
+    /// All symptoms.
+    pub const ALL: [Symptom; 4] = [
+        Symptom::CannotJoinConferences,
+        Symptom::ImEscalationFails,
+        Symptom::LiveMeetingFails,
+        Symptom::Other,
+    ];
+
+    /// Words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Symptom::CannotJoinConferences => "Users cannot join conferences",
+            Symptom::ImEscalationFails => "IM escalation to a conference fails",
+            Symptom::LiveMeetingFails => "Live Meeting fails",
+            Symptom::Other => "Something else",
+        }
+    }
+}
+
+/// Step 1's case notes: the three questions every support call asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseNotes {
+    /// The symptom.
+    pub symptom: Symptom,
+    /// Did it ever work?
+    pub ever_worked: String,
+    /// When did it stop?
+    pub when_stopped: String,
+    /// What changed?
+    pub what_changed: String,
+}
+
+/// The target as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetInput {
+    /// Server FQDN (what is checked).
+    pub server_fqdn: String,
+    /// Pool FQDN (an extra name the certificate must carry).
+    pub pool_fqdn: String,
+    /// Port, as typed.
+    pub port: String,
+    /// Path, as typed.
+    pub path: String,
+    /// Optional connect address, as typed.
+    pub address: String,
+}
+
+impl Default for TargetInput {
+    fn default() -> Self {
+        TargetInput {
+            server_fqdn: String::new(),
+            pool_fqdn: String::new(),
+            port: DEFAULT_PORT.to_string(),
+            path: DEFAULT_PATH.to_owned(),
+            address: String::new(),
+        }
+    }
+}
+
+/// What is wrong with the typed target, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetProblems {
+    /// Server FQDN problem.
+    pub server_fqdn: Option<String>,
+    /// Pool FQDN problem.
+    pub pool_fqdn: Option<String>,
+    /// Port problem.
+    pub port: Option<String>,
+    /// Path problem.
+    pub path: Option<String>,
+    /// Address problem.
+    pub address: Option<String>,
+}
+
+fn host_problem(text: &str, required: bool) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return required
+            .then(|| "Enter the server's fully qualified name, e.g. ocs1.contoso.com".to_owned());
+    }
+    if t.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    let valid_label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if t.len() > 253 || !t.trim_end_matches('.').split('.').all(valid_label) {
+        return Some(
+            "Only letters, digits, '-' and dots: a host name like ocs1.contoso.com".to_owned(),
+        );
+    }
+    None
+}
+
+impl TargetInput {
+    /// Parses the input: a target when everything is valid, else what is wrong (parse, don't validate).
+    pub fn parse(&self) -> Result<(ProbeTarget, Vec<String>), TargetProblems> {
+        let mut problems = TargetProblems {
+            server_fqdn: host_problem(&self.server_fqdn, true),
+            pool_fqdn: host_problem(&self.pool_fqdn, false),
+            ..TargetProblems::default()
+        };
+        let port = match self.port.trim().parse::<u16>() {
+            Ok(p) if p > 0 => Some(p),
+            _ => {
+                problems.port =
+                    Some("A port number from 1 to 65535 (444 for conferencing)".to_owned());
+                None
+            }
+        };
+        let path = self.path.trim();
+        if !path.starts_with('/') || path.contains(char::is_whitespace) {
+            problems.path = Some("A path starting with /, e.g. /LiveServer/MCUFactory/".to_owned());
+        }
+        let address = match self.address.trim() {
+            "" => None,
+            text => match text.parse::<IpAddr>() {
+                Ok(ip) => Some(ip),
+                Err(_) => {
+                    problems.address = Some("An IP address (optional), e.g. 10.0.0.12".to_owned());
+                    None
+                }
+            },
+        };
+        match port {
+            Some(port) if problems == TargetProblems::default() => {
+                let expected = if self.pool_fqdn.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    vec![self.pool_fqdn.trim().to_owned()]
+                };
+                Ok((
+                    ProbeTarget {
+                        host: self.server_fqdn.trim().to_owned(),
+                        port,
+                        path: path.to_owned(),
+                        address,
+                    },
+                    expected,
+                ))
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// The local certificate files loaded in step 3.
+#[derive(Debug, Default)]
+pub struct LocalCertificates {
+    /// Every certificate loaded, in order.
+    pub certificates: Vec<SourcedCertificate>,
+    /// The loaded material (keys stay here, in memory only).
+    pub loaded: Vec<Loaded>,
+    /// Names of what was loaded, for the list.
+    pub sources: Vec<String>,
+    /// The analysis of the local certificate (inspect), when one is loaded.
+    pub report: Option<Report>,
+    /// The last loading error, shown inline.
+    pub error: Option<String>,
+}
+
+/// Where the checks are.
+#[derive(Debug, Default)]
+pub enum RunState {
+    /// Nothing run yet.
+    #[default]
+    Idle,
+    /// Running: the steps finished so far, with their summaries.
+    Running {
+        /// Finished steps.
+        finished: Vec<(ProbeStep, String)>,
+        /// The step in progress.
+        current: Option<ProbeStep>,
+    },
+    /// Done.
+    Done(Arc<Report>),
+}
+
+/// User actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// Show a step.
+    Select(Step),
+    /// Run all checks (the app starts the task when the target is valid).
+    RunAll,
+    /// Stop the running checks.
+    Cancel,
+    /// Select a node of the path (index, root first).
+    SelectNode(usize),
+    /// Open the file dialog for a certificate file (the app runs it off the UI thread).
+    BrowseCertificate,
+    /// Load the pasted PEM text.
+    LoadPasted,
+    /// Forget the local files.
+    ClearLocal,
+    /// Copy the Markdown summary to the clipboard.
+    CopySummary,
+}
+
+/// The whole wizard.
+#[derive(Debug)]
+pub struct Wizard {
+    /// The step shown.
+    pub step: Step,
+    /// Step 1.
+    pub notes: CaseNotes,
+    /// Step 2.
+    pub target: TargetInput,
+    /// Step 3.
+    pub local: LocalCertificates,
+    /// PFX password field (masked; cleared after use).
+    pub pfx_password: String,
+    /// Pasted PEM text.
+    pub pasted_pem: String,
+    /// The checks.
+    pub run: RunState,
+    /// The last finished check, kept while a new one runs.
+    pub last_report: Option<Arc<Report>>,
+    /// Selected node in the path view.
+    pub selected_node: Option<usize>,
+    /// Steps 4-5 show the local certificate's path instead of the presented one.
+    pub show_local_path: bool,
+    /// The status line.
+    pub status: String,
+}
+
+impl Default for Wizard {
+    fn default() -> Self {
+        Wizard {
+            step: Step::WhatHappened,
+            notes: CaseNotes::default(),
+            target: TargetInput::default(),
+            local: LocalCertificates::default(),
+            pfx_password: String::new(),
+            pasted_pem: String::new(),
+            run: RunState::Idle,
+            last_report: None,
+            selected_node: None,
+            show_local_path: false,
+            status: "Enter the server name in step 2, then press Run all checks.".to_owned(),
+        }
+    }
+}
+
+impl Wizard {
+    /// Whether Run all checks can start: exactly when the target parses and nothing runs.
+    pub fn can_run(&self) -> bool {
+        self.target.parse().is_ok() && !self.is_running()
+    }
+
+    /// Whether checks are running.
+    pub fn is_running(&self) -> bool {
+        matches!(self.run, RunState::Running { .. })
+    }
+
+    /// Applies a user action. Returns true when the app must start the checks.
+    pub fn apply(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Select(step) => {
+                self.step = step;
+                false
+            }
+            Msg::RunAll => {
+                if !self.can_run() {
+                    self.status = "Fix the server details in step 2 first.".to_owned();
+                    return false;
+                }
+                self.run = RunState::Running {
+                    finished: Vec::new(),
+                    current: None,
+                };
+                self.status = "Running all checks…".to_owned();
+                true
+            }
+            Msg::Cancel => {
+                self.status = "Cancelling…".to_owned();
+                false
+            }
+            Msg::SelectNode(index) => {
+                self.selected_node = Some(index);
+                false
+            }
+            Msg::LoadPasted => {
+                let text = std::mem::take(&mut self.pasted_pem);
+                let password = (!self.pfx_password.is_empty())
+                    .then(|| crate::engine::load::Password::new(self.pfx_password.clone()));
+                let result = crate::engine::load::load_bytes(
+                    "pasted text",
+                    text.as_bytes(),
+                    password.as_ref(),
+                );
+                if result.is_err() {
+                    self.pasted_pem = text;
+                }
+                self.add_loaded("pasted text", result);
+                false
+            }
+            Msg::ClearLocal => {
+                self.clear_local();
+                false
+            }
+            // Handled by the app: they need the window (dialog, clipboard).
+            Msg::BrowseCertificate | Msg::CopySummary => false,
+        }
+    }
+
+    /// Takes a progress event from the running checks.
+    pub fn on_event(&mut self, event: ProbeEvent) {
+        if let RunState::Running { finished, current } = &mut self.run {
+            match event {
+                ProbeEvent::Started { step } => {
+                    *current = Some(step);
+                    self.status = format!("{}…", step.label());
+                }
+                ProbeEvent::Finished { step, summary, .. } => {
+                    self.status = format!("{}: {summary}", step.label());
+                    finished.push((step, summary));
+                    if *current == Some(step) {
+                        *current = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes the finished report and moves to the verdict.
+    pub fn on_done(&mut self, report: Report) {
+        let report = Arc::new(report);
+        self.status = format!("Checks finished: {}", report.verdict.summary);
+        self.last_report = Some(Arc::clone(&report));
+        self.run = RunState::Done(report);
+        self.selected_node = None;
+        self.step = Step::Verdict;
+    }
+
+    /// The report the result steps show: the last finished check.
+    pub fn report(&self) -> Option<&Report> {
+        self.last_report.as_deref()
+    }
+
+    /// The report steps 4 and 5 show: the presented chain, or the local one when asked (or when no
+    /// check ran yet).
+    pub fn path_report(&self) -> Option<&Report> {
+        let remote = self.report().filter(|r| r.path.is_some());
+        let local = self.local.report.as_ref();
+        if self.show_local_path {
+            local.or(remote)
+        } else {
+            remote.or(local)
+        }
+    }
+
+    /// The status of a step for the step list.
+    pub fn step_status(&self, step: Step) -> StepStatus {
+        let worst = |prefixes: &[&str]| -> Option<Severity> {
+            self.report().map(|r| {
+                r.findings
+                    .iter()
+                    .filter(|f| prefixes.iter().any(|p| f.id.starts_with(p)))
+                    .map(|f| f.severity)
+                    .min()
+                    .unwrap_or(Severity::Pass)
+            })
+        };
+        let done = |s: Option<Severity>| s.map_or(StepStatus::NotRun, StepStatus::Done);
+        match step {
+            Step::WhatHappened => StepStatus::NotRun,
+            Step::Server => match self.target.parse() {
+                Ok(_) => StepStatus::Done(Severity::Pass),
+                Err(_) if self.target.server_fqdn.is_empty() => StepStatus::NotRun,
+                Err(_) => StepStatus::Done(Severity::Fail),
+            },
+            Step::LocalCertificate => match &self.local.report {
+                Some(r) => StepStatus::Done(r.verdict.status),
+                None if self.local.error.is_some() => StepStatus::Done(Severity::Fail),
+                None => StepStatus::NotRun,
+            },
+            _ if self.is_running() => StepStatus::Running,
+            Step::CertificationPath => done(worst(&[
+                "chain.",
+                "cert.expired",
+                "cert.not-yet",
+                "cert.weak",
+                "cert.name",
+            ])),
+            Step::Purposes => done(worst(&[
+                "chain.ca-restricts",
+                "cert.server-auth",
+                "cert.client-auth",
+                "chain.purposes",
+            ])),
+            Step::Port => done(worst(&[
+                "port.",
+                "http.",
+                "tls.no-client",
+                "tls.legacy",
+                "tls.handshake",
+            ])),
+            Step::MutualTls => done(worst(&["tls.mtls", "tls.client", "tls.remote"])),
+            Step::Verdict => self
+                .report()
+                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
+        }
+    }
+}
+
+/// Step 3 and the checks share these: loading local files and building a check.
+impl Wizard {
+    /// Records the result of loading one file (or pasted text) and re-inspects the local certificate.
+    pub fn add_loaded(
+        &mut self,
+        name: &str,
+        result: Result<Loaded, crate::engine::load::LoadError>,
+    ) {
+        match result {
+            Ok(loaded) => {
+                self.local.error = None;
+                self.local.sources.push(format!(
+                    "{name}: {} certificate(s){}",
+                    loaded.certificates.len(),
+                    if loaded.keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", {} private key(s) (kept in memory only)",
+                            loaded.keys.len()
+                        )
+                    }
+                ));
+                self.local
+                    .certificates
+                    .extend(loaded.certificates.iter().cloned());
+                self.local.loaded.push(loaded);
+                self.refresh_local_report();
+            }
+            Err(err) => self.local.error = Some(err.to_string()),
+        }
+        // The password has done its job: do not keep it around.
+        self.pfx_password.clear();
+    }
+
+    /// Forgets every local file.
+    pub fn clear_local(&mut self) {
+        self.local = LocalCertificates::default();
+    }
+
+    /// Self-signed CA certificates among the local files: the roots the user trusts.
+    pub fn local_trust_anchors(&self) -> Vec<SourcedCertificate> {
+        self.local
+            .certificates
+            .iter()
+            .filter(|c| {
+                crate::engine::cert::CertificateFacts::from_der(&c.der)
+                    .is_ok_and(|f| f.self_signed && f.is_ca)
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn refresh_local_report(&mut self) {
+        if self.local.certificates.is_empty() {
+            self.local.report = None;
+            return;
+        }
+        let mut names = self
+            .target
+            .parse()
+            .map(|(_, expected)| expected)
+            .unwrap_or_default();
+        if !self.target.server_fqdn.trim().is_empty()
+            && host_problem(&self.target.server_fqdn, true).is_none()
+        {
+            names.insert(0, self.target.server_fqdn.trim().to_owned());
+        }
+        let request = crate::engine::inspect::InspectRequest {
+            certificates: self.local.certificates.clone(),
+            trust_anchors: self.local_trust_anchors(),
+            expected_names: names,
+            at: time::OffsetDateTime::now_utc(),
+            inputs: Vec::new(),
+        };
+        match crate::engine::inspect::inspect(&request) {
+            Ok(report) => self.local.report = Some(report),
+            Err(err) => self.local.error = Some(err.to_string()),
+        }
+    }
+
+    /// The check to run for the current inputs (None when the target is invalid).
+    pub fn check_request(&mut self) -> Option<crate::engine::check::CheckRequest> {
+        let (target, expected_names) = self.target.parse().ok()?;
+        // The first file that came with a private key is the client identity (PFX or PEM + key).
+        let identity = self
+            .local
+            .loaded
+            .iter_mut()
+            .find(|l| !l.keys.is_empty() && !l.certificates.is_empty())
+            .and_then(|l| {
+                let key = l.keys.pop()?;
+                let chain = l
+                    .certificates
+                    .iter()
+                    .filter(|c| {
+                        crate::engine::cert::CertificateFacts::from_der(&c.der)
+                            .is_ok_and(|f| !(f.self_signed && f.is_ca))
+                    })
+                    .map(|c| Arc::clone(&c.der))
+                    .collect();
+                Some(Arc::new(crate::engine::probe::ClientIdentity {
+                    chain,
+                    key,
+                }))
+            });
+        if identity.is_some() {
+            // The key moved into the check; the list says so.
+            self.local
+                .sources
+                .push("(the private key is now in use by the running check)".into());
+        }
+        // Compare with the local certificate only when it is this server's own (it carries the name
+        // being checked): checking another pool member presents another certificate, rightly.
+        let host = target.host.clone();
+        let local_certificate = self
+            .local
+            .certificates
+            .iter()
+            .find(|c| {
+                crate::engine::cert::CertificateFacts::from_der(&c.der).is_ok_and(|f| {
+                    !f.is_ca
+                        && !crate::engine::names::check_names(&f, std::slice::from_ref(&host))
+                            .iter()
+                            .all(|n| !n.matched())
+                })
+            })
+            .cloned();
+        Some(crate::engine::check::CheckRequest {
+            plan: crate::engine::probe::ProbePlan {
+                target,
+                timeout: crate::engine::probe::DEFAULT_TIMEOUT,
+                identity,
+            },
+            trust_anchors: self.local_trust_anchors(),
+            expected_names,
+            local_certificate,
+            client_chain: self.local.certificates.clone(),
+            at: time::OffsetDateTime::now_utc(),
+            inputs: Vec::new(),
+        })
+    }
+
+    /// A Markdown summary for the ticket: target, case notes, verdict, findings with fixes.
+    pub fn summary_markdown(&self) -> String {
+        let mut out = String::from("# certwiz summary\n\n");
+        let t = &self.target;
+        out.push_str(&format!(
+            "- Server: {} port {} path {}\n",
+            t.server_fqdn.trim(),
+            t.port.trim(),
+            t.path.trim()
+        ));
+        if !t.pool_fqdn.trim().is_empty() {
+            out.push_str(&format!("- Pool: {}\n", t.pool_fqdn.trim()));
+        }
+        out.push_str(&format!("- Symptom: {}\n", self.notes.symptom.label()));
+        for (q, a) in [
+            ("Did it ever work?", &self.notes.ever_worked),
+            ("When did it stop?", &self.notes.when_stopped),
+            ("What changed?", &self.notes.what_changed),
+        ] {
+            if !a.trim().is_empty() {
+                out.push_str(&format!("- {q} {}\n", a.trim()));
+            }
+        }
+        match self.report() {
+            Some(r) => {
+                out.push_str(&format!(
+                    "\n## Verdict: {}\n\n{}\n",
+                    r.verdict.status.as_str().to_uppercase(),
+                    r.verdict.summary
+                ));
+                if let Some(next) = &r.verdict.next_step {
+                    out.push_str(&format!("\n**What to do:** {next}\n"));
+                }
+                out.push_str("\n## Findings\n\n");
+                for f in &r.findings {
+                    out.push_str(&format!(
+                        "- {} **{}** `{}`: {}\n",
+                        f.severity.symbol(),
+                        f.severity.as_str().to_uppercase(),
+                        f.id,
+                        f.title
+                    ));
+                    if f.severity != Severity::Pass {
+                        out.push_str(&format!("  - {}\n  - Fix: {}\n", f.detail, f.fix));
+                    }
+                }
+            }
+            None => out.push_str("\nNo checks run yet.\n"),
+        }
+        out.push_str(&format!("\n_certwiz {}_\n", env!("CARGO_PKG_VERSION")));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_is_enabled_exactly_when_the_target_is_valid() {
+        let mut w = Wizard::default();
+        assert!(!w.can_run());
+        w.target.server_fqdn = "ocs1.contoso.com".into();
+        assert!(w.can_run());
+        w.target.port = "70000".into();
+        assert!(!w.can_run());
+        let problems = w.target.parse().unwrap_err();
+        assert!(problems.port.is_some() && problems.server_fqdn.is_none());
+        w.target.port = "444".into();
+        w.target.address = "10.0.0.300".into();
+        assert!(w.target.parse().unwrap_err().address.is_some());
+        w.target.address = "10.0.0.12".into();
+        let (target, names) = w.target.parse().expect("valid");
+        assert_eq!(target.address, Some("10.0.0.12".parse().expect("ip")));
+        assert!(names.is_empty());
+        w.target.server_fqdn = "bad name!".into();
+        assert!(w.target.parse().unwrap_err().server_fqdn.is_some());
+    }
+
+    #[test]
+    fn run_all_refuses_an_invalid_target_and_moves_to_running_otherwise() {
+        let mut w = Wizard::default();
+        assert!(!w.apply(Msg::RunAll));
+        assert!(matches!(w.run, RunState::Idle));
+        w.target.server_fqdn = "ocs1.contoso.com".into();
+        assert!(w.apply(Msg::RunAll));
+        assert!(w.is_running());
+        assert!(!w.can_run(), "no second run while one is running");
+        w.on_event(ProbeEvent::Started {
+            step: ProbeStep::Connect,
+        });
+        assert_eq!(w.status, "Connecting…");
+        w.on_event(ProbeEvent::Finished {
+            step: ProbeStep::Connect,
+            summary: "port open".into(),
+            elapsed_ms: 3,
+        });
+        assert_eq!(w.status, "Connecting: port open");
+        assert_eq!(w.step_status(Step::Port), StepStatus::Running);
+    }
+
+    #[test]
+    fn steps_are_numbered_one_to_eight() {
+        let numbers: Vec<usize> = Step::ALL.iter().map(|s| s.number()).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(Step::Port.title(), "Port 444");
+    }
+}

@@ -1,0 +1,169 @@
+//! The GUI through egui_kittest: widgets found by their accessible names, as a screen reader sees them.
+
+use std::time::{Duration, Instant};
+
+use certwiz::gui::app::CertwizApp;
+use certwiz::gui::wizard::Step;
+use certwiz::lab::{LAB_HOST, LabServer, Scenario};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+/// A step in the step list (its heading on the right has the same words).
+fn step_button<'a>(h: &'a Harness<'static, CertwizApp>, label: &'a str) -> egui_kittest::Node<'a> {
+    h.get_by_role_and_label(egui::accesskit::Role::Button, label)
+}
+
+fn harness() -> Harness<'static, CertwizApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .build_ui_state(
+            |ui, app: &mut CertwizApp| app.ui_root(ui),
+            CertwizApp::new(),
+        )
+}
+
+/// Steps the UI until the background checks finish (bounded).
+fn wait_for_checks(h: &mut Harness<'static, CertwizApp>) {
+    let started = Instant::now();
+    while h.state().is_busy() && started.elapsed() < Duration::from_secs(20) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!h.state().is_busy(), "checks did not finish");
+    h.run();
+}
+
+#[test]
+fn run_is_disabled_until_the_server_name_is_valid() {
+    let mut h = harness();
+    h.run();
+    let run = h.get_by_label("▶ Run all checks");
+    assert!(run.accesskit_node().is_disabled());
+    h.get_by_label("Server FQDN").focus();
+    h.run();
+    h.get_by_label("Server FQDN").type_text("ocs1.contoso.com");
+    h.run();
+    assert!(
+        !h.get_by_label("▶ Run all checks")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert_eq!(h.state().wizard.target.server_fqdn, "ocs1.contoso.com");
+}
+
+#[test]
+fn every_step_is_numbered_and_reachable_by_name() {
+    let mut h = harness();
+    h.run();
+    for step in Step::ALL {
+        let label = format!("{}. {}", step.number(), step.title());
+        step_button(&h, &label).click();
+        h.run();
+        assert_eq!(h.state().wizard.step, step, "{label}");
+    }
+    // Steps without results say so and never panic.
+    assert!(h.query_by_label("No checks have run yet.").is_some());
+}
+
+#[test]
+fn server_step_explains_a_bad_port_inline() {
+    let mut h = harness();
+    step_button(&h, "2. Server").click();
+    h.run();
+    h.state_mut().wizard.target.port = "70000".into();
+    h.run();
+    assert!(
+        h.query_by_label_contains("A port number from 1 to 65535")
+            .is_some()
+    );
+}
+
+#[test]
+fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
+    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut h = harness();
+    {
+        let target = &mut h.state_mut().wizard.target;
+        target.server_fqdn = LAB_HOST.into();
+        target.port = lab.port().to_string();
+        target.address = "127.0.0.1".into();
+    }
+    h.run();
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    wait_for_checks(&mut h);
+    assert_eq!(h.state().wizard.step, Step::Verdict);
+    assert!(
+        h.query_by_label_contains("answered by a web site")
+            .is_some()
+    );
+    assert!(h.query_by_label("Copy summary").is_some());
+    // Step 6 shows what answered, as plain text.
+    step_button(&h, "6. Port 444").click();
+    h.run();
+    assert!(h.query_by_label_contains("A web site answers").is_some());
+    assert!(
+        h.query_by_label("Communicator Web Access").is_some(),
+        "the page title row"
+    );
+    // The summary for the ticket names the finding.
+    let summary = h.state().wizard.summary_markdown();
+    assert!(summary.contains("`http.web-site-answering`"), "{summary}");
+}
+
+#[test]
+fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
+    let lab = LabServer::start(Scenario::Healthy).expect("lab");
+    let dir = tempfile::tempdir().expect("dir");
+    let files = lab.write_files(dir.path()).expect("files");
+    let mut h = harness();
+    // Load the calling server's certificate and key, and the root, as step 3 would from files.
+    let both = dir.path().join("client-with-key.pem");
+    let text = format!(
+        "{}{}",
+        std::fs::read_to_string(&files.client_cert).expect("cert"),
+        std::fs::read_to_string(&files.client_key).expect("key")
+    );
+    std::fs::write(&both, text).expect("write");
+    h.state_mut().load_file(&both);
+    h.state_mut().load_file(&files.root);
+    {
+        let target = &mut h.state_mut().wizard.target;
+        target.server_fqdn = LAB_HOST.into();
+        target.port = lab.port().to_string();
+        target.address = "127.0.0.1".into();
+    }
+    h.run();
+    assert!(
+        h.query_by_label_contains("client-with-key.pem: 2 certificate(s), 1 private key(s)")
+            .is_some()
+    );
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    wait_for_checks(&mut h);
+    let findings = h.state().wizard.report().map(|r| {
+        r.findings
+            .iter()
+            .filter(|f| f.severity != certwiz::engine::finding::Severity::Pass)
+            .map(|f| f.id.clone())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(findings, Some(vec![]));
+    assert!(h.query_by_label("✔ No problems found.").is_some());
+    step_button(&h, "7. Mutual TLS").click();
+    h.run();
+    assert!(
+        h.query_by_label("✔ The server accepted our certificate")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("(our issuer)").is_some());
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("This certificate is OK.")
+            .is_some()
+    );
+    step_button(&h, "5. Purposes").click();
+    h.run();
+    assert!(h.query_all_by_label("✔ usable").count() == 2);
+}
