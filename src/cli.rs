@@ -49,9 +49,28 @@ enum Command {
     /// certificate, whether mutual TLS works, and what a browser sees.
     Check(CheckArgs),
     /// Open the guided wizard (the default when no command is given).
-    Gui,
+    Gui(GuiArgs),
     /// Start a practice server on 127.0.0.1 that plays one failure scenario, and print how to check it.
     Lab(LabArgs),
+}
+
+#[derive(Debug, Args, Default)]
+struct GuiArgs {
+    /// Fill in the server FQDN (step 2).
+    #[arg(value_name = "HOST")]
+    host: Option<String>,
+    /// Fill in the port.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Fill in the path.
+    #[arg(long)]
+    path: Option<String>,
+    /// Fill in the connect address.
+    #[arg(long, value_name = "IP")]
+    address: Option<IpAddr>,
+    /// Start Run all checks as soon as the window opens (needs HOST).
+    #[arg(long, requires = "host")]
+    run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,10 +241,23 @@ where
         Some(Command::Inspect(args)) => run_inspect(&args),
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Lab(args)) => run_lab(&args),
-        None | Some(Command::Gui) => match crate::gui::run() {
-            Ok(()) => Ok(ExitCode::from(EXIT_OK)),
-            Err(message) => bail!(message),
-        },
+        None => run_gui(&GuiArgs::default()),
+        Some(Command::Gui(args)) => run_gui(&args),
+    }
+}
+
+fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
+    let mut start = crate::gui::StartOptions::default();
+    if let Some(host) = &args.host {
+        start.server_fqdn = Some(host.clone());
+    }
+    start.port = args.port;
+    start.path = args.path.clone();
+    start.address = args.address;
+    start.run = args.run;
+    match crate::gui::run(start) {
+        Ok(()) => Ok(ExitCode::from(EXIT_OK)),
+        Err(message) => bail!(message),
     }
 }
 

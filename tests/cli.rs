@@ -302,9 +302,24 @@ fn folder_input_warns_about_skipped_files_and_still_runs() {
 }
 
 #[test]
-fn no_arguments_prints_help_and_exits_0() {
+fn no_arguments_without_a_display_explains_and_exits_2() {
     certwiz()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
         .assert()
-        .code(0)
-        .stdout(predicate::str::contains("inspect"));
+        .code(2)
+        .stderr(
+            predicate::str::contains("cannot open a window")
+                .and(predicate::str::contains("certwiz check HOST")),
+        );
+}
+
+#[test]
+fn help_lists_the_commands() {
+    certwiz().arg("--help").assert().code(0).stdout(
+        predicate::str::contains("inspect")
+            .and(predicate::str::contains("check"))
+            .and(predicate::str::contains("gui")),
+    );
 }

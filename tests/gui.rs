@@ -93,10 +93,19 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
     h.step();
     wait_for_checks(&mut h);
     assert_eq!(h.state().wizard.step, Step::Verdict);
+    // The verdict headline and the first finding both name the incident.
     assert!(
-        h.query_by_label_contains("answered by a web site")
-            .is_some()
+        h.query_all_by_label_contains("answered by a web site")
+            .count()
+            >= 2
     );
+    let first = h
+        .state()
+        .wizard
+        .report()
+        .and_then(|r| r.findings.first())
+        .map(|f| f.id.clone());
+    assert_eq!(first.as_deref(), Some("http.web-site-answering"));
     assert!(h.query_by_label("Copy summary").is_some());
     // Step 6 shows what answered, as plain text.
     step_button(&h, "6. Port 444").click();

@@ -134,16 +134,38 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 missing.aia_ca_issuers.join(", ")
             )
         };
-        out.push(about(
-            Finding::new(
-                ids::CHAIN_INCOMPLETE,
+        // A chain that reaches a CA and stops only for want of its root, when no trusted roots were
+        // given at all, is not known to be broken: servers never send their root. Say what to give.
+        let only_root_missing = !f.trust_anchors_given && top.certificate.is_ca;
+        let (severity, detail, fix) = if only_root_missing {
+            (
+                Severity::Warn,
+                format!(
+                    "The path reaches the CA \"{}\", whose issuer \"{}\"{key} was not given. Servers do not send their root CA, and no trusted roots were given, so certwiz cannot finish the path or say whether it is trusted.{aia}",
+                    top.certificate.display_name, missing.issuer
+                ),
+                "Give the root CA certificate: --ca root-ca.cer on the command line, or load it in step 3 of the wizard (export it from MMC: Trusted Root Certification Authorities > the root > All Tasks > Export).".to_owned(),
+            )
+        } else {
+            (
                 Severity::Fail,
-                format!("The issuer of \"{}\" could not be found", top.certificate.display_name),
                 format!(
                     "The path stops at \"{}\": its issuer \"{}\"{key} is not among the certificates given. MMC shows this as \"The issuer of this certificate could not be found.\"{aia}",
                     top.certificate.display_name, missing.issuer
                 ),
-                "Get the issuing CA's certificate (from the CA: certutil -ca.cert issuing-ca.cer) and install it on both servers: certutil -addstore CA issuing-ca.cer for an intermediate, certutil -addstore Root root-ca.cer for a root. In MMC: Certificates (Local Computer) > Intermediate Certification Authorities > All Tasks > Import.",
+                "Get the issuing CA's certificate (from the CA: certutil -ca.cert issuing-ca.cer) and install it on both servers: certutil -addstore CA issuing-ca.cer for an intermediate, certutil -addstore Root root-ca.cer for a root. In MMC: Certificates (Local Computer) > Intermediate Certification Authorities > All Tasks > Import.".to_owned(),
+            )
+        };
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_INCOMPLETE,
+                severity,
+                format!(
+                    "The issuer of \"{}\" could not be found",
+                    top.certificate.display_name
+                ),
+                detail,
+                fix,
             ),
             &top.certificate,
             f.scope,

@@ -20,12 +20,36 @@ pub struct CertwizApp {
     task: Option<CheckTask>,
     file_pick: Option<Receiver<Option<PathBuf>>>,
     styled: bool,
+    run_on_start: bool,
 }
 
 impl CertwizApp {
     /// A new window's state.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A window with the target filled in (and the checks started, when asked).
+    pub fn with_start(start: crate::gui::StartOptions) -> Self {
+        let mut app = Self::new();
+        let target = &mut app.wizard.target;
+        if let Some(host) = start.server_fqdn {
+            target.server_fqdn = host;
+        }
+        if let Some(port) = start.port {
+            target.port = port.to_string();
+        }
+        if let Some(path) = start.path {
+            target.path = path;
+        }
+        if let Some(address) = start.address {
+            target.address = address.to_string();
+        }
+        app.run_on_start = start.run;
+        if app.wizard.target.parse().is_ok() {
+            app.wizard.step = Step::Server;
+        }
+        app
     }
 
     /// Whether background work is still running (tests wait on it).
@@ -44,6 +68,9 @@ impl CertwizApp {
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
+        if std::mem::take(&mut self.run_on_start) {
+            msgs.push(Msg::RunAll);
+        }
         egui::Panel::top("target_bar").show(ui, |ui| {
             server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
         });

@@ -7,8 +7,23 @@ pub mod tokens;
 pub mod views;
 pub mod wizard;
 
+/// What to fill in when the window opens (`certwiz gui HOST --port ... --run`).
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// Server FQDN.
+    pub server_fqdn: Option<String>,
+    /// Port.
+    pub port: Option<u16>,
+    /// Path.
+    pub path: Option<String>,
+    /// Connect address.
+    pub address: Option<std::net::IpAddr>,
+    /// Start Run all checks at once.
+    pub run: bool,
+}
+
 /// Opens the window and runs until it is closed.
-pub fn run() -> Result<(), String> {
+pub fn run(start: StartOptions) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("certwiz: conferencing certificate troubleshooter")
@@ -16,6 +31,6 @@ pub fn run() -> Result<(), String> {
             .with_min_inner_size([900.0, 600.0]),
         ..Default::default()
     };
-    eframe::run_native("certwiz", options, Box::new(|_cc| Ok(Box::new(app::CertwizApp::new()))))
+    eframe::run_native("certwiz", options, Box::new(move |_cc| Ok(Box::new(app::CertwizApp::with_start(start)))))
         .map_err(|e| format!("cannot open a window ({e}). On a machine without a display, use the commands instead: certwiz check HOST, certwiz inspect FILE (certwiz --help lists them)."))
 }

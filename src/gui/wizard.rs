@@ -508,7 +508,22 @@ impl Wizard {
                 "tls.legacy",
                 "tls.handshake",
             ])),
-            Step::MutualTls => done(worst(&["tls.mtls", "tls.client", "tls.remote"])),
+            Step::MutualTls => {
+                let tried = self
+                    .report()
+                    .and_then(|r| r.probe.as_ref())
+                    .is_some_and(|p| p.mutual_tls.is_some());
+                let judged = self.report().is_some_and(|r| {
+                    r.findings
+                        .iter()
+                        .any(|f| f.id.starts_with("tls.client") || f.id == "tls.remote-closed")
+                });
+                if tried || judged {
+                    done(worst(&["tls.mtls", "tls.client", "tls.remote"]))
+                } else {
+                    StepStatus::NotRun
+                }
+            }
             Step::Verdict => self
                 .report()
                 .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),

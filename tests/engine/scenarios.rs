@@ -692,3 +692,16 @@ fn ca_without_certificate_signing_key_usage_is_not_an_issuer() {
     );
     assert!(!ids(&report).contains(&"chain.ok"));
 }
+
+#[test]
+fn missing_root_without_any_anchor_is_a_warning_not_a_failure() {
+    // Servers never send their root: with no trusted roots given, certwiz cannot call the path broken.
+    let pki = healthy("pool01.contoso.test");
+    let report = run(&[&pki.leaf, &pki.issuing], &[], &[]);
+    let finding = find(&report, "chain.incomplete");
+    assert_eq!(finding.severity, Severity::Warn);
+    assert!(finding.fix.contains("--ca"), "{}", finding.fix);
+    // A missing intermediate stays a failure even then.
+    let report = run(&[&pki.leaf], &[], &[]);
+    assert_eq!(find(&report, "chain.incomplete").severity, Severity::Fail);
+}
