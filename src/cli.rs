@@ -71,6 +71,12 @@ struct GuiArgs {
     /// Start Run all checks as soon as the window opens (needs HOST).
     #[arg(long, requires = "host")]
     run: bool,
+    /// Load a certificate file into step 3 (PEM, DER, PKCS#7; a PFX needs --password-env). Repeatable.
+    #[arg(long = "load", value_name = "FILE")]
+    load: Vec<PathBuf>,
+    /// Read the PFX password for --load from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +261,12 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.path = args.path.clone();
     start.address = args.address;
     start.run = args.run;
+    start.files = args.load.clone();
+    if let Some(var) = &args.password_env {
+        start.password = Some(Password::new(std::env::var(var).with_context(|| {
+            format!("--password-env {var}: the environment variable is not set")
+        })?));
+    }
     match crate::gui::run(start) {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
         Err(message) => bail!(message),

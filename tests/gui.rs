@@ -159,6 +159,16 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
     });
     assert_eq!(findings, Some(vec![]));
     assert!(h.query_by_label("✔ No problems found.").is_some());
+    // A second run still has the client certificate's key (each run gets its own copy).
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    wait_for_checks(&mut h);
+    let mtls_ok = h
+        .state()
+        .wizard
+        .report()
+        .is_some_and(|r| r.findings.iter().any(|f| f.id == "tls.mtls-ok"));
+    assert!(mtls_ok, "mutual TLS on the second run");
     step_button(&h, "7. Mutual TLS").click();
     h.run();
     assert!(

@@ -78,7 +78,8 @@ pub enum KeyEncoding {
     Sec1,
 }
 
-/// A private key held in memory only. Zeroed on drop; `Debug` never shows it.
+/// A private key held in memory only. Zeroed on drop (every copy); `Debug` never shows it.
+#[derive(Clone)]
 pub struct PrivateKey {
     der: Zeroizing<Vec<u8>>,
     /// How the key is encoded.

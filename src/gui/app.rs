@@ -46,6 +46,9 @@ impl CertwizApp {
             target.address = address.to_string();
         }
         app.run_on_start = start.run;
+        for file in &start.files {
+            app.load_file_with(file, start.password.as_ref());
+        }
         if app.wizard.target.parse().is_ok() {
             app.wizard.step = Step::Server;
         }
@@ -194,11 +197,15 @@ impl CertwizApp {
     pub fn load_file(&mut self, path: &std::path::Path) {
         let password = (!self.wizard.pfx_password.is_empty())
             .then(|| Password::new(self.wizard.pfx_password.clone()));
+        self.load_file_with(path, password.as_ref());
+    }
+
+    fn load_file_with(&mut self, path: &std::path::Path, password: Option<&Password>) {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        let result = load_path(path, password.as_ref());
+        let result = load_path(path, password);
         self.wizard.add_loaded(&name, result);
         self.wizard.step = Step::LocalCertificate;
     }

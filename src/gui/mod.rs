@@ -20,6 +20,10 @@ pub struct StartOptions {
     pub address: Option<std::net::IpAddr>,
     /// Start Run all checks at once.
     pub run: bool,
+    /// Certificate files to load into step 3.
+    pub files: Vec<std::path::PathBuf>,
+    /// Password for PFX files among them.
+    pub password: Option<crate::engine::load::Password>,
 }
 
 /// Opens the window and runs until it is closed.

@@ -589,16 +589,13 @@ impl Wizard {
             self.local.report = None;
             return;
         }
-        let mut names = self
+        // The local certificate is this server's; the server being checked may be another pool member,
+        // so only the pool FQDN (which every pool certificate carries) is expected on it.
+        let names = self
             .target
             .parse()
             .map(|(_, expected)| expected)
             .unwrap_or_default();
-        if !self.target.server_fqdn.trim().is_empty()
-            && host_problem(&self.target.server_fqdn, true).is_none()
-        {
-            names.insert(0, self.target.server_fqdn.trim().to_owned());
-        }
         let request = crate::engine::inspect::InspectRequest {
             certificates: self.local.certificates.clone(),
             trust_anchors: self.local_trust_anchors(),
@@ -615,34 +612,43 @@ impl Wizard {
     /// The check to run for the current inputs (None when the target is invalid).
     pub fn check_request(&mut self) -> Option<crate::engine::check::CheckRequest> {
         let (target, expected_names) = self.target.parse().ok()?;
-        // The first file that came with a private key is the client identity (PFX or PEM + key).
-        let identity = self
+        // The client identity: a file that came with its key (PFX, or PEM with the key), else a key
+        // file and the certificates loaded beside it (leaf first). rustls checks the pair before use.
+        let not_root = |c: &SourcedCertificate| {
+            crate::engine::cert::CertificateFacts::from_der(&c.der)
+                .is_ok_and(|f| !(f.self_signed && f.is_ca))
+        };
+        let is_leaf = |c: &SourcedCertificate| {
+            crate::engine::cert::CertificateFacts::from_der(&c.der).is_ok_and(|f| !f.is_ca)
+        };
+        let chain_of = |certs: &[SourcedCertificate]| -> Vec<Arc<[u8]>> {
+            let mut chain: Vec<&SourcedCertificate> =
+                certs.iter().filter(|c| not_root(c)).collect();
+            chain.sort_by_key(|c| !is_leaf(c));
+            chain.into_iter().map(|c| Arc::clone(&c.der)).collect()
+        };
+        let all_certs = self.local.certificates.clone();
+        // Each run gets its own copy of the key (zeroed when the run ends), so checks can be re-run.
+        let identity = match self
             .local
             .loaded
-            .iter_mut()
+            .iter()
             .find(|l| !l.keys.is_empty() && !l.certificates.is_empty())
-            .and_then(|l| {
-                let key = l.keys.pop()?;
-                let chain = l
-                    .certificates
-                    .iter()
-                    .filter(|c| {
-                        crate::engine::cert::CertificateFacts::from_der(&c.der)
-                            .is_ok_and(|f| !(f.self_signed && f.is_ca))
-                    })
-                    .map(|c| Arc::clone(&c.der))
-                    .collect();
-                Some(Arc::new(crate::engine::probe::ClientIdentity {
-                    chain,
-                    key,
-                }))
-            });
-        if identity.is_some() {
-            // The key moved into the check; the list says so.
-            self.local
-                .sources
-                .push("(the private key is now in use by the running check)".into());
+        {
+            Some(l) => l
+                .keys
+                .last()
+                .cloned()
+                .map(|key| (chain_of(&l.certificates), key)),
+            None => self
+                .local
+                .loaded
+                .iter()
+                .find_map(|l| l.keys.last().cloned())
+                .map(|key| (chain_of(&all_certs), key)),
         }
+        .filter(|(chain, _)| !chain.is_empty())
+        .map(|(chain, key)| Arc::new(crate::engine::probe::ClientIdentity { chain, key }));
         // Compare with the local certificate only when it is this server's own (it carries the name
         // being checked): checking another pool member presents another certificate, rightly.
         let host = target.host.clone();

@@ -47,7 +47,7 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "ocs1.contoso.com",
             260.0,
         );
-        field_ui(ui, "Port", &mut wizard.target.port, "444", 60.0);
+        field_ui(ui, "Port", &mut wizard.target.port, "444", 80.0);
         ui.add_space(12.0);
         let run = egui::Button::new(
             RichText::new("▶ Run all checks")
