@@ -186,3 +186,72 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
     h.run();
     assert!(h.query_all_by_label("✔ usable").count() == 2);
 }
+
+#[test]
+fn cancel_stops_a_check_against_a_silent_listener() {
+    let lab = LabServer::start(Scenario::SilentListener).expect("lab");
+    let mut h = harness();
+    {
+        let target = &mut h.state_mut().wizard.target;
+        target.server_fqdn = LAB_HOST.into();
+        target.port = lab.port().to_string();
+        target.address = "127.0.0.1".into();
+    }
+    h.run();
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    std::thread::sleep(Duration::from_millis(300));
+    h.step();
+    assert!(h.state().is_busy(), "still waiting on the silent listener");
+    let started = Instant::now();
+    h.get_by_label("■ Cancel").click();
+    h.step();
+    wait_for_checks(&mut h);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "cancel took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        h.state()
+            .wizard
+            .report()
+            .and_then(|r| r.probe.as_ref())
+            .is_some_and(|p| p.cancelled)
+    );
+}
+
+#[test]
+fn wrong_pfx_password_shows_the_error_inline() {
+    let pfx =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/openssl/rsa-modern.pfx");
+    let mut h = harness();
+    h.state_mut().wizard.pfx_password = "not-the-password".into();
+    h.state_mut().load_file(&pfx);
+    h.run();
+    assert!(
+        h.query_by_label("✖ rsa-modern.pfx: wrong password")
+            .is_some()
+            || h.query_by_label_contains("wrong password").is_some()
+    );
+    assert!(
+        h.state().wizard.pfx_password.is_empty(),
+        "the password field is cleared after use"
+    );
+    h.state_mut().wizard.pfx_password = "Marker-Pfx-Pass-123".into();
+    h.state_mut().load_file(&pfx);
+    h.run();
+    assert!(
+        h.query_by_label_contains("rsa-modern.pfx: 3 certificate(s), 1 private key(s)")
+            .is_some()
+    );
+}
+
+#[test]
+fn alt_number_jumps_to_a_step() {
+    let mut h = harness();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num6);
+    h.run();
+    assert_eq!(h.state().wizard.step, Step::Port);
+}

@@ -21,6 +21,8 @@ pub struct CertwizApp {
     file_pick: Option<Receiver<Option<PathBuf>>>,
     styled: bool,
     run_on_start: bool,
+    started: Option<std::time::Instant>,
+    title: String,
 }
 
 impl CertwizApp {
@@ -74,6 +76,8 @@ impl CertwizApp {
         if std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);
         }
+        self.keyboard(ui.ctx(), &mut msgs);
+        self.update_title(ui.ctx());
         egui::Panel::top("target_bar").show(ui, |ui| {
             server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
         });
@@ -81,8 +85,23 @@ impl CertwizApp {
             ui.horizontal(|ui| {
                 if self.wizard.is_running() {
                     ui.spinner();
+                    if let Some(started) = self.started {
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{:.1} s",
+                                started.elapsed().as_secs_f32()
+                            ))
+                            .size(tokens::BODY_SIZE - 1.0),
+                        );
+                        // Only while a check runs: keep the seconds moving; idle frames cost nothing.
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(200));
+                    }
                 }
                 ui.label(egui::RichText::new(&self.wizard.status).size(tokens::BODY_SIZE - 1.0));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    egui::widgets::global_theme_preference_buttons(ui);
+                });
             });
         });
         egui::Panel::left("steps")
@@ -208,6 +227,44 @@ impl CertwizApp {
         let result = load_path(path, password);
         self.wizard.add_loaded(&name, result);
         self.wizard.step = Step::LocalCertificate;
+    }
+
+    /// Alt+1..8 jumps to a step; Enter runs all checks (when the target is valid).
+    fn keyboard(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+        ];
+        ctx.input_mut(|input| {
+            for (key, step) in keys.iter().zip(Step::ALL) {
+                if input.consume_key(egui::Modifiers::ALT, *key) {
+                    msgs.push(Msg::Select(step));
+                }
+            }
+            if input.consume_key(egui::Modifiers::CTRL, egui::Key::Enter) {
+                msgs.push(Msg::RunAll);
+            }
+        });
+    }
+
+    /// The title bar names the target, so a shared screen shows what is being checked.
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let host = self.wizard.target.server_fqdn.trim();
+        let title = if host.is_empty() {
+            "certwiz".to_owned()
+        } else {
+            format!("certwiz: {host}:{}", self.wizard.target.port.trim())
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
     }
 
     fn take_dropped_files(&mut self, ctx: &egui::Context) {
