@@ -81,57 +81,15 @@ struct GuiArgs {
 
 #[derive(Debug, Args)]
 struct LabArgs {
-    /// The scenario to play.
-    #[arg(value_enum)]
-    scenario: LabScenario,
+    /// The scenario to play: healthy, impostor-web-site, issuing-server-auth-only, leaf-without-client-auth,
+    /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list, closed-port,
+    /// silent-listener, plain-http, endless-body, reset-after-client-hello, trickle, tls10-only.
+    #[arg(value_parser = parse_scenario)]
+    scenario: Scenario,
     /// Folder for the lab's certificate files (root, client certificate and key). Default: a new
     /// temporary folder.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
-}
-
-/// The lab scenarios by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LabScenario {
-    Healthy,
-    ImpostorWebSite,
-    IssuingServerAuthOnly,
-    LeafWithoutClientAuth,
-    ExpiredLeaf,
-    MissingIntermediate,
-    NameMismatch,
-    UntrustedRoot,
-    ForeignCaList,
-    ClosedPort,
-    SilentListener,
-    PlainHttp,
-    EndlessBody,
-    ResetAfterClientHello,
-    Trickle,
-    Tls10Only,
-}
-
-impl LabScenario {
-    fn scenario(self) -> Scenario {
-        match self {
-            LabScenario::Healthy => Scenario::Healthy,
-            LabScenario::ImpostorWebSite => Scenario::ImpostorWebSite,
-            LabScenario::IssuingServerAuthOnly => Scenario::IssuingServerAuthOnly,
-            LabScenario::LeafWithoutClientAuth => Scenario::LeafWithoutClientAuth,
-            LabScenario::ExpiredLeaf => Scenario::ExpiredLeaf,
-            LabScenario::MissingIntermediate => Scenario::MissingIntermediate,
-            LabScenario::NameMismatch => Scenario::NameMismatch,
-            LabScenario::UntrustedRoot => Scenario::UntrustedRoot,
-            LabScenario::ForeignCaList => Scenario::ForeignCaList,
-            LabScenario::ClosedPort => Scenario::ClosedPort,
-            LabScenario::SilentListener => Scenario::SilentListener,
-            LabScenario::PlainHttp => Scenario::PlainHttp,
-            LabScenario::EndlessBody => Scenario::EndlessBody,
-            LabScenario::ResetAfterClientHello => Scenario::ResetAfterClientHello,
-            LabScenario::Trickle => Scenario::Trickle,
-            LabScenario::Tls10Only => Scenario::Tls10Only,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -262,11 +220,7 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.address = args.address;
     start.run = args.run;
     start.files = args.load.clone();
-    if let Some(var) = &args.password_env {
-        start.password = Some(Password::new(std::env::var(var).with_context(|| {
-            format!("--password-env {var}: the environment variable is not set")
-        })?));
-    }
+    start.password = password_from_env(args.password_env.as_ref())?;
     match crate::gui::run(start) {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
         Err(message) => bail!(message),
@@ -278,12 +232,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
     };
-    let mut password = match &args.password_env {
-        Some(var) => Some(Password::new(std::env::var(var).with_context(|| {
-            format!("--password-env {var}: the environment variable is not set")
-        })?)),
-        None => None,
-    };
+    let mut password = password_from_env(args.password_env.as_ref())?;
     let mut certificates = Vec::new();
     let mut trust_anchors = Vec::new();
     let mut inputs = Vec::new();
@@ -339,12 +288,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
     };
-    let mut password = match &args.password_env {
-        Some(var) => Some(Password::new(std::env::var(var).with_context(|| {
-            format!("--password-env {var}: the environment variable is not set")
-        })?)),
-        None => None,
-    };
+    let mut password = password_from_env(args.password_env.as_ref())?;
     let mut inputs = Vec::new();
     let mut trust_anchors = Vec::new();
     for file in &args.ca {
@@ -422,8 +366,25 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     emit(&report, format)
 }
 
+fn parse_scenario(name: &str) -> Result<Scenario, String> {
+    Scenario::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+        format!("unknown scenario; choose one of: {}", names.join(", "))
+    })
+}
+
+/// Reads a password from the environment variable named by `--password-env`.
+fn password_from_env(var: Option<&String>) -> Result<Option<Password>> {
+    match var {
+        Some(var) => Ok(Some(Password::new(std::env::var(var).with_context(
+            || format!("--password-env {var}: the environment variable is not set"),
+        )?))),
+        None => Ok(None),
+    }
+}
+
 fn run_lab(args: &LabArgs) -> Result<ExitCode> {
-    let scenario = args.scenario.scenario();
+    let scenario = args.scenario;
     let dir = match &args.dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)

@@ -323,3 +323,14 @@ fn help_lists_the_commands() {
             .and(predicate::str::contains("gui")),
     );
 }
+
+#[test]
+fn unknown_lab_scenario_lists_the_names() {
+    certwiz()
+        .args(["lab", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "choose one of: healthy, impostor-web-site",
+        ));
+}

@@ -22,6 +22,14 @@ fn harness() -> Harness<'static, CertwizApp> {
         )
 }
 
+/// Fills the target with the lab server's address, as a user would in step 2.
+fn aim_at(h: &mut Harness<'static, CertwizApp>, lab: &LabServer) {
+    let target = &mut h.state_mut().wizard.target;
+    target.server_fqdn = LAB_HOST.into();
+    target.port = lab.port().to_string();
+    target.address = "127.0.0.1".into();
+}
+
 /// Steps the UI until the background checks finish (bounded).
 fn wait_for_checks(h: &mut Harness<'static, CertwizApp>) {
     let started = Instant::now();
@@ -82,12 +90,7 @@ fn server_step_explains_a_bad_port_inline() {
 fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
     let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
     let mut h = harness();
-    {
-        let target = &mut h.state_mut().wizard.target;
-        target.server_fqdn = LAB_HOST.into();
-        target.port = lab.port().to_string();
-        target.address = "127.0.0.1".into();
-    }
+    aim_at(&mut h, &lab);
     h.run();
     h.get_by_label("▶ Run all checks").click();
     h.step();
@@ -136,12 +139,7 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
     std::fs::write(&both, text).expect("write");
     h.state_mut().load_file(&both);
     h.state_mut().load_file(&files.root);
-    {
-        let target = &mut h.state_mut().wizard.target;
-        target.server_fqdn = LAB_HOST.into();
-        target.port = lab.port().to_string();
-        target.address = "127.0.0.1".into();
-    }
+    aim_at(&mut h, &lab);
     h.run();
     assert!(
         h.query_by_label_contains("client-with-key.pem: 2 certificate(s), 1 private key(s)")
@@ -191,12 +189,7 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
 fn cancel_stops_a_check_against_a_silent_listener() {
     let lab = LabServer::start(Scenario::SilentListener).expect("lab");
     let mut h = harness();
-    {
-        let target = &mut h.state_mut().wizard.target;
-        target.server_fqdn = LAB_HOST.into();
-        target.port = lab.port().to_string();
-        target.address = "127.0.0.1".into();
-    }
+    aim_at(&mut h, &lab);
     h.run();
     h.get_by_label("▶ Run all checks").click();
     h.step();

@@ -77,6 +77,33 @@ impl Scenario {
         Scenario::Tls10Only,
     ];
 
+    /// The scenario's name on the command line (`impostor-web-site`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Healthy => "healthy",
+            Scenario::ImpostorWebSite => "impostor-web-site",
+            Scenario::IssuingServerAuthOnly => "issuing-server-auth-only",
+            Scenario::LeafWithoutClientAuth => "leaf-without-client-auth",
+            Scenario::ExpiredLeaf => "expired-leaf",
+            Scenario::MissingIntermediate => "missing-intermediate",
+            Scenario::NameMismatch => "name-mismatch",
+            Scenario::UntrustedRoot => "untrusted-root",
+            Scenario::ForeignCaList => "foreign-ca-list",
+            Scenario::ClosedPort => "closed-port",
+            Scenario::SilentListener => "silent-listener",
+            Scenario::PlainHttp => "plain-http",
+            Scenario::EndlessBody => "endless-body",
+            Scenario::ResetAfterClientHello => "reset-after-client-hello",
+            Scenario::Trickle => "trickle",
+            Scenario::Tls10Only => "tls10-only",
+        }
+    }
+
+    /// The scenario with this command-line name.
+    pub fn from_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// A short description for lists.
     pub fn description(self) -> &'static str {
         match self {
