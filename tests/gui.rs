@@ -248,3 +248,25 @@ fn alt_number_jumps_to_a_step() {
     h.run();
     assert_eq!(h.state().wizard.step, Step::Port);
 }
+
+#[test]
+fn expired_certificate_shows_on_the_timeline_and_in_words() {
+    let lab = LabServer::start(Scenario::ExpiredLeaf).expect("lab");
+    let mut h = harness();
+    aim_at(&mut h, &lab);
+    h.run();
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    wait_for_checks(&mut h);
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label("Expires first: pool01.lab.test on 2021-01-01.")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Validity timeline: pool01.lab.test expires first")
+            .is_some()
+    );
+    assert!(h.query_by_label("This certificate has expired.").is_some());
+}

@@ -6,6 +6,7 @@ pub mod path_ui;
 pub mod port_ui;
 pub mod server_ui;
 pub mod steps_ui;
+pub mod timeline_ui;
 pub mod verdict_ui;
 
 use egui::{RichText, Ui};

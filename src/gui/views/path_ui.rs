@@ -89,6 +89,8 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             }
         });
     }
+    section_ui(ui, "Validity");
+    super::timeline_ui::timeline_ui(ui, path, report.evaluated_at);
     let selected = wizard
         .selected_node
         .filter(|i| *i < path.nodes.len())
