@@ -270,3 +270,27 @@ fn expired_certificate_shows_on_the_timeline_and_in_words() {
     );
     assert!(h.query_by_label("This certificate has expired.").is_some());
 }
+
+#[test]
+fn the_last_target_is_remembered_unless_the_command_line_names_one() {
+    use certwiz::gui::StartOptions;
+    use certwiz::gui::wizard::TargetInput;
+    let remembered = TargetInput {
+        server_fqdn: "ocs2.contoso.com".into(),
+        port: "5061".into(),
+        ..TargetInput::default()
+    };
+    // What eframe stores is serde; it must round-trip.
+    let json = serde_json::to_string(&remembered).expect("serialises");
+    let back: TargetInput = serde_json::from_str(&json).expect("deserialises");
+    assert_eq!(back, remembered);
+    let app = CertwizApp::with_start(StartOptions::default(), Some(remembered.clone()));
+    assert_eq!(app.wizard.target, remembered);
+    let named = StartOptions {
+        server_fqdn: Some("ocs9.contoso.com".into()),
+        ..StartOptions::default()
+    };
+    let app = CertwizApp::with_start(named, Some(remembered));
+    assert_eq!(app.wizard.target.server_fqdn, "ocs9.contoso.com");
+    assert_eq!(app.wizard.target.port, "444");
+}

@@ -12,6 +12,9 @@ use crate::gui::tokens;
 use crate::gui::views::{certificate_ui, path_ui, port_ui, server_ui, steps_ui, verdict_ui};
 use crate::gui::wizard::{Msg, RunState, Step, Wizard};
 
+/// Storage key of the remembered target.
+pub const TARGET_KEY: &str = "certwiz.target";
+
 /// The certwiz window.
 #[derive(Default)]
 pub struct CertwizApp {
@@ -32,8 +35,14 @@ impl CertwizApp {
     }
 
     /// A window with the target filled in (and the checks started, when asked).
-    pub fn with_start(start: crate::gui::StartOptions) -> Self {
+    pub fn with_start(
+        start: crate::gui::StartOptions,
+        remembered: Option<crate::gui::wizard::TargetInput>,
+    ) -> Self {
         let mut app = Self::new();
+        if let Some(target) = remembered.filter(|_| start.server_fqdn.is_none()) {
+            app.wizard.target = target;
+        }
         let target = &mut app.wizard.target;
         if let Some(host) = start.server_fqdn {
             target.server_fqdn = host;
@@ -285,5 +294,11 @@ impl CertwizApp {
 impl eframe::App for CertwizApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
+    }
+
+    /// Remembers the target (window size, zoom and theme are eframe's and egui's own memory). Never
+    /// certificates, keys or passwords.
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, TARGET_KEY, &self.wizard.target);
     }
 }

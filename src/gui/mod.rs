@@ -35,6 +35,10 @@ pub fn run(start: StartOptions) -> Result<(), String> {
             .with_min_inner_size([900.0, 600.0]),
         ..Default::default()
     };
-    eframe::run_native("certwiz", options, Box::new(move |_cc| Ok(Box::new(app::CertwizApp::with_start(start)))))
+    eframe::run_native("certwiz", options, Box::new(move |cc| {
+            // The last target comes back unless the command line names one.
+            let remembered: Option<wizard::TargetInput> = cc.storage.and_then(|s| eframe::get_value(s, app::TARGET_KEY));
+            Ok(Box::new(app::CertwizApp::with_start(start, remembered)))
+        }))
         .map_err(|e| format!("cannot open a window ({e}). On a machine without a display, use the commands instead: certwiz check HOST, certwiz inspect FILE (certwiz --help lists them)."))
 }

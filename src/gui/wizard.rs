@@ -138,8 +138,9 @@ pub struct CaseNotes {
     pub what_changed: String,
 }
 
-/// The target as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The target as typed (remembered between sessions).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct TargetInput {
     /// Server FQDN (what is checked).
     pub server_fqdn: String,
