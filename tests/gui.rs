@@ -30,6 +30,13 @@ fn aim_at(h: &mut Harness<'static, CertwizApp>, lab: &LabServer) {
     target.address = "127.0.0.1".into();
 }
 
+/// Presses Run all checks and waits for the result.
+fn run_all_checks(h: &mut Harness<'static, CertwizApp>) {
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    wait_for_checks(h);
+}
+
 /// Steps the UI until the background checks finish (bounded).
 fn wait_for_checks(h: &mut Harness<'static, CertwizApp>) {
     let started = Instant::now();
@@ -92,9 +99,7 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
     let mut h = harness();
     aim_at(&mut h, &lab);
     h.run();
-    h.get_by_label("▶ Run all checks").click();
-    h.step();
-    wait_for_checks(&mut h);
+    run_all_checks(&mut h);
     assert_eq!(h.state().wizard.step, Step::Verdict);
     // The verdict headline and the first finding both name the incident.
     assert!(
@@ -145,9 +150,7 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
         h.query_by_label_contains("client-with-key.pem: 2 certificate(s), 1 private key(s)")
             .is_some()
     );
-    h.get_by_label("▶ Run all checks").click();
-    h.step();
-    wait_for_checks(&mut h);
+    run_all_checks(&mut h);
     let findings = h.state().wizard.report().map(|r| {
         r.findings
             .iter()
@@ -158,9 +161,7 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
     assert_eq!(findings, Some(vec![]));
     assert!(h.query_by_label("✔ No problems found.").is_some());
     // A second run still has the client certificate's key (each run gets its own copy).
-    h.get_by_label("▶ Run all checks").click();
-    h.step();
-    wait_for_checks(&mut h);
+    run_all_checks(&mut h);
     let mtls_ok = h
         .state()
         .wizard
@@ -255,9 +256,7 @@ fn expired_certificate_shows_on_the_timeline_and_in_words() {
     let mut h = harness();
     aim_at(&mut h, &lab);
     h.run();
-    h.get_by_label("▶ Run all checks").click();
-    h.step();
-    wait_for_checks(&mut h);
+    run_all_checks(&mut h);
     step_button(&h, "4. Certification path").click();
     h.run();
     assert!(
