@@ -166,6 +166,54 @@ impl CertificateFacts {
         self.not_before <= at && at <= self.not_after
     }
 
+    /// The Subject Alternative Name as one line (`DNS:a, IP:b`), or `(none)`.
+    pub fn alternative_names_text(&self) -> String {
+        let mut san: Vec<String> = self.san_dns.iter().map(|d| format!("DNS:{d}")).collect();
+        san.extend(self.san_ip.iter().map(|i| format!("IP:{i}")));
+        if san.is_empty() {
+            "(none)".to_owned()
+        } else {
+            san.join(", ")
+        }
+    }
+
+    /// The Enhanced Key Usage as one line, saying "all purposes" when the extension is absent.
+    pub fn eku_text(&self) -> String {
+        if self.eku.present {
+            self.eku
+                .purposes
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            "(no extension: all purposes)".to_owned()
+        }
+    }
+
+    /// The public key as one line (`RSA 2048`, `ECDSA 256 (P-256)`).
+    pub fn key_text(&self) -> String {
+        match &self.key.curve {
+            Some(curve) => format!("{} {} ({curve})", self.key.algorithm, self.key.bits),
+            None => format!("{} {}", self.key.algorithm, self.key.bits),
+        }
+    }
+
+    /// The AIA URLs as one line (`CA Issuers: ..., OCSP: ...`), or `(none)`.
+    pub fn authority_info_text(&self) -> String {
+        let mut aia: Vec<String> = self
+            .aia_ca_issuers
+            .iter()
+            .map(|u| format!("CA Issuers: {u}"))
+            .collect();
+        aia.extend(self.aia_ocsp.iter().map(|u| format!("OCSP: {u}")));
+        if aia.is_empty() {
+            "(none)".to_owned()
+        } else {
+            aia.join(", ")
+        }
+    }
+
     /// A reference for findings: subject and SHA-256.
     pub fn reference(&self) -> crate::engine::finding::CertificateRef {
         crate::engine::finding::CertificateRef {

@@ -319,33 +319,9 @@ pub fn render_text(report: &Report) -> String {
             "Valid",
             &format!("{} to {}", day(c.not_before), day(c.not_after)),
         );
-        let mut san: Vec<String> = c.san_dns.iter().map(|d| format!("DNS:{d}")).collect();
-        san.extend(c.san_ip.iter().map(|i| format!("IP:{i}")));
-        row(
-            &mut out,
-            "Alternative names",
-            &if san.is_empty() {
-                "(none)".to_owned()
-            } else {
-                san.join(", ")
-            },
-        );
-        let eku = if c.eku.present {
-            c.eku
-                .purposes
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        } else {
-            "(no extension: all purposes)".to_owned()
-        };
-        row(&mut out, "Enhanced key usage", &eku);
-        let key = match &c.key.curve {
-            Some(curve) => format!("{} {} ({curve})", c.key.algorithm, c.key.bits),
-            None => format!("{} {}", c.key.algorithm, c.key.bits),
-        };
-        row(&mut out, "Public key", &key);
+        row(&mut out, "Alternative names", &c.alternative_names_text());
+        row(&mut out, "Enhanced key usage", &c.eku_text());
+        row(&mut out, "Public key", &c.key_text());
         row(&mut out, "Signature algorithm", &c.signature_algorithm.name);
         if !c.crl_distribution_points.is_empty() {
             row(
@@ -355,13 +331,7 @@ pub fn render_text(report: &Report) -> String {
             );
         }
         if !c.aia_ca_issuers.is_empty() || !c.aia_ocsp.is_empty() {
-            let mut aia: Vec<String> = c
-                .aia_ca_issuers
-                .iter()
-                .map(|u| format!("CA Issuers: {u}"))
-                .collect();
-            aia.extend(c.aia_ocsp.iter().map(|u| format!("OCSP: {u}")));
-            row(&mut out, "Authority info", &aia.join(", "));
+            row(&mut out, "Authority info", &c.authority_info_text());
         }
     }
 

@@ -108,18 +108,6 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             .color(tokens::node_color(node.status)),
     );
     let c = &node.certificate;
-    let mut san: Vec<String> = c.san_dns.iter().map(|d| format!("DNS:{d}")).collect();
-    san.extend(c.san_ip.iter().map(|i| format!("IP:{i}")));
-    let eku = if c.eku.present {
-        c.eku
-            .purposes
-            .iter()
-            .map(|p| p.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        "(no extension: all purposes)".into()
-    };
     let rows = [
         ("Subject", c.subject.clone()),
         ("Issuer", c.issuer.clone()),
@@ -128,28 +116,9 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
         ("SHA-256", c.sha256.clone()),
         ("Serial number", c.serial.clone()),
-        (
-            "Alternative names",
-            if san.is_empty() {
-                "(none)".into()
-            } else {
-                san.join(", ")
-            },
-        ),
-        ("Enhanced key usage", eku),
-        (
-            "Public key",
-            format!(
-                "{} {}{}",
-                c.key.algorithm,
-                c.key.bits,
-                c.key
-                    .curve
-                    .as_deref()
-                    .map(|x| format!(" ({x})"))
-                    .unwrap_or_default()
-            ),
-        ),
+        ("Alternative names", c.alternative_names_text()),
+        ("Enhanced key usage", c.eku_text()),
+        ("Public key", c.key_text()),
         ("Signature algorithm", c.signature_algorithm.name.clone()),
         (
             "CRL distribution points",
@@ -159,19 +128,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 c.crl_distribution_points.join(", ")
             },
         ),
-        ("Authority information", {
-            let mut aia: Vec<String> = c
-                .aia_ca_issuers
-                .iter()
-                .map(|u| format!("CA Issuers: {u}"))
-                .collect();
-            aia.extend(c.aia_ocsp.iter().map(|u| format!("OCSP: {u}")));
-            if aia.is_empty() {
-                "(none)".into()
-            } else {
-                aia.join(", ")
-            }
-        }),
+        ("Authority information", c.authority_info_text()),
     ];
     egui::Grid::new("node_details")
         .num_columns(2)
