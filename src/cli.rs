@@ -68,15 +68,33 @@ struct GuiArgs {
     /// Fill in the connect address.
     #[arg(long, value_name = "IP")]
     address: Option<IpAddr>,
-    /// Start Run all checks as soon as the window opens (needs HOST).
-    #[arg(long, requires = "host")]
+    /// Start Run all checks as soon as the window opens (needs HOST or --lab).
+    #[arg(long)]
     run: bool,
+    /// Start the practice lab: a server on 127.0.0.1 that plays one failure (default: the famous
+    /// incident, impostor-web-site), with the target and step 3 filled in. Scenarios as for `certwiz lab`.
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "impostor-web-site",
+          value_parser = parse_scenario, conflicts_with_all = ["host", "load"])]
+    lab: Option<Scenario>,
+    /// Renderer: glow (OpenGL 2+) or wgpu (DX12 on Windows, with a software adapter; Vulkan/GL
+    /// elsewhere). Default: wgpu on Windows, glow elsewhere. If it cannot start, the other is tried.
+    #[arg(long, value_enum)]
+    renderer: Option<RendererArg>,
     /// Load a certificate file into step 3 (PEM, DER, PKCS#7; a PFX needs --password-env). Repeatable.
     #[arg(long = "load", value_name = "FILE")]
     load: Vec<PathBuf>,
     /// Read the PFX password for --load from this environment variable.
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
+}
+
+/// `--renderer`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RendererArg {
+    /// OpenGL 2+ through glow.
+    Glow,
+    /// wgpu: DX12 (with WARP) on Windows, Vulkan or OpenGL elsewhere.
+    Wgpu,
 }
 
 #[derive(Debug, Args)]
@@ -221,7 +239,15 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.run = args.run;
     start.files = args.load.clone();
     start.password = password_from_env(args.password_env.as_ref())?;
-    match crate::gui::run(start) {
+    start.lab = args.lab;
+    if args.run && args.host.is_none() && args.lab.is_none() {
+        bail!("--run needs a server to check: give HOST, or --lab for the practice lab");
+    }
+    let renderer = args.renderer.map(|r| match r {
+        RendererArg::Glow => crate::gui::Renderer::Glow,
+        RendererArg::Wgpu => crate::gui::Renderer::Wgpu,
+    });
+    match crate::gui::run(start, renderer) {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
         Err(message) => bail!(message),
     }

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    certwiz::gui::mark_launch();
     match certwiz::cli::run(std::env::args_os()) {
         Ok(code) => code,
         Err(err) => {

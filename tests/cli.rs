@@ -316,6 +316,44 @@ fn no_arguments_without_a_display_explains_and_exits_2() {
 }
 
 #[test]
+fn gui_options_are_checked_before_a_window_opens() {
+    // --run with nothing to check, an unknown scenario, an unknown renderer: usage errors (exit 2),
+    // told in words, with no window and no display needed.
+    let no_display = |args: &[&str]| {
+        let mut cmd = certwiz();
+        cmd.env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("WAYLAND_SOCKET")
+            .args(args);
+        cmd
+    };
+    no_display(&["gui", "--run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--run needs a server to check"));
+    no_display(&["gui", "--lab", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("impostor-web-site"));
+    no_display(&["gui", "--renderer", "vulkan"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("glow").and(predicate::str::contains("wgpu")));
+    no_display(&["gui", "--lab", "--load", "x.pem"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+    // Valid options reach the window, which says there is no display (the renderer is not retried).
+    no_display(&["gui", "--lab", "healthy", "--run", "--renderer", "wgpu"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("cannot open a window")
+                .and(predicate::str::contains("renderer could not start").not()),
+        );
+}
+
+#[test]
 fn help_lists_the_commands() {
     certwiz().arg("--help").assert().code(0).stdout(
         predicate::str::contains("inspect")

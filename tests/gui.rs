@@ -8,6 +8,9 @@ use certwiz::lab::{LAB_HOST, LabServer, Scenario};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+#[path = "gui/snapshots.rs"]
+mod snapshots;
+
 /// A step in the step list (its heading on the right has the same words).
 fn step_button<'a>(h: &'a Harness<'static, CertwizApp>, label: &'a str) -> egui_kittest::Node<'a> {
     h.get_by_role_and_label(egui::accesskit::Role::Button, label)
@@ -46,6 +49,26 @@ fn wait_for_checks(h: &mut Harness<'static, CertwizApp>) {
     }
     assert!(!h.state().is_busy(), "checks did not finish");
     h.run();
+}
+
+/// The ID of the last report's first (most severe) finding.
+fn first_finding_id(h: &Harness<'static, CertwizApp>) -> Option<String> {
+    h.state()
+        .wizard
+        .report()
+        .and_then(|r| r.findings.first())
+        .map(|f| f.id.clone())
+}
+
+/// The IDs of the last report's findings that are not passes (None before any check).
+fn problem_ids(h: &Harness<'static, CertwizApp>) -> Option<Vec<String>> {
+    h.state().wizard.report().map(|r| {
+        r.findings
+            .iter()
+            .filter(|f| f.severity != certwiz::engine::finding::Severity::Pass)
+            .map(|f| f.id.clone())
+            .collect()
+    })
 }
 
 #[test]
@@ -107,13 +130,10 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
             .count()
             >= 2
     );
-    let first = h
-        .state()
-        .wizard
-        .report()
-        .and_then(|r| r.findings.first())
-        .map(|f| f.id.clone());
-    assert_eq!(first.as_deref(), Some("http.web-site-answering"));
+    assert_eq!(
+        first_finding_id(&h).as_deref(),
+        Some("http.web-site-answering")
+    );
     assert!(h.query_by_label("Copy summary").is_some());
     // Step 6 shows what answered, as plain text.
     step_button(&h, "6. Port 444").click();
@@ -151,13 +171,7 @@ fn healthy_server_with_a_loaded_client_certificate_passes_mutual_tls() {
             .is_some()
     );
     run_all_checks(&mut h);
-    let findings = h.state().wizard.report().map(|r| {
-        r.findings
-            .iter()
-            .filter(|f| f.severity != certwiz::engine::finding::Severity::Pass)
-            .map(|f| f.id.clone())
-            .collect::<Vec<_>>()
-    });
+    let findings = problem_ids(&h);
     assert_eq!(findings, Some(vec![]));
     assert!(h.query_by_label("✔ No problems found.").is_some());
     // A second run still has the client certificate's key (each run gets its own copy).
@@ -292,4 +306,152 @@ fn the_last_target_is_remembered_unless_the_command_line_names_one() {
     let app = CertwizApp::with_start(named, Some(remembered));
     assert_eq!(app.wizard.target.server_fqdn, "ocs9.contoso.com");
     assert_eq!(app.wizard.target.port, "444");
+}
+
+/// Steps the UI until the practice lab has started (bounded).
+fn wait_for_lab(h: &mut Harness<'static, CertwizApp>) {
+    wait_for_checks(h);
+    assert!(
+        matches!(
+            h.state().wizard.lab.state,
+            certwiz::gui::wizard::LabState::Running { .. }
+        ),
+        "lab state: {:?}",
+        h.state().wizard.lab.state
+    );
+}
+
+#[test]
+fn practice_lab_walks_the_famous_incident_from_step_1() {
+    let mut h = harness();
+    h.state_mut().wizard.target.server_fqdn = "ocs1.contoso.com".into();
+    h.run();
+    // Step 1 offers the lab; the famous incident is the default scenario.
+    assert_eq!(
+        h.get_by_label("Scenario")
+            .accesskit_node()
+            .value()
+            .as_deref(),
+        Some("Another web site (Communicator Web Access) bound to the port")
+    );
+    h.get_by_label("▶ Start practice lab").click();
+    h.step();
+    wait_for_lab(&mut h);
+    // The target and step 3 are filled in.
+    assert_eq!(h.state().wizard.target.server_fqdn, LAB_HOST);
+    assert_eq!(h.state().wizard.target.address, "127.0.0.1");
+    assert!(h.query_by_label_contains("Running on 127.0.0.1:").is_some());
+    step_button(&h, "3. Local certificate").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("lab-client.key: 0 certificate(s), 1 private key(s)")
+            .is_some()
+    );
+    run_all_checks(&mut h);
+    assert_eq!(
+        first_finding_id(&h).as_deref(),
+        Some("http.web-site-answering")
+    );
+    step_button(&h, "6. Port 444").click();
+    h.run();
+    assert!(h.query_by_label("Communicator Web Access").is_some());
+    // Stopping puts the user's own target back and forgets the lab's files and results.
+    step_button(&h, "1. What happened?").click();
+    h.run();
+    h.get_by_label("■ Stop practice lab").click();
+    h.run();
+    assert_eq!(h.state().wizard.target.server_fqdn, "ocs1.contoso.com");
+    assert!(h.state().wizard.local.certificates.is_empty());
+    assert!(h.state().wizard.report().is_none());
+}
+
+#[test]
+fn practice_lab_scenario_is_picked_from_the_list() {
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Scenario").click();
+    h.run();
+    h.get_by_label("Healthy MCU Factory: mutual TLS required")
+        .click();
+    h.run();
+    assert_eq!(h.state().wizard.lab.scenario, Scenario::Healthy);
+    h.get_by_label("▶ Start practice lab").click();
+    h.step();
+    wait_for_lab(&mut h);
+    run_all_checks(&mut h);
+    // The lab's client certificate and key were loaded, so mutual TLS is tried and works.
+    let problems = problem_ids(&h);
+    assert_eq!(problems, Some(vec![]));
+    assert!(
+        h.state()
+            .wizard
+            .report()
+            .is_some_and(|r| r.findings.iter().any(|f| f.id == "tls.mtls-ok"))
+    );
+}
+
+#[test]
+fn gui_lab_option_starts_the_lab_and_runs() {
+    use certwiz::gui::StartOptions;
+    let start = StartOptions {
+        lab: Some(Scenario::ExpiredLeaf),
+        run: true,
+        ..StartOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .build_ui_state(
+            |ui, app: &mut CertwizApp| app.ui_root(ui),
+            CertwizApp::with_start(start, None),
+        );
+    h.step();
+    // First the lab starts, then the checks run (the run waits for the lab).
+    let started = Instant::now();
+    while h.state().wizard.report().is_none() && started.elapsed() < Duration::from_secs(20) {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_for_checks(&mut h);
+    let ids: Vec<String> = h
+        .state()
+        .wizard
+        .report()
+        .map(|r| r.findings.iter().map(|f| f.id.clone()).collect())
+        .unwrap_or_default();
+    assert!(ids.iter().any(|id| id == "cert.expired"), "{ids:?}");
+}
+
+#[test]
+fn enter_runs_the_shown_steps_check() {
+    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut h = harness();
+    aim_at(&mut h, &lab);
+    step_button(&h, "2. Server").click();
+    h.run();
+    // Enter in a field of step 2 (the field gives up focus and the step's check runs).
+    h.get_by_label("Path").focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    assert!(h.state().wizard.is_running() || h.state().wizard.report().is_some());
+    wait_for_checks(&mut h);
+    assert!(h.state().wizard.report().is_some());
+    // Enter with nothing focused on a result step runs the checks again.
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    h.state_mut().wizard.last_report = None;
+    h.ctx
+        .memory_mut(|m| m.surrender_focus(m.focused().unwrap_or(egui::Id::NULL)));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    wait_for_checks(&mut h);
+    assert!(h.state().wizard.report().is_some());
+    // On step 1 Enter belongs to the case notes: nothing runs.
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::Num1);
+    h.run();
+    h.state_mut().wizard.last_report = None;
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(!h.state().is_busy() && h.state().wizard.report().is_none());
 }

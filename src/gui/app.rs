@@ -10,7 +10,8 @@ use crate::engine::load::{Password, load_path};
 use crate::gui::tasks::{CheckTask, TaskUpdate};
 use crate::gui::tokens;
 use crate::gui::views::{certificate_ui, path_ui, port_ui, server_ui, steps_ui, verdict_ui};
-use crate::gui::wizard::{Msg, RunState, Step, Wizard};
+use crate::gui::wizard::{LabMaterial, Msg, RunState, Step, Wizard};
+use crate::lab::{LabServer, Scenario};
 
 /// Storage key of the remembered target.
 pub const TARGET_KEY: &str = "certwiz.target";
@@ -22,10 +23,46 @@ pub struct CertwizApp {
     pub wizard: Wizard,
     task: Option<CheckTask>,
     file_pick: Option<Receiver<Option<PathBuf>>>,
+    lab: Option<LabServer>,
+    lab_start: Option<Receiver<Result<LabServer, String>>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
     title: String,
+    renderer: Option<crate::gui::Renderer>,
+    stats: FrameStats,
+}
+
+/// Frame timing, printed to stderr when `CERTWIZ_FRAME_STATS` is set: how long the window took to
+/// draw its first frame, and the slowest frames (overall and while a check runs). This is how the
+/// README's launch and frame-time figures are measured.
+#[derive(Debug, Default)]
+struct FrameStats {
+    enabled: bool,
+    frames: u64,
+    first_frame_reported: bool,
+    slowest_ms: f32,
+    slowest_while_checking_ms: f32,
+}
+
+impl FrameStats {
+    fn record(&mut self, cpu_seconds: Option<f32>, checking: bool) {
+        self.frames += 1;
+        if let Some(seconds) = cpu_seconds {
+            let ms = seconds * 1000.0;
+            self.slowest_ms = self.slowest_ms.max(ms);
+            if checking {
+                self.slowest_while_checking_ms = self.slowest_while_checking_ms.max(ms);
+            }
+        }
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "certwiz: frame stats: {} frames, slowest {:.1} ms, slowest while a check ran {:.1} ms",
+            self.frames, self.slowest_ms, self.slowest_while_checking_ms
+        )
+    }
 }
 
 impl CertwizApp {
@@ -40,6 +77,7 @@ impl CertwizApp {
         remembered: Option<crate::gui::wizard::TargetInput>,
     ) -> Self {
         let mut app = Self::new();
+        app.stats.enabled = std::env::var_os("CERTWIZ_FRAME_STATS").is_some();
         if let Some(target) = remembered.filter(|_| start.server_fqdn.is_none()) {
             app.wizard.target = target;
         }
@@ -60,15 +98,27 @@ impl CertwizApp {
         for file in &start.files {
             app.load_file_with(file, start.password.as_ref());
         }
+        if let Some(scenario) = start.lab {
+            app.wizard.lab.scenario = scenario;
+            app.start_lab(None);
+        }
         if app.wizard.target.parse().is_ok() {
             app.wizard.step = Step::Server;
+        }
+        if let Some(notice) = start.notice {
+            app.wizard.status = notice;
         }
         app
     }
 
+    /// Records which renderer draws the window (shown in the About line and the frame stats).
+    pub fn set_renderer(&mut self, renderer: crate::gui::Renderer) {
+        self.renderer = Some(renderer);
+    }
+
     /// Whether background work is still running (tests wait on it).
     pub fn is_busy(&self) -> bool {
-        self.task.is_some()
+        self.task.is_some() || self.lab_start.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -82,7 +132,8 @@ impl CertwizApp {
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
-        if std::mem::take(&mut self.run_on_start) {
+        // `--run` waits for a practice lab that is still starting.
+        if self.lab_start.is_none() && std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);
         }
         self.keyboard(ui.ctx(), &mut msgs);
@@ -121,8 +172,10 @@ impl CertwizApp {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| match self.wizard.step {
-                    Step::WhatHappened => server_ui::what_happened_ui(ui, &mut self.wizard),
-                    Step::Server => server_ui::server_ui(ui, &mut self.wizard),
+                    Step::WhatHappened => {
+                        server_ui::what_happened_ui(ui, &mut self.wizard, &mut msgs)
+                    }
+                    Step::Server => server_ui::server_ui(ui, &mut self.wizard, &mut msgs),
                     Step::LocalCertificate => {
                         certificate_ui::certificate_ui(ui, &mut self.wizard, &mut msgs)
                     }
@@ -147,6 +200,11 @@ impl CertwizApp {
                 self.wizard.apply(Msg::Cancel);
             }
             Msg::BrowseCertificate => self.browse(ctx),
+            Msg::StartLab => self.start_lab(Some(ctx)),
+            Msg::StopLab => {
+                self.stop_lab();
+                self.wizard.on_lab_stopped();
+            }
             Msg::CopySummary => {
                 ctx.copy_text(self.wizard.summary_markdown());
                 self.wizard.status = "Summary copied: paste it into the ticket.".to_owned();
@@ -180,10 +238,33 @@ impl CertwizApp {
                     TaskUpdate::Done(report) => {
                         self.wizard.on_done(*report);
                         self.task = None;
+                        if self.stats.enabled {
+                            eprintln!("certwiz: {}", self.wizard.status);
+                            eprintln!("{}", self.stats.line());
+                        }
                         break;
                     }
                 }
             }
+        }
+        if let Some(rx) = &self.lab_start
+            && let Ok(started) = rx.try_recv()
+        {
+            self.lab_start = None;
+            match started {
+                Ok(server) => {
+                    let material = LabMaterial {
+                        root_pem: server.pki.root_pem.clone(),
+                        client_chain_pem: server.pki.client.chain_pem.clone(),
+                        client_key_pem: zeroize::Zeroizing::new(server.pki.client.key_pem.clone()),
+                    };
+                    self.wizard
+                        .on_lab_started(server.scenario, server.port(), &material);
+                    self.lab = Some(server);
+                }
+                Err(error) => self.wizard.on_lab_failed(error),
+            }
+            ctx.request_repaint();
         }
         if let Some(rx) = &self.file_pick
             && let Ok(picked) = rx.try_recv()
@@ -193,6 +274,33 @@ impl CertwizApp {
                 self.load_file(&path);
             }
             ctx.request_repaint();
+        }
+    }
+
+    /// Starts the practice lab with the scenario picked in step 1. Making its certificates and binding
+    /// the port happen on a thread; the frame only waits for the answer in [`Self::poll`].
+    fn start_lab(&mut self, ctx: Option<&egui::Context>) {
+        if self.lab_start.is_some() {
+            return;
+        }
+        self.stop_lab();
+        let scenario: Scenario = self.wizard.lab.scenario;
+        let (tx, rx) = channel();
+        let repaint = ctx.cloned();
+        std::thread::spawn(move || {
+            let _ = tx.send(LabServer::start(scenario).map_err(|e| e.to_string()));
+            if let Some(ctx) = repaint {
+                ctx.request_repaint();
+            }
+        });
+        self.lab_start = Some(rx);
+        self.wizard.on_lab_starting();
+    }
+
+    /// Stops the running lab server. Its threads wind down in the background, not in the frame.
+    fn stop_lab(&mut self) {
+        if let Some(server) = self.lab.take() {
+            std::thread::spawn(move || drop(server));
         }
     }
 
@@ -238,8 +346,11 @@ impl CertwizApp {
         self.wizard.step = Step::LocalCertificate;
     }
 
-    /// Alt+1..8 jumps to a step; Enter runs all checks (when the target is valid).
+    /// Alt+1..8 jumps to a step; Ctrl+Enter runs all checks; Enter runs the shown step's check when no
+    /// control has the focus (a focused button takes Enter as a click, a text field as typing; single-line
+    /// fields send [`Msg::RunStep`] themselves when Enter leaves them).
     fn keyboard(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+        let nothing_focused = ctx.memory(|m| m.focused().is_none());
         let keys = [
             egui::Key::Num1,
             egui::Key::Num2,
@@ -258,6 +369,9 @@ impl CertwizApp {
             }
             if input.consume_key(egui::Modifiers::CTRL, egui::Key::Enter) {
                 msgs.push(Msg::RunAll);
+            } else if nothing_focused && input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
+            {
+                msgs.push(Msg::RunStep);
             }
         });
     }
@@ -292,13 +406,33 @@ impl CertwizApp {
 }
 
 impl eframe::App for CertwizApp {
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
         self.ui_root(ui);
+        if self.stats.enabled {
+            // eframe measures each frame's CPU time (our UI code, layout, tessellation and paint calls)
+            // and reports the previous one.
+            self.stats
+                .record(frame.info().cpu_usage, self.wizard.is_running());
+            if !self.stats.first_frame_reported {
+                self.stats.first_frame_reported = true;
+                eprintln!(
+                    "certwiz: first frame {} ms after launch (renderer {})",
+                    crate::gui::since_launch().as_millis(),
+                    self.renderer.map_or("?", |r| r.name())
+                );
+            }
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if self.stats.enabled {
+            eprintln!("{}", self.stats.line());
+        }
     }
 
     /// Remembers the target (window size, zoom and theme are eframe's and egui's own memory). Never
     /// certificates, keys or passwords.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, TARGET_KEY, &self.wizard.target);
+        eframe::set_value(storage, TARGET_KEY, self.wizard.target_to_remember());
     }
 }

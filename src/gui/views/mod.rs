@@ -25,6 +25,12 @@ pub fn step_heading_ui(ui: &mut Ui, number: usize, title: &str) {
     ui.add_space(tokens::SECTION_GAP / 2.0);
 }
 
+/// Whether Enter was pressed in this single-line field (it gives up focus on Enter): the step's check
+/// runs, as it does for Enter anywhere outside a field.
+pub fn submitted(response: &egui::Response) -> bool {
+    response.lost_focus() && response.ctx.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// A section label inside a step.
 pub fn section_ui(ui: &mut Ui, title: &str) {
     ui.add_space(tokens::SECTION_GAP);

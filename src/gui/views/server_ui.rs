@@ -2,9 +2,10 @@
 
 use egui::{RichText, TextEdit, Ui};
 
-use super::{section_ui, step_heading_ui};
+use super::{section_ui, step_heading_ui, submitted};
 use crate::gui::tokens;
-use crate::gui::wizard::{Msg, Step, Symptom, Wizard};
+use crate::gui::wizard::{LabState, Msg, Step, Symptom, Wizard};
+use crate::lab::Scenario;
 
 /// A labelled single-line field; the label is its accessible name.
 fn field_ui(
@@ -40,14 +41,17 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("certwiz").size(tokens::HEADING_SIZE).strong());
         ui.add_space(16.0);
-        field_ui(
+        let server = field_ui(
             ui,
             "Server FQDN",
             &mut wizard.target.server_fqdn,
             "ocs1.contoso.com",
             260.0,
         );
-        field_ui(ui, "Port", &mut wizard.target.port, "444", 80.0);
+        let port = field_ui(ui, "Port", &mut wizard.target.port, "444", 80.0);
+        if submitted(&server) || submitted(&port) {
+            msgs.push(Msg::RunStep);
+        }
         ui.add_space(12.0);
         let run = egui::Button::new(
             RichText::new("▶ Run all checks")
@@ -78,8 +82,8 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     ui.add_space(6.0);
 }
 
-/// Step 1: the symptom and the three questions every support call asks.
-pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard) {
+/// Step 1: the symptom and the three questions every support call asks, and the practice lab.
+pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::WhatHappened.number(), Step::WhatHappened.title());
     section_ui(ui, "Symptom");
     for symptom in Symptom::ALL {
@@ -104,10 +108,84 @@ pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard) {
         )
         .labelled_by(label.id);
     }
+    practice_lab_ui(ui, wizard, msgs);
+}
+
+/// The practice lab: pick a failure, start a loopback server that plays it, and the target and step 3
+/// are filled in, ready for Run all checks.
+fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+    section_ui(ui, "Practice lab");
+    ui.label(
+        RichText::new(
+            "No pool at hand? The practice lab starts a server on this computer (127.0.0.1) that plays \
+             one failure, fills in the server and step 3, and you run the checks as on a real pool.",
+        )
+        .size(tokens::BODY_SIZE - 1.0),
+    );
+    let starting = matches!(wizard.lab.state, LabState::Starting(_));
+    ui.horizontal(|ui| {
+        let label = ui.label(RichText::new("Scenario").size(tokens::BODY_SIZE));
+        ui.add_enabled_ui(!starting, |ui| {
+            egui::ComboBox::from_id_salt("lab_scenario")
+                .selected_text(
+                    RichText::new(wizard.lab.scenario.description()).size(tokens::BODY_SIZE),
+                )
+                .width(520.0)
+                .show_ui(ui, |ui| {
+                    for scenario in Scenario::ALL {
+                        ui.selectable_value(
+                            &mut wizard.lab.scenario,
+                            scenario,
+                            RichText::new(scenario.description()).size(tokens::BODY_SIZE),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+    });
+    ui.horizontal(|ui| {
+        let running = matches!(wizard.lab.state, LabState::Running { .. });
+        let start = if running {
+            "▶ Restart practice lab"
+        } else {
+            "▶ Start practice lab"
+        };
+        if ui
+            .add_enabled(
+                !starting,
+                egui::Button::new(RichText::new(start).size(tokens::BODY_SIZE).strong()),
+            )
+            .clicked()
+        {
+            msgs.push(Msg::StartLab);
+        }
+        if running
+            && ui
+                .button(RichText::new("■ Stop practice lab").size(tokens::BODY_SIZE))
+                .clicked()
+        {
+            msgs.push(Msg::StopLab);
+        }
+    });
+    let (text, color) = match &wizard.lab.state {
+        LabState::Stopped => ("○ Not running.".to_owned(), tokens::NEUTRAL),
+        LabState::Starting(s) => (format!("… Starting: {}", s.description()), tokens::NEUTRAL),
+        LabState::Running { scenario, port } => (
+            format!(
+                "✔ Running on 127.0.0.1:{port}: {}. The server name, port and step 3 are filled in: \
+                 press Run all checks.",
+                scenario.description()
+            ),
+            tokens::PASS,
+        ),
+        LabState::Failed(e) => (format!("✖ Could not start: {e}"), tokens::FAIL),
+    };
+    ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
 }
 
 /// Step 2: pool and server names, port, path and connect address, validated as typed.
-pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard) {
+pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::Server.number(), Step::Server.title());
     let problems = wizard.target.parse().err().unwrap_or_default();
     egui::Grid::new("server_fields")
@@ -146,7 +224,9 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard) {
                     problems.address.as_ref(),
                 ),
             ] {
-                field_ui(ui, label, value, hint, 380.0);
+                if submitted(&field_ui(ui, label, value, hint, 380.0)) {
+                    msgs.push(Msg::RunStep);
+                }
                 ui.end_row();
                 if problem.is_some() {
                     ui.label("");
@@ -159,7 +239,7 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard) {
     let ready = wizard.can_run();
     ui.label(
         RichText::new(if ready {
-            "✔ Ready: press Run all checks at the top."
+            "✔ Ready: press Run all checks at the top (or Enter)."
         } else {
             "Enter the server details above."
         })
