@@ -355,6 +355,14 @@ fn practice_lab_walks_the_famous_incident_from_step_1() {
     step_button(&h, "6. Port 444").click();
     h.run();
     assert!(h.query_by_label("Communicator Web Access").is_some());
+    // Step 7 says why mutual TLS was not tried, though the lab's key is loaded.
+    assert!(h.query_by_label("○ not tried").is_some());
+    step_button(&h, "7. Mutual TLS").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("the server did not ask for a client certificate")
+            .is_some()
+    );
     // Stopping puts the user's own target back and forgets the lab's files and results.
     step_button(&h, "1. What happened?").click();
     h.run();

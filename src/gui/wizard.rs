@@ -75,6 +75,9 @@ pub enum StepStatus {
     NotRun,
     /// A check for this step is running.
     Running,
+    /// The checks ran, but this step's check could not be tried (e.g. mutual TLS when the server does
+    /// not ask for a client certificate); the step says why.
+    Skipped,
     /// Done: the worst finding of the step.
     Done(Severity),
 }
@@ -85,6 +88,7 @@ impl StepStatus {
         match self {
             StepStatus::NotRun => "○ not run",
             StepStatus::Running => "… running",
+            StepStatus::Skipped => "○ not tried",
             StepStatus::Done(Severity::Pass) | StepStatus::Done(Severity::Info) => "✔ pass",
             StepStatus::Done(Severity::Warn) => "! warning",
             StepStatus::Done(Severity::Fail) => "✖ fail",
@@ -597,6 +601,8 @@ impl Wizard {
                 });
                 if tried || judged {
                     done(worst(&["tls.mtls", "tls.client", "tls.remote"]))
+                } else if self.report().is_some() {
+                    StepStatus::Skipped
                 } else {
                     StepStatus::NotRun
                 }
@@ -605,6 +611,35 @@ impl Wizard {
                 .report()
                 .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
         }
+    }
+}
+
+impl Wizard {
+    /// Why the last run did not try mutual TLS, in words (None when it did, or nothing ran).
+    pub fn mutual_tls_not_tried_reason(&self) -> Option<String> {
+        let report = self.report()?;
+        let probe = report.probe.as_ref()?;
+        if probe.mutual_tls.is_some() {
+            return None;
+        }
+        let has_key = self.local.loaded.iter().any(|l| !l.keys.is_empty());
+        let asked = probe.handshake.as_ref().map(|h| h.certificate_requested);
+        Some(match asked {
+            _ if probe.cancelled => "Mutual TLS was not tried: the checks were cancelled.".to_owned(),
+            None => "Mutual TLS was not tried: no TLS handshake with the server completed (see step 6)."
+                .to_owned(),
+            Some(false) => "Mutual TLS was not tried: the server did not ask for a client certificate, \
+                 so there was nothing to present. A conferencing endpoint on this port must ask; step 6 \
+                 shows what answers instead."
+                .to_owned(),
+            Some(true) if !has_key => "Mutual TLS was not tried: no client certificate with its private \
+                 key is loaded. In step 3, load this server's certificate with its key (a .pfx exported \
+                 with the private key, or PEM certificate + key)."
+                .to_owned(),
+            Some(true) => "Mutual TLS was not tried: the loaded key has no matching certificate among \
+                 the files in step 3."
+                .to_owned(),
+        })
     }
 }
 

@@ -190,10 +190,9 @@ pub fn mtls_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             );
         }
         None => {
-            ui.label(
-                RichText::new("Mutual TLS was not tried: load the server certificate with its private key (a .pfx) in step 3, and make sure the server asks for a client certificate.")
-                    .size(tokens::BODY_SIZE),
-            );
+            if let Some(reason) = wizard.mutual_tls_not_tried_reason() {
+                ui.label(RichText::new(format!("○ {reason}")).size(tokens::BODY_SIZE));
+            }
         }
     }
     let Some(h) = &probe.handshake else { return };

@@ -12,7 +12,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     for step in Step::ALL {
         let status = wizard.step_status(step);
         let color = match status {
-            StepStatus::NotRun | StepStatus::Running => tokens::NEUTRAL,
+            StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => tokens::NEUTRAL,
             StepStatus::Done(s) => tokens::severity_color(s),
         };
         let selected = wizard.step == step;
