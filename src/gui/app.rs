@@ -30,6 +30,8 @@ pub struct CertwizApp {
     started: Option<std::time::Instant>,
     title: String,
     renderer: Option<crate::gui::Renderer>,
+    /// Set when the first renderer could not start: shown in the status bar for the whole session.
+    renderer_notice: Option<String>,
     stats: FrameStats,
 }
 
@@ -107,7 +109,8 @@ impl CertwizApp {
             app.wizard.step = Step::Server;
         }
         if let Some(notice) = start.notice {
-            app.wizard.status = notice;
+            app.wizard.status = notice.clone();
+            app.renderer_notice = Some(notice);
         }
         app
     }
@@ -142,29 +145,7 @@ impl CertwizApp {
         egui::Panel::top("target_bar").show(ui, |ui| {
             server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
         });
-        egui::Panel::bottom("status_line").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                if self.wizard.is_running() {
-                    ui.spinner();
-                    if let Some(started) = self.started {
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "{:.1} s",
-                                started.elapsed().as_secs_f32()
-                            ))
-                            .size(tokens::BODY_SIZE - 1.0),
-                        );
-                        // Only while a check runs: keep the seconds moving; idle frames cost nothing.
-                        ui.ctx()
-                            .request_repaint_after(std::time::Duration::from_millis(200));
-                    }
-                }
-                ui.label(egui::RichText::new(&self.wizard.status).size(tokens::BODY_SIZE - 1.0));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    egui::widgets::global_theme_preference_buttons(ui);
-                });
-            });
-        });
+        egui::Panel::bottom("status_line").show(ui, |ui| self.status_line_ui(ui));
         egui::Panel::left("steps")
             .exact_size(tokens::STEP_PANEL_WIDTH)
             .resizable(false)
@@ -190,6 +171,45 @@ impl CertwizApp {
         for msg in msgs {
             self.handle(msg, ui.ctx());
         }
+    }
+
+    /// The bottom line: theme buttons and any renderer fallback on the right; the spinner, elapsed
+    /// seconds and the status in the rest, cut to fit rather than drawn over them.
+    fn status_line_ui(&self, ui: &mut Ui) {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            egui::widgets::global_theme_preference_buttons(ui);
+            if let (Some(notice), Some(renderer)) = (&self.renderer_notice, self.renderer) {
+                ui.label(
+                    egui::RichText::new(format!("⚠ drawing with {} (fallback)", renderer.name()))
+                        .size(tokens::BODY_SIZE - 2.0)
+                        .color(tokens::WARN),
+                )
+                .on_hover_text(notice);
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                if self.wizard.is_running() {
+                    ui.spinner();
+                    if let Some(started) = self.started {
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{:.1} s",
+                                started.elapsed().as_secs_f32()
+                            ))
+                            .size(tokens::BODY_SIZE - 1.0),
+                        );
+                        // Only while a check runs: keep the seconds moving; idle frames cost nothing.
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(200));
+                    }
+                }
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(&self.wizard.status).size(tokens::BODY_SIZE - 1.0),
+                    )
+                    .truncate(),
+                );
+            });
+        });
     }
 
     fn handle(&mut self, msg: Msg, ctx: &egui::Context) {

@@ -104,6 +104,7 @@ pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), String
             Err(no_window(&e))
         }
         Err(first_error) => {
+            let first_error = renderer_error(&first_error);
             let second = first.other();
             let notice = format!(
                 "Drawing with {}: the {} renderer could not start ({first_error}).",
@@ -116,13 +117,31 @@ pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), String
                 ..start
             };
             run_with(start, second).map_err(|second_error| {
-                no_window(&format!(
-                    "{}: {first_error}; {}: {second_error}",
+                format!(
+                    "cannot open a window: neither renderer could start ({}: {first_error}; {}: {}). \
+                     Updating the graphics driver may help; meanwhile the commands work without a \
+                     window: certwiz check HOST, certwiz inspect FILE (certwiz --help lists them).",
                     first.name(),
-                    second.name()
-                ))
+                    second.name(),
+                    renderer_error(&second_error)
+                )
             })
         }
+    }
+}
+
+/// A renderer's start-up error in one readable line (glutin's errors carry a whole config dump).
+fn renderer_error(error: &eframe::Error) -> String {
+    let text = match error {
+        eframe::Error::NoGlutinConfigs(_, reason) => {
+            format!("no OpenGL configuration fits this display ({reason})")
+        }
+        other => other.to_string(),
+    };
+    const MAX: usize = 240;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
