@@ -23,7 +23,7 @@ use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_ro
 use crate::engine::probe::{
     self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeTarget, Progress,
 };
-use crate::engine::report::{InputSummary, Report, render_text};
+use crate::engine::report::{InputSummary, Report, render_markdown, render_text};
 use crate::lab::{LAB_HOST, LabServer, Scenario};
 
 /// Exit code: ran, no failures.
@@ -52,6 +52,23 @@ enum Command {
     Gui(GuiArgs),
     /// Start a practice server on 127.0.0.1 that plays one failure scenario, and print how to check it.
     Lab(LabArgs),
+    /// Read pasted event-log, validation-wizard or trace text: what it means, the likely causes ranked,
+    /// and the wizard step that confirms or rules out each.
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Args)]
+struct LogsArgs {
+    /// A text file (Event Viewer text or XML, Get-WinEvent output, wizard output, trace), or - for
+    /// standard input.
+    #[arg(value_name = "FILE|-")]
+    input: PathBuf,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Args, Default)]
@@ -171,6 +188,8 @@ enum Format {
     Text,
     /// One JSON object (the contract's machine form).
     Json,
+    /// Markdown, for a ticket.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +242,7 @@ where
         Some(Command::Inspect(args)) => run_inspect(&args),
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Lab(args)) => run_lab(&args),
+        Some(Command::Logs(args)) => run_logs(&args),
         None => run_gui(&GuiArgs::default()),
         Some(Command::Gui(args)) => run_gui(&args),
     }
@@ -409,6 +429,46 @@ fn password_from_env(var: Option<&String>) -> Result<Option<Password>> {
     }
 }
 
+fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
+    use std::io::Read as _;
+    let limit = crate::engine::logs::MAX_LOG_BYTES;
+    let (name, bytes) = if args.input.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+        ("standard input".to_owned(), bytes)
+    } else {
+        let file = std::fs::File::open(&args.input)
+            .with_context(|| format!("{}: cannot open", args.input.display()))?;
+        let mut bytes = Vec::new();
+        file.take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{}: cannot read", args.input.display()))?;
+        (args.input.display().to_string(), bytes)
+    };
+    if bytes.len() > limit {
+        bail!(
+            "{name}: more than {} MiB of text; paste the events around the failure instead",
+            limit / (1024 * 1024)
+        );
+    }
+    let text = crate::engine::logs::parser::decode(&bytes);
+    let analysis = crate::engine::logs::analyse(&text)?;
+    let findings = crate::engine::logs::findings(&analysis)?;
+    let inputs = vec![InputSummary {
+        source: name,
+        role: "log".into(),
+        certificates: 0,
+        private_keys: 0,
+    }];
+    let report = Report::for_logs(analysis, findings, inputs, OffsetDateTime::now_utc());
+    let format = if args.json { Format::Json } else { args.format };
+    emit(&report, format)
+}
+
 fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     let scenario = args.scenario;
     let dir = match &args.dir {
@@ -494,6 +554,7 @@ fn emit(report: &Report, format: Format) -> Result<ExitCode> {
             .to_json()
             .context("cannot encode the report as JSON")?,
         Format::Text => render_text(report),
+        Format::Markdown => render_markdown(report),
     };
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`certwiz ... | head`) is not an error worth a message.

@@ -372,3 +372,96 @@ fn unknown_lab_scenario_lists_the_names() {
             "choose one of: healthy, impostor-web-site",
         ));
 }
+
+fn log_file(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/logs")
+        .join(name)
+}
+
+#[test]
+fn logs_json_has_findings_and_hypotheses_as_the_contract_says() {
+    let out = certwiz()
+        .args(["logs", "--json"])
+        .arg(log_file("incident-eventviewer.txt"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("one JSON object");
+    let findings = json["findings"].as_array().expect("findings");
+    let ids: Vec<&str> = findings.iter().filter_map(|f| f["id"].as_str()).collect();
+    for id in [
+        "log.event-61030",
+        "log.event-61013",
+        "log.event-30988",
+        "log.code-80072efe",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    for f in findings {
+        for key in ["id", "severity", "title", "detail", "fix"] {
+            assert!(f[key].is_string(), "{key} in {f}");
+        }
+    }
+    let hypotheses = json["hypotheses"].as_array().expect("hypotheses");
+    assert_eq!(hypotheses[0]["id"], "port-444-other-site");
+    assert_eq!(hypotheses[0]["step"], 6);
+    assert!(hypotheses[0]["title"].is_string());
+    // Deterministic apart from the timestamp.
+    let again = certwiz()
+        .args(["logs", "--json"])
+        .arg(log_file("incident-eventviewer.txt"))
+        .output()
+        .expect("runs")
+        .stdout;
+    let strip = |b: &[u8]| {
+        let mut v: serde_json::Value = serde_json::from_slice(b).expect("json");
+        v["evaluated_at"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&out), strip(&again));
+}
+
+#[test]
+fn logs_reads_standard_input_and_writes_text_and_markdown() {
+    let text = std::fs::read_to_string(log_file("validation-wizard.txt")).expect("corpus");
+    certwiz()
+        .args(["logs", "-"])
+        .write_stdin(text.clone())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("certwiz logs: standard input")
+                .and(predicate::str::contains(
+                    "Possible causes, most likely first",
+                ))
+                .and(predicate::str::contains("→ step 4")),
+        );
+    certwiz()
+        .args(["logs", "-", "--format", "markdown"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("# certwiz logs: standard input")
+                .and(predicate::str::contains("## Possible causes"))
+                .and(predicate::str::contains("`log.receive-failure`")),
+        );
+}
+
+#[test]
+fn logs_without_known_signals_exits_0_and_a_missing_file_exits_2() {
+    certwiz()
+        .args(["logs"])
+        .arg(log_file("unrelated.txt"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No known event"));
+    certwiz()
+        .args(["logs", "no-such-file.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-file.txt: cannot open"));
+}

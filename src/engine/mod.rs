@@ -12,6 +12,7 @@ pub mod check;
 pub mod finding;
 pub mod inspect;
 pub mod load;
+pub mod logs;
 pub mod names;
 pub mod path;
 pub mod probe;

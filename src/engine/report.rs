@@ -10,6 +10,7 @@ use crate::engine::cert::CertificateFacts;
 use crate::engine::check::{CheckRequest, Judgement};
 use crate::engine::finding::{Finding, Severity, worst};
 use crate::engine::inspect::InspectRequest;
+use crate::engine::logs::{LogAnalysis, RankedHypothesis};
 use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
 use crate::engine::probe::{ProbeFacts, StepTimings};
@@ -143,6 +144,12 @@ pub struct Report {
     /// How long each network step took. Not a fact: it varies between runs, so it has its own field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timings: Option<StepTimings>,
+    /// What the log matcher recognised (`logs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<LogAnalysis>,
+    /// Possible causes, most likely first, each with the wizard step that tests it (`logs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hypotheses: Vec<RankedHypothesis>,
 }
 
 impl Report {
@@ -169,6 +176,8 @@ impl Report {
             probe: None,
             client_issuers: Vec::new(),
             timings: None,
+            logs: None,
+            hypotheses: Vec::new(),
         }
     }
 
@@ -204,6 +213,52 @@ impl Report {
             timings: Some(probe.timings.clone()),
             probe: Some(probe),
             client_issuers,
+            logs: None,
+            hypotheses: Vec::new(),
+        }
+    }
+
+    /// The report of the log matcher: one finding per recognised signal, the hypotheses ranked, and a
+    /// verdict that names the most likely cause and the step that tests it.
+    pub fn for_logs(
+        analysis: LogAnalysis,
+        findings: Vec<Finding>,
+        inputs: Vec<InputSummary>,
+        at: OffsetDateTime,
+    ) -> Self {
+        let mut verdict = Verdict::of(&findings);
+        if let Some(top) = analysis.hypotheses.first() {
+            let n = analysis.signals.len();
+            verdict.summary = format!(
+                "{n} known sign{} of trouble; most likely: {} (step {})",
+                if n == 1 { "" } else { "s" },
+                top.title.trim().trim_end_matches('.'),
+                top.step
+            );
+            verdict.next_step = Some(format!(
+                "Most likely: {} Go to step {} to confirm or rule it out: {}",
+                end_sentence(&top.title),
+                top.step,
+                top.check.trim()
+            ));
+        }
+        Report {
+            schema: REPORT_SCHEMA.to_owned(),
+            command: "logs".to_owned(),
+            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
+            verdict,
+            evaluated_at: at,
+            inputs,
+            certificate: None,
+            path: None,
+            purposes: None,
+            names: Vec::new(),
+            findings,
+            probe: None,
+            client_issuers: Vec::new(),
+            timings: None,
+            hypotheses: analysis.hypotheses.clone(),
+            logs: Some(analysis),
         }
     }
 
@@ -270,18 +325,174 @@ fn pad(text: &str, width: usize) -> String {
     }
 }
 
-/// Renders a report as plain text for a terminal: verdict first, then the certificate, the path as
-/// MMC shows it, the purpose table and the findings. State is carried by symbol and word, not colour.
-pub fn render_text(report: &Report) -> String {
-    let mut out = String::new();
-    let name = match &report.probe {
+fn logs_text(out: &mut String, logs: &LogAnalysis) {
+    let _ = writeln!(
+        out,
+        "\nRead {} lines, {} event records; recognised {} signal(s)",
+        logs.lines,
+        logs.events_read,
+        logs.signals.len()
+    );
+    for s in &logs.signals {
+        let mut seen = format!("×{}", s.count);
+        if let (Some(a), Some(b)) = (&s.first_seen, &s.last_seen) {
+            seen.push_str(&if a == b {
+                format!(", {a}")
+            } else {
+                format!(", {a} … {b}")
+            });
+        }
+        if let Some(c) = &s.counter {
+            seen.push_str(&format!(", counter {}", c.occurrences));
+        }
+        let _ = writeln!(
+            out,
+            "  {} {} ({seen}): {}",
+            s.severity.symbol(),
+            s.label,
+            s.title
+        );
+    }
+    if !logs.hypotheses.is_empty() {
+        let _ = writeln!(out, "\nPossible causes, most likely first");
+        for (i, h) in logs.hypotheses.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} [score {}] → step {}",
+                i + 1,
+                h.title,
+                h.score,
+                h.step
+            );
+            let _ = writeln!(out, "     Check: {}", wrap(h.check.trim(), 12));
+            for r in h.reasons.iter().take(3) {
+                let _ = writeln!(out, "     - {}", wrap(r, 7));
+            }
+        }
+    }
+}
+
+fn end_sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_owned()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// What a report is about, in a few words: the target, the log source or the certificate.
+fn report_name(report: &Report) -> String {
+    match &report.probe {
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None if report.logs.is_some() => report
+            .inputs
+            .first()
+            .map(|i| i.source.clone())
+            .unwrap_or_else(|| "(log text)".into()),
         None => report
             .certificate
             .as_ref()
             .map(|c| c.display_name.clone())
             .unwrap_or_else(|| "(no certificate)".into()),
-    };
+    }
+}
+
+/// Renders a report as Markdown for a ticket: verdict, next step, possible causes (logs), findings
+/// with detail and fix.
+pub fn render_markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# certwiz {}: {}\n",
+        report.command,
+        report_name(report)
+    );
+    let _ = writeln!(
+        out,
+        "**Verdict: {} {}**: {}\n",
+        report.verdict.status.symbol(),
+        report.verdict.status.as_str().to_uppercase(),
+        report.verdict.summary
+    );
+    if let Some(next) = &report.verdict.next_step {
+        let _ = writeln!(out, "**What to do:** {next}\n");
+    }
+    if let Some(logs) = &report.logs {
+        let _ = writeln!(
+            out,
+            "Read {} lines, {} event records; recognised {} signal(s).\n",
+            logs.lines,
+            logs.events_read,
+            logs.signals.len()
+        );
+        if !logs.signals.is_empty() {
+            let _ = writeln!(
+                out,
+                "| Signal | Seen | First | Last |\n| --- | --- | --- | --- |"
+            );
+            for s in &logs.signals {
+                let _ = writeln!(
+                    out,
+                    "| {} {}: {} | {} | {} | {} |",
+                    s.severity.symbol(),
+                    md_cell(&s.label),
+                    md_cell(&s.title),
+                    s.count,
+                    md_cell(s.first_seen.as_deref().unwrap_or("")),
+                    md_cell(s.last_seen.as_deref().unwrap_or(""))
+                );
+            }
+            out.push('\n');
+        }
+    }
+    if !report.hypotheses.is_empty() {
+        let _ = writeln!(out, "## Possible causes, most likely first\n");
+        for (i, h) in report.hypotheses.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. **{}** (score {}; step {}): {}",
+                i + 1,
+                h.title,
+                h.score,
+                h.step,
+                h.check.trim()
+            );
+            for r in h.reasons.iter().take(3) {
+                let _ = writeln!(out, "   - {r}");
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Findings\n");
+    for f in &report.findings {
+        let _ = writeln!(
+            out,
+            "- {} **{}** `{}`: {}",
+            f.severity.symbol(),
+            f.severity.as_str().to_uppercase(),
+            f.id,
+            f.title
+        );
+        if !f.detail.is_empty() {
+            let _ = writeln!(out, "  {}", f.detail);
+        }
+        if !f.fix.is_empty() && f.severity != Severity::Pass {
+            let _ = writeln!(out, "  *Fix:* {}", f.fix);
+        }
+    }
+    out
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders a report as plain text for a terminal: verdict first, then the certificate, the path as
+/// MMC shows it, the purpose table and the findings. State is carried by symbol and word, not colour.
+pub fn render_text(report: &Report) -> String {
+    let mut out = String::new();
+    let name = report_name(report);
     let _ = writeln!(out, "certwiz {}: {name}", report.command);
     let _ = writeln!(
         out,
@@ -297,6 +508,9 @@ pub fn render_text(report: &Report) -> String {
 
     if let Some(probe) = &report.probe {
         probe_text(&mut out, probe, &report.client_issuers);
+    }
+    if let Some(logs) = &report.logs {
+        logs_text(&mut out, logs);
     }
 
     if let Some(c) = &report.certificate {

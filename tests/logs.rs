@@ -1,0 +1,312 @@
+//! The event-log matcher against a corpus of realistic pastes (tests/data/logs/): Event Viewer text,
+//! its XML view, Get-WinEvent output, tab-separated exports, validation wizard output, OCSLogger
+//! traces, mixed and truncated pastes, and arbitrary text.
+
+use certwiz::engine::logs::{LogAnalysis, SignalHit, analyse, findings};
+
+fn corpus(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/logs")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    certwiz::engine::logs::parser::decode(&bytes)
+}
+
+fn run(text: &str) -> LogAnalysis {
+    analyse(text).expect("the shipped knowledge base loads")
+}
+
+fn signal<'a>(a: &'a LogAnalysis, id: &str) -> &'a SignalHit {
+    a.signals
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("{id} not recognised; got {:?}", ids(a)))
+}
+
+fn ids(a: &LogAnalysis) -> Vec<&str> {
+    a.signals.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn hypotheses(a: &LogAnalysis) -> Vec<&str> {
+    a.hypotheses.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn the_incidents_four_events_are_read_grouped_and_point_at_the_444_listener() {
+    let a = run(&corpus("incident-eventviewer.txt"));
+    assert_eq!(a.events_read, 4);
+    let e61030 = signal(&a, "event-61030");
+    assert_eq!(e61030.count, 2);
+    assert_eq!(e61030.label, "Event 61030 (OCS MCU Infrastructure)");
+    // First and last by time, not by their order in the paste.
+    assert_eq!(e61030.first_seen.as_deref(), Some("2/4/2009 9:58:40 AM"));
+    assert_eq!(e61030.last_seen.as_deref(), Some("2/4/2009 10:14:22 AM"));
+    let e61013 = signal(&a, "event-61013");
+    let counter = e61013.counter.as_ref().expect("the event's own counter");
+    assert_eq!(counter.occurrences, 3491);
+    assert_eq!(counter.since.as_deref(), Some("2/2/2009 8:02:11 PM"));
+    assert_eq!(signal(&a, "event-30988").count, 1);
+    assert_eq!(signal(&a, "code-80072efe").count, 1, "2EFE in 30988's text");
+    // The events' own descriptions are part of the events, not separate signals.
+    for phrase in [
+        "no-client-certificate",
+        "mcu-health-notification-failed",
+        "c3p-request-failed",
+    ] {
+        assert!(!ids(&a).contains(&phrase), "{phrase}: {:?}", ids(&a));
+    }
+    let h = hypotheses(&a);
+    assert_eq!(h.first(), Some(&"port-444-other-site"), "{h:?}");
+    assert!(h.contains(&"certificate-trust"), "{h:?}");
+    assert_eq!(a.hypotheses[0].step, 6);
+    let f = findings(&a).expect("findings");
+    assert!(f.iter().any(|f| f.id == "log.event-61030"
+        && f.detail.contains("Seen 2 times")
+        && f.detail.contains("first 2/4/2009 9:58:40 AM")));
+    assert!(
+        f.iter()
+            .any(|f| f.id == "log.event-61013" && f.detail.contains("3491 failures since 2/2/2009"))
+    );
+}
+
+#[test]
+fn the_validation_wizards_receive_failure_alone_points_at_certificate_trust() {
+    let a = run(&corpus("validation-wizard.txt"));
+    assert_eq!(ids(&a), ["receive-failure"]);
+    assert_eq!(hypotheses(&a).first(), Some(&"certificate-trust"));
+}
+
+#[test]
+fn events_code_and_wizard_together_name_the_listener_with_the_combination_as_reason() {
+    let text = format!(
+        "{}\n{}",
+        corpus("incident-eventviewer.txt"),
+        corpus("validation-wizard.txt")
+    );
+    let a = run(&text);
+    let top = &a.hypotheses[0];
+    assert_eq!(top.id, "port-444-other-site");
+    assert!(
+        top.reasons[0].starts_with("Together ("),
+        "the combination is the strongest reason: {:?}",
+        top.reasons
+    );
+    assert!(top.score > a.hypotheses[1].score);
+}
+
+#[test]
+fn an_ocslogger_trace_shows_the_disposed_sslstream() {
+    let a = run(&corpus("trace-sslstream.txt"));
+    let found = ids(&a);
+    assert!(found.contains(&"sslstream-disposed"), "{found:?}");
+    assert!(found.contains(&"connection-closed"), "{found:?}");
+    assert_eq!(hypotheses(&a).first(), Some(&"certificate-trust"));
+}
+
+#[test]
+fn get_winevent_format_list_is_read() {
+    let a = run(&corpus("incident-getwinevent.txt"));
+    assert_eq!(a.events_read, 3);
+    let e = signal(&a, "event-61030");
+    assert_eq!(e.count, 2);
+    assert_eq!(e.first_seen.as_deref(), Some("2/4/2009 10:14:22 AM"));
+    assert_eq!(e.last_seen.as_deref(), Some("2/4/2009 10:20:00 AM"));
+    signal(&a, "event-30988");
+    signal(&a, "code-80072efe");
+}
+
+#[test]
+fn the_event_viewer_xml_view_is_read() {
+    let a = run(&corpus("incident-xml.xml"));
+    assert_eq!(a.events_read, 2);
+    let e = signal(&a, "event-61030");
+    assert_eq!(e.count, 2);
+    assert_eq!(
+        e.first_seen.as_deref(),
+        Some("2009-02-04T18:14:22.000000000Z")
+    );
+}
+
+#[test]
+fn a_tab_separated_lync_export_with_decimal_codes_and_schannel() {
+    let a = run(&corpus("lync-tab-export.txt"));
+    assert_eq!(signal(&a, "event-61029").count, 2);
+    // 2148204809 is 0x800B0109 (CERT_E_UNTRUSTEDROOT) written in decimal.
+    assert_eq!(signal(&a, "code-800b0109").count, 2);
+    signal(&a, "event-36885");
+    let h = hypotheses(&a);
+    assert_eq!(h.first(), Some(&"certificate-trust"), "{h:?}");
+    assert!(h.contains(&"root-list-truncated"), "{h:?}");
+}
+
+#[test]
+fn event_32068_points_at_the_database() {
+    let a = run(&corpus("database-32068.txt"));
+    assert_eq!(ids(&a), ["event-32068"]);
+    assert_eq!(hypotheses(&a).first(), Some(&"database"));
+}
+
+#[test]
+fn a_mixed_truncated_crlf_paste_in_another_language_still_reads() {
+    let a = run(&corpus("mixed-truncated.txt"));
+    let e = signal(&a, "event-61030");
+    assert_eq!(e.first_seen.as_deref(), Some("04.02.2009 10:14:22"));
+    signal(&a, "event-30988");
+    signal(&a, "code-80072efe");
+}
+
+#[test]
+fn unrelated_text_says_nothing_was_recognised() {
+    let a = run(&corpus("unrelated.txt"));
+    assert!(a.signals.is_empty(), "{:?}", ids(&a));
+    assert!(a.hypotheses.is_empty());
+    assert_eq!(a.events_read, 1);
+    let f = findings(&a).expect("findings");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].id, "log.no-signals");
+}
+
+#[test]
+fn utf16_event_viewer_exports_are_decoded() {
+    let text = corpus("incident-eventviewer.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let decoded = certwiz::engine::logs::parser::decode(&bytes);
+    assert_eq!(decoded, text);
+    // Without a BOM too.
+    let decoded = certwiz::engine::logs::parser::decode(&bytes[2..]);
+    assert_eq!(decoded, text);
+}
+
+#[test]
+fn a_10_mb_paste_is_read_whole_and_counted() {
+    let one = corpus("incident-eventviewer.txt");
+    let copies = 10 * 1024 * 1024 / one.len() + 1;
+    let text = one.repeat(copies);
+    assert!(text.len() >= 10 * 1024 * 1024);
+    let a = run(&text);
+    assert_eq!(signal(&a, "event-61030").count, 2 * copies);
+    assert_eq!(signal(&a, "event-61013").count, copies);
+    assert_eq!(a.events_read, 4 * copies);
+    assert_eq!(a.lines, text.lines().count());
+    assert_eq!(hypotheses(&a).first(), Some(&"port-444-other-site"));
+}
+
+/// Arbitrary text never panics: random mixes of fragments the matcher reacts to (keys, sources,
+/// numbers, codes, separators, broken UTF-8) in random order and length.
+#[test]
+fn arbitrary_text_never_panics() {
+    let fragments: &[&[u8]] = &[
+        b"Event ID:",
+        b"EventID",
+        b"\nId  : ",
+        b"<EventID Qualifiers=\"1\">",
+        b"61030",
+        b"30988",
+        b"2EFE",
+        b"0x80072EFE",
+        b"2148204809",
+        b"OCS MCU Infrastructure",
+        b"Schannel",
+        b"\t",
+        b"\r\n",
+        b"\n",
+        b" ",
+        b":",
+        b"Date:",
+        b"Time:",
+        b"TimeCreated",
+        b"SystemTime=\"",
+        b"2/4/2009",
+        b"13/13/2009 25:61:61 PM",
+        b"99.99.9999",
+        b"Failure occurrences:",
+        b"since",
+        b"ReceiveFailure",
+        b"SslStream",
+        b"\xff\xfe",
+        b"\xc3",
+        b"9999999999999",
+        b">",
+        b"\"",
+        b"LS Data MCU",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 60) as usize;
+        let mut bytes = Vec::new();
+        for _ in 0..len {
+            bytes.extend_from_slice(fragments[(next() % fragments.len() as u64) as usize]);
+        }
+        let text = certwiz::engine::logs::parser::decode(&bytes);
+        let a = run(&text);
+        for m in &a.mentions {
+            assert!(m.start <= m.end && m.end <= text.len());
+            assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+        }
+        findings(&a).expect("findings");
+    }
+}
+
+#[test]
+fn the_shipped_knowledge_base_is_consistent_and_covers_the_contract() {
+    let kb = certwiz::engine::logs::knowledge::knowledge().expect("parses");
+    assert!(kb.problems().is_empty(), "{:?}", kb.problems());
+    for id in [
+        "certificate-trust",
+        "port-444-other-site",
+        "database",
+        "name-mismatch",
+        "client-auth-purpose",
+        "root-list-truncated",
+    ] {
+        assert!(kb.hypothesis(id).is_some(), "hypothesis {id}");
+    }
+    for event in [
+        61030, 61013, 30988, 32068, 14428, 32042, 61045, 30998, 61029, 41025, 41026, 36885, 36888,
+        36874, 15021,
+    ] {
+        assert!(
+            kb.signals.iter().any(|s| s.event_ids.contains(&event)),
+            "event {event}"
+        );
+    }
+    for code in [
+        0x8007_2EFE_u32,
+        0x8009_030E,
+        0x8009_0320,
+        0x8009_0322,
+        0x8009_0324,
+        0x8009_0325,
+        0x8009_0326,
+        0x8009_0327,
+        0x8009_0328,
+        0x8009_0331,
+        0x8009_0349,
+        0x800B_0101,
+        0x800B_0106,
+        0x800B_0109,
+        0x800B_010A,
+        0x800B_010C,
+        0x800B_010E,
+        0x800B_010F,
+        0x800B_0110,
+        0x8009_2010,
+        0x8009_2012,
+        0x8009_2013,
+        0x8009_2014,
+    ] {
+        assert!(
+            kb.signals.iter().any(|s| s.value == Some(code)),
+            "code 0x{code:08X}"
+        );
+    }
+}
