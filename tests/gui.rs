@@ -33,6 +33,13 @@ fn aim_at(h: &mut Harness<'static, CertwizApp>, lab: &LabServer) {
     target.address = "127.0.0.1".into();
 }
 
+/// Scrolls a control into view and clicks it, as a user would (step 1 is taller than the window).
+fn click_in_view(h: &mut Harness<'static, CertwizApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+}
+
 /// Presses Run all checks and waits for the result.
 fn run_all_checks(h: &mut Harness<'static, CertwizApp>) {
     h.get_by_label("▶ Run all checks").click();
@@ -334,7 +341,7 @@ fn practice_lab_walks_the_famous_incident_from_step_1() {
             .as_deref(),
         Some("Another web site (Communicator Web Access) bound to the port")
     );
-    h.get_by_label("▶ Start practice lab").click();
+    click_in_view(&mut h, "▶ Start practice lab");
     h.step();
     wait_for_lab(&mut h);
     // The target and step 3 are filled in.
@@ -366,7 +373,7 @@ fn practice_lab_walks_the_famous_incident_from_step_1() {
     // Stopping puts the user's own target back and forgets the lab's files and results.
     step_button(&h, "1. What happened?").click();
     h.run();
-    h.get_by_label("■ Stop practice lab").click();
+    click_in_view(&mut h, "■ Stop practice lab");
     h.run();
     assert_eq!(h.state().wizard.target.server_fqdn, "ocs1.contoso.com");
     assert!(h.state().wizard.local.certificates.is_empty());
@@ -377,13 +384,13 @@ fn practice_lab_walks_the_famous_incident_from_step_1() {
 fn practice_lab_scenario_is_picked_from_the_list() {
     let mut h = harness();
     h.run();
-    h.get_by_label("Scenario").click();
+    click_in_view(&mut h, "Scenario");
     h.run();
     h.get_by_label("Healthy MCU Factory: mutual TLS required")
         .click();
     h.run();
     assert_eq!(h.state().wizard.lab.scenario, Scenario::Healthy);
-    h.get_by_label("▶ Start practice lab").click();
+    click_in_view(&mut h, "▶ Start practice lab");
     h.step();
     wait_for_lab(&mut h);
     run_all_checks(&mut h);
@@ -462,4 +469,63 @@ fn enter_runs_the_shown_steps_check() {
     h.key_press(egui::Key::Enter);
     h.run();
     assert!(!h.state().is_busy() && h.state().wizard.report().is_none());
+}
+
+#[test]
+fn pasted_event_log_text_is_recognised_ranked_and_steers_the_steps() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/logs/incident-eventviewer.txt"),
+    )
+    .expect("corpus");
+    let mut h = harness();
+    h.run();
+    h.get_by_label("Paste event log text").focus();
+    h.run();
+    h.get_by_label("Paste event log text").type_text(&text);
+    h.step();
+    wait_for_checks(&mut h);
+    // What was recognised, in words (the highlight in the box says the same by colour and underline).
+    assert!(
+        h.query_all_by_label_contains("✖ Event 61030 (OCS MCU Infrastructure)")
+            .count()
+            == 1
+    );
+    assert!(
+        h.query_by_label_contains("the event counts 3491 failures")
+            .is_some()
+    );
+    let highlighted = h
+        .state()
+        .wizard
+        .logs
+        .current()
+        .map_or(0, |a| a.mentions.len());
+    assert!(highlighted >= 5, "{highlighted} highlights");
+    // The most likely cause first, with a button to the step that tests it.
+    assert!(
+        h.query_by_label_contains("1. Another application, not the conferencing service")
+            .is_some()
+    );
+    assert!(h.query_all_by_label("→ the log points here").count() == 2);
+    click_in_view(&mut h, "Go to step 6: Port 444");
+    h.run();
+    assert_eq!(h.state().wizard.step, Step::Port);
+    // The ticket summary carries the log's story.
+    let summary = h.state().wizard.summary_markdown();
+    assert!(
+        summary.contains("- Log: Event 61030 (OCS MCU Infrastructure) ×2"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("The log points first at: Another application"),
+        "{summary}"
+    );
+    // Clearing forgets it.
+    step_button(&h, "1. What happened?").click();
+    h.run();
+    click_in_view(&mut h, "Clear log text");
+    h.run();
+    assert!(h.state().wizard.logs.text.is_empty());
+    assert!(h.query_by_label("→ the log points here").is_none());
 }

@@ -25,6 +25,7 @@ pub struct CertwizApp {
     file_pick: Option<Receiver<Option<PathBuf>>>,
     lab: Option<LabServer>,
     lab_start: Option<Receiver<Result<LabServer, String>>>,
+    log_task: Option<Receiver<(u64, Result<crate::engine::logs::LogAnalysis, String>)>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -122,7 +123,7 @@ impl CertwizApp {
 
     /// Whether background work is still running (tests wait on it).
     pub fn is_busy(&self) -> bool {
-        self.task.is_some() || self.lab_start.is_some()
+        self.task.is_some() || self.lab_start.is_some() || self.log_task.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -222,6 +223,10 @@ impl CertwizApp {
             }
             Msg::BrowseCertificate => self.browse(ctx),
             Msg::StartLab => self.start_lab(Some(ctx)),
+            Msg::LogTextChanged => {
+                self.wizard.apply(Msg::LogTextChanged);
+                self.read_logs(ctx);
+            }
             Msg::StopLab => {
                 self.stop_lab();
                 self.wizard.on_lab_stopped();
@@ -287,6 +292,12 @@ impl CertwizApp {
             }
             ctx.request_repaint();
         }
+        if let Some(rx) = &self.log_task
+            && let Ok((generation, result)) = rx.try_recv()
+        {
+            self.log_task = None;
+            self.wizard.on_logs_analysed(generation, result);
+        }
         if let Some(rx) = &self.file_pick
             && let Ok(picked) = rx.try_recv()
         {
@@ -316,6 +327,21 @@ impl CertwizApp {
         });
         self.lab_start = Some(rx);
         self.wizard.on_lab_starting();
+    }
+
+    /// Runs the log matcher on the pasted text off the UI thread (a long export takes ~100 ms per 10 MB).
+    /// A newer paste replaces the pending one; a stale result is dropped by its generation.
+    fn read_logs(&mut self, ctx: &egui::Context) {
+        let generation = self.wizard.logs.generation;
+        let text = self.wizard.logs.text.clone();
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let result = crate::engine::logs::analyse(&text).map_err(|e| e.to_string());
+            let _ = tx.send((generation, result));
+            repaint.request_repaint();
+        });
+        self.log_task = Some(rx);
     }
 
     /// Stops the running lab server. Its threads wind down in the background, not in the frame.

@@ -16,6 +16,8 @@ pub const STEP_SIZE: f32 = 18.0;
 pub const STEP_PANEL_WIDTH: f32 = 290.0;
 /// Height of the big Run button.
 pub const RUN_BUTTON_HEIGHT: f32 = 40.0;
+/// Tallest the pasted log box grows before it scrolls.
+pub const LOG_BOX_MAX_HEIGHT: f32 = 260.0;
 /// Space between sections.
 pub const SECTION_GAP: f32 = 14.0;
 
@@ -29,6 +31,10 @@ pub const FAIL: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
 pub const NEUTRAL: Color32 = Color32::from_rgb(0x55, 0x5f, 0x6b);
 /// Highlight for "this is ours" (our issuer in a CA list).
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(0x15, 0x5e, 0xa8);
+
+/// Background of recognised signals in pasted log text (translucent, readable in both themes; the
+/// underline and the list below carry the same information).
+pub const LOG_MARK_BACKGROUND: Color32 = Color32::from_rgba_premultiplied(0x60, 0x48, 0x00, 0x60);
 
 /// Colour of a severity.
 pub fn severity_color(severity: Severity) -> Color32 {

@@ -319,6 +319,38 @@ pub enum Msg {
     StopLab,
     /// Enter: run the shown step's check.
     RunStep,
+    /// The pasted log text changed: read it again (the app runs the matcher off the UI thread).
+    LogTextChanged,
+    /// Forget the pasted log text.
+    ClearLogText,
+}
+
+/// Step 1's pasted log text and what the matcher made of it.
+#[derive(Debug, Default)]
+pub struct LogPaste {
+    /// The text as pasted.
+    pub text: String,
+    /// Bumped on every change; a result for an older text is dropped.
+    pub generation: u64,
+    /// The matcher's result and the generation of the text it read.
+    pub analysis: Option<(u64, Arc<crate::engine::logs::LogAnalysis>)>,
+    /// Why the matcher could not run.
+    pub error: Option<String>,
+}
+
+impl LogPaste {
+    /// The analysis, when it is of the text as it is now (highlights need the exact text).
+    pub fn current(&self) -> Option<&crate::engine::logs::LogAnalysis> {
+        self.analysis
+            .as_ref()
+            .filter(|(g, _)| *g == self.generation)
+            .map(|(_, a)| a.as_ref())
+    }
+
+    /// The last analysis, even of an older text (lists stay visible while the new one runs).
+    pub fn last(&self) -> Option<&crate::engine::logs::LogAnalysis> {
+        self.analysis.as_ref().map(|(_, a)| a.as_ref())
+    }
 }
 
 /// The practice lab: an in-process loopback server playing one failure, so a new admin can walk the
@@ -400,6 +432,8 @@ pub struct Wizard {
     pub status: String,
     /// The practice lab.
     pub lab: PracticeLab,
+    /// Step 1's pasted log text.
+    pub logs: LogPaste,
 }
 
 impl Default for Wizard {
@@ -418,6 +452,7 @@ impl Default for Wizard {
             status: "Enter the server name (step 2) or start the practice lab (step 1), then press Run all checks."
                 .to_owned(),
             lab: PracticeLab::default(),
+            logs: LogPaste::default(),
         }
     }
 }
@@ -492,6 +527,18 @@ impl Wizard {
                 // Steps 2 and 4-8 are all answered by one run: path, purposes, port, mutual TLS.
                 _ => self.apply(Msg::RunAll),
             },
+            Msg::LogTextChanged => {
+                self.logs.generation += 1;
+                self.logs.error = None;
+                false
+            }
+            Msg::ClearLogText => {
+                self.logs = LogPaste {
+                    generation: self.logs.generation + 1,
+                    ..LogPaste::default()
+                };
+                false
+            }
             // Handled by the app: they need the window (dialog, clipboard) or own a server.
             Msg::BrowseCertificate | Msg::CopySummary | Msg::StartLab | Msg::StopLab => false,
         }
@@ -640,6 +687,54 @@ impl Wizard {
                  the files in step 3."
                 .to_owned(),
         })
+    }
+}
+
+/// Step 1's log paste: results of the matcher, and what they suggest.
+impl Wizard {
+    /// Takes the matcher's result for the text of `generation`; older results are dropped.
+    pub fn on_logs_analysed(
+        &mut self,
+        generation: u64,
+        result: Result<crate::engine::logs::LogAnalysis, String>,
+    ) {
+        if generation != self.logs.generation {
+            return;
+        }
+        match result {
+            Ok(analysis) => {
+                self.logs.error = None;
+                if let Some(top) = analysis.hypotheses.first() {
+                    self.status = format!(
+                        "The log points first at: {} (step {}).",
+                        top.title.trim().trim_end_matches('.'),
+                        top.step
+                    );
+                }
+                self.logs.analysis = Some((generation, Arc::new(analysis)));
+            }
+            Err(e) => self.logs.error = Some(e),
+        }
+    }
+
+    /// The steps the pasted log suggests checking first (the top two hypotheses' steps), with why.
+    pub fn suspected_steps(&self) -> Vec<(Step, String)> {
+        let Some(analysis) = self.logs.last() else {
+            return Vec::new();
+        };
+        let mut out: Vec<(Step, String)> = Vec::new();
+        for h in analysis.hypotheses.iter().take(2) {
+            let Some(step) = Step::ALL
+                .get(usize::from(h.step).saturating_sub(1))
+                .copied()
+            else {
+                continue;
+            };
+            if !out.iter().any(|(s, _)| *s == step) {
+                out.push((step, h.title.clone()));
+            }
+        }
+        out
     }
 }
 
@@ -880,6 +975,21 @@ impl Wizard {
             out.push_str(&format!("- Pool: {}\n", t.pool_fqdn.trim()));
         }
         out.push_str(&format!("- Symptom: {}\n", self.notes.symptom.label()));
+        if let Some(logs) = self.logs.last() {
+            for signal in &logs.signals {
+                out.push_str(&format!(
+                    "- Log: {} ×{}: {}\n",
+                    signal.label, signal.count, signal.title
+                ));
+            }
+            if let Some(top) = logs.hypotheses.first() {
+                out.push_str(&format!(
+                    "- The log points first at: {} (step {})\n",
+                    top.title.trim().trim_end_matches('.'),
+                    top.step
+                ));
+            }
+        }
         for (q, a) in [
             ("Did it ever work?", &self.notes.ever_worked),
             ("When did it stop?", &self.notes.when_stopped),
@@ -1053,5 +1163,28 @@ mod tests {
         assert!(!w.apply(Msg::RunStep));
         assert_eq!(w.local.certificates.len(), 1);
         assert!(w.pasted_pem.is_empty());
+    }
+
+    #[test]
+    fn a_stale_log_result_is_dropped_and_the_top_causes_mark_their_steps() {
+        let mut w = Wizard::default();
+        w.logs.text = "Event ID: 32068".into();
+        w.apply(Msg::LogTextChanged);
+        let first = w.logs.generation;
+        let analysis = crate::engine::logs::analyse(&w.logs.text).expect("kb");
+        // The user typed on before the result came back: it is for an older text.
+        w.apply(Msg::LogTextChanged);
+        w.on_logs_analysed(first, Ok(analysis.clone()));
+        assert!(w.logs.last().is_none());
+        w.on_logs_analysed(w.logs.generation, Ok(analysis));
+        assert!(w.logs.current().is_some());
+        let steps: Vec<Step> = w.suspected_steps().into_iter().map(|(s, _)| s).collect();
+        assert_eq!(
+            steps.first(),
+            Some(&Step::Verdict),
+            "32068 points at the database (step 8)"
+        );
+        w.apply(Msg::ClearLogText);
+        assert!(w.logs.last().is_none() && w.suspected_steps().is_empty());
     }
 }

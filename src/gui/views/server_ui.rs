@@ -108,6 +108,7 @@ pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         )
         .labelled_by(label.id);
     }
+    super::logs_ui::log_paste_ui(ui, wizard, msgs);
     practice_lab_ui(ui, wizard, msgs);
 }
 

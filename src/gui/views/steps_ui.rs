@@ -9,6 +9,7 @@ use crate::gui::wizard::{Msg, Step, StepStatus, Wizard};
 /// Draws the step list.
 pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     ui.add_space(tokens::SECTION_GAP);
+    let suspected = wizard.suspected_steps();
     for step in Step::ALL {
         let status = wizard.step_status(step);
         let color = match status {
@@ -35,6 +36,18 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     .color(color),
             );
         });
+        // Steered by the pasted log: the steps that test its most likely causes are marked.
+        if let Some((_, why)) = suspected.iter().find(|(s, _)| *s == step) {
+            ui.horizontal(|ui| {
+                ui.add_space(28.0);
+                ui.label(
+                    RichText::new("→ the log points here")
+                        .size(tokens::STEP_SIZE - 3.0)
+                        .color(tokens::HIGHLIGHT),
+                )
+                .on_hover_text(why);
+            });
+        }
         ui.add_space(6.0);
     }
     if let Some(report) = wizard.report() {

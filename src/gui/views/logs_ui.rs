@@ -1,0 +1,220 @@
+//! Step 1's event-log box: paste Event Viewer, wizard or trace text; what certwiz recognises is
+//! highlighted in place, listed in words, and the likely causes are ranked with a button to the step
+//! that confirms or rules out each.
+
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{RichText, TextEdit, Ui};
+
+use super::section_ui;
+use crate::engine::logs::LogAnalysis;
+use crate::gui::tokens;
+use crate::gui::wizard::{Msg, Step, Wizard};
+
+/// Texts longer than this are read in full but not shown in the box (an editor that lays out megabytes
+/// every frame would stall the window).
+pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
+
+/// The box, the recognised signals and the ranked causes.
+pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+    section_ui(ui, "Event log text");
+    ui.label(
+        RichText::new(
+            "Events (Event Viewer text or XML, Get-WinEvent output), the validation wizard's output or \
+             trace lines: certwiz says what they mean and which step to check first.",
+        )
+        .size(tokens::BODY_SIZE - 1.0),
+    );
+    let label = ui.label(RichText::new("Paste event log text").size(tokens::BODY_SIZE));
+    let logs = &mut wizard.logs;
+    if logs.text.len() > MAX_SHOWN_BYTES {
+        ui.label(
+            RichText::new(format!(
+                "i A long text was pasted ({:.1} MB): it is read in full, but not shown here.",
+                logs.text.len() as f64 / 1_048_576.0
+            ))
+            .size(tokens::BODY_SIZE),
+        );
+    } else {
+        let analysis: Option<Arc<LogAnalysis>> = logs
+            .analysis
+            .as_ref()
+            .filter(|(generation, _)| *generation == logs.generation)
+            .map(|(_, a)| Arc::clone(a));
+        let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| {
+            let mut job = highlighted(buf.as_str(), analysis.as_deref());
+            job.wrap.max_width = wrap_width;
+            ui.fonts_mut(|f| f.layout_job(job))
+        };
+        // A long paste scrolls inside the box instead of pushing the rest of step 1 away.
+        let response = egui::ScrollArea::vertical()
+            .id_salt("log_text")
+            .max_height(tokens::LOG_BOX_MAX_HEIGHT)
+            .show(ui, |ui| {
+                ui.add(
+                    TextEdit::multiline(&mut logs.text)
+                        .desired_rows(6)
+                        .desired_width(f32::INFINITY)
+                        .hint_text(
+                            "Event Type: Error / Event Source: OCS MCU Infrastructure / Event ID: 61030 …",
+                        )
+                        .layouter(&mut layouter),
+                )
+                .labelled_by(label.id)
+            })
+            .inner;
+        if response.changed() {
+            msgs.push(Msg::LogTextChanged);
+        }
+    }
+    if !logs.text.is_empty()
+        && ui
+            .button(RichText::new("Clear log text").size(tokens::BODY_SIZE - 1.0))
+            .clicked()
+    {
+        msgs.push(Msg::ClearLogText);
+    }
+    if let Some(error) = &logs.error {
+        ui.label(
+            RichText::new(format!("✖ {error}"))
+                .color(tokens::FAIL)
+                .size(tokens::BODY_SIZE),
+        );
+    }
+    let Some(analysis) = logs.last() else {
+        return;
+    };
+    if logs.text.trim().is_empty() {
+        return;
+    }
+    if analysis.signals.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "i Nothing certwiz knows in {} lines ({} event records). Paste the events around the \
+                 failure: Office Communications Server / Lync Server logs, and System for Schannel.",
+                analysis.lines, analysis.events_read
+            ))
+            .size(tokens::BODY_SIZE),
+        );
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    for s in &analysis.signals {
+        let mut seen = if s.count == 1 {
+            "once".to_owned()
+        } else {
+            format!("{} times", s.count)
+        };
+        if let Some(c) = &s.counter {
+            seen.push_str(&format!(", the event counts {} failures", c.occurrences));
+        }
+        ui.label(
+            RichText::new(format!(
+                "{} {}: {} ({seen})",
+                tokens::severity_mark(s.severity),
+                s.label,
+                s.title
+            ))
+            .size(tokens::BODY_SIZE - 1.0)
+            .color(tokens::severity_color(s.severity)),
+        );
+    }
+    ui.add_space(6.0);
+    ui.label(
+        RichText::new("Possible causes, most likely first")
+            .size(tokens::BODY_SIZE)
+            .strong(),
+    );
+    let mut go = None;
+    for (i, h) in analysis.hypotheses.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{}. {}", i + 1, h.title.trim()))
+                    .size(tokens::BODY_SIZE - 1.0)
+                    .strong(),
+            );
+            let step = Step::ALL
+                .get(usize::from(h.step).saturating_sub(1))
+                .copied();
+            if let Some(step) = step
+                && ui
+                    .button(
+                        RichText::new(format!("Go to step {}: {}", step.number(), step.title()))
+                            .size(tokens::BODY_SIZE - 2.0),
+                    )
+                    .clicked()
+            {
+                go = Some(step);
+            }
+        });
+        if let Some(reason) = h.reasons.first() {
+            ui.label(
+                RichText::new(format!("   Why: {reason}"))
+                    .size(tokens::BODY_SIZE - 2.0)
+                    .weak(),
+            );
+        }
+    }
+    if let Some(step) = go {
+        msgs.push(Msg::Select(step));
+    }
+}
+
+/// The text with every recognised signal marked: a tinted background and an underline.
+pub fn highlighted(text: &str, analysis: Option<&LogAnalysis>) -> LayoutJob {
+    let plain = TextFormat {
+        font_id: egui::FontId::monospace(tokens::BODY_SIZE - 2.0),
+        ..TextFormat::default()
+    };
+    let marked = TextFormat {
+        background: tokens::LOG_MARK_BACKGROUND,
+        underline: egui::Stroke::new(1.5, tokens::WARN),
+        ..plain.clone()
+    };
+    let mut job = LayoutJob::default();
+    let mut at = 0;
+    let mentions = analysis.map_or(&[][..], |a| a.mentions.as_slice());
+    for m in mentions {
+        let valid = m.start >= at
+            && m.end <= text.len()
+            && m.start < m.end
+            && text.is_char_boundary(m.start)
+            && text.is_char_boundary(m.end);
+        if !valid {
+            continue;
+        }
+        job.append(&text[at..m.start], 0.0, plain.clone());
+        job.append(&text[m.start..m.end], 0.0, marked.clone());
+        at = m.end;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognised_signals_are_marked_and_the_rest_is_plain() {
+        let text = "noise\nEvent ID: 61030\nHTTP Connectivity Error : ReceiveFailure\n";
+        let analysis = crate::engine::logs::analyse(text).expect("kb");
+        let job = highlighted(text, Some(&analysis));
+        let marked: Vec<&str> = job
+            .sections
+            .iter()
+            .filter(|s| s.format.background == tokens::LOG_MARK_BACKGROUND)
+            .map(|s| &job.text[s.byte_range.start.0..s.byte_range.end.0])
+            .collect();
+        assert_eq!(
+            marked,
+            ["61030", "HTTP Connectivity Error : ReceiveFailure"]
+        );
+        assert_eq!(job.text, text, "the text is unchanged");
+        // Highlights from another text (the user typed on) are skipped, never sliced wrongly.
+        let job = highlighted("é", Some(&analysis));
+        assert_eq!(job.text, "é");
+    }
+}
