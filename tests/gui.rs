@@ -150,9 +150,22 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
         h.query_by_label("Communicator Web Access").is_some(),
         "the page title row"
     );
-    // The summary for the ticket names the finding.
+    // The summary for the ticket names the finding, with its commands in a block to paste.
     let summary = h.state().wizard.summary_markdown();
     assert!(summary.contains("`http.web-site-answering`"), "{summary}");
+    let netstat = format!("netstat -ano | findstr :{}", lab.port());
+    assert!(summary.contains(&format!("    {netstat}\n")), "{summary}");
+    // Each command has a Copy button named after it; pressing it puts the command on the clipboard.
+    let copy = format!("Copy: {netstat}");
+    click_in_view(&mut h, &copy);
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .any(|c| matches!(c, egui::OutputCommand::CopyText(text) if *text == netstat));
+    assert!(copied, "the command was copied");
 }
 
 #[test]

@@ -112,6 +112,13 @@ pub fn judge(facts: &ProbeFacts, request: &CheckRequest) -> Judgement {
     }
     browse_findings(facts, &mut findings);
     sort_findings(&mut findings);
+    crate::engine::fixes::attach(
+        &mut findings,
+        &crate::engine::fixes::FixContext {
+            host: Some(target.host.clone()),
+            port: Some(target.port),
+        },
+    );
     Judgement {
         path,
         purposes,

@@ -80,6 +80,9 @@ pub struct Finding {
     /// Local or remote certificate, when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
+    /// Commands to copy that confirm or fix it (certwiz never runs them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<crate::engine::fixes::FixCommand>,
 }
 
 impl Finding {
@@ -99,6 +102,7 @@ impl Finding {
             fix: fix.into(),
             certificate: None,
             scope: None,
+            commands: Vec::new(),
         }
     }
 

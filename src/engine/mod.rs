@@ -10,6 +10,7 @@
 pub mod cert;
 pub mod check;
 pub mod finding;
+pub mod fixes;
 pub mod inspect;
 pub mod load;
 pub mod logs;

@@ -480,6 +480,7 @@ pub fn render_markdown(report: &Report) -> String {
         if !f.fix.is_empty() && f.severity != Severity::Pass {
             let _ = writeln!(out, "  *Fix:* {}", f.fix);
         }
+        out.push_str(&commands_markdown(&f.commands, "  "));
     }
     out
 }
@@ -583,7 +584,32 @@ pub fn render_text(report: &Report) -> String {
         if f.severity != Severity::Pass {
             let _ = writeln!(out, "          Fix: {}", wrap(&f.fix, 15));
         }
+        if !f.commands.is_empty() {
+            let _ = writeln!(
+                out,
+                "          Commands (to copy; certwiz does not run them):"
+            );
+            for c in &f.commands {
+                let _ = writeln!(out, "            {}", c.command);
+                let _ = writeln!(out, "              {}", wrap(&c.purpose, 14));
+            }
+        }
     }
+    out
+}
+
+/// A finding's commands as a fenced block for Markdown, each under a `#` comment saying what it does
+/// (the block pastes into PowerShell as it is). Empty when there are none.
+pub fn commands_markdown(commands: &[crate::engine::fixes::FixCommand], indent: &str) -> String {
+    if commands.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("{indent}```powershell\n");
+    for c in commands {
+        let _ = writeln!(out, "{indent}# {}", c.purpose);
+        let _ = writeln!(out, "{indent}{}", c.command);
+    }
+    let _ = writeln!(out, "{indent}```");
     out
 }
 

@@ -38,6 +38,7 @@ pub fn path_findings(facts: &PathFacts<'_>) -> Vec<Finding> {
     purpose_findings(facts, &mut out);
     name_findings(facts, &mut out);
     sort_findings(&mut out);
+    crate::engine::fixes::attach(&mut out, &crate::engine::fixes::FixContext::default());
     out
 }
 

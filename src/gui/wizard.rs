@@ -1020,6 +1020,10 @@ impl Wizard {
                     ));
                     if f.severity != Severity::Pass {
                         out.push_str(&format!("  - {}\n  - Fix: {}\n", f.detail, f.fix));
+                        out.push_str(&crate::engine::report::commands_markdown(
+                            &f.commands,
+                            "    ",
+                        ));
                     }
                 }
             }

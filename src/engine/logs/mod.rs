@@ -342,6 +342,14 @@ pub fn findings(analysis: &LogAnalysis) -> Result<Vec<Finding>, LogError> {
             format!("{} {times}{when}{lines}.{counter}", signal.meaning.trim()),
             format!("{} (Step {}.)", signal.fix.trim(), signal.step),
         ));
+        if matches!(hit.severity, Severity::Fail | Severity::Warn)
+            && let Some(last) = out.last_mut()
+        {
+            last.commands = crate::engine::fixes::commands_for_step(
+                signal.step,
+                &crate::engine::fixes::FixContext::default(),
+            );
+        }
     }
     if out.is_empty() {
         out.push(Finding::new(

@@ -85,10 +85,37 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
                 .italics(),
         );
     }
+    commands_ui(ui, &finding.commands);
     ui.label(
         RichText::new(&finding.id)
             .size(tokens::BODY_SIZE - 4.0)
             .weak(),
     );
     ui.add_space(8.0);
+}
+
+/// Commands to copy, each with what it does and a Copy button (its accessible name says which
+/// command). certwiz never runs them.
+pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
+    for c in commands {
+        ui.label(RichText::new(&c.purpose).size(tokens::BODY_SIZE - 1.0));
+        ui.horizontal_wrapped(|ui| {
+            let copy = ui
+                .button(RichText::new("Copy").size(tokens::BODY_SIZE - 1.0))
+                .on_hover_text("Copy the command; certwiz never runs it");
+            copy.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy: {}", c.command))
+            });
+            if copy.clicked() {
+                ui.ctx().copy_text(c.command.clone());
+            }
+            ui.label(
+                // The theme's strong text colour: readable in dark and light themes alike.
+                RichText::new(&c.command)
+                    .monospace()
+                    .size(tokens::BODY_SIZE - 1.0)
+                    .strong(),
+            );
+        });
+    }
 }

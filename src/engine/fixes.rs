@@ -1,0 +1,299 @@
+//! Copyable commands for findings: the Windows commands an admin runs to confirm or fix what a finding
+//! says (`netstat`, `netsh http`, `Get-WebBinding`, `certutil`, `Request-CsCertificate -ClientEKU`,
+//! restarting the front-end services). One catalogue, keyed by finding id (and by wizard step for log
+//! findings), so the CLI, the GUI and reports show the same commands. certwiz never runs them: they are
+//! text to copy, with placeholders (`server.cer`, the site name) where only the admin knows the value.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::finding::{Finding, Severity, ids};
+
+/// One command and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixCommand {
+    /// What it does, in words.
+    pub purpose: String,
+    /// The command line, ready to paste (PowerShell or cmd).
+    pub command: String,
+}
+
+/// What the commands can be filled in with.
+#[derive(Debug, Clone, Default)]
+pub struct FixContext {
+    /// The server checked.
+    pub host: Option<String>,
+    /// Its port (444 when unknown).
+    pub port: Option<u16>,
+}
+
+fn cmd(purpose: &str, command: String) -> FixCommand {
+    FixCommand {
+        purpose: purpose.to_owned(),
+        command,
+    }
+}
+
+fn port_owner(port: u16) -> Vec<FixCommand> {
+    vec![
+        cmd(
+            "On the server: which process listens on the port (PID 4 is HTTP.SYS, i.e. IIS or another HTTP API site)",
+            format!("netstat -ano | findstr :{port}"),
+        ),
+        cmd(
+            "On the server: the certificate and application bound to the port in HTTP.SYS",
+            format!("netsh http show sslcert ipport=0.0.0.0:{port}"),
+        ),
+        cmd(
+            "On the server (PowerShell, WebAdministration module): which IIS site has a binding on the port",
+            format!("Get-WebBinding -Port {port}"),
+        ),
+        cmd(
+            "Once found: remove that site's binding from the port (put in the site's name)",
+            format!(
+                "Remove-WebBinding -Name \"Communicator Web Access\" -Port {port} -Protocol https"
+            ),
+        ),
+        restart(),
+    ]
+}
+
+fn restart() -> FixCommand {
+    cmd(
+        "Then restart the front-end services (Lync / Skype for Business; on OCS 2007: net stop rtcsrv && net start rtcsrv)",
+        "Stop-CsWindowsService; Start-CsWindowsService".to_owned(),
+    )
+}
+
+fn verify() -> FixCommand {
+    cmd(
+        "Build and check the chain as Windows does, fetching issuers and revocation lists (export the certificate to server.cer first)",
+        "certutil -verify -urlfetch server.cer".to_owned(),
+    )
+}
+
+fn ca_list() -> Vec<FixCommand> {
+    vec![
+        cmd(
+            "On the server: count the Trusted Root certificates (more than about 100 can cut the CA list it sends)",
+            r"(Get-ChildItem Cert:\LocalMachine\Root).Count".to_owned(),
+        ),
+        cmd(
+            "On the server: is the CA list switched off (SendTrustedIssuerList = 0)?",
+            r#"reg query "HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL" /v SendTrustedIssuerList"#
+                .to_owned(),
+        ),
+    ]
+}
+
+fn client_eku() -> FixCommand {
+    cmd(
+        "Lync / Skype for Business: request a new certificate that includes Client Authentication (put in your CA; then assign it with Set-CsCertificate)",
+        r#"Request-CsCertificate -New -Type Default,WebServicesInternal -CA "ca01.contoso.com\Contoso Issuing CA" -ClientEKU $true"#
+            .to_owned(),
+    )
+}
+
+fn reach(host: &str, port: u16) -> FixCommand {
+    cmd(
+        "From the calling server: can it reach the port at all?",
+        format!("Test-NetConnection {host} -Port {port}"),
+    )
+}
+
+/// The commands for a finding id (empty where no command helps, e.g. passes).
+pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
+    let port = ctx.port.unwrap_or(crate::engine::probe::DEFAULT_PORT);
+    let host = ctx.host.as_deref().unwrap_or("pool01.contoso.com");
+    match id {
+        ids::HTTP_WEB_SITE_ANSWERING
+        | ids::TLS_NO_CLIENT_CERT_REQUEST
+        | ids::HTTP_HTML_OVER_MTLS
+        | ids::PORT_NOT_TLS
+        | ids::TLS_HANDSHAKE_FAILED => port_owner(port),
+        ids::CHAIN_UNTRUSTED_ROOT => vec![
+            cmd(
+                "On every server that must trust it: add the root CA to the computer's Trusted Root store (as administrator)",
+                "certutil -addstore Root root-ca.cer".to_owned(),
+            ),
+            verify(),
+        ],
+        ids::CHAIN_INCOMPLETE => vec![
+            cmd(
+                "On the server: add the issuing CA to the computer's Intermediate Certification Authorities store",
+                "certutil -addstore CA issuing-ca.cer".to_owned(),
+            ),
+            verify(),
+        ],
+        ids::CHAIN_BAD_SIGNATURE
+        | ids::CHAIN_ISSUER_NOT_CA
+        | ids::CHAIN_CA_RESTRICTS_SERVER_AUTH
+        | ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH
+        | ids::CERT_EXPIRED
+        | ids::CERT_NOT_YET_VALID
+        | ids::CERT_EXPIRES_SOON
+        | ids::CERT_WEAK_SIGNATURE
+        | ids::CERT_WEAK_KEY => vec![verify()],
+        ids::CERT_CLIENT_AUTH_MISSING | ids::CERT_SERVER_AUTH_MISSING => {
+            vec![client_eku(), restart()]
+        }
+        ids::CERT_NAME_MISMATCH | ids::CERT_WILDCARD_SAN => vec![cmd(
+            "Show the certificate's subject and alternative names",
+            "certutil -dump server.cer".to_owned(),
+        )],
+        ids::TLS_CLIENT_CA_LIST_EMPTY | ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER => ca_list(),
+        ids::TLS_CLIENT_CERT_REJECTED | ids::TLS_REMOTE_CLOSED => {
+            let mut v = vec![verify()];
+            v.extend(ca_list());
+            v
+        }
+        ids::PORT_CLOSED | ids::PORT_TIMEOUT | ids::PORT_SILENT => vec![
+            reach(host, port),
+            cmd(
+                "On the server: is anything listening on the port?",
+                format!("netstat -ano | findstr :{port}"),
+            ),
+        ],
+        ids::PORT_DNS_FAILED => vec![cmd(
+            "Does the name resolve, and to which address?",
+            format!("nslookup {host}"),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// The commands for a wizard step (log findings point at a step).
+pub fn commands_for_step(step: u8, ctx: &FixContext) -> Vec<FixCommand> {
+    match step {
+        4 => vec![verify()],
+        5 => vec![client_eku(), restart()],
+        6 => commands_for(ids::HTTP_WEB_SITE_ANSWERING, ctx),
+        7 => ca_list(),
+        _ => Vec::new(),
+    }
+}
+
+/// Attaches the commands to every failure and warning that has some, in the findings' order: a command
+/// already shown for an earlier finding is not repeated (the web site on port 444 and its missing
+/// client-certificate request share the same port-owner commands).
+pub fn attach(findings: &mut [Finding], ctx: &FixContext) {
+    let mut shown: Vec<String> = findings
+        .iter()
+        .flat_map(|f| f.commands.iter().map(|c| c.command.clone()))
+        .collect();
+    for f in findings
+        .iter_mut()
+        .filter(|f| matches!(f.severity, Severity::Fail | Severity::Warn))
+    {
+        if f.commands.is_empty() {
+            f.commands = commands_for(&f.id, ctx)
+                .into_iter()
+                .filter(|c| !shown.contains(&c.command))
+                .collect();
+            shown.extend(f.commands.iter().map(|c| c.command.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_that_a_command_can_confirm_or_fix_has_one() {
+        let ctx = FixContext {
+            host: Some("pool01.contoso.com".into()),
+            port: Some(5999),
+        };
+        for id in [
+            ids::HTTP_WEB_SITE_ANSWERING,
+            ids::TLS_NO_CLIENT_CERT_REQUEST,
+            ids::HTTP_HTML_OVER_MTLS,
+            ids::PORT_NOT_TLS,
+            ids::TLS_HANDSHAKE_FAILED,
+            ids::CHAIN_UNTRUSTED_ROOT,
+            ids::CHAIN_INCOMPLETE,
+            ids::CHAIN_BAD_SIGNATURE,
+            ids::CHAIN_ISSUER_NOT_CA,
+            ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
+            ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
+            ids::CERT_EXPIRED,
+            ids::CERT_NOT_YET_VALID,
+            ids::CERT_EXPIRES_SOON,
+            ids::CERT_WEAK_SIGNATURE,
+            ids::CERT_WEAK_KEY,
+            ids::CERT_CLIENT_AUTH_MISSING,
+            ids::CERT_SERVER_AUTH_MISSING,
+            ids::CERT_NAME_MISMATCH,
+            ids::CERT_WILDCARD_SAN,
+            ids::TLS_CLIENT_CA_LIST_EMPTY,
+            ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
+            ids::TLS_CLIENT_CERT_REJECTED,
+            ids::TLS_REMOTE_CLOSED,
+            ids::PORT_CLOSED,
+            ids::PORT_TIMEOUT,
+            ids::PORT_SILENT,
+            ids::PORT_DNS_FAILED,
+        ] {
+            let commands = commands_for(id, &ctx);
+            assert!(!commands.is_empty(), "{id}");
+            for c in &commands {
+                assert!(!c.purpose.is_empty() && !c.command.is_empty(), "{id}");
+                // Filled with the target's port, never the default, when it is known.
+                assert!(!c.command.contains(":444"), "{id}: {}", c.command);
+            }
+        }
+        let owner = commands_for(ids::HTTP_WEB_SITE_ANSWERING, &ctx);
+        assert!(
+            owner
+                .iter()
+                .any(|c| c.command == "netstat -ano | findstr :5999")
+        );
+        assert!(
+            owner
+                .iter()
+                .any(|c| c.command == "netsh http show sslcert ipport=0.0.0.0:5999")
+        );
+        assert!(
+            owner
+                .iter()
+                .any(|c| c.command == "Get-WebBinding -Port 5999")
+        );
+        assert!(
+            commands_for(ids::CERT_CLIENT_AUTH_MISSING, &ctx)
+                .iter()
+                .any(|c| c.command.contains("-ClientEKU $true"))
+        );
+        // Passes get none.
+        assert!(commands_for(ids::CHAIN_OK, &ctx).is_empty());
+        assert!(commands_for(ids::TLS_MTLS_OK, &ctx).is_empty());
+    }
+
+    #[test]
+    fn attach_fills_failures_and_warnings_only() {
+        let mut findings = vec![
+            Finding::new(ids::CHAIN_UNTRUSTED_ROOT, Severity::Fail, "t", "d", "f"),
+            Finding::new(ids::CERT_CLIENT_AUTH_MISSING, Severity::Warn, "t", "d", "f"),
+            Finding::new(ids::CHAIN_OK, Severity::Pass, "t", "d", "f"),
+            Finding::new(
+                ids::TLS_NO_CLIENT_CERT_REQUEST,
+                Severity::Info,
+                "t",
+                "d",
+                "f",
+            ),
+        ];
+        attach(&mut findings, &FixContext::default());
+        assert!(
+            findings[0]
+                .commands
+                .iter()
+                .any(|c| c.command == "certutil -addstore Root root-ca.cer")
+        );
+        assert!(!findings[1].commands.is_empty());
+        assert!(findings[2].commands.is_empty());
+        assert!(
+            findings[3].commands.is_empty(),
+            "info findings are not to be fixed"
+        );
+    }
+}
