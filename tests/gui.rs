@@ -542,3 +542,42 @@ fn pasted_event_log_text_is_recognised_ranked_and_steers_the_steps() {
     assert!(h.state().wizard.logs.text.is_empty());
     assert!(h.query_by_label("→ the log points here").is_none());
 }
+
+#[test]
+fn run_all_checks_confirms_or_rules_out_what_the_pasted_log_suggested() {
+    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut h = harness();
+    {
+        let wizard = &mut h.state_mut().wizard;
+        wizard.logs.text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/logs/incident-eventviewer.txt"),
+        )
+        .expect("corpus");
+        wizard.apply(certwiz::gui::wizard::Msg::LogTextChanged);
+        let generation = wizard.logs.generation;
+        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text).map_err(|e| e.to_string());
+        wizard.on_logs_analysed(generation, analysis);
+    }
+    aim_at(&mut h, &lab);
+    h.run();
+    run_all_checks(&mut h);
+    assert_eq!(h.state().wizard.step, Step::Verdict);
+    // The log's first suspect (another site on port 444) is confirmed by step 6's finding; the
+    // second (certificate trust) is not, since the presented chain is fine.
+    assert!(
+        h.query_by_label_contains(
+            "✖ Confirmed by step 6: Another application, not the conferencing service"
+        )
+        .is_some()
+    );
+    let summary = h.state().wizard.summary_markdown();
+    assert!(
+        h.query_by_label_contains("○ Not confirmed by these checks: A CA certificate is missing")
+            .is_some()
+    );
+    assert!(
+        summary.contains("- Confirmed: Another application, not the conferencing service, answers on port 444 (`http.web-site-answering`)"),
+        "{summary}"
+    );
+}

@@ -310,3 +310,27 @@ fn the_shipped_knowledge_base_is_consistent_and_covers_the_contract() {
         );
     }
 }
+
+#[test]
+fn skype_for_business_events_and_a_schannel_alert_from_get_winevent() {
+    let a = run(&corpus("sfb-getwinevent.txt"));
+    assert_eq!(a.events_read, 3);
+    for id in ["event-32042", "event-61045", "event-36888"] {
+        assert_eq!(signal(&a, id).count, 1, "{id}");
+    }
+    assert_eq!(
+        signal(&a, "event-32042").label,
+        "Event 32042 (LS User Services)"
+    );
+    // An untrusted incoming certificate and a fatal TLS alert: the trust between the servers first.
+    assert_eq!(hypotheses(&a).first(), Some(&"certificate-trust"));
+}
+
+#[test]
+fn an_event_id_from_another_source_is_not_taken_for_a_conferencing_event() {
+    // 61030 logged by a source certwiz knows for other events is not the MCU's 61030.
+    let text = "Source: Schannel\nEvent ID: 61030\nSomething else entirely.\n";
+    let a = run(text);
+    assert!(a.signals.is_empty(), "{:?}", ids(&a));
+    assert_eq!(a.events_read, 1);
+}

@@ -717,6 +717,32 @@ impl Wizard {
         }
     }
 
+    /// The pasted log's top causes, each with the finding of the last run that confirms it (None: the
+    /// checks did not confirm it). Empty without both a log and a run.
+    pub fn log_causes_checked(
+        &self,
+    ) -> Vec<(
+        &crate::engine::logs::RankedHypothesis,
+        Option<&crate::engine::finding::Finding>,
+    )> {
+        let (Some(logs), Some(report)) = (self.logs.last(), self.report()) else {
+            return Vec::new();
+        };
+        logs.hypotheses
+            .iter()
+            .take(3)
+            .map(|h| {
+                // Only a failure confirms: a warning such as an unverifiable chain (no roots given) is
+                // not proof of the cause.
+                let confirming = report
+                    .findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Fail && h.confirmed_by.contains(&f.id));
+                (h, confirming)
+            })
+            .collect()
+    }
+
     /// The steps the pasted log suggests checking first (the top two hypotheses' steps), with why.
     pub fn suspected_steps(&self) -> Vec<(Step, String)> {
         let Some(analysis) = self.logs.last() else {
@@ -1028,6 +1054,21 @@ impl Wizard {
                 }
             }
             None => out.push_str("\nNo checks run yet.\n"),
+        }
+        let causes = self.log_causes_checked();
+        if !causes.is_empty() {
+            out.push_str("\n## What the pasted log suggested\n\n");
+            for (h, confirming) in causes {
+                match confirming {
+                    Some(f) => {
+                        out.push_str(&format!("- Confirmed: {} (`{}`)\n", h.title.trim(), f.id))
+                    }
+                    None => out.push_str(&format!(
+                        "- Not confirmed by these checks: {}\n",
+                        h.title.trim()
+                    )),
+                }
+            }
         }
         out.push_str(&format!("\n_certwiz {}_\n", env!("CARGO_PKG_VERSION")));
         out

@@ -39,6 +39,9 @@ pub struct Hypothesis {
     pub check: String,
     /// The fix when it is confirmed.
     pub fix: String,
+    /// Finding ids of the checks that confirm it (`http.web-site-answering` for another site on 444).
+    #[serde(default)]
+    pub confirmed_by: Vec<String>,
 }
 
 /// How a signal shows in text.
@@ -171,6 +174,15 @@ impl KnowledgeBase {
             }
             if !(1..=8).contains(&h.step) {
                 problems.push(format!("hypothesis {}: step {} is not 1-8", h.id, h.step));
+            }
+            for id in &h.confirmed_by {
+                let known = id.contains('.')
+                    && id.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.'
+                    });
+                if !known {
+                    problems.push(format!("hypothesis {}: {id:?} is not a finding id", h.id));
+                }
             }
         }
         let mut signals = HashSet::new();

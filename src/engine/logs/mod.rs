@@ -68,6 +68,9 @@ pub struct RankedHypothesis {
     pub fix: String,
     /// The evidence, strongest first.
     pub reasons: Vec<String>,
+    /// Finding ids of the checks that confirm it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirmed_by: Vec<String>,
 }
 
 /// What the matcher made of one text.
@@ -295,6 +298,7 @@ fn rank(kb: &KnowledgeBase, signals: &[SignalHit]) -> Vec<RankedHypothesis> {
                     check: h.check.clone(),
                     fix: h.fix.clone(),
                     reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+                    confirmed_by: h.confirmed_by.clone(),
                 },
             ))
         })

@@ -33,6 +33,29 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     {
         msgs.push(Msg::CopySummary);
     }
+    let causes = wizard.log_causes_checked();
+    if !causes.is_empty() {
+        super::section_ui(ui, "What the pasted log suggested");
+        for (h, confirming) in causes {
+            let (text, color) = match confirming {
+                Some(f) => (
+                    format!(
+                        "✖ Confirmed by step {}: {} ({})",
+                        h.step,
+                        h.title.trim(),
+                        f.title
+                    ),
+                    tokens::FAIL,
+                ),
+                None => (
+                    format!("○ Not confirmed by these checks: {}", h.title.trim()),
+                    tokens::NEUTRAL,
+                ),
+            };
+            ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
+        }
+        ui.add_space(6.0);
+    }
     ui.separator();
     for finding in &report.findings {
         finding_ui(ui, finding);
