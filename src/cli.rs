@@ -432,23 +432,22 @@ fn password_from_env(var: Option<&String>) -> Result<Option<Password>> {
 fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
     use std::io::Read as _;
     let limit = crate::engine::logs::MAX_LOG_BYTES;
-    let (name, bytes) = if args.input.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .context("standard input: cannot read")?;
-        ("standard input".to_owned(), bytes)
+    let (name, source): (String, Box<dyn std::io::Read>) = if args.input.as_os_str() == "-" {
+        (
+            "standard input".to_owned(),
+            Box::new(std::io::stdin().lock()),
+        )
     } else {
         let file = std::fs::File::open(&args.input)
             .with_context(|| format!("{}: cannot open", args.input.display()))?;
-        let mut bytes = Vec::new();
-        file.take(limit as u64 + 1)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("{}: cannot read", args.input.display()))?;
-        (args.input.display().to_string(), bytes)
+        (args.input.display().to_string(), Box::new(file))
     };
+    // One byte over the cap tells a too-long input from one exactly at it, without reading it all.
+    let mut bytes = Vec::new();
+    source
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
     if bytes.len() > limit {
         bail!(
             "{name}: more than {} MiB of text; paste the events around the failure instead",

@@ -465,7 +465,15 @@ pub fn render_markdown(report: &Report) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "## Findings\n");
-    for f in &report.findings {
+    out.push_str(&findings_markdown(&report.findings));
+    out
+}
+
+/// Findings as a Markdown list for a ticket (the reports' and the wizard's summary share it): one line
+/// per finding; for failures, warnings and notes also the detail, the fix and the commands to copy.
+pub fn findings_markdown(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
         let _ = writeln!(
             out,
             "- {} **{}** `{}`: {}",
@@ -474,13 +482,10 @@ pub fn render_markdown(report: &Report) -> String {
             f.id,
             f.title
         );
-        if !f.detail.is_empty() {
-            let _ = writeln!(out, "  {}", f.detail);
+        if f.severity != Severity::Pass {
+            let _ = writeln!(out, "  - {}\n  - Fix: {}", f.detail, f.fix);
+            out.push_str(&commands_markdown(&f.commands, "    "));
         }
-        if !f.fix.is_empty() && f.severity != Severity::Pass {
-            let _ = writeln!(out, "  *Fix:* {}", f.fix);
-        }
-        out.push_str(&commands_markdown(&f.commands, "  "));
     }
     out
 }
@@ -600,7 +605,7 @@ pub fn render_text(report: &Report) -> String {
 
 /// A finding's commands as a fenced block for Markdown, each under a `#` comment saying what it does
 /// (the block pastes into PowerShell as it is). Empty when there are none.
-pub fn commands_markdown(commands: &[crate::engine::fixes::FixCommand], indent: &str) -> String {
+fn commands_markdown(commands: &[crate::engine::fixes::FixCommand], indent: &str) -> String {
     if commands.is_empty() {
         return String::new();
     }

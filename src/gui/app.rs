@@ -291,6 +291,10 @@ impl CertwizApp {
                 Err(error) => self.wizard.on_lab_failed(error),
             }
             ctx.request_repaint();
+        } else if self.lab_start.is_some() {
+            // A lab started from the command line (before the window had a context to wake) is
+            // looked for a few times a second until it is up.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         if let Some(rx) = &self.log_task
             && let Ok((generation, result)) = rx.try_recv()

@@ -1036,22 +1036,7 @@ impl Wizard {
                     out.push_str(&format!("\n**What to do:** {next}\n"));
                 }
                 out.push_str("\n## Findings\n\n");
-                for f in &r.findings {
-                    out.push_str(&format!(
-                        "- {} **{}** `{}`: {}\n",
-                        f.severity.symbol(),
-                        f.severity.as_str().to_uppercase(),
-                        f.id,
-                        f.title
-                    ));
-                    if f.severity != Severity::Pass {
-                        out.push_str(&format!("  - {}\n  - Fix: {}\n", f.detail, f.fix));
-                        out.push_str(&crate::engine::report::commands_markdown(
-                            &f.commands,
-                            "    ",
-                        ));
-                    }
-                }
+                out.push_str(&crate::engine::report::findings_markdown(&r.findings));
             }
             None => out.push_str("\nNo checks run yet.\n"),
         }
