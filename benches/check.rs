@@ -40,6 +40,7 @@ fn request(server: &LabServer, dir: &std::path::Path) -> CheckRequest {
         client_chain: client,
         at: time::OffsetDateTime::now_utc(),
         inputs: vec![],
+        fetch: None,
     }
 }
 

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::engine::check::{CheckRequest, check};
-use crate::engine::inspect::{InspectRequest, inspect};
+use crate::engine::inspect::{InspectRequest, inspect, inspect_fetching};
 use crate::engine::load::SourcedCertificate;
 use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
 use crate::engine::probe::{
@@ -117,8 +117,9 @@ enum RendererArg {
 #[derive(Debug, Args)]
 struct LabArgs {
     /// The scenario to play: healthy, impostor-web-site, issuing-server-auth-only, leaf-without-client-auth,
-    /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list, closed-port,
-    /// silent-listener, plain-http, endless-body, reset-after-client-hello, trickle, tls10-only.
+    /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list,
+    /// revoked-certificate, crl-offline, closed-port, silent-listener, plain-http, endless-body,
+    /// reset-after-client-hello, trickle, tls10-only.
     #[arg(value_parser = parse_scenario)]
     scenario: Scenario,
     /// Folder for the lab's certificate files (root, client certificate and key). Default: a new
@@ -170,6 +171,10 @@ struct CheckArgs {
     /// Bound of each network step, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     timeout: f64,
+    /// Also check revocation and missing intermediates of the presented chain: contacts the CRL, OCSP
+    /// and CA Issuers URLs named in the certificates (like certutil -verify -urlfetch).
+    #[arg(long)]
+    fetch: bool,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -214,6 +219,13 @@ struct InspectArgs {
     /// Judge validity at this instant instead of now (RFC 3339, e.g. 2030-01-31T12:00:00Z, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    /// Also check revocation and download missing intermediates: contacts the CRL, OCSP and CA Issuers
+    /// URLs named in the certificates (like certutil -verify -urlfetch).
+    #[arg(long)]
+    fetch: bool,
+    /// Bound of each download with --fetch, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "fetch")]
+    timeout: f64,
     /// Output JSON (same as --format json).
     #[arg(long)]
     json: bool,
@@ -302,13 +314,25 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         });
         trust_anchors.extend(loaded.certificates);
     }
-    let report = inspect(&InspectRequest {
+    let request = InspectRequest {
         certificates,
         trust_anchors,
         expected_names: args.expect_name.clone(),
         at,
         inputs,
-    })?;
+    };
+    let report = if args.fetch {
+        let options = fetch_options(args.timeout)?;
+        let (progress, printer) = terminal_progress();
+        let report = inspect_fetching(&request, options, &CancelFlag::new(), &progress);
+        drop(progress);
+        if let Some(printer) = printer {
+            let _ = printer.join();
+        }
+        report?
+    } else {
+        inspect(&request)?
+    };
     let format = if args.json { Format::Json } else { args.format };
     emit(&report, format)
 }
@@ -324,12 +348,8 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     if !args.path.starts_with('/') {
         bail!("--path {}: the path must start with /", args.path);
     }
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
-        bail!(
-            "--timeout {}: give a number of seconds between 0 and 600",
-            args.timeout
-        );
-    }
+    // --timeout bounds each network step, and each download with --fetch.
+    let fetch = Some(fetch_options(args.timeout)?).filter(|_| args.fetch);
     let at = match &args.at {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
@@ -400,6 +420,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
         client_chain,
         at,
         inputs,
+        fetch,
     };
     let cancel = CancelFlag::new();
     let (progress, printer) = terminal_progress();
@@ -410,6 +431,17 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     }
     let format = if args.json { Format::Json } else { args.format };
     emit(&report, format)
+}
+
+/// The fetch bounds for `--timeout SECS`.
+fn fetch_options(timeout: f64) -> Result<crate::engine::revocation::FetchOptions> {
+    if !(timeout.is_finite() && timeout > 0.0 && timeout <= 600.0) {
+        bail!("--timeout {timeout}: give a number of seconds between 0 and 600");
+    }
+    Ok(crate::engine::revocation::FetchOptions {
+        timeout: Duration::from_secs_f64(timeout),
+        ..Default::default()
+    })
 }
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
@@ -534,6 +566,11 @@ fn terminal_progress() -> (Progress, Option<std::thread::JoinHandle<()>>) {
         for event in rx {
             match event {
                 ProbeEvent::Started { step } => eprintln!("… {}", step.label()),
+                ProbeEvent::Contacting { urls, .. } => {
+                    for url in urls {
+                        eprintln!("  contacting {url}");
+                    }
+                }
                 ProbeEvent::Finished {
                     step,
                     summary,

@@ -1,8 +1,12 @@
 //! `certwiz check` against the in-process lab: every scenario diagnosed, by finding IDs and exit code.
 
+mod common;
+
 #[path = "check/hostile.rs"]
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
+#[path = "check/revocation.rs"]
+mod revocation;

@@ -17,6 +17,7 @@ use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::probe::{self, CancelFlag, ProbeFacts, ProbePlan, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
 use crate::engine::report::{InputSummary, Report};
+use crate::engine::revocation::{self, FetchOptions, RevocationFacts};
 use crate::engine::rules::{PathFacts, path_findings};
 
 /// Ports where the server must ask for a client certificate (mutual TLS).
@@ -40,13 +41,36 @@ pub struct CheckRequest {
     pub at: OffsetDateTime,
     /// What the inputs were.
     pub inputs: Vec<InputSummary>,
+    /// Also download missing intermediates and check revocation of the presented path (`--fetch`).
+    pub fetch: Option<FetchOptions>,
 }
 
-/// Runs the probe and judges it.
+/// Runs the probe and judges it. With `request.fetch`, the presented path's missing issuers are
+/// downloaded and its CRL / OCSP URLs contacted after the probe.
 pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -> Report {
     let facts = probe::run(&request.plan, cancel, progress);
-    let judged = judge(&facts, request);
-    Report::for_check(request, facts, judged)
+    let revocation = match (request.fetch, &facts.handshake) {
+        (Some(options), Some(h)) if !cancel.is_cancelled() => {
+            presented_pool(&h.presented_der, request, &[]).and_then(|(mut pool, leaf)| {
+                revocation::run(
+                    &mut pool,
+                    leaf,
+                    Scope::Remote,
+                    request.at,
+                    options,
+                    cancel,
+                    progress,
+                )
+                .ok()
+                .map(|(_, facts)| facts)
+            })
+        }
+        _ => None,
+    };
+    let judged = judge_with(&facts, request, revocation.as_ref());
+    let mut report = Report::for_check(request, facts, judged);
+    report.revocation = revocation;
+    report
 }
 
 /// The judgement of a probe: the presented path analysed and every finding.
@@ -64,6 +88,16 @@ pub struct Judgement {
 
 /// Judges probe facts. Pure: the same facts give the same findings.
 pub fn judge(facts: &ProbeFacts, request: &CheckRequest) -> Judgement {
+    judge_with(facts, request, None)
+}
+
+/// [`judge`], with what the revocation fetches found: downloaded issuers join the presented chain's
+/// pool, and the revocation findings join the others. Pure as well.
+pub fn judge_with(
+    facts: &ProbeFacts,
+    request: &CheckRequest,
+    revocation: Option<&RevocationFacts>,
+) -> Judgement {
     let mut findings = Vec::new();
     let target = &facts.target;
     connect_findings(facts, &mut findings);
@@ -72,7 +106,10 @@ pub fn judge(facts: &ProbeFacts, request: &CheckRequest) -> Judgement {
     let mut names = Vec::new();
     if let Some(h) = &facts.handshake {
         handshake_findings(facts, h, request, &mut findings);
-        if let Some(analysis) = presented_path(h.presented_der.as_slice(), request) {
+        let downloaded = revocation
+            .map(RevocationFacts::downloaded)
+            .unwrap_or_default();
+        if let Some(analysis) = presented_path(h.presented_der.as_slice(), request, &downloaded) {
             let mut expected = vec![
                 target
                     .host
@@ -111,6 +148,9 @@ pub fn judge(facts: &ProbeFacts, request: &CheckRequest) -> Judgement {
         mtls_findings(facts, m, &mut findings);
     }
     browse_findings(facts, &mut findings);
+    if let Some(revocation) = revocation {
+        findings.extend(revocation::findings(revocation, request.at));
+    }
     sort_findings(&mut findings);
     crate::engine::fixes::attach(
         &mut findings,
@@ -414,7 +454,21 @@ fn client_issuer_names(request: &CheckRequest) -> Vec<String> {
 fn presented_path(
     presented: &[Arc<[u8]>],
     request: &CheckRequest,
+    downloaded: &[SourcedCertificate],
 ) -> Option<(CertificationPath, PurposeAnalysis)> {
+    let (pool, leaf) = presented_pool(presented, request, downloaded)?;
+    let path = pool.build_path(leaf, request.at).ok()?;
+    let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
+    Some((path, purposes))
+}
+
+/// The pool of the presented chain, the trust anchors and `downloaded` issuers, with the index of the
+/// presented leaf.
+fn presented_pool(
+    presented: &[Arc<[u8]>],
+    request: &CheckRequest,
+    downloaded: &[SourcedCertificate],
+) -> Option<(CandidatePool, usize)> {
     let first = presented.first()?;
     let mut pool = CandidatePool::new();
     let mut leaf = None;
@@ -435,9 +489,10 @@ fn presented_path(
     for anchor in &request.trust_anchors {
         let _ = pool.add(anchor, true);
     }
-    let path = pool.build_path(leaf?, request.at).ok()?;
-    let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
-    Some((path, purposes))
+    for cert in downloaded {
+        let _ = pool.add(cert, false);
+    }
+    Some((pool, leaf?))
 }
 
 fn compare_with_local(path: &CertificationPath, request: &CheckRequest, out: &mut Vec<Finding>) {

@@ -218,4 +218,20 @@ pub mod ids {
     pub const HTTP_REDIRECT: &str = "http.redirect";
     /// The body was longer than the cap.
     pub const HTTP_BODY_CAPPED: &str = "http.body-capped";
+    /// Revocation checked: no usable CRL or OCSP answer lists the certificate as revoked.
+    pub const REVOCATION_OK: &str = "revocation.ok";
+    /// A CRL or OCSP answer says the certificate is revoked.
+    pub const REVOCATION_REVOKED: &str = "revocation.revoked";
+    /// No CRL distribution point or OCSP responder answered.
+    pub const REVOCATION_OFFLINE: &str = "revocation.offline";
+    /// The only CRLs found are past their next update.
+    pub const REVOCATION_CRL_EXPIRED: &str = "revocation.crl-expired";
+    /// A CRL (or OCSP answer) is not signed by the certificate's issuer.
+    pub const REVOCATION_CRL_BAD_SIGNATURE: &str = "revocation.crl-bad-signature";
+    /// The certificate names no CRL distribution point and no OCSP responder.
+    pub const REVOCATION_NO_CDP: &str = "revocation.no-cdp";
+    /// Only LDAP distribution points, which need a domain member to read.
+    pub const REVOCATION_LDAP_NOT_CHECKED: &str = "revocation.ldap-not-checked";
+    /// A missing intermediate was downloaded from the AIA URL and completes the path.
+    pub const CHAIN_INTERMEDIATE_FETCHED: &str = "chain.intermediate-fetched";
 }

@@ -93,6 +93,13 @@ fn client_eku() -> FixCommand {
     )
 }
 
+fn url_tool() -> FixCommand {
+    cmd(
+        "On the server: retrieve every CRL, OCSP and AIA URL of the certificate and see which answer (LDAP ones too, from a domain member)",
+        "certutil -url server.cer".to_owned(),
+    )
+}
+
 fn reach(host: &str, port: u16) -> FixCommand {
     cmd(
         "From the calling server: can it reach the port at all?",
@@ -117,7 +124,7 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
             ),
             verify(),
         ],
-        ids::CHAIN_INCOMPLETE => vec![
+        ids::CHAIN_INCOMPLETE | ids::CHAIN_INTERMEDIATE_FETCHED => vec![
             cmd(
                 "On the server: add the issuing CA to the computer's Intermediate Certification Authorities store",
                 "certutil -addstore CA issuing-ca.cer".to_owned(),
@@ -153,6 +160,18 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
                 format!("netstat -ano | findstr :{port}"),
             ),
         ],
+        ids::REVOCATION_OFFLINE | ids::REVOCATION_NO_CDP | ids::REVOCATION_LDAP_NOT_CHECKED => {
+            vec![url_tool(), verify()]
+        }
+        ids::REVOCATION_CRL_EXPIRED | ids::REVOCATION_CRL_BAD_SIGNATURE => vec![
+            cmd(
+                "On the issuing CA (as administrator): publish a new CRL now, then copy it to every distribution point",
+                "certutil -crl".to_owned(),
+            ),
+            url_tool(),
+            verify(),
+        ],
+        ids::REVOCATION_REVOKED => vec![verify(), client_eku(), restart()],
         ids::PORT_DNS_FAILED => vec![cmd(
             "Does the name resolve, and to which address?",
             format!("nslookup {host}"),
@@ -233,6 +252,13 @@ mod tests {
             ids::PORT_TIMEOUT,
             ids::PORT_SILENT,
             ids::PORT_DNS_FAILED,
+            ids::CHAIN_INTERMEDIATE_FETCHED,
+            ids::REVOCATION_OFFLINE,
+            ids::REVOCATION_NO_CDP,
+            ids::REVOCATION_LDAP_NOT_CHECKED,
+            ids::REVOCATION_CRL_EXPIRED,
+            ids::REVOCATION_CRL_BAD_SIGNATURE,
+            ids::REVOCATION_REVOKED,
         ] {
             let commands = commands_for(id, &ctx);
             assert!(!commands.is_empty(), "{id}");

@@ -3,12 +3,14 @@
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertError;
-use crate::engine::finding::Scope;
+use crate::engine::finding::{Scope, sort_findings};
 use crate::engine::load::SourcedCertificate;
 use crate::engine::names::check_names;
 use crate::engine::path::CandidatePool;
+use crate::engine::probe::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
 use crate::engine::report::{InputSummary, Report};
+use crate::engine::revocation::{self, FetchOptions};
 use crate::engine::rules::{PathFacts, path_findings};
 
 /// What to inspect.
@@ -44,8 +46,30 @@ pub enum InspectError {
     },
 }
 
-/// Runs the inspection: builds the pool, picks the certificate, builds its path and judges it.
+/// Runs the inspection: builds the pool, picks the certificate, builds its path and judges it. Contacts
+/// nothing.
 pub fn inspect(request: &InspectRequest) -> Result<Report, InspectError> {
+    inspect_inner(request, None, &CancelFlag::new(), &Progress::none())
+}
+
+/// [`inspect`], and then what `certutil -verify -urlfetch` adds (`--fetch`): missing issuers
+/// downloaded from their AIA URL, and every CRL distribution point and OCSP responder of the path
+/// contacted (bounded by `options`, reported through `progress`, stopped by `cancel`).
+pub fn inspect_fetching(
+    request: &InspectRequest,
+    options: FetchOptions,
+    cancel: &CancelFlag,
+    progress: &Progress,
+) -> Result<Report, InspectError> {
+    inspect_inner(request, Some(options), cancel, progress)
+}
+
+fn inspect_inner(
+    request: &InspectRequest,
+    fetch: Option<FetchOptions>,
+    cancel: &CancelFlag,
+    progress: &Progress,
+) -> Result<Report, InspectError> {
     let mut pool = CandidatePool::new();
     let mut given = Vec::with_capacity(request.certificates.len());
     for cert in &request.certificates {
@@ -65,21 +89,36 @@ pub fn inspect(request: &InspectRequest) -> Result<Report, InspectError> {
             })?;
     }
     let subject = pick_subject(&pool, &given).ok_or(InspectError::NothingToInspect)?;
-    let path =
-        pool.build_path(subject, request.at)
-            .map_err(|error| InspectError::BadCertificate {
-                source_name: pool
-                    .entry(subject)
-                    .map(|e| e.origin.to_string())
-                    .unwrap_or_default(),
-                error,
-            })?;
+    let source_name = pool
+        .entry(subject)
+        .map(|e| e.origin.to_string())
+        .unwrap_or_default();
+    let bad = |error| InspectError::BadCertificate {
+        source_name: source_name.clone(),
+        error,
+    };
+    let (path, revocation) = match fetch {
+        Some(options) => {
+            let (path, facts) = revocation::run(
+                &mut pool,
+                subject,
+                Scope::Local,
+                request.at,
+                options,
+                cancel,
+                progress,
+            )
+            .map_err(bad)?;
+            (path, Some(facts))
+        }
+        None => (pool.build_path(subject, request.at).map_err(bad)?, None),
+    };
     let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
     let names = match path.leaf() {
         Some(leaf) => check_names(&leaf.certificate, &request.expected_names),
         None => Vec::new(),
     };
-    let findings = path_findings(&PathFacts {
+    let mut findings = path_findings(&PathFacts {
         path: &path,
         purposes: &purposes,
         names: &names,
@@ -87,9 +126,14 @@ pub fn inspect(request: &InspectRequest) -> Result<Report, InspectError> {
         trust_anchors_given: pool.has_trust_anchors(),
         at: request.at,
     });
-    Ok(Report::for_inspect(
-        request, path, purposes, names, findings,
-    ))
+    if let Some(facts) = &revocation {
+        findings.extend(revocation::findings(facts, request.at));
+        sort_findings(&mut findings);
+        crate::engine::fixes::attach(&mut findings, &crate::engine::fixes::FixContext::default());
+    }
+    let mut report = Report::for_inspect(request, path, purposes, names, findings);
+    report.revocation = revocation;
+    Ok(report)
 }
 
 /// The certificate to examine: the first end-entity certificate given; when all are CAs, the first one

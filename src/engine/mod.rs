@@ -19,5 +19,6 @@ pub mod path;
 pub mod probe;
 pub mod purpose;
 pub mod report;
+pub mod revocation;
 pub mod rules;
 pub mod signature;

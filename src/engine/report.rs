@@ -15,6 +15,7 @@ use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
 use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
+use crate::engine::revocation::RevocationFacts;
 
 /// Version of the report layout; bumped only with a migration note in the README.
 pub const REPORT_SCHEMA: &str = "certwiz-report/1";
@@ -150,6 +151,9 @@ pub struct Report {
     /// Possible causes, most likely first, each with the wizard step that tests it (`logs`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hypotheses: Vec<RankedHypothesis>,
+    /// What the CRL, OCSP and AIA fetches found (`--fetch`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<RevocationFacts>,
 }
 
 impl Report {
@@ -178,6 +182,7 @@ impl Report {
             timings: None,
             logs: None,
             hypotheses: Vec::new(),
+            revocation: None,
         }
     }
 
@@ -215,6 +220,7 @@ impl Report {
             client_issuers,
             logs: None,
             hypotheses: Vec::new(),
+            revocation: None,
         }
     }
 
@@ -259,6 +265,7 @@ impl Report {
             timings: None,
             hypotheses: analysis.hypotheses.clone(),
             logs: Some(analysis),
+            revocation: None,
         }
     }
 
@@ -295,6 +302,14 @@ fn day(t: OffsetDateTime) -> String {
 
 /// Wraps `text` at word boundaries, every line after the first indented by `indent` spaces.
 fn wrap(text: &str, indent: usize) -> String {
+    // Line breaks in the text (lists in a finding's detail) are kept; each line is wrapped.
+    text.lines()
+        .map(|line| wrap_line(line, indent))
+        .collect::<Vec<_>>()
+        .join(&format!("\n{}", " ".repeat(indent)))
+}
+
+fn wrap_line(text: &str, indent: usize) -> String {
     let width = WRAP_COLUMNS.saturating_sub(indent).max(40);
     let mut out = String::new();
     let mut line_len = 0;
@@ -483,7 +498,9 @@ pub fn findings_markdown(findings: &[Finding]) -> String {
             f.title
         );
         if f.severity != Severity::Pass {
-            let _ = writeln!(out, "  - {}\n  - Fix: {}", f.detail, f.fix);
+            // A list inside the detail stays nested under its finding.
+            let detail = f.detail.replace('\n', "\n    ");
+            let _ = writeln!(out, "  - {detail}\n  - Fix: {}", f.fix);
             out.push_str(&commands_markdown(&f.commands, "    "));
         }
     }
@@ -558,6 +575,9 @@ pub fn render_text(report: &Report) -> String {
     if let Some(path) = &report.path {
         path_text(&mut out, path);
     }
+    if let Some(revocation) = &report.revocation {
+        revocation_text(&mut out, revocation, report.evaluated_at);
+    }
     if let Some(purposes) = &report.purposes {
         purposes_text(&mut out, purposes);
     }
@@ -618,6 +638,76 @@ fn commands_markdown(commands: &[crate::engine::fixes::FixCommand], indent: &str
     out
 }
 
+/// What each URL gave: the downloaded issuers, then per certificate (leaf first) each CRL / OCSP URL.
+fn revocation_text(out: &mut String, facts: &RevocationFacts, at: OffsetDateTime) {
+    let _ = writeln!(
+        out,
+        "\nRevocation and downloads (URLs named in the certificates{})",
+        if facts.cancelled { "; cancelled" } else { "" }
+    );
+    for f in &facts.intermediates {
+        let what = if f.certificates.is_empty() {
+            f.error.clone().unwrap_or_else(|| f.fetch.summary())
+        } else {
+            let names: Vec<&str> = f
+                .certificates
+                .iter()
+                .map(|c| c.display_name.as_str())
+                .collect();
+            format!(
+                "{} ({}){}",
+                names.join(", "),
+                f.fetch.summary(),
+                if f.used {
+                    ", completes the path"
+                } else {
+                    ", not used"
+                }
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {} issuer of {}: {} → {}",
+            if f.used { "!" } else { "✗" },
+            f.for_certificate,
+            f.url,
+            wrap(&what, 6)
+        );
+    }
+    for cert in &facts.certificates {
+        let _ = writeln!(out, "  {} (serial {})", cert.display_name, cert.serial);
+        if cert.sources.is_empty() {
+            let _ = writeln!(
+                out,
+                "    ! names no CRL distribution point or OCSP responder"
+            );
+        }
+        for source in &cert.sources {
+            let mark = match &source.result {
+                crate::engine::revocation::SourceResult::NotChecked { .. } => "○",
+                crate::engine::revocation::SourceResult::Crl { crl }
+                    if crl.usable_at(at) && crl.revoked.is_none() =>
+                {
+                    "✓"
+                }
+                crate::engine::revocation::SourceResult::Ocsp { ocsp }
+                    if ocsp.usable_at(at)
+                        && ocsp.status == crate::engine::revocation::ocsp::OcspStatus::Good =>
+                {
+                    "✓"
+                }
+                _ => "✗",
+            };
+            let kind = match source.kind {
+                crate::engine::revocation::SourceKind::Crl => "CRL",
+                crate::engine::revocation::SourceKind::Ocsp => "OCSP",
+            };
+            let _ = writeln!(out, "    {mark} {kind} {}", source.url);
+            let _ = writeln!(out, "        {}", wrap(&source.summary(at), 8));
+        }
+    }
+}
+
 fn path_text(out: &mut String, path: &CertificationPath) {
     let _ = writeln!(out, "\nCertification path (root at the top, as in MMC)");
     let mut depth = 0;
@@ -648,6 +738,19 @@ fn path_text(out: &mut String, path: &CertificationPath) {
             pad(&label, width),
             node.status.mark()
         );
+        let c = &node.certificate;
+        let urls = c
+            .crl_distribution_points
+            .iter()
+            .map(|u| ("CRL", u))
+            .chain(c.aia_ocsp.iter().map(|u| ("OCSP", u)))
+            .chain(c.aia_ca_issuers.iter().map(|u| ("CA Issuers", u)));
+        for (kind, url) in urls {
+            let _ = writeln!(out, "  {}   {kind}: {url}", " ".repeat(3 * depth));
+        }
+        if node.source.starts_with("downloaded from ") {
+            let _ = writeln!(out, "  {}   ({})", " ".repeat(3 * depth), node.source);
+        }
         depth += 1;
     }
     if let Some(leaf) = path.leaf() {

@@ -4,6 +4,7 @@
 //! and x509-parser asks it for 2048-bit keys with SHA-2, so those legacy cases go to RustCrypto's `rsa`:
 //! an old CA must show up as "weak", never as "bad signature".
 
+use asn1_rs::BitString;
 use rsa::RsaPublicKey;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -11,7 +12,7 @@ use rsa::signature::Verifier;
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::error::X509Error;
-use x509_parser::x509::SubjectPublicKeyInfo;
+use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
 /// The outcome of checking one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +30,23 @@ const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 
 /// Checks that `issuer_key` signed `cert`.
 pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>) -> SignatureCheck {
-    let sig_oid = cert.signature_algorithm.algorithm.to_id_string();
+    verify_signed(
+        &cert.signature_algorithm,
+        &cert.signature_value,
+        cert.tbs_certificate.as_ref(),
+        issuer_key,
+    )
+}
+
+/// Checks that `issuer_key` made `signature` over `signed` (the DER of a TBS structure) with
+/// `algorithm`: certificates, CRLs and OCSP responses alike.
+pub fn verify_signed(
+    algorithm: &AlgorithmIdentifier<'_>,
+    signature: &BitString<'_>,
+    signed: &[u8],
+    issuer_key: &SubjectPublicKeyInfo<'_>,
+) -> SignatureCheck {
+    let sig_oid = algorithm.algorithm.to_id_string();
     let legacy_digest = match sig_oid.as_str() {
         "1.2.840.113549.1.1.4" => Some(LegacyDigest::Md5),
         "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Some(LegacyDigest::Sha1),
@@ -43,14 +60,14 @@ pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>)
         let modern = digest != LegacyDigest::Md5 && rsa_modulus_bits(issuer_key) >= 2048;
         if !modern {
             return verify_rsa_pkcs1(
-                cert.tbs_certificate.as_ref(),
-                &cert.signature_value.data,
+                signed,
+                &signature.data,
                 &issuer_key.subject_public_key.data,
                 digest,
             );
         }
     }
-    match cert.verify_signature(Some(issuer_key)) {
+    match x509_parser::verify::verify_signature(issuer_key, algorithm, signature, signed) {
         Ok(()) => SignatureCheck::Valid,
         Err(X509Error::SignatureUnsupportedAlgorithm) => SignatureCheck::Unsupported,
         Err(_) => SignatureCheck::Invalid,

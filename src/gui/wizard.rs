@@ -289,6 +289,8 @@ pub enum RunState {
         finished: Vec<(ProbeStep, String)>,
         /// The step in progress.
         current: Option<ProbeStep>,
+        /// URLs named in certificates that the revocation checks are contacting or contacted.
+        contacting: Vec<String>,
     },
     /// Done.
     Done(Arc<Report>),
@@ -434,6 +436,9 @@ pub struct Wizard {
     pub lab: PracticeLab,
     /// Step 1's pasted log text.
     pub logs: LogPaste,
+    /// Run all checks also checks revocation (contacts the CRL / OCSP / CA Issuers URLs named in the
+    /// certificates). On by default in the wizard.
+    pub fetch_revocation: bool,
 }
 
 impl Default for Wizard {
@@ -453,6 +458,7 @@ impl Default for Wizard {
                 .to_owned(),
             lab: PracticeLab::default(),
             logs: LogPaste::default(),
+            fetch_revocation: true,
         }
     }
 }
@@ -486,6 +492,7 @@ impl Wizard {
                 self.run = RunState::Running {
                     finished: Vec::new(),
                     current: None,
+                    contacting: Vec::new(),
                 };
                 self.status = "Running all checks…".to_owned();
                 true
@@ -546,8 +553,17 @@ impl Wizard {
 
     /// Takes a progress event from the running checks.
     pub fn on_event(&mut self, event: ProbeEvent) {
-        if let RunState::Running { finished, current } = &mut self.run {
+        if let RunState::Running {
+            finished,
+            current,
+            contacting,
+        } = &mut self.run
+        {
             match event {
+                ProbeEvent::Contacting { step, urls } => {
+                    self.status = format!("{}: contacting {}", step.label(), urls.join(", "));
+                    contacting.extend(urls);
+                }
                 ProbeEvent::Started { step } => {
                     *current = Some(step);
                     self.status = format!("{}…", step.label());
@@ -984,6 +1000,9 @@ impl Wizard {
             client_chain: self.local.certificates.clone(),
             at: time::OffsetDateTime::now_utc(),
             inputs: Vec::new(),
+            fetch: self
+                .fetch_revocation
+                .then(crate::engine::revocation::FetchOptions::default),
         })
     }
 

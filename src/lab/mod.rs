@@ -6,6 +6,7 @@
 
 mod pki;
 mod servers;
+mod web;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-pub use pki::LabPki;
+pub use pki::{LabPki, aia_extension};
 
 /// The name every lab server answers for (give it as HOST with `--address 127.0.0.1`).
 pub const LAB_HOST: &str = "pool01.lab.test";
@@ -40,6 +41,10 @@ pub enum Scenario {
     UntrustedRoot,
     /// The server accepts client certificates only from a foreign CA, so it rejects ours.
     ForeignCaList,
+    /// The server's certificate is revoked: its CA's CRL lists it.
+    RevokedCertificate,
+    /// The CRL distribution point of the server's certificate does not answer.
+    CrlOffline,
     /// Nothing listens on the port.
     ClosedPort,
     /// TCP accepts, nothing ever answers.
@@ -58,7 +63,7 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in catalogue order.
-    pub const ALL: [Scenario; 16] = [
+    pub const ALL: [Scenario; 18] = [
         Scenario::Healthy,
         Scenario::ImpostorWebSite,
         Scenario::IssuingServerAuthOnly,
@@ -68,6 +73,8 @@ impl Scenario {
         Scenario::NameMismatch,
         Scenario::UntrustedRoot,
         Scenario::ForeignCaList,
+        Scenario::RevokedCertificate,
+        Scenario::CrlOffline,
         Scenario::ClosedPort,
         Scenario::SilentListener,
         Scenario::PlainHttp,
@@ -89,6 +96,8 @@ impl Scenario {
             Scenario::NameMismatch => "name-mismatch",
             Scenario::UntrustedRoot => "untrusted-root",
             Scenario::ForeignCaList => "foreign-ca-list",
+            Scenario::RevokedCertificate => "revoked-certificate",
+            Scenario::CrlOffline => "crl-offline",
             Scenario::ClosedPort => "closed-port",
             Scenario::SilentListener => "silent-listener",
             Scenario::PlainHttp => "plain-http",
@@ -118,6 +127,10 @@ impl Scenario {
             Scenario::NameMismatch => "Server certificate for another name",
             Scenario::UntrustedRoot => "Server chain ends in an untrusted root",
             Scenario::ForeignCaList => "Server trusts only a foreign CA for client certificates",
+            Scenario::RevokedCertificate => {
+                "Server certificate revoked by its CA (listed in the CRL)"
+            }
+            Scenario::CrlOffline => "CRL distribution point of the server certificate unreachable",
             Scenario::ClosedPort => "Nothing listens on the port",
             Scenario::SilentListener => "Port open, no answer",
             Scenario::PlainHttp => "Plain HTTP on the TLS port",

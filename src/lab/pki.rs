@@ -1,6 +1,8 @@
 //! The lab's certificates, made with rcgen (ECDSA P-256): one healthy PKI plus the broken variants the
 //! scenarios present.
 
+use std::collections::HashMap;
+use std::net::TcpListener;
 use std::path::Path;
 
 use rcgen::{
@@ -10,6 +12,7 @@ use rcgen::{
 use time::OffsetDateTime;
 use time::macros::datetime;
 
+use super::web::{LabWeb, PublishedFiles};
 use super::{LAB_HOST, LabError, LabFiles};
 
 /// A certificate chain (leaf first) and its PKCS#8 key.
@@ -47,6 +50,90 @@ pub struct LabPki {
     pub server_wrong_name: LabIdentity,
     /// A server under a rogue PKI, root included in the chain.
     pub server_rogue: LabIdentity,
+    /// A server certificate the issuing CA has revoked (listed in its CRL).
+    pub server_revoked: LabIdentity,
+    /// A server certificate whose CRL distribution point does not answer (a closed port).
+    pub server_crl_offline: LabIdentity,
+    /// Where the lab's CAs publish their certificates and CRLs (`http://127.0.0.1:PORT`).
+    pub pki_url: String,
+    _web: LabWeb,
+}
+
+/// Where a certificate's issuer publishes: its CRL and its own certificate.
+#[derive(Clone)]
+struct Published {
+    crl: String,
+    ca_issuers: String,
+}
+
+/// The Authority Information Access extension (CA Issuers and OCSP URLs), encoded with x509-cert's
+/// types: rcgen has no field for it.
+pub fn aia_extension(
+    ca_issuers: &[String],
+    ocsp: &[String],
+) -> Result<rcgen::CustomExtension, LabError> {
+    use der::Encode;
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::{AccessDescription, AuthorityInfoAccessSyntax};
+    let ca_issuers_oid = der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.2");
+    let ocsp_oid = der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+    let mut access = Vec::new();
+    for (oid, url) in ocsp
+        .iter()
+        .map(|u| (ocsp_oid, u))
+        .chain(ca_issuers.iter().map(|u| (ca_issuers_oid, u)))
+    {
+        access.push(AccessDescription {
+            access_method: oid,
+            access_location: GeneralName::UniformResourceIdentifier(
+                der::asn1::Ia5String::new(url).map_err(|e| LabError::Pki(e.to_string()))?,
+            ),
+        });
+    }
+    let der = AuthorityInfoAccessSyntax(access)
+        .to_der()
+        .map_err(|e| LabError::Pki(e.to_string()))?;
+    Ok(rcgen::CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+        der,
+    ))
+}
+
+fn publish_in(p: &mut CertificateParams, at: Option<&Published>) -> Result<(), LabError> {
+    if let Some(at) = at {
+        p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+            uris: vec![at.crl.clone()],
+        }];
+        p.custom_extensions
+            .push(aia_extension(std::slice::from_ref(&at.ca_issuers), &[])?);
+    }
+    Ok(())
+}
+
+/// A CRL of `ca` valid from yesterday for a week, listing `revoked` serials.
+fn crl(ca: &Ca, revoked: &[u64]) -> Result<Vec<u8>, LabError> {
+    let now = OffsetDateTime::now_utc();
+    let params = rcgen::CertificateRevocationListParams {
+        this_update: now - time::Duration::days(1),
+        next_update: now + time::Duration::days(7),
+        crl_number: rcgen::SerialNumber::from(1u64),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|serial| rcgen::RevokedCertParams {
+                serial_number: rcgen::SerialNumber::from_slice(&serial.to_be_bytes()),
+                revocation_time: now - time::Duration::days(2),
+                reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    Ok(params
+        .signed_by(&ca.issuer())
+        .map_err(pki_err)?
+        .der()
+        .to_vec())
 }
 
 struct Ca {
@@ -81,12 +168,19 @@ fn params(cn: &str, sans: &[&str], serial: u64) -> Result<CertificateParams, Lab
     Ok(p)
 }
 
-fn ca(cn: &str, serial: u64, eku: Vec<Eku>, parent: Option<&Ca>) -> Result<Ca, LabError> {
+fn ca(
+    cn: &str,
+    serial: u64,
+    eku: Vec<Eku>,
+    parent: Option<(&Ca, &Published)>,
+) -> Result<Ca, LabError> {
     let key = KeyPair::generate().map_err(pki_err)?;
     let mut p = params(cn, &[], serial)?;
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     p.extended_key_usages = eku;
+    publish_in(&mut p, parent.map(|(_, at)| at))?;
+    let parent = parent.map(|(ca, _)| ca);
     let cert = match parent {
         Some(parent) => p.signed_by(&key, &parent.issuer()),
         None => p.self_signed(&key),
@@ -106,7 +200,7 @@ fn leaf(
     serial: u64,
     eku: Vec<Eku>,
     validity: Option<(OffsetDateTime, OffsetDateTime)>,
-    issuer: &Ca,
+    (issuer, published): (&Ca, &Published),
     chain_above: &[&Ca],
 ) -> Result<LabIdentity, LabError> {
     let key = KeyPair::generate().map_err(pki_err)?;
@@ -121,6 +215,7 @@ fn leaf(
         p.not_before = from;
         p.not_after = to;
     }
+    publish_in(&mut p, Some(published))?;
     let cert = p.signed_by(&key, &issuer.issuer()).map_err(pki_err)?;
     let mut chain = vec![cert.der().to_vec()];
     let mut chain_pem = cert.pem();
@@ -139,28 +234,76 @@ fn leaf(
 impl LabPki {
     /// Generates a fresh set (about a dozen P-256 keys; a few milliseconds).
     pub fn generate() -> Result<LabPki, LabError> {
+        let (listener, base) = LabWeb::bind()?;
+        let at = |name: &str| Published {
+            crl: format!("{base}/{name}.crl"),
+            ca_issuers: format!("{base}/{name}.cer"),
+        };
+        let (by_root, by_issuing, by_restricted) = (at("root"), at("issuing"), at("restricted"));
+        let (by_rogue_root, by_rogue_issuing) = (at("rogue-root"), at("rogue-issuing"));
+        // A distribution point nobody answers: a port that was free a moment ago.
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(LabError::Io)?
+            .port();
+        let offline = Published {
+            crl: format!("http://127.0.0.1:{closed}/pki/issuing.crl"),
+            ca_issuers: by_issuing.ca_issuers.clone(),
+        };
         let both = || vec![Eku::ServerAuth, Eku::ClientAuth];
         let root = ca("certwiz Lab Root CA", 1, vec![], None)?;
-        let issuing = ca("certwiz Lab Issuing CA", 2, vec![], Some(&root))?;
+        let issuing = ca("certwiz Lab Issuing CA", 2, vec![], Some((&root, &by_root)))?;
         let restricted = ca(
             "certwiz Lab Server-Only Issuing CA",
             3,
             vec![Eku::ServerAuth],
-            Some(&root),
+            Some((&root, &by_root)),
         )?;
         let foreign_root = ca("Foreign Partner Root CA", 4, vec![], None)?;
         let rogue_root = ca("Rogue Root CA", 5, vec![], None)?;
-        let rogue_issuing = ca("Rogue Issuing CA", 6, vec![], Some(&rogue_root))?;
+        let rogue_issuing = ca(
+            "Rogue Issuing CA",
+            6,
+            vec![],
+            Some((&rogue_root, &by_rogue_root)),
+        )?;
         let names = [LAB_HOST, "fe01.lab.test"];
+        let under_issuing = (&issuing, &by_issuing);
+        const REVOKED_SERIAL: u64 = 107;
+        let mut published: PublishedFiles = HashMap::new();
+        for (name, ca, revoked) in [
+            ("root", &root, &[][..]),
+            ("issuing", &issuing, &[REVOKED_SERIAL][..]),
+            ("restricted", &restricted, &[][..]),
+            ("rogue-root", &rogue_root, &[][..]),
+            ("rogue-issuing", &rogue_issuing, &[][..]),
+        ] {
+            published.insert(
+                format!("/{name}.crl"),
+                (crl(ca, revoked)?, "application/pkix-crl"),
+            );
+            published.insert(
+                format!("/{name}.cer"),
+                (ca.der.clone(), "application/pkix-cert"),
+            );
+        }
         Ok(LabPki {
-            server: leaf(LAB_HOST, &names, 100, both(), None, &issuing, &[&issuing])?,
+            server: leaf(
+                LAB_HOST,
+                &names,
+                100,
+                both(),
+                None,
+                under_issuing,
+                &[&issuing],
+            )?,
             client: leaf(
                 "fe02.lab.test",
                 &["fe02.lab.test"],
                 101,
                 both(),
                 None,
-                &issuing,
+                under_issuing,
                 &[&issuing],
             )?,
             server_restricted_issuer: leaf(
@@ -169,7 +312,7 @@ impl LabPki {
                 102,
                 both(),
                 None,
-                &restricted,
+                (&restricted, &by_restricted),
                 &[&restricted],
             )?,
             server_no_client_auth: leaf(
@@ -178,7 +321,7 @@ impl LabPki {
                 103,
                 vec![Eku::ServerAuth],
                 None,
-                &issuing,
+                under_issuing,
                 &[&issuing],
             )?,
             server_expired: leaf(
@@ -190,7 +333,7 @@ impl LabPki {
                     datetime!(2020-01-01 00:00:00 UTC),
                     datetime!(2021-01-01 00:00:00 UTC),
                 )),
-                &issuing,
+                under_issuing,
                 &[&issuing],
             )?,
             server_wrong_name: leaf(
@@ -199,7 +342,7 @@ impl LabPki {
                 105,
                 both(),
                 None,
-                &issuing,
+                under_issuing,
                 &[&issuing],
             )?,
             server_rogue: leaf(
@@ -208,12 +351,32 @@ impl LabPki {
                 106,
                 both(),
                 None,
-                &rogue_issuing,
+                (&rogue_issuing, &by_rogue_issuing),
                 &[&rogue_issuing, &rogue_root],
+            )?,
+            server_revoked: leaf(
+                LAB_HOST,
+                &names,
+                REVOKED_SERIAL,
+                both(),
+                None,
+                under_issuing,
+                &[&issuing],
+            )?,
+            server_crl_offline: leaf(
+                LAB_HOST,
+                &names,
+                108,
+                both(),
+                None,
+                (&issuing, &offline),
+                &[&issuing],
             )?,
             root: root.der,
             root_pem: root.pem,
             foreign_root: foreign_root.der,
+            _web: LabWeb::serve(listener, published)?,
+            pki_url: base,
         })
     }
 

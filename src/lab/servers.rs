@@ -77,6 +77,8 @@ impl Behaviour {
                 Some(pki.foreign_root.as_slice()),
                 Response::Endpoint,
             ),
+            Scenario::RevokedCertificate => tls(&pki.server_revoked, 2, root, Response::Endpoint),
+            Scenario::CrlOffline => tls(&pki.server_crl_offline, 2, root, Response::Endpoint),
             Scenario::EndlessBody => tls(&pki.server, 2, None, Response::Endless),
             Scenario::SilentListener => Ok(Behaviour::Silent),
             Scenario::PlainHttp => Ok(Behaviour::PlainHttp),

@@ -190,46 +190,12 @@ fn ipv6_literal_host_is_accepted() {
 
 #[test]
 fn redirect_is_reported_not_followed() {
-    use std::sync::Arc;
     let pki = certwiz::lab::LabPki::generate().expect("pki");
-    let chain = pki
-        .server
-        .chain
-        .iter()
-        .map(|c| rustls::pki_types::CertificateDer::from(c.clone()))
-        .collect();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(pki.server.key_pkcs8.clone().into());
-    let config = Arc::new(
-        rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .expect("config"),
+    let port = crate::common::web::tls_server(
+        pki.server.chain.iter().map(|c| c.to_vec()).collect(),
+        pki.server.key_pkcs8.to_vec(),
+        b"HTTP/1.1 302 Found\r\nLocation: https://cwa.lab.test/cwa/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(3) {
-            let Ok(stream) = stream else { continue };
-            let config = Arc::clone(&config);
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let Ok(conn) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, stream);
-                let mut buf = [0u8; 4096];
-                if tls.read(&mut buf).is_ok() {
-                    let _ = tls.write_all(b"HTTP/1.1 302 Found\r\nLocation: https://cwa.lab.test/cwa/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    tls.conn.send_close_notify();
-                    let _ = tls.flush();
-                }
-            });
-        }
-    });
     let (code, json, _) = check(port);
     assert_eq!(
         code, 1,

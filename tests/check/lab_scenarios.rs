@@ -77,9 +77,13 @@ fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
     }
 }
 
-fn run(scenario: Scenario) -> Run {
+fn check_scenario(scenario: Scenario, extra: &[&str]) -> Run {
     let (server, _dir, files) = lab(scenario);
-    check(&server, &files, &[])
+    check(&server, &files, extra)
+}
+
+fn run(scenario: Scenario) -> Run {
+    check_scenario(scenario, &[])
 }
 
 #[test]
@@ -231,6 +235,56 @@ fn foreign_ca_list_rejects_our_certificate() {
             .as_str()
             .is_some_and(|d| d.contains("Foreign Partner Root CA"))
     );
+}
+
+#[test]
+fn healthy_with_fetch_checks_revocation_through_the_lab_pki() {
+    let r = check_scenario(Scenario::Healthy, &["--fetch"]);
+    assert_eq!(r.code, 0, "{:#}", r.json["findings"]);
+    assert!(r.ids("pass").contains(&"revocation.ok".to_owned()));
+    assert_eq!(
+        r.json["revocation"]["certificates"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "the server certificate and the issuing CA"
+    );
+}
+
+#[test]
+fn revoked_certificate_needs_fetch_to_be_seen() {
+    let without = run(Scenario::RevokedCertificate);
+    assert_eq!(without.code, 0, "nothing in the handshake says revoked");
+    let r = check_scenario(Scenario::RevokedCertificate, &["--fetch"]);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["revocation.revoked".to_owned()])
+    );
+    assert!(
+        r.finding("revocation.revoked")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("keyCompromise")),
+    );
+}
+
+#[test]
+fn crl_offline() {
+    let r = check_scenario(Scenario::CrlOffline, &["--fetch"]);
+    assert_eq!(
+        (r.code, r.ids("fail")),
+        (1, vec!["revocation.offline".to_owned()])
+    );
+}
+
+#[test]
+fn missing_intermediate_with_fetch_is_downloaded() {
+    let r = check_scenario(Scenario::MissingIntermediate, &["--fetch"]);
+    assert!(
+        r.ids("warn")
+            .contains(&"chain.intermediate-fetched".to_owned())
+    );
+    assert!(!r.ids("fail").contains(&"chain.incomplete".to_owned()));
+    assert_eq!(r.code, 0);
 }
 
 #[test]

@@ -42,6 +42,7 @@ fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckR
         client_chain: client,
         at: time::OffsetDateTime::now_utc(),
         inputs: vec![],
+        fetch: None,
     }
 }
 
@@ -67,7 +68,7 @@ fn progress_reports_every_step_and_wakes_the_waker() {
         .iter()
         .filter_map(|e| match e {
             ProbeEvent::Finished { step, .. } => Some(*step),
-            ProbeEvent::Started { .. } => None,
+            ProbeEvent::Started { .. } | ProbeEvent::Contacting { .. } => None,
         })
         .collect();
     // Connect and handshake in order; the three later steps run concurrently, in any order.

@@ -3,6 +3,8 @@
 //! `tests/data/openssl/generate.sh`, which uses the openssl CLI.
 #![allow(dead_code)]
 
+pub mod web;
+
 use std::path::{Path, PathBuf};
 
 use rcgen::{
@@ -46,6 +48,12 @@ pub struct Spec {
     pub serial: u64,
     /// Overrides the key usages the role would get.
     pub key_usages: Option<Vec<KeyUsagePurpose>>,
+    /// CRL distribution point URLs.
+    pub cdp: Vec<String>,
+    /// AIA "CA Issuers" URLs.
+    pub ca_issuers: Vec<String>,
+    /// AIA OCSP responder URLs.
+    pub ocsp: Vec<String>,
 }
 
 impl Spec {
@@ -60,6 +68,9 @@ impl Spec {
             not_after: time::macros::datetime!(2040-01-01 00:00:00 UTC),
             serial: 1,
             key_usages: None,
+            cdp: Vec::new(),
+            ca_issuers: Vec::new(),
+            ocsp: Vec::new(),
         }
     }
 
@@ -77,6 +88,9 @@ impl Spec {
             not_after: time::macros::datetime!(2035-01-01 00:00:00 UTC),
             serial: 100,
             key_usages: None,
+            cdp: Vec::new(),
+            ca_issuers: Vec::new(),
+            ocsp: Vec::new(),
         }
     }
 
@@ -98,6 +112,19 @@ impl Spec {
 
     pub fn serial(mut self, serial: u64) -> Self {
         self.serial = serial;
+        self
+    }
+
+    /// Adds CRL distribution point URLs.
+    pub fn cdp(mut self, urls: &[&str]) -> Self {
+        self.cdp = urls.iter().map(|u| (*u).to_owned()).collect();
+        self
+    }
+
+    /// Adds AIA URLs: CA Issuers and OCSP.
+    pub fn aia(mut self, ca_issuers: &[&str], ocsp: &[&str]) -> Self {
+        self.ca_issuers = ca_issuers.iter().map(|u| (*u).to_owned()).collect();
+        self.ocsp = ocsp.iter().map(|u| (*u).to_owned()).collect();
         self
     }
 
@@ -124,6 +151,16 @@ impl Spec {
         }
         if let Some(usages) = &self.key_usages {
             params.key_usages = usages.clone();
+        }
+        if !self.cdp.is_empty() {
+            params.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+                uris: self.cdp.clone(),
+            }];
+        }
+        if !self.ca_issuers.is_empty() || !self.ocsp.is_empty() {
+            params.custom_extensions.push(
+                certwiz::lab::aia_extension(&self.ca_issuers, &self.ocsp).expect("AIA encodes"),
+            );
         }
         params
     }

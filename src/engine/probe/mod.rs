@@ -138,6 +138,10 @@ pub enum ProbeStep {
     Browse,
     /// HTTPS GET with the client certificate.
     BrowseWithCertificate,
+    /// Downloading missing issuers from the AIA "CA Issuers" URLs (`--fetch`).
+    Intermediates,
+    /// Fetching CRLs and asking OCSP responders (`--fetch`).
+    Revocation,
 }
 
 impl ProbeStep {
@@ -150,6 +154,8 @@ impl ProbeStep {
             ProbeStep::MutualTls => "Mutual TLS with the client certificate",
             ProbeStep::Browse => "Browsing to the URL",
             ProbeStep::BrowseWithCertificate => "Browsing with the client certificate",
+            ProbeStep::Intermediates => "Downloading missing intermediates (AIA)",
+            ProbeStep::Revocation => "Checking revocation (CRL / OCSP)",
         }
     }
 }
@@ -162,6 +168,13 @@ pub enum ProbeEvent {
     Started {
         /// Which.
         step: ProbeStep,
+    },
+    /// A step is about to contact these URLs (named before any request is made).
+    Contacting {
+        /// Which.
+        step: ProbeStep,
+        /// The URLs, in the order they will be requested (all at once).
+        urls: Vec<String>,
     },
     /// A step ended.
     Finished {
@@ -206,7 +219,13 @@ impl Progress {
         }
     }
 
-    fn step<T>(
+    /// Announces the URLs a step is about to contact.
+    pub fn contacting(&self, step: ProbeStep, urls: Vec<String>) {
+        self.emit(ProbeEvent::Contacting { step, urls });
+    }
+
+    /// Runs `work` as `step`: a Started event, then Finished with `summary` of the result.
+    pub fn step<T>(
         &self,
         step: ProbeStep,
         work: impl FnOnce() -> T,
