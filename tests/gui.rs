@@ -581,3 +581,105 @@ fn run_all_checks_confirms_or_rules_out_what_the_pasted_log_suggested() {
         "{summary}"
     );
 }
+
+/// Starts the practice lab with `scenario` from step 1 (picking from the list is tested above).
+fn start_lab(h: &mut Harness<'static, CertwizApp>, scenario: Scenario) {
+    h.state_mut().wizard.lab.scenario = scenario;
+    h.run();
+    click_in_view(h, "▶ Start practice lab");
+    h.step();
+    wait_for_lab(h);
+}
+
+#[test]
+fn revocation_is_checked_by_default_and_shown_in_the_path() {
+    let mut h = harness();
+    h.run();
+    let switch = "Check revocation (contacts the CRL and OCSP servers named in the certificates)";
+    assert_eq!(
+        h.get_by_label(switch).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "on by default in the wizard"
+    );
+    start_lab(&mut h, Scenario::RevokedCertificate);
+    // Before anything is contacted, the URLs the local certificate names are listed.
+    h.get_by_label_contains("Which URLs? (4 known)").click();
+    h.run();
+    let crl = h
+        .state()
+        .wizard
+        .local
+        .report
+        .as_ref()
+        .and_then(|r| r.certificate.as_ref())
+        .and_then(|c| c.crl_distribution_points.first().cloned())
+        .expect("the lab's client certificate names its CRL");
+    assert!(crl.ends_with("/issuing.crl"), "{crl}");
+    assert!(
+        h.query_by_label(&format!("fe02.lab.test: CRL {crl}"))
+            .is_some()
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    run_all_checks(&mut h);
+    assert_eq!(problem_ids(&h), Some(vec!["revocation.revoked".to_owned()]));
+    assert_eq!(
+        h.state().wizard.step_status(Step::CertificationPath),
+        certwiz::gui::wizard::StepStatus::Done(certwiz::engine::finding::Severity::Fail)
+    );
+    // Step 4: the mark beside the certificate, the sentence under its status, each URL's answer.
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(h.query_by_label("· ✖ REVOKED").is_some());
+    assert!(
+        h.query_by_label("· ✔ not revoked").is_some(),
+        "the issuing CA"
+    );
+    assert!(
+        h.query_by_label("✖ pool01.lab.test has been revoked")
+            .is_some()
+    );
+    assert!(h.query_by_label(&format!("CRL {crl}")).is_some());
+    assert!(
+        h.query_all_by_label_contains("lists this certificate as revoked")
+            .count()
+            >= 1
+    );
+    // The local certificate's path was checked in the same run (the lab's client certificate).
+    let local = h.state().wizard.local.report.clone().expect("local report");
+    assert!(local.revocation.is_some());
+    assert!(local.findings.iter().any(|f| f.id == "revocation.ok"));
+}
+
+#[test]
+fn unticking_revocation_contacts_nothing() {
+    let mut h = harness();
+    h.run();
+    start_lab(&mut h, Scenario::RevokedCertificate);
+    h.get_by_label(
+        "Check revocation (contacts the CRL and OCSP servers named in the certificates)",
+    )
+    .click();
+    h.run();
+    assert!(!h.state().wizard.fetch_revocation);
+    assert!(
+        h.state_mut()
+            .wizard
+            .check_request()
+            .is_some_and(|r| r.fetch.is_none())
+    );
+    run_all_checks(&mut h);
+    assert_eq!(problem_ids(&h), Some(vec![]));
+    assert!(
+        h.state()
+            .wizard
+            .report()
+            .is_some_and(|r| r.revocation.is_none())
+    );
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("not checked: these checks ran without \"Check revocation\"")
+            .is_some()
+    );
+}

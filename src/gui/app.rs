@@ -248,9 +248,11 @@ impl CertwizApp {
             self.wizard.run = RunState::Idle;
             return;
         };
+        let local = self.wizard.local_fetch_request();
         let repaint = ctx.clone();
         self.task = Some(CheckTask::spawn(
             request,
+            local,
             Arc::new(move || repaint.request_repaint()),
         ));
     }
@@ -261,8 +263,11 @@ impl CertwizApp {
             for update in task.poll() {
                 match update {
                     TaskUpdate::Progress(event) => self.wizard.on_event(event),
-                    TaskUpdate::Done(report) => {
+                    TaskUpdate::Done(report, local) => {
                         self.wizard.on_done(*report);
+                        if let Some(local) = local {
+                            self.wizard.local.report = Some(*local);
+                        }
                         self.task = None;
                         if self.stats.enabled {
                             eprintln!("certwiz: {}", self.wizard.status);

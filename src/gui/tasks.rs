@@ -5,36 +5,53 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::engine::check::{CheckRequest, check};
+use crate::engine::finding::{ids, sort_findings};
+use crate::engine::inspect::{InspectRequest, inspect_fetching};
 use crate::engine::probe::{CancelFlag, ProbeEvent, Progress};
-use crate::engine::report::Report;
+use crate::engine::report::{Report, Verdict};
 
 /// What a running task has to say.
 #[derive(Debug)]
 pub enum TaskUpdate {
     /// A progress event.
     Progress(ProbeEvent),
-    /// The finished report.
-    Done(Box<Report>),
+    /// The finished report, and the local certificate's report when its revocation was checked too.
+    Done(Box<Report>, Option<Box<Report>>),
 }
 
 /// A check running in the background.
 pub struct CheckTask {
     progress: Receiver<ProbeEvent>,
-    done: Receiver<Report>,
+    done: Receiver<(Report, Option<Report>)>,
     cancel: CancelFlag,
 }
 
 impl CheckTask {
-    /// Starts `request` on a new thread; `waker` is called after every event and at the end.
-    pub fn spawn(request: CheckRequest, waker: Arc<dyn Fn() + Send + Sync>) -> CheckTask {
+    /// Starts `request` on a new thread; `waker` is called after every event and at the end. With
+    /// `local` (the local certificate, when revocation is checked), its path's intermediates and
+    /// revocation are fetched after the check, and those findings join the check's report.
+    pub fn spawn(
+        request: CheckRequest,
+        local: Option<InspectRequest>,
+        waker: Arc<dyn Fn() + Send + Sync>,
+    ) -> CheckTask {
         let (progress_tx, progress) = channel();
         let (done_tx, done) = channel();
         let cancel = CancelFlag::new();
         let task_cancel = cancel.clone();
         std::thread::spawn(move || {
             let progress = Progress::new(progress_tx, Some(Arc::clone(&waker)));
-            let report = check(&request, &task_cancel, &progress);
-            let _ = done_tx.send(report);
+            let mut report = check(&request, &task_cancel, &progress);
+            let local = match (local, request.fetch) {
+                (Some(local), Some(options)) if !task_cancel.is_cancelled() => {
+                    inspect_fetching(&local, options, &task_cancel, &progress).ok()
+                }
+                _ => None,
+            };
+            if let Some(local) = &local {
+                absorb_local_fetch(&mut report, local);
+            }
+            let _ = done_tx.send((report, local));
             waker();
         });
         CheckTask {
@@ -55,9 +72,23 @@ impl CheckTask {
         while let Ok(event) = self.progress.try_recv() {
             updates.push(TaskUpdate::Progress(event));
         }
-        if let Ok(report) = self.done.try_recv() {
-            updates.push(TaskUpdate::Done(Box::new(report)));
+        if let Ok((report, local)) = self.done.try_recv() {
+            updates.push(TaskUpdate::Done(Box::new(report), local.map(Box::new)));
         }
         updates
     }
+}
+
+/// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report
+/// (the verdict covers both paths), keeping the order and the verdict right.
+pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
+    report.findings.extend(
+        local
+            .findings
+            .iter()
+            .filter(|f| f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
+            .cloned(),
+    );
+    sort_findings(&mut report.findings);
+    report.verdict = Verdict::of(&report.findings);
 }

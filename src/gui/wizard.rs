@@ -634,6 +634,7 @@ impl Wizard {
             _ if self.is_running() => StepStatus::Running,
             Step::CertificationPath => done(worst(&[
                 "chain.",
+                "revocation.",
                 "cert.expired",
                 "cert.not-yet",
                 "cert.weak",
@@ -907,10 +908,10 @@ impl Wizard {
             .collect()
     }
 
-    fn refresh_local_report(&mut self) {
+    /// The inspection of the local certificates (None when none is loaded).
+    fn local_inspect_request(&self) -> Option<crate::engine::inspect::InspectRequest> {
         if self.local.certificates.is_empty() {
-            self.local.report = None;
-            return;
+            return None;
         }
         // The local certificate is this server's; the server being checked may be another pool member,
         // so only the pool FQDN (which every pool certificate carries) is expected on it.
@@ -919,12 +920,25 @@ impl Wizard {
             .parse()
             .map(|(_, expected)| expected)
             .unwrap_or_default();
-        let request = crate::engine::inspect::InspectRequest {
+        Some(crate::engine::inspect::InspectRequest {
             certificates: self.local.certificates.clone(),
             trust_anchors: self.local_trust_anchors(),
             expected_names: names,
             at: time::OffsetDateTime::now_utc(),
             inputs: Vec::new(),
+        })
+    }
+
+    /// The local certificate's inspection to fetch with Run all checks, when revocation is checked.
+    pub fn local_fetch_request(&self) -> Option<crate::engine::inspect::InspectRequest> {
+        self.local_inspect_request()
+            .filter(|_| self.fetch_revocation)
+    }
+
+    fn refresh_local_report(&mut self) {
+        let Some(request) = self.local_inspect_request() else {
+            self.local.report = None;
+            return;
         };
         match crate::engine::inspect::inspect(&request) {
             Ok(report) => self.local.report = Some(report),

@@ -158,7 +158,10 @@ impl SourceCheck {
                     Some(next) => parts.push(format!("next update {}", next.date())),
                     None => parts.push("no next update".into()),
                 }
-                parts.push(format!("{} entries", crl.entries));
+                parts.push(match crl.entries {
+                    1 => "1 entry".to_owned(),
+                    n => format!("{n} entries"),
+                });
                 if crl.signature != crate::engine::signature::SignatureCheck::Valid {
                     parts.push("signature does NOT verify with the issuing CA's key".into());
                 }

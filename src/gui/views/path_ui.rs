@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::{finding_ui, section_ui, step_heading_ui};
+use crate::engine::finding::{Finding, Severity, ids};
 use crate::engine::purpose::{PurposeSource, Role};
 use crate::engine::report::Report;
 use crate::gui::tokens;
@@ -87,6 +88,15 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             {
                 msgs.push(Msg::SelectNode(i));
             }
+            // Revocation in its own colour: MMC's status above is about the path, this about the CA's
+            // list (a certificate can be both "OK" and revoked).
+            if let Some((mark, severity)) = revocation_mark(report, &node.certificate.sha256) {
+                ui.label(
+                    RichText::new(format!("· {mark}"))
+                        .size(tokens::BODY_SIZE)
+                        .color(tokens::severity_color(severity)),
+                );
+            }
         });
     }
     section_ui(ui, "Validity");
@@ -107,6 +117,19 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             .size(tokens::BODY_SIZE)
             .color(tokens::node_color(node.status)),
     );
+    if let Some(finding) = revocation_finding(report, &node.certificate.sha256)
+        .filter(|f| f.severity != Severity::Pass)
+    {
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                tokens::severity_mark(finding.severity),
+                finding.title
+            ))
+            .size(tokens::BODY_SIZE)
+            .color(tokens::severity_color(finding.severity)),
+        );
+    }
     let c = &node.certificate;
     let rows = [
         ("Subject", c.subject.clone()),
@@ -129,6 +152,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             },
         ),
         ("Authority information", c.authority_info_text()),
+        ("Revocation", revocation_row(report, &c.sha256)),
     ];
     egui::Grid::new("node_details")
         .num_columns(2)
@@ -141,6 +165,138 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 ui.end_row();
             }
         });
+    let sha256 = c.sha256.clone();
+    revocation_ui(ui, report, &sha256);
+}
+
+/// The "Revocation" row of a certificate's details.
+fn revocation_row(report: &Report, sha256: &str) -> String {
+    if let Some((mark, _)) = revocation_mark(report, sha256) {
+        return mark;
+    }
+    let Some(facts) = &report.revocation else {
+        return "○ not checked: these checks ran without \"Check revocation\"".to_owned();
+    };
+    let reason = facts
+        .certificates
+        .iter()
+        .find(|c| c.sha256 == sha256)
+        .and_then(|c| {
+            c.sources.iter().find_map(|s| match &s.result {
+                crate::engine::revocation::SourceResult::NotChecked { reason } => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            })
+        });
+    match reason {
+        Some(reason) => format!("○ not checked: {reason}"),
+        None => "○ not checked: a root is trusted as it is".to_owned(),
+    }
+}
+
+/// The `revocation.*` finding about the certificate with `sha256`.
+fn revocation_finding<'r>(report: &'r Report, sha256: &str) -> Option<&'r Finding> {
+    report.findings.iter().find(|f| {
+        f.id.starts_with("revocation.")
+            && f.certificate.as_ref().is_some_and(|c| c.sha256 == sha256)
+    })
+}
+
+/// The revocation state of the certificate with `sha256`: symbol and words, and its severity.
+fn revocation_mark(report: &Report, sha256: &str) -> Option<(String, Severity)> {
+    let finding = revocation_finding(report, sha256)?;
+    let words = match finding.id.as_str() {
+        ids::REVOCATION_OK => "not revoked",
+        ids::REVOCATION_REVOKED => "REVOKED",
+        ids::REVOCATION_OFFLINE => "revocation unknown: no distribution point answered",
+        ids::REVOCATION_CRL_EXPIRED => "CRL expired",
+        ids::REVOCATION_CRL_BAD_SIGNATURE => "CRL not signed by its CA",
+        ids::REVOCATION_NO_CDP => "no CRL distribution point",
+        ids::REVOCATION_LDAP_NOT_CHECKED => "LDAP CRL not checked",
+        _ => finding.title.as_str(),
+    };
+    Some((
+        format!("{} {words}", tokens::severity_mark(finding.severity)),
+        finding.severity,
+    ))
+}
+
+/// What the fetches found for the selected certificate (each URL and its answer), the issuers
+/// downloaded for the path, and the revocation findings with their fixes.
+fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
+    let Some(facts) = &report.revocation else {
+        return;
+    };
+    section_ui(ui, "Revocation and downloads");
+    for fetch in &facts.intermediates {
+        let names: Vec<&str> = fetch
+            .certificates
+            .iter()
+            .map(|c| c.display_name.as_str())
+            .collect();
+        let text = if fetch.used {
+            format!(
+                "! Downloaded the missing issuer {} from {}",
+                names.join(", "),
+                fetch.url
+            )
+        } else {
+            format!(
+                "✖ Could not download the missing issuer from {}: {}",
+                fetch.url,
+                fetch.error.clone().unwrap_or_else(|| fetch.fetch.summary())
+            )
+        };
+        ui.label(RichText::new(text).size(tokens::BODY_SIZE - 1.0));
+    }
+    match facts.certificates.iter().find(|c| c.sha256 == sha256) {
+        Some(cert) if cert.sources.is_empty() => {
+            ui.label(
+                RichText::new(
+                    "This certificate names no CRL distribution point or OCSP responder.",
+                )
+                .size(tokens::BODY_SIZE - 1.0),
+            );
+        }
+        Some(cert) => {
+            for source in &cert.sources {
+                let kind = match source.kind {
+                    crate::engine::revocation::SourceKind::Crl => "CRL",
+                    crate::engine::revocation::SourceKind::Ocsp => "OCSP",
+                };
+                ui.label(
+                    RichText::new(format!("{kind} {}", source.url))
+                        .size(tokens::BODY_SIZE - 1.0)
+                        .strong(),
+                );
+                ui.indent(("revocation_source", &source.url), |ui| {
+                    ui.label(
+                        RichText::new(source.summary(report.evaluated_at))
+                            .size(tokens::BODY_SIZE - 1.0),
+                    );
+                });
+            }
+        }
+        None => {
+            ui.label(
+                RichText::new("Not checked for this certificate (roots are trusted as they are).")
+                    .size(tokens::BODY_SIZE - 1.0),
+            );
+        }
+    }
+    let problems: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            (f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
+                && f.severity != Severity::Pass
+                && f.scope == Some(facts.scope)
+        })
+        .collect();
+    for finding in problems {
+        finding_ui(ui, finding);
+    }
 }
 
 /// Step 5.

@@ -79,8 +79,65 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             }
         }
     });
+    revocation_switch_ui(ui, wizard);
     ui.add_space(6.0);
 }
+
+/// The switch for the fetches Run all checks makes, with the URLs it will contact listed before it
+/// does (the local certificate's, known now; the server's are named as they are contacted).
+fn revocation_switch_ui(ui: &mut Ui, wizard: &mut Wizard) {
+    let known: Vec<(String, &'static str, String)> = wizard
+        .local
+        .report
+        .as_ref()
+        .and_then(|r| r.path.as_ref())
+        .map(crate::engine::revocation::urls_of)
+        .unwrap_or_default();
+    let contacting: Vec<String> = match &wizard.run {
+        crate::gui::wizard::RunState::Running { contacting, .. } => contacting.clone(),
+        _ => Vec::new(),
+    };
+    let small = tokens::BODY_SIZE - 2.0;
+    ui.horizontal(|ui| {
+        ui.add_enabled(
+            !wizard.is_running(),
+            egui::Checkbox::new(
+                &mut wizard.fetch_revocation,
+                RichText::new(FETCH_SWITCH_LABEL).size(tokens::BODY_SIZE - 1.0),
+            ),
+        );
+        if !wizard.fetch_revocation {
+            return;
+        }
+        let title = if contacting.is_empty() {
+            format!("Which URLs? ({} known)", known.len())
+        } else {
+            format!("Contacting {} URL(s)…", contacting.len())
+        };
+        ui.menu_button(RichText::new(title).size(small), |ui| {
+            for url in &contacting {
+                ui.label(RichText::new(format!("→ contacting {url}")).size(small));
+            }
+            if known.is_empty() {
+                ui.label(RichText::new("The local certificate names no URL (or none is loaded).").size(small));
+            }
+            for (name, kind, url) in &known {
+                ui.label(RichText::new(format!("{name}: {kind} {url}")).size(small));
+            }
+            ui.label(
+                RichText::new(
+                    "And the URLs in the certificates the server presents: known only after the handshake, named in the status line as they are contacted.",
+                )
+                .size(small)
+                .weak(),
+            );
+        });
+    });
+}
+
+/// The revocation switch's label (also its accessible name).
+pub const FETCH_SWITCH_LABEL: &str =
+    "Check revocation (contacts the CRL and OCSP servers named in the certificates)";
 
 /// Step 1: the symptom and the three questions every support call asks, and the practice lab.
 pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
