@@ -523,9 +523,21 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
         server.port()
     );
     println!("Files in {}", dir.display());
-    println!("Check it with:");
     println!(
-        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}",
+        "The lab's CAs publish their certificates and CRLs at {}",
+        server.pki.pki_url
+    );
+    println!("Check it with (add --fetch to check revocation):");
+    let fetch = if matches!(
+        scenario,
+        Scenario::RevokedCertificate | Scenario::CrlOffline
+    ) {
+        " --fetch"
+    } else {
+        ""
+    };
+    println!(
+        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}{fetch}",
         server.port(),
         files.root.display(),
         files.client_cert.display(),
