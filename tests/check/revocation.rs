@@ -274,6 +274,26 @@ fn an_expired_crl_fails() {
 }
 
 #[test]
+fn a_crl_from_the_future_says_the_clock_is_behind() {
+    let pki = WebPki::new(&["issuing.crl"], false);
+    let window = (
+        at() + time::Duration::days(1),
+        at() + time::Duration::days(8),
+    );
+    pki.serve_crl(crl(&pki.issuing, &[], window));
+    let run = pki.inspect(true, &["--fetch"]);
+    assert_eq!(run.code, 1);
+    let early = run.about("revocation.crl-expired", "pool01.contoso.test");
+    assert!(
+        early["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("not valid yet")),
+        "{early:#}"
+    );
+    assert!(detail(early).contains("NOT YET VALID"), "{early:#}");
+}
+
+#[test]
 fn a_crl_signed_by_another_key_fails() {
     let pki = WebPki::new(&["issuing.crl"], false);
     // The same CA name, another key: what a renewed CA with a stale list looks like.

@@ -14,6 +14,9 @@ use crate::engine::signature::{SignatureCheck, verify_signed};
 /// id-ce-deltaCRLIndicator (RFC 5280 5.2.4).
 const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
 
+/// How far a CRL's publication may lie ahead of this machine's clock before it counts as not yet valid.
+pub const CLOCK_TOLERANCE: time::Duration = time::Duration::minutes(5);
+
 /// A certificate's entry in a CRL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevokedEntry {
@@ -59,9 +62,17 @@ impl CrlFacts {
         self.next_update.is_some_and(|next| next < at)
     }
 
-    /// Whether this CRL can be relied on at `at`: signed by the issuer, of the issuer, not expired.
+    /// Whether the CRL was published after `at` (this machine's clock is behind the CA's).
+    pub fn not_yet_valid_at(&self, at: OffsetDateTime) -> bool {
+        self.this_update > at + CLOCK_TOLERANCE
+    }
+
+    /// Whether this CRL can be relied on at `at`: signed by the issuer, of the issuer, in its validity.
     pub fn usable_at(&self, at: OffsetDateTime) -> bool {
-        self.signature == SignatureCheck::Valid && self.issuer_matches && !self.expired_at(at)
+        self.signature == SignatureCheck::Valid
+            && self.issuer_matches
+            && !self.expired_at(at)
+            && !self.not_yet_valid_at(at)
     }
 }
 

@@ -153,6 +153,9 @@ impl SourceCheck {
                     crl.this_update.date(),
                     crl.issuer
                 )];
+                if crl.not_yet_valid_at(at) {
+                    parts.push("NOT YET VALID (published after the time judged at)".into());
+                }
                 match crl.next_update {
                     Some(next) if next < at => parts.push(format!("EXPIRED on {}", next.date())),
                     Some(next) => parts.push(format!("next update {}", next.date())),
@@ -612,8 +615,10 @@ fn outcome(cert: &CertificateRevocation, at: OffsetDateTime) -> Outcome<'_> {
         return Outcome::BadSignature(s);
     }
     let expired = |s: &&SourceCheck| match &s.result {
-        SourceResult::Crl { crl } => crl.expired_at(at),
-        SourceResult::Ocsp { ocsp } => ocsp.next_update.is_some_and(|n| n < at),
+        SourceResult::Crl { crl } => crl.expired_at(at) || crl.not_yet_valid_at(at),
+        SourceResult::Ocsp { ocsp } => {
+            ocsp.next_update.is_some_and(|n| n < at) || ocsp.this_update > at + crl::CLOCK_TOLERANCE
+        }
         _ => false,
     };
     if let Some(s) = cert.sources.iter().find(expired) {
@@ -632,6 +637,16 @@ fn outcome(cert: &CertificateRevocation, at: OffsetDateTime) -> Outcome<'_> {
     } else {
         Outcome::NotChecked
     }
+}
+
+/// When `source`'s answer was published, if that is after `at` (beyond the clock tolerance).
+fn published_after(source: &SourceCheck, at: OffsetDateTime) -> Option<OffsetDateTime> {
+    let published = match &source.result {
+        SourceResult::Crl { crl } => crl.this_update,
+        SourceResult::Ocsp { ocsp } => ocsp.this_update,
+        _ => return None,
+    };
+    (published > at + crl::CLOCK_TOLERANCE).then_some(published)
 }
 
 fn url_list(cert: &CertificateRevocation, at: OffsetDateTime) -> String {
@@ -763,6 +778,23 @@ pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
                 ),
                 "On the issuing CA, publish a new CRL (certutil -crl) and copy it to the distribution point the certificate names; check that the URL in the CA's CRL Distribution Point extension points at this CA's list.",
             ),
+            Outcome::Expired(source) if published_after(source, at).is_some() => {
+                let published = published_after(source, at).unwrap_or(at);
+                Finding::new(
+                    ids::REVOCATION_CRL_EXPIRED,
+                    Severity::Fail,
+                    format!("The CRL for {name} is not valid yet: this machine's clock is behind"),
+                    format!(
+                        "The {} at {} was published {} ({}), after the time certwiz judged at ({}). Either this machine's clock is behind or the CA's is ahead; Windows does not use a CRL before its publication time and fails the revocation check (CRYPT_E_REVOCATION_OFFLINE).{list}",
+                        kind_word(source.kind),
+                        source.url,
+                        published.date(),
+                        published.time(),
+                        at.time()
+                    ),
+                    "Check the time on this machine and on the CA (w32tm /query /status; domain members follow the domain hierarchy), then run the check again.",
+                )
+            }
             Outcome::Expired(source) => {
                 let next = match &source.result {
                     SourceResult::Crl { crl } => crl.next_update,

@@ -65,7 +65,9 @@ impl OcspFacts {
 
     /// Whether the answer can be relied on at `at`.
     pub fn usable_at(&self, at: OffsetDateTime) -> bool {
-        self.signature_ok() && self.next_update.is_none_or(|n| n >= at)
+        self.signature_ok()
+            && self.next_update.is_none_or(|n| n >= at)
+            && self.this_update <= at + super::crl::CLOCK_TOLERANCE
     }
 
     /// One line for lists.
