@@ -544,7 +544,12 @@ fn ocsp_answers_good_revoked_and_unknown() {
             assert!(detail(finding).contains("superseded"), "{finding:#}");
         }
         if status == "unknown" {
-            assert!(detail(finding).contains("does not know"), "{finding:#}");
+            assert!(
+                finding["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("the OCSP responder does not know it")),
+                "{finding:#}"
+            );
         }
     }
 }
@@ -667,4 +672,87 @@ fn text_output_lists_every_url_per_certificate() {
         "{text}"
     );
     assert!(text.contains("does not list this certificate"), "{text}");
+}
+
+#[test]
+fn the_same_crl_named_twice_is_fetched_once_and_urls_are_capped() {
+    let cdps: Vec<String> = std::iter::once("issuing.crl".to_owned())
+        .chain(std::iter::once("issuing.crl".to_owned()))
+        .chain((0..8).map(|i| format!("extra-{i}.crl")))
+        .collect();
+    let cdps: Vec<&str> = cdps.iter().map(String::as_str).collect();
+    let pki = WebPki::new(&cdps, false);
+    pki.serve_crl(crl(&pki.issuing, &[], fresh()));
+    let run = pki.inspect(true, &["--fetch"]);
+    run.about("revocation.ok", "pool01.contoso.test");
+    let hits = pki.web.hits();
+    assert_eq!(
+        hits.iter().filter(|h| *h == "GET /issuing.crl").count(),
+        1,
+        "{hits:?}"
+    );
+    let extra = hits.iter().filter(|h| h.starts_with("GET /extra-")).count();
+    assert_eq!(
+        extra, 2,
+        "4 URLs per certificate, the repeat counted: {hits:?}"
+    );
+    let sources = run.json["revocation"]["certificates"][0]["sources"]
+        .as_array()
+        .expect("sources");
+    assert_eq!(sources.len(), 10, "every URL is listed");
+    assert!(
+        sources
+            .iter()
+            .filter(|s| s["outcome"] == "not-checked")
+            .all(|s| s["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("at most 4"))),
+        "{sources:#?}"
+    );
+}
+
+#[test]
+fn cancelled_before_the_fetch_is_not_a_failure() {
+    use certwiz::engine::inspect::{InspectRequest, inspect_fetching};
+    use certwiz::engine::load::{Origin, SourcedCertificate};
+    use certwiz::engine::probe::{CancelFlag, Progress};
+    let pki = WebPki::new(&["issuing.crl"], false);
+    pki.serve_crl(crl(&pki.issuing, &[], fresh()));
+    let sourced = |der: &[u8], name: &str| SourcedCertificate {
+        der: Arc::from(der),
+        origin: Origin {
+            source: name.into(),
+            position: 1,
+        },
+    };
+    let request = InspectRequest {
+        certificates: vec![
+            sourced(&pki.leaf.der, "leaf"),
+            sourced(&pki.issuing.der, "issuing"),
+        ],
+        trust_anchors: vec![sourced(&pki.root.der, "root")],
+        expected_names: Vec::new(),
+        at: at(),
+        inputs: Vec::new(),
+    };
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let report = inspect_fetching(
+        &request,
+        certwiz::engine::revocation::FetchOptions::default(),
+        &cancel,
+        &Progress::none(),
+    )
+    .expect("inspected");
+    assert!(pki.web.hits().is_empty(), "{:?}", pki.web.hits());
+    let facts = report.revocation.expect("facts");
+    assert!(facts.cancelled);
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.id.starts_with("revocation.")),
+        "{:#?}",
+        report.findings
+    );
 }

@@ -17,6 +17,11 @@ const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
 /// How far a CRL's publication may lie ahead of this machine's clock before it counts as not yet valid.
 pub const CLOCK_TOLERANCE: time::Duration = time::Duration::minutes(5);
 
+/// `at` plus the clock tolerance (at the end of time, `at`).
+pub fn tolerant(at: OffsetDateTime) -> OffsetDateTime {
+    at.checked_add(CLOCK_TOLERANCE).unwrap_or(at)
+}
+
 /// A certificate's entry in a CRL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevokedEntry {
@@ -64,7 +69,7 @@ impl CrlFacts {
 
     /// Whether the CRL was published after `at` (this machine's clock is behind the CA's).
     pub fn not_yet_valid_at(&self, at: OffsetDateTime) -> bool {
-        self.this_update > at + CLOCK_TOLERANCE
+        self.this_update > tolerant(at)
     }
 
     /// Whether this CRL can be relied on at `at`: signed by the issuer, of the issuer, in its validity.

@@ -267,7 +267,8 @@ fn fetch_one(
         let response = match sent {
             Ok(response) => response,
             Err(error) => {
-                let mut failed = Fetched::failed(&request.url, classify(&error), chain(&error));
+                let mut failed =
+                    Fetched::failed(&request.url, classify(&error, url.as_str()), chain(&error));
                 failed.record.redirects = redirects;
                 return failed;
             }
@@ -417,14 +418,17 @@ fn read_capped(
     }
 }
 
-fn classify(e: &reqwest::Error) -> FetchFailure {
-    let text = chain(e).to_ascii_lowercase();
+/// Why a request failed, from the error and its causes (the URL is left out of the text: a path like
+/// `/tls-issuing.crl` must not read as a TLS failure).
+fn classify(e: &reqwest::Error, url: &str) -> FetchFailure {
+    let text = chain(e).replace(url, "").to_ascii_lowercase();
     if e.is_timeout() || text.contains("timed out") {
         FetchFailure::Timeout
     } else if text.contains("dns error")
         || text.contains("failed to lookup")
         || text.contains("name or service not known")
         || text.contains("no such host")
+        || text.contains("nodename nor servname")
     {
         FetchFailure::Dns
     } else if text.contains("refused") {

@@ -35,6 +35,11 @@ pub const MAX_CRL_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_SMALL_BYTES: usize = 1024 * 1024;
 /// Most rounds of intermediate downloads (each may reveal the next missing issuer).
 pub const MAX_AIA_ROUNDS: usize = 3;
+/// Most CRL / OCSP URLs contacted for one certificate (real ones name one to three; a hostile
+/// certificate may name hundreds).
+pub const MAX_URLS_PER_CERTIFICATE: usize = 4;
+/// Most distinct URLs contacted for one path (one round of concurrent requests).
+pub const MAX_URLS_PER_PATH: usize = 16;
 
 /// How to fetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +148,7 @@ impl SourceCheck {
     /// One line on what this URL gave, for lists.
     pub fn summary(&self, at: OffsetDateTime) -> String {
         let fetched = self.fetch.as_ref().map(FetchRecord::summary);
-        match &self.result {
+        let text = match &self.result {
             SourceResult::NotChecked { reason } => format!("not checked: {reason}"),
             SourceResult::Unreachable => fetched.unwrap_or_else(|| "no answer".into()),
             SourceResult::Unreadable { reason } => reason.clone(),
@@ -165,13 +170,21 @@ impl SourceCheck {
                     1 => "1 entry".to_owned(),
                     n => format!("{n} entries"),
                 });
-                if crl.signature != crate::engine::signature::SignatureCheck::Valid {
-                    parts.push("signature does NOT verify with the issuing CA's key".into());
+                match crl.signature {
+                    crate::engine::signature::SignatureCheck::Valid => {}
+                    crate::engine::signature::SignatureCheck::Unsupported => {
+                        parts.push("signature algorithm not supported by certwiz (not used)".into())
+                    }
+                    crate::engine::signature::SignatureCheck::Invalid => {
+                        parts.push("signature does NOT verify with the issuing CA's key".into())
+                    }
                 }
                 if !crl.issuer_matches {
                     parts.push("published by another CA".into());
                 }
                 match &crl.revoked {
+                    Some(r) if r.reason.as_deref() == Some("removeFromCRL") => parts
+                        .push("a delta CRL takes this certificate off hold (removeFromCRL)".into()),
                     Some(r) => parts.push(format!(
                         "lists this certificate as revoked on {}{}",
                         r.date.date(),
@@ -182,14 +195,18 @@ impl SourceCheck {
                     )),
                     None => parts.push("does not list this certificate".into()),
                 }
-                if let Some(f) = &self.fetch
-                    && !f.redirects.is_empty()
-                {
-                    parts.push(f.summary());
-                }
                 parts.join(", ")
             }
             SourceResult::Ocsp { ocsp } => ocsp.summary(),
+        };
+        // A redirect (to another host above all) is always said, whatever came of it.
+        match &self.fetch {
+            Some(f)
+                if !f.redirects.is_empty() && !matches!(self.result, SourceResult::Unreachable) =>
+            {
+                format!("{text} ({})", f.summary())
+            }
+            _ => text,
         }
     }
 }
@@ -439,9 +456,22 @@ fn check_path(
             .iter()
             .map(|u| (SourceKind::Crl, u))
             .chain(c.aia_ocsp.iter().map(|u| (SourceKind::Ocsp, u)));
+        let mut fetched_here = 0;
         for (kind, url) in urls {
             let lower = url.trim().to_ascii_lowercase();
-            let plan = if lower.starts_with("ldap:") || lower.starts_with("ldaps:") {
+            let fetchable = is_fetchable(url) && ders.is_some();
+            let plan = if fetchable && fetched_here >= MAX_URLS_PER_CERTIFICATE {
+                Planned::Skip(format!(
+                    "certwiz contacts at most {MAX_URLS_PER_CERTIFICATE} URLs per certificate"
+                ))
+            } else if fetchable
+                && requests.len() >= MAX_URLS_PER_PATH
+                && !requests.iter().any(|r| r.url == *url)
+            {
+                Planned::Skip(format!(
+                    "certwiz contacts at most {MAX_URLS_PER_PATH} URLs per path"
+                ))
+            } else if lower.starts_with("ldap:") || lower.starts_with("ldaps:") {
                 Planned::Skip(
                     "LDAP distribution points are read from Active Directory, which needs a domain member; certwiz reads HTTP only".into(),
                 )
@@ -451,15 +481,24 @@ fn check_path(
                     lower.split(':').next().unwrap_or("unknown scheme")
                 ))
             } else if let Some((cert, issuer)) = &ders {
+                fetched_here += 1;
                 match kind {
-                    SourceKind::Crl => {
-                        requests.push(FetchRequest {
-                            url: url.clone(),
-                            post: None,
-                            max_bytes: MAX_CRL_BYTES,
-                        });
-                        Planned::Fetch(requests.len() - 1)
-                    }
+                    // The same CRL named twice (by two certificates of one CA, or twice in one) is
+                    // fetched once.
+                    SourceKind::Crl => match requests
+                        .iter()
+                        .position(|r| r.url == *url && r.post.is_none())
+                    {
+                        Some(index) => Planned::Fetch(index),
+                        None => {
+                            requests.push(FetchRequest {
+                                url: url.clone(),
+                                post: None,
+                                max_bytes: MAX_CRL_BYTES,
+                            });
+                            Planned::Fetch(requests.len() - 1)
+                        }
+                    },
                     SourceKind::Ocsp => match ocsp::request(cert, issuer) {
                         Ok(body) => {
                             requests.push(FetchRequest {
@@ -524,6 +563,18 @@ fn check_path(
                         result: SourceResult::NotChecked { reason },
                     },
                     Planned::Fetch(index) => match (results.get(index), &ders) {
+                        (Some(fetched), _)
+                            if fetched.record.failure == Some(http::FetchFailure::Cancelled) =>
+                        {
+                            SourceCheck {
+                                kind,
+                                url,
+                                fetch: None,
+                                result: SourceResult::NotChecked {
+                                    reason: "cancelled".into(),
+                                },
+                            }
+                        }
                         (Some(fetched), Some((cert, issuer))) => {
                             let result = if !fetched.ok() {
                                 SourceResult::Unreachable
@@ -572,6 +623,7 @@ fn check_path(
 enum Outcome<'a> {
     Revoked(&'a SourceCheck),
     Good(&'a SourceCheck),
+    Unknown(&'a SourceCheck),
     BadSignature(&'a SourceCheck),
     Expired(&'a SourceCheck),
     Offline,
@@ -588,7 +640,11 @@ fn outcome(cert: &CertificateRevocation, at: OffsetDateTime) -> Outcome<'_> {
         _ => false,
     };
     let revoked = |s: &&SourceCheck| match &s.result {
-        SourceResult::Crl { crl } => crl.revoked.is_some(),
+        // A delta CRL's removeFromCRL entry takes a certificate off hold: not revoked.
+        SourceResult::Crl { crl } => crl
+            .revoked
+            .as_ref()
+            .is_some_and(|r| r.reason.as_deref() != Some("removeFromCRL")),
         SourceResult::Ocsp { ocsp } => matches!(ocsp.status, OcspStatus::Revoked { .. }),
         _ => false,
     };
@@ -606,9 +662,18 @@ fn outcome(cert: &CertificateRevocation, at: OffsetDateTime) -> Outcome<'_> {
     if let Some(s) = cert.sources.iter().filter(usable).find(good) {
         return Outcome::Good(s);
     }
+    let unknown = |s: &&SourceCheck| matches!(&s.result, SourceResult::Ocsp { ocsp } if ocsp.status == OcspStatus::Unknown);
+    if let Some(s) = cert.sources.iter().filter(usable).find(unknown) {
+        return Outcome::Unknown(s);
+    }
+    // A signature certwiz cannot check is not a bad one; such an answer only goes unused.
     let bad_signature = |s: &&SourceCheck| match &s.result {
-        SourceResult::Crl { crl } => crl.signature != SignatureCheck::Valid || !crl.issuer_matches,
-        SourceResult::Ocsp { ocsp } => !ocsp.signature_ok(),
+        SourceResult::Crl { crl } => {
+            crl.signature == SignatureCheck::Invalid || !crl.issuer_matches
+        }
+        SourceResult::Ocsp { ocsp } => {
+            ocsp.signature == SignatureCheck::Invalid || !ocsp.signer_authorized
+        }
         _ => false,
     };
     if let Some(s) = cert.sources.iter().find(bad_signature) {
@@ -617,7 +682,7 @@ fn outcome(cert: &CertificateRevocation, at: OffsetDateTime) -> Outcome<'_> {
     let expired = |s: &&SourceCheck| match &s.result {
         SourceResult::Crl { crl } => crl.expired_at(at) || crl.not_yet_valid_at(at),
         SourceResult::Ocsp { ocsp } => {
-            ocsp.next_update.is_some_and(|n| n < at) || ocsp.this_update > at + crl::CLOCK_TOLERANCE
+            ocsp.next_update.is_some_and(|n| n < at) || ocsp.this_update > crl::tolerant(at)
         }
         _ => false,
     };
@@ -646,7 +711,7 @@ fn published_after(source: &SourceCheck, at: OffsetDateTime) -> Option<OffsetDat
         SourceResult::Ocsp { ocsp } => ocsp.this_update,
         _ => return None,
     };
-    (published > at + crl::CLOCK_TOLERANCE).then_some(published)
+    (published > crl::tolerant(at)).then_some(published)
 }
 
 fn url_list(cert: &CertificateRevocation, at: OffsetDateTime) -> String {
@@ -676,7 +741,16 @@ fn whose(scope: Scope) -> &'static str {
 pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
     let mut out = Vec::new();
     let scope = facts.scope;
+    let mut reported: Vec<&str> = Vec::new();
     for fetch in facts.intermediates.iter().filter(|f| f.used) {
+        // Two CA Issuers URLs serving the same certificate make one finding.
+        let Some(first) = fetch.certificates.first() else {
+            continue;
+        };
+        if reported.contains(&first.sha256.as_str()) {
+            continue;
+        }
+        reported.push(&first.sha256);
         let names: Vec<&str> = fetch
             .certificates
             .iter()
@@ -815,6 +889,18 @@ pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
                     "On the issuing CA run certutil -crl to publish a new CRL, copy it to every distribution point (the web folder behind the URL), and check the CA's CRL publication interval and whatever copies the file (a scheduled task that stopped is the usual cause).",
                 )
             }
+            Outcome::Unknown(source) => Finding::new(
+                ids::REVOCATION_OFFLINE,
+                Severity::Fail,
+                format!(
+                    "The revocation status of {name} is unknown: the OCSP responder does not know it"
+                ),
+                format!(
+                    "The OCSP responder at {} answered \"unknown\": it has no record of serial number {} (a certificate from another CA, or a responder not configured for this CA's revocation data), and no CRL gave an answer. Windows cannot complete the revocation check (CRYPT_E_REVOCATION_OFFLINE, 0x80092013).{list}",
+                    source.url, cert.serial
+                ),
+                "On the CA's Online Responder, check the revocation configuration for this CA (Online Responder Management > Revocation Configuration) and that it reads the CA's current CRL; or make a CRL distribution point reachable.",
+            ),
             Outcome::Offline => Finding::new(
                 ids::REVOCATION_OFFLINE,
                 Severity::Fail,

@@ -67,7 +67,7 @@ impl OcspFacts {
     pub fn usable_at(&self, at: OffsetDateTime) -> bool {
         self.signature_ok()
             && self.next_update.is_none_or(|n| n >= at)
-            && self.this_update <= at + super::crl::CLOCK_TOLERANCE
+            && self.this_update <= super::crl::tolerant(at)
     }
 
     /// One line for lists.
@@ -85,7 +85,9 @@ impl OcspFacts {
             OcspStatus::Unknown => "unknown (the responder does not know this certificate)".into(),
         };
         let mut out = format!("OCSP answer: {status}, signed by {}", self.signer);
-        if self.signature != SignatureCheck::Valid {
+        if self.signature == SignatureCheck::Unsupported {
+            out.push_str(", signature algorithm not supported by certwiz (not used)");
+        } else if self.signature != SignatureCheck::Valid {
             out.push_str(", signature does NOT verify");
         } else if !self.signer_authorized {
             out.push_str(", signer NOT authorised by the CA");

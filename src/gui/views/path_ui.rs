@@ -197,8 +197,11 @@ fn revocation_row(report: &Report, sha256: &str) -> String {
 
 /// The `revocation.*` finding about the certificate with `sha256`.
 fn revocation_finding<'r>(report: &'r Report, sha256: &str) -> Option<&'r Finding> {
+    // Only the findings about this path: the local and the presented path may share a CA.
+    let scope = report.revocation.as_ref().map(|r| r.scope);
     report.findings.iter().find(|f| {
         f.id.starts_with("revocation.")
+            && f.scope == scope
             && f.certificate.as_ref().is_some_and(|c| c.sha256 == sha256)
     })
 }
@@ -238,6 +241,12 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
         let text = if fetch.used {
             format!(
                 "! Downloaded the missing issuer {} from {}",
+                names.join(", "),
+                fetch.url
+            )
+        } else if !names.is_empty() {
+            format!(
+                "○ Downloaded {} from {}, but it did not complete the path",
                 names.join(", "),
                 fetch.url
             )
