@@ -55,6 +55,22 @@ enum Command {
     /// Read pasted event-log, validation-wizard or trace text: what it means, the likely causes ranked,
     /// and the wizard step that confirms or rules out each.
     Logs(LogsArgs),
+    /// Who listens on a port of this machine (PID, process name and path); a web server on the port the
+    /// conferencing service must own is a failure.
+    PortOwner(PortOwnerArgs),
+}
+
+#[derive(Debug, Args)]
+struct PortOwnerArgs {
+    /// The port the conferencing service must own.
+    #[arg(value_name = "PORT", default_value_t = probe::DEFAULT_PORT, value_parser = clap::value_parser!(u16).range(1..))]
+    port: u16,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +271,11 @@ where
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Lab(args)) => run_lab(&args),
         Some(Command::Logs(args)) => run_logs(&args),
+        Some(Command::PortOwner(args)) => {
+            let facts = crate::engine::port_owner::look(args.port);
+            let report = Report::for_port_owner(facts, OffsetDateTime::now_utc());
+            emit(&report, if args.json { Format::Json } else { args.format })
+        }
         None => run_gui(&GuiArgs::default()),
         Some(Command::Gui(args)) => run_gui(&args),
     }
@@ -517,17 +538,21 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     };
     let server = LabServer::start(scenario)?;
     let files = server.write_files(&dir)?;
-    println!(
+    // A reader that goes away (a closed pipe) must not stop the lab: the server keeps serving.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "certwiz lab: {} on 127.0.0.1:{}",
         scenario.description(),
         server.port()
     );
-    println!("Files in {}", dir.display());
-    println!(
+    let _ = writeln!(out, "Files in {}", dir.display());
+    let _ = writeln!(
+        out,
         "The lab's CAs publish their certificates and CRLs at {}",
         server.pki.pki_url
     );
-    println!("Check it with (add --fetch to check revocation):");
+    let _ = writeln!(out, "Check it with (add --fetch to check revocation):");
     let fetch = if matches!(
         scenario,
         Scenario::RevokedCertificate | Scenario::CrlOffline
@@ -536,15 +561,17 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     } else {
         ""
     };
-    println!(
+    let _ = writeln!(
+        out,
         "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}{fetch}",
         server.port(),
         files.root.display(),
         files.client_cert.display(),
         files.client_key.display()
     );
-    println!("Press Ctrl+C to stop.");
-    let _ = std::io::stdout().flush();
+    let _ = writeln!(out, "Press Ctrl+C to stop.");
+    let _ = out.flush();
+    drop(out);
     loop {
         std::thread::park();
     }

@@ -6,6 +6,8 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/port_owner.rs"]
+mod port_owner;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
 #[path = "check/revocation.rs"]

@@ -683,3 +683,36 @@ fn unticking_revocation_contacts_nothing() {
             .is_some()
     );
 }
+
+#[test]
+fn step_6_names_the_process_that_owns_the_port_on_this_computer() {
+    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut h = harness();
+    aim_at(&mut h, &lab);
+    h.run();
+    step_button(&h, "6. Port 444").click();
+    h.run();
+    // Before any check: the lookup is offered for the target's port.
+    let button = format!("Who listens on port {} here?", lab.port());
+    click_in_view(&mut h, &button);
+    h.step();
+    wait_for_checks(&mut h);
+    // The lab server runs in this test process.
+    let facts = h
+        .state()
+        .wizard
+        .port_owner
+        .as_ref()
+        .and_then(|r| r.port_owner.clone())
+        .expect("looked up");
+    assert!(
+        facts.listeners.iter().any(|l| l.pid == std::process::id()),
+        "{facts:?}"
+    );
+    assert!(h.query_by_label(&std::process::id().to_string()).is_some());
+    assert!(
+        h.query_all_by_label_contains(&format!("owns port {}", lab.port()))
+            .count()
+            >= 1
+    );
+}

@@ -234,4 +234,8 @@ pub mod ids {
     pub const REVOCATION_LDAP_NOT_CHECKED: &str = "revocation.ldap-not-checked";
     /// A missing intermediate was downloaded from the AIA URL and completes the path.
     pub const CHAIN_INTERMEDIATE_FETCHED: &str = "chain.intermediate-fetched";
+    /// A web server (IIS worker, httpd, nginx, ...) listens on the conferencing port of this machine.
+    pub const PORT_OWNED_BY_WEB_SERVER: &str = "port.owned-by-web-server";
+    /// Who listens on the port of this machine.
+    pub const PORT_OWNER: &str = "port.owner";
 }

@@ -116,7 +116,8 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
         | ids::TLS_NO_CLIENT_CERT_REQUEST
         | ids::HTTP_HTML_OVER_MTLS
         | ids::PORT_NOT_TLS
-        | ids::TLS_HANDSHAKE_FAILED => port_owner(port),
+        | ids::TLS_HANDSHAKE_FAILED
+        | ids::PORT_OWNED_BY_WEB_SERVER => port_owner(port),
         ids::CHAIN_UNTRUSTED_ROOT => vec![
             cmd(
                 "On every server that must trust it: add the root CA to the computer's Trusted Root store (as administrator)",
@@ -253,6 +254,7 @@ mod tests {
             ids::PORT_SILENT,
             ids::PORT_DNS_FAILED,
             ids::CHAIN_INTERMEDIATE_FETCHED,
+            ids::PORT_OWNED_BY_WEB_SERVER,
             ids::REVOCATION_OFFLINE,
             ids::REVOCATION_NO_CDP,
             ids::REVOCATION_LDAP_NOT_CHECKED,

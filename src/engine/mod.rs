@@ -16,6 +16,7 @@ pub mod load;
 pub mod logs;
 pub mod names;
 pub mod path;
+pub mod port_owner;
 pub mod probe;
 pub mod purpose;
 pub mod report;

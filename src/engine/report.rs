@@ -13,6 +13,7 @@ use crate::engine::inspect::InspectRequest;
 use crate::engine::logs::{LogAnalysis, RankedHypothesis};
 use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
+use crate::engine::port_owner::PortOwnerFacts;
 use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
 use crate::engine::revocation::RevocationFacts;
@@ -154,6 +155,9 @@ pub struct Report {
     /// What the CRL, OCSP and AIA fetches found (`--fetch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<RevocationFacts>,
+    /// Who listens on the port of this machine (`port-owner`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_owner: Option<PortOwnerFacts>,
 }
 
 impl Report {
@@ -183,6 +187,7 @@ impl Report {
             logs: None,
             hypotheses: Vec::new(),
             revocation: None,
+            port_owner: None,
         }
     }
 
@@ -221,6 +226,7 @@ impl Report {
             logs: None,
             hypotheses: Vec::new(),
             revocation: None,
+            port_owner: None,
         }
     }
 
@@ -266,6 +272,32 @@ impl Report {
             hypotheses: analysis.hypotheses.clone(),
             logs: Some(analysis),
             revocation: None,
+            port_owner: None,
+        }
+    }
+
+    /// The report of `port-owner`: who listens on a port of this machine.
+    pub fn for_port_owner(facts: PortOwnerFacts, at: OffsetDateTime) -> Self {
+        let findings = crate::engine::port_owner::findings(&facts);
+        Report {
+            schema: REPORT_SCHEMA.to_owned(),
+            command: "port-owner".to_owned(),
+            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
+            verdict: Verdict::of(&findings),
+            evaluated_at: at,
+            inputs: Vec::new(),
+            certificate: None,
+            path: None,
+            purposes: None,
+            names: Vec::new(),
+            findings,
+            probe: None,
+            client_issuers: Vec::new(),
+            timings: None,
+            logs: None,
+            hypotheses: Vec::new(),
+            revocation: None,
+            port_owner: Some(facts),
         }
     }
 
@@ -400,6 +432,11 @@ fn end_sentence(text: &str) -> String {
 fn report_name(report: &Report) -> String {
     match &report.probe {
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None if report.port_owner.is_some() => report
+            .port_owner
+            .as_ref()
+            .map(|o| format!("port {} of this machine", o.port))
+            .unwrap_or_default(),
         None if report.logs.is_some() => report
             .inputs
             .first()
@@ -534,6 +571,22 @@ pub fn render_text(report: &Report) -> String {
     }
     if let Some(logs) = &report.logs {
         logs_text(&mut out, logs);
+    }
+    if let Some(owner) = &report.port_owner {
+        let _ = writeln!(out, "\nListening on port {} (TCP)", owner.port);
+        if owner.listeners.is_empty() {
+            let _ = writeln!(out, "  (no listener visible)");
+        }
+        for l in &owner.listeners {
+            let _ = writeln!(
+                out,
+                "  PID {:<7} {:<24} {:<22} {}",
+                l.pid,
+                l.name,
+                l.address,
+                if l.path.is_empty() { "" } else { &l.path }
+            );
+        }
     }
 
     if let Some(c) = &report.certificate {

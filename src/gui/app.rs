@@ -26,6 +26,7 @@ pub struct CertwizApp {
     lab: Option<LabServer>,
     lab_start: Option<Receiver<Result<LabServer, String>>>,
     log_task: Option<Receiver<(u64, Result<crate::engine::logs::LogAnalysis, String>)>>,
+    port_owner_task: Option<Receiver<crate::engine::port_owner::PortOwnerFacts>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -123,7 +124,10 @@ impl CertwizApp {
 
     /// Whether background work is still running (tests wait on it).
     pub fn is_busy(&self) -> bool {
-        self.task.is_some() || self.lab_start.is_some() || self.log_task.is_some()
+        self.task.is_some()
+            || self.lab_start.is_some()
+            || self.log_task.is_some()
+            || self.port_owner_task.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -223,6 +227,7 @@ impl CertwizApp {
             }
             Msg::BrowseCertificate => self.browse(ctx),
             Msg::StartLab => self.start_lab(Some(ctx)),
+            Msg::LookUpPortOwner => self.look_up_port_owner(ctx),
             Msg::LogTextChanged => {
                 self.wizard.apply(Msg::LogTextChanged);
                 self.read_logs(ctx);
@@ -301,6 +306,12 @@ impl CertwizApp {
             // looked for a few times a second until it is up.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
+        if let Some(rx) = &self.port_owner_task
+            && let Ok(facts) = rx.try_recv()
+        {
+            self.port_owner_task = None;
+            self.wizard.on_port_owner(facts);
+        }
         if let Some(rx) = &self.log_task
             && let Ok((generation, result)) = rx.try_recv()
         {
@@ -336,6 +347,23 @@ impl CertwizApp {
         });
         self.lab_start = Some(rx);
         self.wizard.on_lab_starting();
+    }
+
+    /// Asks the operating system who listens on the target's port, off the UI thread (it reads every
+    /// process's sockets).
+    fn look_up_port_owner(&mut self, ctx: &egui::Context) {
+        if self.port_owner_task.is_some() {
+            return;
+        }
+        let port = self.wizard.port_to_look_up();
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(crate::engine::port_owner::look(port));
+            repaint.request_repaint();
+        });
+        self.port_owner_task = Some(rx);
+        self.wizard.port_owner_looking = true;
     }
 
     /// Runs the log matcher on the pasted text off the UI thread (a long export takes ~100 ms per 10 MB).

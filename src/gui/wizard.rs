@@ -325,6 +325,8 @@ pub enum Msg {
     LogTextChanged,
     /// Forget the pasted log text.
     ClearLogText,
+    /// Look up who listens on the port on this computer (the app does it off the UI thread).
+    LookUpPortOwner,
 }
 
 /// Step 1's pasted log text and what the matcher made of it.
@@ -439,6 +441,10 @@ pub struct Wizard {
     /// Run all checks also checks revocation (contacts the CRL / OCSP / CA Issuers URLs named in the
     /// certificates). On by default in the wizard.
     pub fetch_revocation: bool,
+    /// Step 6: who listens on the port on this computer, when looked up.
+    pub port_owner: Option<Report>,
+    /// A port-owner lookup is running.
+    pub port_owner_looking: bool,
 }
 
 impl Default for Wizard {
@@ -459,6 +465,8 @@ impl Default for Wizard {
             lab: PracticeLab::default(),
             logs: LogPaste::default(),
             fetch_revocation: true,
+            port_owner: None,
+            port_owner_looking: false,
         }
     }
 }
@@ -547,7 +555,11 @@ impl Wizard {
                 false
             }
             // Handled by the app: they need the window (dialog, clipboard) or own a server.
-            Msg::BrowseCertificate | Msg::CopySummary | Msg::StartLab | Msg::StopLab => false,
+            Msg::BrowseCertificate
+            | Msg::CopySummary
+            | Msg::StartLab
+            | Msg::StopLab
+            | Msg::LookUpPortOwner => false,
         }
     }
 
@@ -927,6 +939,25 @@ impl Wizard {
             at: time::OffsetDateTime::now_utc(),
             inputs: Vec::new(),
         })
+    }
+
+    /// The port step 6 looks up on this computer: the target's, or 444.
+    pub fn port_to_look_up(&self) -> u16 {
+        self.target
+            .port
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p > 0)
+            .unwrap_or(crate::engine::probe::DEFAULT_PORT)
+    }
+
+    /// Takes the result of a port-owner lookup.
+    pub fn on_port_owner(&mut self, facts: crate::engine::port_owner::PortOwnerFacts) {
+        self.port_owner_looking = false;
+        let report = Report::for_port_owner(facts, time::OffsetDateTime::now_utc());
+        self.status = format!("Port owner: {}", report.verdict.summary);
+        self.port_owner = Some(report);
     }
 
     /// The local certificate's inspection to fetch with Run all checks, when revocation is checked.

@@ -756,3 +756,43 @@ fn cancelled_before_the_fetch_is_not_a_failure() {
         report.findings
     );
 }
+
+#[test]
+fn a_root_found_through_aia_is_not_a_missing_intermediate() {
+    // The server sends leaf and intermediate, no root (as servers do); no trust anchor is given.
+    let pki = WebPki::new(&["issuing.crl"], false);
+    pki.serve_crl(crl(&pki.issuing, &[], fresh()));
+    let port = tls_server(&[&pki.leaf, &pki.issuing], &pki.leaf);
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args([
+            "check",
+            "pool01.contoso.test",
+            "--address",
+            "127.0.0.1",
+            "--json",
+        ])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--timeout",
+            "3",
+            "--at",
+            AT,
+            "--fetch",
+        ])
+        .output()
+        .expect("certwiz runs");
+    let run = Run::of(&out);
+    assert!(
+        pki.web.hits().contains(&"GET /root.cer".to_owned()),
+        "{:?}",
+        pki.web.hits()
+    );
+    assert!(
+        run.findings("chain.intermediate-fetched").is_empty(),
+        "{:?}",
+        run.ids()
+    );
+    assert_eq!(run.json["path"]["end"], "untrusted-root");
+}

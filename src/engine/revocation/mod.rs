@@ -751,11 +751,17 @@ pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
             continue;
         }
         reported.push(&first.sha256);
+        // A server is not expected to send its root, and a root found through AIA is judged by the
+        // trust findings: only a downloaded intermediate is a warning.
         let names: Vec<&str> = fetch
             .certificates
             .iter()
+            .filter(|c| !c.self_signed)
             .map(|c| c.display_name.as_str())
             .collect();
+        if names.is_empty() {
+            continue;
+        }
         let (detail, fix) = match scope {
             Scope::Remote => (
                 format!(
@@ -783,7 +789,7 @@ pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
             detail,
             fix,
         );
-        if let Some(c) = fetch.certificates.first() {
+        if let Some(c) = fetch.certificates.iter().find(|c| !c.self_signed) {
             finding = finding.about(c.reference(), scope);
         }
         out.push(finding);

@@ -93,11 +93,75 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
     }
 }
 
+/// "Who listens on port N on this computer": the lookup button, each listener (PID, name, address,
+/// program) and the findings (a web server on the port fails).
+fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    let port = wizard.port_to_look_up();
+    section_ui(ui, &format!("Who listens on port {port} on this computer"));
+    ui.label(
+        RichText::new("Run certwiz on the conferencing server itself: this asks the system (like netstat -ano) which process owns the port. On Windows PID 4 is HTTP.SYS (IIS or another HTTP API application).")
+            .size(tokens::BODY_SIZE - 1.0),
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !wizard.port_owner_looking,
+                egui::Button::new(
+                    RichText::new(format!("Who listens on port {port} here?"))
+                        .size(tokens::BODY_SIZE),
+                ),
+            )
+            .clicked()
+        {
+            msgs.push(Msg::LookUpPortOwner);
+        }
+        if wizard.port_owner_looking {
+            ui.spinner();
+        }
+    });
+    let Some(report) = &wizard.port_owner else {
+        return;
+    };
+    let Some(facts) = &report.port_owner else {
+        return;
+    };
+    if !facts.listeners.is_empty() {
+        egui::Grid::new("port_owner")
+            .num_columns(4)
+            .spacing([16.0, 4.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for header in ["PID", "Process", "Listens on", "Program"] {
+                    ui.label(RichText::new(header).size(tokens::BODY_SIZE - 1.0).strong());
+                }
+                ui.end_row();
+                for l in &facts.listeners {
+                    let mark = match l.kind {
+                        crate::engine::port_owner::OwnerKind::WebServer => "✖ web server: ",
+                        crate::engine::port_owner::OwnerKind::HttpSys => "i HTTP.SYS: ",
+                        crate::engine::port_owner::OwnerKind::Other => "",
+                    };
+                    ui.label(RichText::new(l.pid.to_string()).size(tokens::BODY_SIZE - 1.0));
+                    ui.label(
+                        RichText::new(format!("{mark}{}", l.name)).size(tokens::BODY_SIZE - 1.0),
+                    );
+                    ui.label(RichText::new(&l.address).size(tokens::BODY_SIZE - 1.0));
+                    ui.label(RichText::new(&l.path).size(tokens::BODY_SIZE - 1.0));
+                    ui.end_row();
+                }
+            });
+    }
+    for finding in &report.findings {
+        finding_ui(ui, finding);
+    }
+}
+
 /// Step 6.
 pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::Port.number(), "What answers on the port");
     let Some(report) = wizard.report() else {
-        return no_report_ui(ui, wizard, msgs);
+        no_report_ui(ui, wizard, msgs);
+        return port_owner_ui(ui, wizard, msgs);
     };
     let Some(probe) = &report.probe else { return };
     for f in report.findings.iter().filter(|f| {
@@ -150,6 +214,7 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     {
         browse_ui(ui, browse, &format!("browse_{i}"));
     }
+    port_owner_ui(ui, wizard, msgs);
 }
 
 /// Step 7.

@@ -1,0 +1,243 @@
+//! Who owns a port on this machine: the process behind each TCP listener (PID, name, path) through the
+//! `listeners` crate, classified so that a web server on the conferencing port is named as the cause
+//! (the famous incident: Communicator Web Access in IIS bound to port 444). [`look`] asks the operating
+//! system; [`findings`] is pure.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::finding::{Finding, Severity, ids};
+
+/// What kind of program a listener is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OwnerKind {
+    /// Windows' HTTP.SYS (PID 4, "System"): IIS or another HTTP API application, which may be the
+    /// conferencing service itself; `netsh http show sslcert` tells which.
+    HttpSys,
+    /// A web server: IIS worker (w3wp), inetinfo, IIS Express, Apache httpd, nginx, lighttpd, Caddy.
+    WebServer,
+    /// Anything else.
+    Other,
+}
+
+/// One process listening on the port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortListener {
+    /// Process ID.
+    pub pid: u32,
+    /// Process name.
+    pub name: String,
+    /// Executable path, when the system tells.
+    pub path: String,
+    /// The local address it listens on (`0.0.0.0:444`).
+    pub address: String,
+    /// What kind of program it is.
+    pub kind: OwnerKind,
+}
+
+/// Who listens on a port of this machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortOwnerFacts {
+    /// The port.
+    pub port: u16,
+    /// Every TCP listener on it.
+    pub listeners: Vec<PortListener>,
+    /// Whether a connection to 127.0.0.1 on the port was accepted (tells "nothing listens" from
+    /// "something listens that certwiz may not see").
+    pub accepts_connections: bool,
+    /// Why the listeners could not be read, when they could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What kind of program `name` (with `pid`) is.
+pub fn classify(pid: u32, name: &str) -> OwnerKind {
+    let lower = name.trim().to_ascii_lowercase();
+    let base = lower.strip_suffix(".exe").unwrap_or(&lower);
+    if pid == 4 || base == "system" {
+        return OwnerKind::HttpSys;
+    }
+    const WEB_SERVERS: [&str; 9] = [
+        "w3wp",
+        "inetinfo",
+        "iisexpress",
+        "httpd",
+        "apache",
+        "apache2",
+        "nginx",
+        "lighttpd",
+        "caddy",
+    ];
+    if WEB_SERVERS.contains(&base) {
+        OwnerKind::WebServer
+    } else {
+        OwnerKind::Other
+    }
+}
+
+/// Asks the operating system who listens on `port` (TCP, any address).
+pub fn look(port: u16) -> PortOwnerFacts {
+    let accepts_connections = std::net::TcpStream::connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        std::time::Duration::from_millis(500),
+    )
+    .is_ok();
+    let mut facts = PortOwnerFacts {
+        port,
+        listeners: Vec::new(),
+        accepts_connections,
+        error: None,
+    };
+    match listeners::get_all() {
+        Ok(all) => {
+            let mut found: Vec<PortListener> = all
+                .into_iter()
+                .filter(|l| {
+                    l.protocol == listeners::Protocol::TCP
+                        && l.state == listeners::SocketState::Listen
+                        && l.socket.port() == port
+                })
+                .map(|l| PortListener {
+                    pid: l.process.pid,
+                    kind: classify(l.process.pid, &l.process.name),
+                    name: l.process.name,
+                    path: l.process.path,
+                    address: l.socket.to_string(),
+                })
+                .collect();
+            found.sort_by(|a, b| (a.pid, &a.address).cmp(&(b.pid, &b.address)));
+            facts.listeners = found;
+        }
+        Err(e) => facts.error = Some(e.to_string()),
+    }
+    facts
+}
+
+/// The findings: `port.owned-by-web-server` (fail) when a web server listens on the port the
+/// conferencing service must own, `port.owner` (info) for every other listener, and an info when
+/// nothing (visible) listens.
+pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
+    let port = facts.port;
+    let mut out = Vec::new();
+    for l in &facts.listeners {
+        let who = format!("{} (PID {}) on {}", l.name, l.pid, l.address);
+        let path = if l.path.is_empty() {
+            String::new()
+        } else {
+            format!(" Program: {}.", l.path)
+        };
+        out.push(match l.kind {
+            OwnerKind::WebServer => Finding::new(
+                ids::PORT_OWNED_BY_WEB_SERVER,
+                Severity::Fail,
+                format!("A web server owns port {port}: {}", l.name),
+                format!(
+                    "{who} listens on port {port}, where the conferencing service must answer (the MCU Factory / Focus at https://FQDN:{port}/LiveServer/). Conferencing servers then reach a web site instead: events 61013 / 30988 and \"ReceiveFailure\".{path}"
+                ),
+                format!(
+                    "Move the web site off port {port} (IIS Manager > Sites > the site > Bindings; for Communicator Web Access, its own port), or stop it, then restart the conferencing services."
+                ),
+            ),
+            OwnerKind::HttpSys => Finding::new(
+                ids::PORT_OWNER,
+                Severity::Info,
+                format!("HTTP.SYS owns port {port} (PID 4)"),
+                format!(
+                    "{who}: PID 4 is Windows' HTTP.SYS, shared by IIS and every HTTP API application, the conferencing service included. Which application registered port {port} is in its binding: netsh http show sslcert ipport=0.0.0.0:{port} (application ID {{4dc3e181-e14b-4a21-b022-59fc669b0914}} is IIS), and IIS Manager's site bindings."
+                ),
+                "If the binding belongs to IIS, move that site off the port; if it is the conferencing service's, the port is right.",
+            ),
+            OwnerKind::Other => Finding::new(
+                ids::PORT_OWNER,
+                Severity::Info,
+                format!("{} owns port {port}", l.name),
+                format!("{who} listens on port {port}.{path}"),
+                "Nothing to do if this is the conferencing service; otherwise stop it or move it to another port.",
+            ),
+        });
+    }
+    if facts.listeners.is_empty() {
+        let (title, detail) = if facts.accepts_connections {
+            (
+                format!("Something listens on port {port}, but certwiz cannot see which process"),
+                format!(
+                    "127.0.0.1:{port} accepts connections, but the listener's process is not visible{} (it may belong to another user: run certwiz as administrator / root).",
+                    facts
+                        .error
+                        .as_ref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
+                ),
+            )
+        } else {
+            (
+                format!("Nothing listens on port {port} of this machine"),
+                format!(
+                    "No TCP listener on port {port}{}. The conferencing service is not running here, or listens on another port.",
+                    facts
+                        .error
+                        .as_ref()
+                        .map(|e| format!(" (the listener list could not be read: {e})"))
+                        .unwrap_or_default()
+                ),
+            )
+        };
+        out.push(Finding::new(
+            ids::PORT_OWNER,
+            Severity::Info,
+            title,
+            detail,
+            format!("On Windows: netstat -ano | findstr :{port} shows the PID, tasklist /fi \"PID eq <pid>\" its name."),
+        ));
+    }
+    crate::engine::finding::sort_findings(&mut out);
+    crate::engine::fixes::attach(
+        &mut out,
+        &crate::engine::fixes::FixContext {
+            host: None,
+            port: Some(port),
+        },
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_servers_and_http_sys_are_recognised_by_name() {
+        assert_eq!(classify(4, "System"), OwnerKind::HttpSys);
+        assert_eq!(classify(5120, "w3wp.exe"), OwnerKind::WebServer);
+        assert_eq!(classify(812, "NGINX"), OwnerKind::WebServer);
+        assert_eq!(classify(812, "httpd"), OwnerKind::WebServer);
+        assert_eq!(classify(2211, "RTCSrv.exe"), OwnerKind::Other);
+        assert_eq!(classify(2211, "httpd-helper"), OwnerKind::Other);
+    }
+
+    #[test]
+    fn a_web_server_on_the_port_fails_with_the_commands() {
+        let facts = PortOwnerFacts {
+            port: 444,
+            listeners: vec![PortListener {
+                pid: 5120,
+                name: "w3wp.exe".into(),
+                path: r"C:\Windows\System32\inetsrv\w3wp.exe".into(),
+                address: "0.0.0.0:444".into(),
+                kind: OwnerKind::WebServer,
+            }],
+            accepts_connections: true,
+            error: None,
+        };
+        let found = findings(&facts);
+        assert_eq!(found[0].id, ids::PORT_OWNED_BY_WEB_SERVER);
+        assert_eq!(found[0].severity, Severity::Fail);
+        assert!(found[0].detail.contains("PID 5120"));
+        assert!(
+            found[0]
+                .commands
+                .iter()
+                .any(|c| c.command == "Get-WebBinding -Port 444")
+        );
+    }
+}
