@@ -230,62 +230,21 @@ impl Report {
         }
     }
 
-    /// The report of the log matcher: one finding per recognised signal, the hypotheses ranked, and a
-    /// verdict that names the most likely cause and the step that tests it.
-    pub fn for_logs(
-        analysis: LogAnalysis,
+    /// A report of `command` with only its verdict, findings and inputs filled in; the commands'
+    /// constructors add their own parts.
+    fn bare(
+        command: &str,
         findings: Vec<Finding>,
         inputs: Vec<InputSummary>,
         at: OffsetDateTime,
     ) -> Self {
-        let mut verdict = Verdict::of(&findings);
-        if let Some(top) = analysis.hypotheses.first() {
-            let n = analysis.signals.len();
-            verdict.summary = format!(
-                "{n} known sign{} of trouble; most likely: {} (step {})",
-                if n == 1 { "" } else { "s" },
-                top.title.trim().trim_end_matches('.'),
-                top.step
-            );
-            verdict.next_step = Some(format!(
-                "Most likely: {} Go to step {} to confirm or rule it out: {}",
-                end_sentence(&top.title),
-                top.step,
-                top.check.trim()
-            ));
-        }
         Report {
             schema: REPORT_SCHEMA.to_owned(),
-            command: "logs".to_owned(),
-            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
-            verdict,
-            evaluated_at: at,
-            inputs,
-            certificate: None,
-            path: None,
-            purposes: None,
-            names: Vec::new(),
-            findings,
-            probe: None,
-            client_issuers: Vec::new(),
-            timings: None,
-            hypotheses: analysis.hypotheses.clone(),
-            logs: Some(analysis),
-            revocation: None,
-            port_owner: None,
-        }
-    }
-
-    /// The report of `port-owner`: who listens on a port of this machine.
-    pub fn for_port_owner(facts: PortOwnerFacts, at: OffsetDateTime) -> Self {
-        let findings = crate::engine::port_owner::findings(&facts);
-        Report {
-            schema: REPORT_SCHEMA.to_owned(),
-            command: "port-owner".to_owned(),
+            command: command.to_owned(),
             certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
             verdict: Verdict::of(&findings),
             evaluated_at: at,
-            inputs: Vec::new(),
+            inputs,
             certificate: None,
             path: None,
             purposes: None,
@@ -297,8 +256,45 @@ impl Report {
             logs: None,
             hypotheses: Vec::new(),
             revocation: None,
-            port_owner: Some(facts),
+            port_owner: None,
         }
+    }
+
+    /// The report of the log matcher: one finding per recognised signal, the hypotheses ranked, and a
+    /// verdict that names the most likely cause and the step that tests it.
+    pub fn for_logs(
+        analysis: LogAnalysis,
+        findings: Vec<Finding>,
+        inputs: Vec<InputSummary>,
+        at: OffsetDateTime,
+    ) -> Self {
+        let mut report = Report::bare("logs", findings, inputs, at);
+        if let Some(top) = analysis.hypotheses.first() {
+            let n = analysis.signals.len();
+            report.verdict.summary = format!(
+                "{n} known sign{} of trouble; most likely: {} (step {})",
+                if n == 1 { "" } else { "s" },
+                top.title.trim().trim_end_matches('.'),
+                top.step
+            );
+            report.verdict.next_step = Some(format!(
+                "Most likely: {} Go to step {} to confirm or rule it out: {}",
+                end_sentence(&top.title),
+                top.step,
+                top.check.trim()
+            ));
+        }
+        report.hypotheses = analysis.hypotheses.clone();
+        report.logs = Some(analysis);
+        report
+    }
+
+    /// The report of `port-owner`: who listens on a port of this machine.
+    pub fn for_port_owner(facts: PortOwnerFacts, at: OffsetDateTime) -> Self {
+        let findings = crate::engine::port_owner::findings(&facts);
+        let mut report = Report::bare("port-owner", findings, Vec::new(), at);
+        report.port_owner = Some(facts);
+        report
     }
 
     /// Whether any finding is a failure (exit code 1).

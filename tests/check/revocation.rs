@@ -576,6 +576,14 @@ fn tls_server(chain: &[&Made], key: &Made) -> u16 {
 
 fn check(pki: &WebPki, port: u16, extra: &[&str]) -> Run {
     let root = pki.files.write("root.pem", &pki.root.pem);
+    let ca = root.to_string_lossy().into_owned();
+    let mut args = vec!["--ca", ca.as_str()];
+    args.extend_from_slice(extra);
+    check_without_anchors(port, &args)
+}
+
+/// `certwiz check` against the TLS server on `port`, judged at [`AT`], with only `extra` arguments.
+fn check_without_anchors(port: u16, extra: &[&str]) -> Run {
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
         .args([
@@ -586,8 +594,6 @@ fn check(pki: &WebPki, port: u16, extra: &[&str]) -> Run {
             "--json",
         ])
         .args(["--port", &port.to_string(), "--timeout", "3", "--at", AT])
-        .arg("--ca")
-        .arg(&root)
         .args(extra)
         .output()
         .expect("certwiz runs");
@@ -763,27 +769,7 @@ fn a_root_found_through_aia_is_not_a_missing_intermediate() {
     let pki = WebPki::new(&["issuing.crl"], false);
     pki.serve_crl(crl(&pki.issuing, &[], fresh()));
     let port = tls_server(&[&pki.leaf, &pki.issuing], &pki.leaf);
-    let out = Command::cargo_bin("certwiz")
-        .expect("binary")
-        .args([
-            "check",
-            "pool01.contoso.test",
-            "--address",
-            "127.0.0.1",
-            "--json",
-        ])
-        .args([
-            "--port",
-            &port.to_string(),
-            "--timeout",
-            "3",
-            "--at",
-            AT,
-            "--fetch",
-        ])
-        .output()
-        .expect("certwiz runs");
-    let run = Run::of(&out);
+    let run = check_without_anchors(port, &["--fetch"]);
     assert!(
         pki.web.hits().contains(&"GET /root.cer".to_owned()),
         "{:?}",
