@@ -58,6 +58,29 @@ enum Command {
     /// Who listens on a port of this machine (PID, process name and path); a web server on the port the
     /// conferencing service must own is a failure.
     PortOwner(PortOwnerArgs),
+    /// Health of a Trusted Root store exported to files (or the system's): too many roots or names for
+    /// Schannel's CA list, certificates that are not roots, duplicates, expired roots.
+    RootStore(RootStoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct RootStoreArgs {
+    /// Files or folders holding the store's certificates (e.g. every root exported from
+    /// Cert:\LocalMachine\Root, or a PEM bundle).
+    #[arg(value_name = "FILE|DIR", required_unless_present = "system_roots")]
+    paths: Vec<PathBuf>,
+    /// Judge the operating system's trust store (on Windows: the Trusted Root store).
+    #[arg(long)]
+    system_roots: bool,
+    /// Judge expiry at this instant instead of now (RFC 3339, or a date).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -271,6 +294,7 @@ where
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Lab(args)) => run_lab(&args),
         Some(Command::Logs(args)) => run_logs(&args),
+        Some(Command::RootStore(args)) => run_root_store(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
             let report = Report::for_port_owner(facts, OffsetDateTime::now_utc());
@@ -326,14 +350,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         trust_anchors.extend(loaded.certificates);
     }
     if args.system_roots {
-        let loaded = load_system_roots().context("--system-roots")?;
-        inputs.push(InputSummary {
-            source: "system trust store".into(),
-            role: "trust-anchor".into(),
-            certificates: loaded.certificates.len(),
-            private_keys: 0,
-        });
-        trust_anchors.extend(loaded.certificates);
+        trust_anchors.extend(system_roots("trust-anchor", &mut inputs)?);
     }
     let request = InspectRequest {
         certificates,
@@ -356,6 +373,42 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
     };
     let format = if args.json { Format::Json } else { args.format };
     emit(&report, format)
+}
+
+/// The operating system's trust store (`--system-roots`), noted in `inputs` with `role`.
+fn system_roots(role: &str, inputs: &mut Vec<InputSummary>) -> Result<Vec<SourcedCertificate>> {
+    let loaded = load_system_roots().context("--system-roots")?;
+    inputs.push(InputSummary {
+        source: "system trust store".into(),
+        role: role.into(),
+        certificates: loaded.certificates.len(),
+        private_keys: 0,
+    });
+    Ok(loaded.certificates)
+}
+
+fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
+    let at = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let mut password = None;
+    let mut certificates = Vec::new();
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        let loaded = load_reporting(path, &mut password)?;
+        inputs.push(summary(path, "root-store", &loaded));
+        certificates.extend(loaded.certificates);
+    }
+    if args.system_roots {
+        certificates.extend(system_roots("root-store", &mut inputs)?);
+    }
+    if certificates.is_empty() {
+        bail!("no certificate found in what was given: nothing to judge");
+    }
+    let facts = crate::engine::root_store::facts(&certificates);
+    let report = Report::for_root_store(facts, inputs, at);
+    emit(&report, if args.json { Format::Json } else { args.format })
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitCode> {

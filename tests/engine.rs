@@ -4,5 +4,7 @@ mod common;
 
 #[path = "engine/loading.rs"]
 mod loading;
+#[path = "engine/root_store.rs"]
+mod root_store;
 #[path = "engine/scenarios.rs"]
 mod scenarios;

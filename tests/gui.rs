@@ -716,3 +716,30 @@ fn step_6_names_the_process_that_owns_the_port_on_this_computer() {
             >= 1
     );
 }
+
+#[test]
+fn step_7_judges_this_computers_root_store() {
+    let mut h = harness();
+    h.run();
+    step_button(&h, "7. Mutual TLS").click();
+    h.run();
+    click_in_view(&mut h, "Check this computer's Trusted Root store");
+    h.step();
+    wait_for_checks(&mut h);
+    let report = h
+        .state()
+        .wizard
+        .root_store
+        .clone()
+        .expect("the system trust store was read (ca-certificates is on the image)");
+    let store = report.root_store.as_ref().expect("facts");
+    assert!(!store.entries.is_empty());
+    let first = report.findings.first().expect("a finding");
+    assert!(first.id.starts_with("store."), "{}", first.id);
+    // Shown in step 7 (and the status line), in words.
+    assert!(h.query_all_by_label_contains(&first.title).count() >= 2);
+    assert!(
+        h.query_by_label_contains(&format!("{} distinct", store.distinct))
+            .is_some()
+    );
+}

@@ -238,4 +238,14 @@ pub mod ids {
     pub const PORT_OWNED_BY_WEB_SERVER: &str = "port.owned-by-web-server";
     /// Who listens on the port of this machine.
     pub const PORT_OWNER: &str = "port.owner";
+    /// The Root store is past Schannel's CA-list limits (about 100 roots or 16 KB of names).
+    pub const STORE_ROOT_LIST_TOO_LONG: &str = "store.root-list-too-long";
+    /// A certificate in the Root store is not self-signed.
+    pub const STORE_NON_ROOT_IN_ROOT: &str = "store.non-root-in-root";
+    /// The same root is in the store more than once.
+    pub const STORE_DUPLICATE_ROOTS: &str = "store.duplicate-roots";
+    /// Roots past their end date.
+    pub const STORE_EXPIRED_ROOTS: &str = "store.expired-roots";
+    /// The Root store is within the limits and clean.
+    pub const STORE_OK: &str = "store.ok";
 }

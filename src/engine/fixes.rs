@@ -148,7 +148,17 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
             "Show the certificate's subject and alternative names",
             "certutil -dump server.cer".to_owned(),
         )],
-        ids::TLS_CLIENT_CA_LIST_EMPTY | ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER => ca_list(),
+        ids::TLS_CLIENT_CA_LIST_EMPTY
+        | ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER
+        | ids::STORE_ROOT_LIST_TOO_LONG => ca_list(),
+        ids::STORE_NON_ROOT_IN_ROOT => vec![cmd(
+            "On the server (PowerShell): the certificates in Trusted Root that are not self-signed",
+            r"Get-ChildItem Cert:\LocalMachine\Root | Where-Object { $_.Issuer -ne $_.Subject } | Format-List Subject, Issuer, Thumbprint".to_owned(),
+        )],
+        ids::STORE_DUPLICATE_ROOTS => vec![cmd(
+            "On the server (PowerShell): roots that are in the store more than once",
+            r"Get-ChildItem Cert:\LocalMachine\Root | Group-Object Thumbprint | Where-Object Count -gt 1".to_owned(),
+        )],
         ids::TLS_CLIENT_CERT_REJECTED | ids::TLS_REMOTE_CLOSED => {
             let mut v = vec![verify()];
             v.extend(ca_list());
@@ -255,6 +265,9 @@ mod tests {
             ids::PORT_DNS_FAILED,
             ids::CHAIN_INTERMEDIATE_FETCHED,
             ids::PORT_OWNED_BY_WEB_SERVER,
+            ids::STORE_ROOT_LIST_TOO_LONG,
+            ids::STORE_NON_ROOT_IN_ROOT,
+            ids::STORE_DUPLICATE_ROOTS,
             ids::REVOCATION_OFFLINE,
             ids::REVOCATION_NO_CDP,
             ids::REVOCATION_LDAP_NOT_CHECKED,

@@ -21,5 +21,6 @@ pub mod probe;
 pub mod purpose;
 pub mod report;
 pub mod revocation;
+pub mod root_store;
 pub mod rules;
 pub mod signature;

@@ -17,6 +17,7 @@ use crate::engine::port_owner::PortOwnerFacts;
 use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
 use crate::engine::revocation::RevocationFacts;
+use crate::engine::root_store::RootStoreFacts;
 
 /// Version of the report layout; bumped only with a migration note in the README.
 pub const REPORT_SCHEMA: &str = "certwiz-report/1";
@@ -158,6 +159,9 @@ pub struct Report {
     /// Who listens on the port of this machine (`port-owner`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_owner: Option<PortOwnerFacts>,
+    /// What a Trusted Root store holds (`root-store`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_store: Option<RootStoreFacts>,
 }
 
 impl Report {
@@ -188,6 +192,7 @@ impl Report {
             hypotheses: Vec::new(),
             revocation: None,
             port_owner: None,
+            root_store: None,
         }
     }
 
@@ -227,6 +232,7 @@ impl Report {
             hypotheses: Vec::new(),
             revocation: None,
             port_owner: None,
+            root_store: None,
         }
     }
 
@@ -257,6 +263,7 @@ impl Report {
             hypotheses: Vec::new(),
             revocation: None,
             port_owner: None,
+            root_store: None,
         }
     }
 
@@ -294,6 +301,18 @@ impl Report {
         let findings = crate::engine::port_owner::findings(&facts);
         let mut report = Report::bare("port-owner", findings, Vec::new(), at);
         report.port_owner = Some(facts);
+        report
+    }
+
+    /// The report of `root-store`: the health of a Trusted Root store (export) judged at `at`.
+    pub fn for_root_store(
+        facts: RootStoreFacts,
+        inputs: Vec<InputSummary>,
+        at: OffsetDateTime,
+    ) -> Self {
+        let findings = crate::engine::root_store::judge(&facts, at);
+        let mut report = Report::bare("root-store", findings, inputs, at);
+        report.root_store = Some(facts);
         report
     }
 
@@ -428,6 +447,11 @@ fn end_sentence(text: &str) -> String {
 fn report_name(report: &Report) -> String {
     match &report.probe {
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None if report.root_store.is_some() => report
+            .root_store
+            .as_ref()
+            .map(|r| format!("Trusted Root store ({} certificates)", r.entries.len()))
+            .unwrap_or_default(),
         None if report.port_owner.is_some() => report
             .port_owner
             .as_ref()
@@ -567,6 +591,17 @@ pub fn render_text(report: &Report) -> String {
     }
     if let Some(logs) = &report.logs {
         logs_text(&mut out, logs);
+    }
+    if let Some(store) = &report.root_store {
+        let _ = writeln!(
+            out,
+            "\nTrusted Root store: {} certificate(s), {} distinct, {} bytes of names in the CA list (Schannel's limits: about {} roots, {} bytes)",
+            store.entries.len(),
+            store.distinct,
+            store.ca_list_bytes,
+            crate::engine::root_store::MAX_ROOTS,
+            crate::engine::root_store::MAX_NAME_BYTES
+        );
     }
     if let Some(owner) = &report.port_owner {
         let _ = writeln!(out, "\nListening on port {} (TCP)", owner.port);

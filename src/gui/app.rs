@@ -27,6 +27,7 @@ pub struct CertwizApp {
     lab_start: Option<Receiver<Result<LabServer, String>>>,
     log_task: Option<Receiver<(u64, Result<crate::engine::logs::LogAnalysis, String>)>>,
     port_owner_task: Option<Receiver<crate::engine::port_owner::PortOwnerFacts>>,
+    root_store_task: Option<Receiver<Result<crate::engine::report::Report, String>>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -128,6 +129,7 @@ impl CertwizApp {
             || self.lab_start.is_some()
             || self.log_task.is_some()
             || self.port_owner_task.is_some()
+            || self.root_store_task.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -228,6 +230,7 @@ impl CertwizApp {
             Msg::BrowseCertificate => self.browse(ctx),
             Msg::StartLab => self.start_lab(Some(ctx)),
             Msg::LookUpPortOwner => self.look_up_port_owner(ctx),
+            Msg::CheckRootStore => self.check_root_store(ctx),
             Msg::LogTextChanged => {
                 self.wizard.apply(Msg::LogTextChanged);
                 self.read_logs(ctx);
@@ -306,6 +309,12 @@ impl CertwizApp {
             // looked for a few times a second until it is up.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
+        if let Some(rx) = &self.root_store_task
+            && let Ok(result) = rx.try_recv()
+        {
+            self.root_store_task = None;
+            self.wizard.on_root_store(result);
+        }
         if let Some(rx) = &self.port_owner_task
             && let Ok(facts) = rx.try_recv()
         {
@@ -364,6 +373,36 @@ impl CertwizApp {
         });
         self.port_owner_task = Some(rx);
         self.wizard.port_owner_looking = true;
+    }
+
+    /// Reads and judges this computer's Trusted Root store off the UI thread.
+    fn check_root_store(&mut self, ctx: &egui::Context) {
+        if self.root_store_task.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let result = crate::engine::load::load_system_roots()
+                .map(|loaded| {
+                    let inputs = vec![crate::engine::report::InputSummary {
+                        source: "system trust store".into(),
+                        role: "root-store".into(),
+                        certificates: loaded.certificates.len(),
+                        private_keys: 0,
+                    }];
+                    crate::engine::report::Report::for_root_store(
+                        crate::engine::root_store::facts(&loaded.certificates),
+                        inputs,
+                        time::OffsetDateTime::now_utc(),
+                    )
+                })
+                .map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            repaint.request_repaint();
+        });
+        self.root_store_task = Some(rx);
+        self.wizard.root_store_looking = true;
     }
 
     /// Runs the log matcher on the pasted text off the UI thread (a long export takes ~100 ms per 10 MB).

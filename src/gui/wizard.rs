@@ -327,6 +327,8 @@ pub enum Msg {
     ClearLogText,
     /// Look up who listens on the port on this computer (the app does it off the UI thread).
     LookUpPortOwner,
+    /// Judge this computer's Trusted Root store (the app reads it off the UI thread).
+    CheckRootStore,
 }
 
 /// Step 1's pasted log text and what the matcher made of it.
@@ -445,6 +447,10 @@ pub struct Wizard {
     pub port_owner: Option<Report>,
     /// A port-owner lookup is running.
     pub port_owner_looking: bool,
+    /// Step 7: this computer's Trusted Root store, when judged.
+    pub root_store: Option<Report>,
+    /// The Root store is being read.
+    pub root_store_looking: bool,
 }
 
 impl Default for Wizard {
@@ -467,6 +473,8 @@ impl Default for Wizard {
             fetch_revocation: true,
             port_owner: None,
             port_owner_looking: false,
+            root_store: None,
+            root_store_looking: false,
         }
     }
 }
@@ -559,7 +567,8 @@ impl Wizard {
             | Msg::CopySummary
             | Msg::StartLab
             | Msg::StopLab
-            | Msg::LookUpPortOwner => false,
+            | Msg::LookUpPortOwner
+            | Msg::CheckRootStore => false,
         }
     }
 
@@ -958,6 +967,18 @@ impl Wizard {
         let report = Report::for_port_owner(facts, time::OffsetDateTime::now_utc());
         self.status = format!("Port owner: {}", report.verdict.summary);
         self.port_owner = Some(report);
+    }
+
+    /// Takes the judged Root store (or why it could not be read).
+    pub fn on_root_store(&mut self, result: Result<Report, String>) {
+        self.root_store_looking = false;
+        match result {
+            Ok(report) => {
+                self.status = format!("Trusted Root store: {}", report.verdict.summary);
+                self.root_store = Some(report);
+            }
+            Err(e) => self.status = format!("The Trusted Root store could not be read: {e}"),
+        }
     }
 
     /// The local certificate's inspection to fetch with Run all checks, when revocation is checked.

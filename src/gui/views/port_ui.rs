@@ -220,6 +220,58 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
 /// Step 7.
 pub fn mtls_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::MutualTls.number(), Step::MutualTls.title());
+    mtls_result_ui(ui, wizard, msgs);
+    root_store_ui(ui, wizard, msgs);
+}
+
+/// This computer's Trusted Root store against Schannel's CA-list limits (on Windows the Root store;
+/// elsewhere the system trust store).
+fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    section_ui(ui, "Trusted Root store of this computer");
+    ui.label(
+        RichText::new("A server sends the names of its trusted roots when it asks for a client certificate; more than about 100 roots or 16 KB of names cut that list (KB 2880390), and a certificate that is not a root in the store breaks Lync 2013 on Windows Server 2012. Run this on the server; for another server, export its Root store to a folder and run certwiz root-store FOLDER.")
+            .size(tokens::BODY_SIZE - 1.0),
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                !wizard.root_store_looking,
+                egui::Button::new(
+                    RichText::new("Check this computer's Trusted Root store")
+                        .size(tokens::BODY_SIZE),
+                ),
+            )
+            .clicked()
+        {
+            msgs.push(Msg::CheckRootStore);
+        }
+        if wizard.root_store_looking {
+            ui.spinner();
+        }
+    });
+    let Some(report) = &wizard.root_store else {
+        return;
+    };
+    if let Some(store) = &report.root_store {
+        ui.label(
+            RichText::new(format!(
+                "{} certificate(s), {} distinct; {} bytes of names in the CA list (limits: about {} roots, {} bytes)",
+                store.entries.len(),
+                store.distinct,
+                store.ca_list_bytes,
+                crate::engine::root_store::MAX_ROOTS,
+                crate::engine::root_store::MAX_NAME_BYTES
+            ))
+            .size(tokens::BODY_SIZE - 1.0),
+        );
+    }
+    for finding in &report.findings {
+        finding_ui(ui, finding);
+    }
+}
+
+/// Step 7's result: the handshake with our certificate and the server's acceptable-CA list.
+fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let Some(report) = wizard.report() else {
         return no_report_ui(ui, wizard, msgs);
     };
