@@ -67,7 +67,18 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
         }
         _ => None,
     };
-    let judged = judge_with(&facts, request, revocation.as_ref());
+    let mut judged = judge_with(&facts, request, revocation.as_ref());
+    if request.fetch.is_some() && revocation.is_none() && !cancel.is_cancelled() {
+        // Asked for, but there was no chain to check: say so rather than stay silent.
+        judged.findings.push(Finding::new(
+            ids::REVOCATION_NOT_CHECKED,
+            Severity::Info,
+            "Revocation was not checked: the server presented no readable certificate",
+            "--fetch checks the certificates the server presents; without a completed handshake there were none. The findings above say why.",
+            "Fix what stops the handshake, then check again; the local certificate's revocation is checked with certwiz inspect --fetch.",
+        ));
+        sort_findings(&mut judged.findings);
+    }
     let mut report = Report::for_check(request, facts, judged);
     report.revocation = revocation;
     report

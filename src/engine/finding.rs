@@ -230,6 +230,8 @@ pub mod ids {
     pub const REVOCATION_CRL_BAD_SIGNATURE: &str = "revocation.crl-bad-signature";
     /// The certificate names no CRL distribution point and no OCSP responder.
     pub const REVOCATION_NO_CDP: &str = "revocation.no-cdp";
+    /// `--fetch` was given but there was no presented chain to check.
+    pub const REVOCATION_NOT_CHECKED: &str = "revocation.not-checked";
     /// Only LDAP distribution points, which need a domain member to read.
     pub const REVOCATION_LDAP_NOT_CHECKED: &str = "revocation.ldap-not-checked";
     /// A missing intermediate was downloaded from the AIA URL and completes the path.

@@ -288,6 +288,13 @@ fn missing_intermediate_with_fetch_is_downloaded() {
 }
 
 #[test]
+fn fetch_without_a_chain_says_revocation_was_not_checked() {
+    let r = check_scenario(Scenario::PlainHttp, &["--fetch"]);
+    assert!(r.ids("info").contains(&"revocation.not-checked".to_owned()));
+    assert!(r.json.get("revocation").is_none());
+}
+
+#[test]
 fn closed_port() {
     let r = run(Scenario::ClosedPort);
     assert_eq!((r.code, r.ids("fail")), (1, vec!["port.closed".to_owned()]));
