@@ -69,7 +69,8 @@ struct RootStoreArgs {
     /// Cert:\LocalMachine\Root, or a PEM bundle).
     #[arg(value_name = "FILE|DIR", required_unless_present = "system_roots")]
     paths: Vec<PathBuf>,
-    /// Judge the operating system's trust store (on Windows: the Trusted Root store).
+    /// Judge this computer's Trusted Root store (on Windows the Local Machine Root store, every
+    /// certificate in it; elsewhere the system trust store, for comparison).
     #[arg(long)]
     system_roots: bool,
     /// Judge expiry at this instant instead of now (RFC 3339, or a date).
@@ -401,7 +402,14 @@ fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
         certificates.extend(loaded.certificates);
     }
     if args.system_roots {
-        certificates.extend(system_roots("root-store", &mut inputs)?);
+        let (loaded, source) = crate::engine::load::load_root_store().context("--system-roots")?;
+        inputs.push(InputSummary {
+            source: source.into(),
+            role: "root-store".into(),
+            certificates: loaded.certificates.len(),
+            private_keys: 0,
+        });
+        certificates.extend(loaded.certificates);
     }
     if certificates.is_empty() {
         bail!("no certificate found in what was given: nothing to judge");

@@ -73,8 +73,8 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
         judged.findings.push(Finding::new(
             ids::REVOCATION_NOT_CHECKED,
             Severity::Info,
-            "Revocation was not checked: the server presented no readable certificate",
-            "--fetch checks the certificates the server presents; without a completed handshake there were none. The findings above say why.",
+            "Revocation was not checked: no presented certificate could be read",
+            "--fetch checks the certificates the server presents; none could be read from this check (no completed handshake, or a certificate certwiz cannot parse). The other findings say what happened.",
             "Fix what stops the handshake, then check again; the local certificate's revocation is checked with certwiz inspect --fetch.",
         ));
         sort_findings(&mut judged.findings);

@@ -151,6 +151,10 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
         ids::TLS_CLIENT_CA_LIST_EMPTY
         | ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER
         | ids::STORE_ROOT_LIST_TOO_LONG => ca_list(),
+        ids::PORT_OWNER => vec![cmd(
+            "On the server: which process serves each URL registered with HTTP.SYS (PID 4 is only HTTP.SYS itself)",
+            "netsh http show servicestate view=requestq".to_owned(),
+        )],
         ids::STORE_NON_ROOT_IN_ROOT => vec![cmd(
             "On the server (PowerShell): the certificates in Trusted Root that are not self-signed",
             r"Get-ChildItem Cert:\LocalMachine\Root | Where-Object { $_.Issuer -ne $_.Subject } | Format-List Subject, Issuer, Thumbprint".to_owned(),

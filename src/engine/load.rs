@@ -690,6 +690,37 @@ pub fn load_system_roots() -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
+/// The Trusted Root store as Schannel uses it: on Windows the Local Machine "Root" store, every
+/// certificate in it (expired and purpose-restricted ones too, unlike [`load_system_roots`]); elsewhere
+/// there is no such store and the operating system's trust store stands in (its `source` says so).
+pub fn load_root_store() -> Result<(Loaded, &'static str), LoadError> {
+    #[cfg(windows)]
+    {
+        let store = schannel::cert_store::CertStore::open_local_machine("Root").map_err(|e| {
+            LoadError::SystemRoots {
+                reason: format!("the Local Machine Root store cannot be opened ({e})"),
+            }
+        })?;
+        let mut loaded = Loaded::default();
+        for cert in store.certs() {
+            push_cert(&mut loaded, cert.to_der(), "Local Machine Root store");
+        }
+        Ok((
+            loaded,
+            "Local Machine Root store (Trusted Root Certification Authorities)",
+        ))
+    }
+    #[cfg(not(windows))]
+    {
+        load_system_roots().map(|loaded| {
+            (
+                loaded,
+                "system trust store (not a Windows Root store: Schannel's limits are shown for comparison)",
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,8 +119,16 @@ pub fn look(port: u16) -> PortOwnerFacts {
 pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
     let port = facts.port;
     let mut out = Vec::new();
+    // One finding per process: a dual-stack listener (0.0.0.0 and [::]) is one owner.
+    let mut by_process: Vec<(&PortListener, Vec<&str>)> = Vec::new();
     for l in &facts.listeners {
-        let who = format!("{} (PID {}) on {}", l.name, l.pid, l.address);
+        match by_process.iter_mut().find(|(p, _)| p.pid == l.pid) {
+            Some((_, addresses)) => addresses.push(&l.address),
+            None => by_process.push((l, vec![l.address.as_str()])),
+        }
+    }
+    for (l, addresses) in by_process {
+        let who = format!("{} (PID {}) on {}", l.name, l.pid, addresses.join(" and "));
         let path = if l.path.is_empty() {
             String::new()
         } else {
@@ -145,7 +153,7 @@ pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
                 format!(
                     "{who}: PID 4 is Windows' HTTP.SYS, shared by IIS and every HTTP API application, the conferencing service included. Which application registered port {port} is in its binding: netsh http show sslcert ipport=0.0.0.0:{port} (application ID {{4dc3e181-e14b-4a21-b022-59fc669b0914}} is IIS), and IIS Manager's site bindings."
                 ),
-                "If the binding belongs to IIS, move that site off the port; if it is the conferencing service's, the port is right.",
+                "IIS sites answer through HTTP.SYS too, so PID 4 alone does not tell a web site from the conferencing service: netsh http show servicestate view=requestq lists which process (w3wp.exe for IIS, the conferencing service's own process otherwise) serves the URLs on the port. If it is IIS, move that site off the port.",
             ),
             OwnerKind::Other => Finding::new(
                 ids::PORT_OWNER,
@@ -189,6 +197,19 @@ pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
             detail,
             format!("On Windows: netstat -ano | findstr :{port} shows the PID, tasklist /fi \"PID eq <pid>\" its name."),
         ));
+    }
+    for f in out
+        .iter_mut()
+        .filter(|f| f.id == ids::PORT_OWNER && f.title.starts_with("HTTP.SYS"))
+    {
+        // A note, but one only a command on the server can settle.
+        f.commands = crate::engine::fixes::commands_for(
+            ids::PORT_OWNER,
+            &crate::engine::fixes::FixContext {
+                host: None,
+                port: Some(port),
+            },
+        );
     }
     crate::engine::finding::sort_findings(&mut out);
     crate::engine::fixes::attach(

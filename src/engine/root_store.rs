@@ -4,6 +4,8 @@
 //! finds no matching certificate and sends none (event 61030); a non-self-signed certificate in Root
 //! stops a Lync 2013 front end (0x800B0109); duplicates are a smell. [`judge`] is pure.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
@@ -72,18 +74,14 @@ pub fn facts(certificates: &[SourcedCertificate]) -> RootStoreFacts {
             name_bytes: parsed.subject().as_raw().len() + 2,
         });
     }
-    let mut thumbprints: Vec<&str> = entries.iter().map(|e| e.thumbprint_sha1.as_str()).collect();
-    thumbprints.sort_unstable();
-    thumbprints.dedup();
-    let distinct = thumbprints.len();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut ca_list_bytes = 0;
     for e in &entries {
-        if !seen.contains(&e.thumbprint_sha1.as_str()) {
-            seen.push(&e.thumbprint_sha1);
+        if seen.insert(e.thumbprint_sha1.as_str()) {
             ca_list_bytes += e.name_bytes;
         }
     }
+    let distinct = seen.len();
     RootStoreFacts {
         entries,
         distinct,
@@ -98,14 +96,20 @@ pub fn judge(facts: &RootStoreFacts, at: OffsetDateTime) -> Vec<Finding> {
     let mut out = Vec::new();
     let (count, bytes) = (facts.distinct, facts.ca_list_bytes);
     if count > MAX_ROOTS || bytes > MAX_NAME_BYTES {
+        // The 16 KB of names is the hard limit; the count is the usual sign of getting near it.
+        let severity = if bytes > MAX_NAME_BYTES {
+            Severity::Fail
+        } else {
+            Severity::Warn
+        };
         out.push(Finding::new(
             ids::STORE_ROOT_LIST_TOO_LONG,
-            Severity::Fail,
+            severity,
             format!("The Trusted Root store is too big for Schannel's CA list: {count} roots, {bytes} bytes of names"),
             format!(
                 "A server sends the names of its trusted roots in the TLS CertificateRequest; with more than about {MAX_ROOTS} roots or more than {MAX_NAME_BYTES} bytes of names (Windows Server 2012 and later, KB 2880390) the list is cut, so a calling server may find none of its certificate's issuers in it, send no certificate, and the call fails (event 61030: \"did not receive a certificate from the client\")."
             ),
-            "Remove the roots this server does not need from Trusted Root Certification Authorities (Local Computer), in Group Policy too if they come from there, or set SendTrustedIssuerList to 0 (KB 933430) so that clients choose their certificate without the list.",
+            "Remove the roots this server does not need from Trusted Root Certification Authorities (Local Computer), and from the Group Policy that adds them if they come from there (KB 2880390).",
         ));
     }
     let non_roots: Vec<&RootEntry> = facts.entries.iter().filter(|e| !e.self_signed).collect();
@@ -130,37 +134,29 @@ pub fn judge(facts: &RootStoreFacts, at: OffsetDateTime) -> Vec<Finding> {
             "Move each one to Intermediate Certification Authorities (MMC: drag it, or certutil -delstore Root <thumbprint> then certutil -addstore CA <file>).",
         ));
     }
-    let mut duplicates: Vec<(&str, usize)> = Vec::new();
+    // Copies per thumbprint, in the order first seen; and roots that share a subject with another.
+    let mut copies: HashMap<&str, usize> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
     for e in &facts.entries {
-        let n = facts
+        let n = copies.entry(e.thumbprint_sha1.as_str()).or_insert(0);
+        if *n == 0 {
+            order.push(&e.thumbprint_sha1);
+        }
+        *n += 1;
+    }
+    let duplicates: Vec<(&str, usize)> = order
+        .iter()
+        .filter_map(|t| copies.get(t).filter(|n| **n > 1).map(|n| (*t, *n)))
+        .collect();
+    let same_name: usize = {
+        let mut subjects: HashSet<&str> = HashSet::new();
+        let mut thumbs: HashSet<&str> = HashSet::new();
+        facts
             .entries
             .iter()
-            .filter(|o| o.thumbprint_sha1 == e.thumbprint_sha1)
-            .count();
-        if n > 1
-            && !duplicates
-                .iter()
-                .any(|(name, _)| *name == e.thumbprint_sha1)
-        {
-            duplicates.push((&e.thumbprint_sha1, n));
-        }
-    }
-    let same_name: usize = {
-        let mut subjects: Vec<&str> = Vec::new();
-        let mut seen_thumbs: Vec<&str> = Vec::new();
-        let mut count = 0;
-        for e in &facts.entries {
-            if seen_thumbs.contains(&e.thumbprint_sha1.as_str()) {
-                continue;
-            }
-            seen_thumbs.push(&e.thumbprint_sha1);
-            if subjects.contains(&e.subject.as_str()) {
-                count += 1;
-            } else {
-                subjects.push(&e.subject);
-            }
-        }
-        count
+            .filter(|e| thumbs.insert(e.thumbprint_sha1.as_str()))
+            .filter(|e| !subjects.insert(e.subject.as_str()))
+            .count()
     };
     if !duplicates.is_empty() {
         let list: Vec<String> = duplicates

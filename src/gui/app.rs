@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Ui;
 
@@ -309,17 +309,34 @@ impl CertwizApp {
             // looked for a few times a second until it is up.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        if let Some(rx) = &self.root_store_task
-            && let Ok(result) = rx.try_recv()
-        {
-            self.root_store_task = None;
-            self.wizard.on_root_store(result);
+        // A worker that died (a panic in a library) must not leave the spinner turning.
+        if let Some(rx) = &self.root_store_task {
+            match rx.try_recv() {
+                Ok(result) => {
+                    self.root_store_task = None;
+                    self.wizard.on_root_store(result);
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.root_store_task = None;
+                    self.wizard
+                        .on_root_store(Err("the reading stopped unexpectedly".to_owned()));
+                }
+                Err(TryRecvError::Empty) => {}
+            }
         }
-        if let Some(rx) = &self.port_owner_task
-            && let Ok(facts) = rx.try_recv()
-        {
-            self.port_owner_task = None;
-            self.wizard.on_port_owner(facts);
+        if let Some(rx) = &self.port_owner_task {
+            match rx.try_recv() {
+                Ok(facts) => {
+                    self.port_owner_task = None;
+                    self.wizard.on_port_owner(facts);
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.port_owner_task = None;
+                    self.wizard.port_owner_looking = false;
+                    self.wizard.status = "The port lookup stopped unexpectedly.".to_owned();
+                }
+                Err(TryRecvError::Empty) => {}
+            }
         }
         if let Some(rx) = &self.log_task
             && let Ok((generation, result)) = rx.try_recv()
@@ -383,10 +400,10 @@ impl CertwizApp {
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let result = crate::engine::load::load_system_roots()
-                .map(|loaded| {
+            let result = crate::engine::load::load_root_store()
+                .map(|(loaded, source)| {
                     let inputs = vec![crate::engine::report::InputSummary {
-                        source: "system trust store".into(),
+                        source: source.into(),
                         role: "root-store".into(),
                         certificates: loaded.certificates.len(),
                         private_keys: 0,

@@ -125,6 +125,16 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let Some(facts) = &report.port_owner else {
         return;
     };
+    if facts.port != port {
+        ui.label(
+            RichText::new(format!(
+                "Last looked up for port {} (the port has changed since):",
+                facts.port
+            ))
+            .size(tokens::BODY_SIZE - 1.0)
+            .italics(),
+        );
+    }
     if !facts.listeners.is_empty() {
         egui::Grid::new("port_owner")
             .num_columns(4)
@@ -252,6 +262,13 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let Some(report) = &wizard.root_store else {
         return;
     };
+    if let Some(input) = report.inputs.first() {
+        ui.label(
+            RichText::new(format!("Read: {}", input.source))
+                .size(tokens::BODY_SIZE - 1.0)
+                .weak(),
+        );
+    }
     if let Some(store) = &report.root_store {
         ui.label(
             RichText::new(format!(
