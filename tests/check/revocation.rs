@@ -464,6 +464,15 @@ fn a_missing_intermediate_is_downloaded_through_aia() {
 
 /// An OCSP responder signing with `signer` (the CA, or a delegated responder) that answers `status`.
 fn responder(signer_cert: &Made, status: &'static str) -> crate::common::web::Responder {
+    responder_with(signer_cert, status, false)
+}
+
+/// [`responder`], optionally sending the signer's certificate inside the answer (a delegated responder).
+fn responder_with(
+    signer_cert: &Made,
+    status: &'static str,
+    include_certificate: bool,
+) -> crate::common::web::Responder {
     use der::{Decode, Encode};
     use rcgen::SigningKey;
     use x509_ocsp::{
@@ -517,7 +526,7 @@ fn responder(signer_cert: &Made, status: &'static str) -> crate::common::web::Re
                 parameters: None,
             },
             signature: der::asn1::BitString::from_bytes(&signature).expect("bits"),
-            certs: None,
+            certs: include_certificate.then(|| vec![signer]),
         };
         OcspResponse::successful(basic)
             .expect("response")
@@ -781,4 +790,60 @@ fn a_root_found_through_aia_is_not_a_missing_intermediate() {
         run.ids()
     );
     assert_eq!(run.json["path"]["end"], "untrusted-root");
+}
+
+#[test]
+fn a_missing_intermediate_served_as_pkcs7_is_read() {
+    use cms::cert::x509::der::{Decode, Encode};
+    let pki = WebPki::new(&["issuing.crl"], false);
+    pki.serve_crl(crl(&pki.issuing, &[], fresh()));
+    // What Windows CAs publish at their AIA URL as .p7b: a certs-only SignedData.
+    let cert = cms::cert::x509::Certificate::from_der(&pki.issuing.der).expect("issuing CA");
+    let p7b = cms::content_info::ContentInfo::try_from(cert)
+        .and_then(|ci| ci.to_der())
+        .expect("PKCS#7");
+    pki.web
+        .route("issuing.cer", Route::Body(p7b, "application/pkcs7-mime"));
+    let run = pki.inspect(false, &["--fetch"]);
+    let fetched = run.about("chain.intermediate-fetched", "Contoso Test Issuing CA");
+    assert_eq!(fetched["severity"], "warn");
+    assert_eq!(run.json["path"]["complete"], true);
+    run.about("revocation.ok", "pool01.contoso.test");
+}
+
+/// A PKI whose issuing CA delegated OCSP to a responder certificate (OCSP Signing) that answers
+/// `status`, sending its certificate along or not.
+fn delegated(status: &'static str, send_certificate: bool) -> WebPki {
+    let pki = WebPki::new(&[], true);
+    let responder_cert = signed(
+        &Spec::leaf("Contoso OCSP Responder")
+            .eku(vec![rcgen::ExtendedKeyUsagePurpose::OcspSigning])
+            .serial(300),
+        &pki.issuing,
+    );
+    pki.web.route(
+        "ocsp",
+        Route::Ocsp(responder_with(&responder_cert, status, send_certificate)),
+    );
+    pki
+}
+
+#[test]
+fn an_ocsp_answer_from_a_delegated_responder_is_accepted() {
+    let run = delegated("revoked", true).inspect(true, &["--fetch"]);
+    let revoked = run.about("revocation.revoked", "pool01.contoso.test");
+    assert!(
+        detail(revoked).contains("Contoso OCSP Responder"),
+        "{revoked:#}"
+    );
+    // The same responder without its certificate in the answer: nobody can check the signature, so
+    // the answer is not used.
+    let run = delegated("good", false).inspect(true, &["--fetch"]);
+    let leaf_ok = run.findings("revocation.ok").into_iter().any(|f| {
+        f["certificate"]["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains("pool01.contoso.test"))
+    });
+    assert!(!leaf_ok, "{:?}", run.ids());
+    run.about("revocation.crl-bad-signature", "pool01.contoso.test");
 }
