@@ -173,27 +173,12 @@ impl Report {
         names: Vec<NameCheck>,
         findings: Vec<Finding>,
     ) -> Self {
-        Report {
-            schema: REPORT_SCHEMA.to_owned(),
-            command: "inspect".to_owned(),
-            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
-            verdict: Verdict::of(&findings),
-            evaluated_at: request.at,
-            inputs: request.inputs.clone(),
-            certificate: path.leaf().map(|n| n.certificate.clone()),
-            path: Some(path),
-            purposes: Some(purposes),
-            names,
-            findings,
-            probe: None,
-            client_issuers: Vec::new(),
-            timings: None,
-            logs: None,
-            hypotheses: Vec::new(),
-            revocation: None,
-            port_owner: None,
-            root_store: None,
-        }
+        let mut report = Report::bare("inspect", findings, request.inputs.clone(), request.at);
+        report.certificate = path.leaf().map(|n| n.certificate.clone());
+        report.path = Some(path);
+        report.purposes = Some(purposes);
+        report.names = names;
+        report
     }
 
     /// The report of a network check.
@@ -209,31 +194,19 @@ impl Report {
                 }
             }
         }
-        Report {
-            schema: REPORT_SCHEMA.to_owned(),
-            command: "check".to_owned(),
-            certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
-            verdict: Verdict::of(&judged.findings),
-            evaluated_at: request.at,
-            inputs: request.inputs.clone(),
-            certificate: judged
-                .path
-                .as_ref()
-                .and_then(|p| p.leaf())
-                .map(|n| n.certificate.clone()),
-            path: judged.path,
-            purposes: judged.purposes,
-            names: judged.names,
-            findings: judged.findings,
-            timings: Some(probe.timings.clone()),
-            probe: Some(probe),
-            client_issuers,
-            logs: None,
-            hypotheses: Vec::new(),
-            revocation: None,
-            port_owner: None,
-            root_store: None,
-        }
+        let mut report = Report::bare("check", judged.findings, request.inputs.clone(), request.at);
+        report.certificate = judged
+            .path
+            .as_ref()
+            .and_then(|p| p.leaf())
+            .map(|n| n.certificate.clone());
+        report.path = judged.path;
+        report.purposes = judged.purposes;
+        report.names = judged.names;
+        report.timings = Some(probe.timings.clone());
+        report.probe = Some(probe);
+        report.client_issuers = client_issuers;
+        report
     }
 
     /// A report of `command` with only its verdict, findings and inputs filled in; the commands'
@@ -593,15 +566,7 @@ pub fn render_text(report: &Report) -> String {
         logs_text(&mut out, logs);
     }
     if let Some(store) = &report.root_store {
-        let _ = writeln!(
-            out,
-            "\nTrusted Root store: {} certificate(s), {} distinct, {} bytes of names in the CA list (Schannel's limits: about {} roots, {} bytes)",
-            store.entries.len(),
-            store.distinct,
-            store.ca_list_bytes,
-            crate::engine::root_store::MAX_ROOTS,
-            crate::engine::root_store::MAX_NAME_BYTES
-        );
+        let _ = writeln!(out, "\nTrusted Root store: {}", store.summary());
     }
     if let Some(owner) = &report.port_owner {
         let _ = writeln!(out, "\nListening on port {} (TCP)", owner.port);

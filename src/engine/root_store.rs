@@ -53,6 +53,18 @@ pub struct RootStoreFacts {
     pub ca_list_bytes: usize,
 }
 
+impl RootStoreFacts {
+    /// One line: how many certificates, how many distinct, and the CA list's size against the limits.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} certificate(s), {} distinct, {} bytes of names in the CA list (Schannel's limits: about {MAX_ROOTS} roots, {MAX_NAME_BYTES} bytes)",
+            self.entries.len(),
+            self.distinct,
+            self.ca_list_bytes
+        )
+    }
+}
+
 /// Reads `certificates` (the store's content) into facts; unreadable certificates are skipped.
 pub fn facts(certificates: &[SourcedCertificate]) -> RootStoreFacts {
     let mut entries = Vec::new();

@@ -270,17 +270,7 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     if let Some(store) = &report.root_store {
-        ui.label(
-            RichText::new(format!(
-                "{} certificate(s), {} distinct; {} bytes of names in the CA list (limits: about {} roots, {} bytes)",
-                store.entries.len(),
-                store.distinct,
-                store.ca_list_bytes,
-                crate::engine::root_store::MAX_ROOTS,
-                crate::engine::root_store::MAX_NAME_BYTES
-            ))
-            .size(tokens::BODY_SIZE - 1.0),
-        );
+        ui.label(RichText::new(store.summary()).size(tokens::BODY_SIZE - 1.0));
     }
     for finding in &report.findings {
         finding_ui(ui, finding);
