@@ -32,6 +32,7 @@ fn request(certificates: Vec<SourcedCertificate>, anchor: SourcedCertificate) ->
         expected_names: Vec::new(),
         at: time::OffsetDateTime::now_utc(),
         inputs: Vec::new(),
+        store_purposes: Default::default(),
     }
 }
 

@@ -61,6 +61,32 @@ enum Command {
     /// Health of a Trusted Root store exported to files (or the system's): too many roots or names for
     /// Schannel's CA list, certificates that are not roots, duplicates, expired roots.
     RootStore(RootStoreArgs),
+    /// The certificate stores as MMC shows them for the computer account: Personal, Trusted Root and
+    /// Intermediate, each certificate with friendly name, private key and purposes (its EKU and the
+    /// store's "Enable only the following purposes" setting). Without FILE: this computer's stores
+    /// (Windows; elsewhere the system trust store). With files: sorted into the same three stores.
+    Store(StoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct StoreArgs {
+    /// Files or folders to list as a store instead of this computer's (a PFX with its key goes to
+    /// Personal, self-signed CAs to Trusted Root, other CAs to Intermediate). A PFX asks for its
+    /// password on a terminal, or takes it from --password-env.
+    #[arg(value_name = "FILE|DIR")]
+    paths: Vec<PathBuf>,
+    /// Environment variable holding the PFX password.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// Judge expiry at this instant instead of now (RFC 3339, or a date).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Output JSON (same as --format json).
+    #[arg(long)]
+    json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -296,6 +322,7 @@ where
         Some(Command::Lab(args)) => run_lab(&args),
         Some(Command::Logs(args)) => run_logs(&args),
         Some(Command::RootStore(args)) => run_root_store(&args),
+        Some(Command::Store(args)) => run_store(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
             let report = Report::for_port_owner(facts, OffsetDateTime::now_utc());
@@ -359,6 +386,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         expected_names: args.expect_name.clone(),
         at,
         inputs,
+        store_purposes: Default::default(),
     };
     let report = if args.fetch {
         let options = fetch_options(args.timeout)?;
@@ -416,6 +444,40 @@ fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
     }
     let facts = crate::engine::root_store::facts(&certificates);
     let report = Report::for_root_store(facts, inputs, at);
+    emit(&report, if args.json { Format::Json } else { args.format })
+}
+
+fn run_store(args: &StoreArgs) -> Result<ExitCode> {
+    let at = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let listing = if args.paths.is_empty() {
+        crate::engine::store::snapshot(crate::engine::store::this_computer().as_ref())
+    } else {
+        let mut password = password_from_env(args.password_env.as_ref())?;
+        let mut loaded = Vec::new();
+        for path in &args.paths {
+            loaded.push(load_reporting(path, &mut password)?);
+        }
+        let names: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        let store = crate::engine::store::files::FileStore::new(
+            format!("the files given ({})", names.join(", ")),
+            &loaded,
+        );
+        crate::engine::store::snapshot(&store)
+    };
+    let inputs = vec![InputSummary {
+        source: listing.description.clone(),
+        role: "store".into(),
+        certificates: listing.certificates.len(),
+        private_keys: listing
+            .certificates
+            .iter()
+            .filter(|c| c.has_private_key)
+            .count(),
+    }];
+    let report = Report::for_store(listing, inputs, at);
     emit(&report, if args.json { Format::Json } else { args.format })
 }
 

@@ -8,3 +8,5 @@ mod loading;
 mod root_store;
 #[path = "engine/scenarios.rs"]
 mod scenarios;
+#[path = "engine/store.rs"]
+mod store;

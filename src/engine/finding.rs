@@ -250,4 +250,8 @@ pub mod ids {
     pub const STORE_EXPIRED_ROOTS: &str = "store.expired-roots";
     /// The Root store is within the limits and clean.
     pub const STORE_OK: &str = "store.ok";
+    /// A CA certificate's purpose property in the store leaves out Server or Client Authentication.
+    pub const STORE_CA_PURPOSES_RESTRICTED: &str = "store.ca-purposes-restricted";
+    /// No certificate with a private key, Server Authentication and in date.
+    pub const STORE_NO_SERVER_CERTIFICATE: &str = "store.no-server-certificate";
 }

@@ -1,5 +1,7 @@
 //! `inspect`: the analysis of a local certificate, from loaded certificates to a [`Report`].
 
+use std::collections::HashMap;
+
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertError;
@@ -27,6 +29,9 @@ pub struct InspectRequest {
     pub at: OffsetDateTime,
     /// What the inputs were, for the report.
     pub inputs: Vec<InputSummary>,
+    /// The Windows store's purpose property of certificates that came from a store, by SHA-256
+    /// ([`crate::engine::store::StoreListing::purposes_by_sha256`]); empty for files.
+    pub store_purposes: HashMap<String, StorePurposes>,
 }
 
 /// Why an inspection could not run.
@@ -113,7 +118,13 @@ fn inspect_inner(
         }
         None => (pool.build_path(subject, request.at).map_err(bad)?, None),
     };
-    let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
+    let purposes = PurposeAnalysis::of_path(&path, &|sha256| {
+        request
+            .store_purposes
+            .get(sha256)
+            .cloned()
+            .unwrap_or_default()
+    });
     let names = match path.leaf() {
         Some(leaf) => check_names(&leaf.certificate, &request.expected_names),
         None => Vec::new(),

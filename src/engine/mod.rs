@@ -24,3 +24,4 @@ pub mod revocation;
 pub mod root_store;
 pub mod rules;
 pub mod signature;
+pub mod store;

@@ -18,6 +18,7 @@ use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
 use crate::engine::revocation::RevocationFacts;
 use crate::engine::root_store::RootStoreFacts;
+use crate::engine::store::StoreListing;
 
 /// Version of the report layout; bumped only with a migration note in the README.
 pub const REPORT_SCHEMA: &str = "certwiz-report/1";
@@ -162,6 +163,9 @@ pub struct Report {
     /// What a Trusted Root store holds (`root-store`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_store: Option<RootStoreFacts>,
+    /// The certificate stores as MMC shows them (`store`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreListing>,
 }
 
 impl Report {
@@ -237,6 +241,7 @@ impl Report {
             revocation: None,
             port_owner: None,
             root_store: None,
+            store: None,
         }
     }
 
@@ -286,6 +291,14 @@ impl Report {
         let findings = crate::engine::root_store::judge(&facts, at);
         let mut report = Report::bare("root-store", findings, inputs, at);
         report.root_store = Some(facts);
+        report
+    }
+
+    /// The report of `store`: the three certificate stores as MMC shows them, judged at `at`.
+    pub fn for_store(listing: StoreListing, inputs: Vec<InputSummary>, at: OffsetDateTime) -> Self {
+        let findings = crate::engine::store::judge(&listing, at);
+        let mut report = Report::bare("store", findings, inputs, at);
+        report.store = Some(listing);
         report
     }
 
@@ -420,6 +433,11 @@ fn end_sentence(text: &str) -> String {
 fn report_name(report: &Report) -> String {
     match &report.probe {
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None if report.store.is_some() => report
+            .store
+            .as_ref()
+            .map(|s| s.summary())
+            .unwrap_or_default(),
         None if report.root_store.is_some() => report
             .root_store
             .as_ref()
@@ -567,6 +585,9 @@ pub fn render_text(report: &Report) -> String {
     }
     if let Some(store) = &report.root_store {
         let _ = writeln!(out, "\nTrusted Root store: {}", store.summary());
+    }
+    if let Some(listing) = &report.store {
+        store_text(&mut out, listing, report.evaluated_at);
     }
     if let Some(owner) = &report.port_owner {
         let _ = writeln!(out, "\nListening on port {} (TCP)", owner.port);
@@ -1043,5 +1064,72 @@ fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &[String]) {
                 let _ = writeln!(out, "  ✗ no answer ({kind}): {}", wrap(reason, 4));
             }
         }
+    }
+}
+
+/// The stores, MMC's way: each store's certificates with key, purposes, expiry and thumbprint; the
+/// Personal store in step 3's order (usable server certificates first).
+fn store_text(out: &mut String, listing: &StoreListing, at: OffsetDateTime) {
+    use crate::engine::purpose::{Role, StorePurposes};
+    use crate::engine::store::StoreName;
+    let _ = writeln!(out, "\nCertificate stores: {}", listing.description);
+    for name in StoreName::ALL {
+        let list: Vec<&crate::engine::store::StoreCertificate> = match name {
+            StoreName::Personal => listing.personal(at),
+            _ => listing.of(name).collect(),
+        };
+        let _ = writeln!(
+            out,
+            "\n  {} ({}): {} certificate(s)",
+            name.title(),
+            name.system_name(),
+            list.len()
+        );
+        for c in list {
+            let mark = |role: Role| if c.flags.allows(role) { "✔" } else { "✖" };
+            let setting = match &c.flags.store_property {
+                StorePurposes::AllEnabled => String::new(),
+                StorePurposes::AllDisabled => " · store setting: all purposes disabled".to_owned(),
+                StorePurposes::Only(oids) => format!(
+                    " · store setting: only {}",
+                    oids.iter()
+                        .map(|o| crate::engine::cert::eku_name(o))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}{}",
+                if c.usable_as_server_certificate(at) {
+                    "★"
+                } else {
+                    "•"
+                },
+                c.display_name,
+                c.friendly_name
+                    .as_ref()
+                    .map(|f| format!(" (\"{f}\")"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "      {} Server Authentication  {} Client Authentication  {}  expires {}{}{}",
+                mark(Role::ServerAuth),
+                mark(Role::ClientAuth),
+                if c.has_private_key {
+                    "private key ✔"
+                } else {
+                    "no private key"
+                },
+                stamp(c.not_after),
+                if c.not_after <= at { " (EXPIRED)" } else { "" },
+                setting
+            );
+            let _ = writeln!(out, "      thumbprint {}", c.thumbprint_sha1);
+        }
+    }
+    for problem in &listing.problems {
+        let _ = writeln!(out, "  ! {problem}");
     }
 }

@@ -351,7 +351,38 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
             } else {
                 allowed.join(", ")
             };
-            let finding = if row.position == PathPosition::Leaf {
+            // The extension is part of the signed certificate: no MMC setting can add a purpose it
+            // lacks. The store property is a local setting that MMC can change.
+            let extension_blocks = row.flags.source == PurposeSource::Listed
+                && !node
+                    .certificate
+                    .eku
+                    .purposes
+                    .iter()
+                    .any(|p| p.name == role.name());
+            let finding = if row.position == PathPosition::Leaf && !extension_blocks {
+                let id = match role {
+                    Role::ServerAuth => ids::CERT_SERVER_AUTH_MISSING,
+                    Role::ClientAuth => ids::CERT_CLIENT_AUTH_MISSING,
+                };
+                Finding::new(
+                    id,
+                    Severity::Fail,
+                    format!(
+                        "The certificate \"{}\" is not enabled for {} in the certificate store",
+                        row.display_name,
+                        role.name()
+                    ),
+                    format!(
+                        "The certificate itself allows {}, but its purpose setting in the Windows certificate store leaves it out (MMC's \"Enable only the following purposes\" or \"Disable all purposes\"), and Windows honours the setting.",
+                        role.name()
+                    ),
+                    format!(
+                        "Certificates (Local Computer) > Personal > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or tick both Server Authentication and Client Authentication. Then restart the conferencing services.",
+                        row.display_name
+                    ),
+                )
+            } else if row.position == PathPosition::Leaf {
                 let (id, why, fix) = match role {
                     Role::ServerAuth => (
                         ids::CERT_SERVER_AUTH_MISSING,
@@ -392,15 +423,6 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                     "Certificates (Local Computer) > {store} > open \"{}\" > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or \"Enable only the following purposes\" with both Server Authentication and Client Authentication ticked. Do this on every server, then restart the conferencing services.",
                     row.display_name
                 );
-                // The extension is part of the signed certificate: no MMC setting can add a purpose
-                // it lacks. The store property is a local setting that MMC can change.
-                let extension_blocks = row.flags.source == PurposeSource::Listed
-                    && !node
-                        .certificate
-                        .eku
-                        .purposes
-                        .iter()
-                        .any(|p| p.name == role.name());
                 let (why, fix) = if extension_blocks {
                     (
                         format!(

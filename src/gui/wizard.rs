@@ -947,6 +947,7 @@ impl Wizard {
             expected_names: names,
             at: time::OffsetDateTime::now_utc(),
             inputs: Vec::new(),
+            store_purposes: Default::default(),
         })
     }
 

@@ -5,22 +5,11 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command as Process, Stdio};
 
-use assert_cmd::Command;
+use crate::common::certwiz_json;
 use serde_json::Value;
 
 fn port_owner(port: u16) -> (i32, Value) {
-    let out = Command::cargo_bin("certwiz")
-        .expect("binary")
-        .args(["port-owner", &port.to_string(), "--json"])
-        .output()
-        .expect("certwiz runs");
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), json)
+    certwiz_json(["port-owner", &port.to_string(), "--json"])
 }
 
 #[test]

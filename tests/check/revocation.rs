@@ -749,6 +749,7 @@ fn cancelled_before_the_fetch_is_not_a_failure() {
         expected_names: Vec::new(),
         at: at(),
         inputs: Vec::new(),
+        store_purposes: Default::default(),
     };
     let cancel = CancelFlag::new();
     cancel.cancel();

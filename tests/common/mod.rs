@@ -266,3 +266,24 @@ pub const PFX_PASSWORD: &str = "Marker-Pfx-Pass-123";
 pub fn days_after_at(days: i64) -> OffsetDateTime {
     at() + Duration::days(days)
 }
+
+/// Runs `certwiz ARGS` and returns its exit code and the JSON it printed (the test fails, with stderr,
+/// when stdout is not JSON).
+pub fn certwiz_json<I, S>(args: I) -> (i32, serde_json::Value)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = assert_cmd::Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("certwiz runs");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}

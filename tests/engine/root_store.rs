@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::common::{AT, Made, Scratch, Spec, self_signed, signed};
+use crate::common::{AT, Made, Scratch, Spec, certwiz_json, self_signed, signed};
 
 fn root(cn: &str) -> Made {
     self_signed(&Spec::ca(cn))
@@ -11,20 +11,10 @@ fn root(cn: &str) -> Made {
 
 /// `certwiz root-store PATH... --at AT --json`.
 fn judge(paths: &[std::path::PathBuf]) -> (i32, Value) {
-    let out = Command::cargo_bin("certwiz")
-        .expect("binary")
-        .arg("root-store")
-        .args(paths)
-        .args(["--at", AT, "--json"])
-        .output()
-        .expect("certwiz runs");
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON ({e}); stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), json)
+    let mut args: Vec<std::ffi::OsString> = vec!["root-store".into()];
+    args.extend(paths.iter().map(|p| p.as_os_str().to_owned()));
+    args.extend(["--at".into(), AT.into(), "--json".into()]);
+    certwiz_json(args)
 }
 
 fn ids(json: &Value) -> Vec<String> {

@@ -30,6 +30,7 @@ fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
         expected_names: names.iter().map(|s| (*s).to_owned()).collect(),
         at: at(),
         inputs: Vec::new(),
+        store_purposes: Default::default(),
     })
     .expect("inspect runs")
 }
@@ -398,6 +399,7 @@ fn signature_by_another_key_with_the_same_name_is_bad() {
         expected_names: vec![],
         at: at(),
         inputs: vec![],
+        store_purposes: Default::default(),
     })
     .expect("inspect runs");
     assert!(
@@ -491,6 +493,7 @@ fn run_files(given: &[&str], anchors: &[&str], names: &[&str]) -> Report {
         expected_names: names.iter().map(|s| (*s).to_owned()).collect(),
         at: at(),
         inputs: vec![],
+        store_purposes: Default::default(),
     })
     .expect("inspect runs")
 }

@@ -192,6 +192,27 @@ pub fn certified_key(
     }
 }
 
+/// Whether `key` is the private key of the certificate `cert_der` (its public key is the certificate's).
+/// Keys rustls cannot load, and unreadable certificates, do not match.
+pub fn key_matches(key: &crate::engine::load::PrivateKey, cert_der: &[u8]) -> bool {
+    let der = key.secret_der().to_vec();
+    let key_der = match key.encoding {
+        KeyEncoding::Pkcs8 => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
+        KeyEncoding::Pkcs1 => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)),
+        KeyEncoding::Sec1 => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)),
+    };
+    let Ok(signing_key) = provider().key_provider.load_private_key(key_der) else {
+        return false;
+    };
+    let Some(public) = signing_key.public_key() else {
+        return false;
+    };
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(cert_der) else {
+        return false;
+    };
+    public.as_ref() == cert.tbs_certificate.subject_pki.raw
+}
+
 /// The rustls client configuration of the probe: records the server's chain and CertificateRequest,
 /// accepts any server certificate, and presents `identity` when given.
 fn danger_recording_config(

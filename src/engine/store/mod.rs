@@ -1,0 +1,517 @@
+//! Certificate stores: what MMC's Certificates snap-in shows for the computer account, behind one
+//! interface so that everything above it is shared and tested on any system.
+//!
+//! A [`CertStore`] lists the three stores the conferencing servers use: Personal ("My", the server's
+//! own certificate with its private key), Trusted Root Certification Authorities ("Root") and
+//! Intermediate Certification Authorities ("CA"); each certificate with its friendly name, whether a
+//! private key is present and the store's purpose property (MMC's "Enable all purposes" / "Enable only
+//! the following purposes" / "Disable all purposes", [`StorePurposes`]). Backends:
+//! - [`windows::MachineStore`] (Windows only): the Local Machine stores through CryptoAPI;
+//! - [`files::FileStore`]: certificates and keys read from files and folders, sorted into the three
+//!   stores the way an administrator would import them;
+//! - [`system::SystemStore`]: the operating system's trust store as the Root store.
+//!
+//! [`snapshot`] reads a backend once into a [`StoreListing`], which the rest of certwiz uses: the
+//! Personal list for step 3, the Root store as trust anchors, the CA store as path candidates, and the
+//! purpose property for the purpose analysis. [`judge`] turns a listing into findings.
+
+pub mod files;
+pub mod system;
+#[cfg(windows)]
+pub mod windows;
+pub mod windows_props;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::engine::cert::CertificateFacts;
+use crate::engine::finding::{CertificateRef, Finding, Scope, Severity, ids, sort_findings};
+use crate::engine::inspect::InspectRequest;
+use crate::engine::load::{Origin, SourcedCertificate};
+use crate::engine::purpose::{PurposeFlags, Role, StorePurposes};
+
+/// One of the computer's certificate stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoreName {
+    /// "My": the computer's own certificates (with their private keys).
+    Personal,
+    /// "Root": Trusted Root Certification Authorities.
+    Root,
+    /// "CA": Intermediate Certification Authorities.
+    Intermediate,
+}
+
+impl StoreName {
+    /// The three stores, in MMC's order.
+    pub const ALL: [StoreName; 3] = [
+        StoreName::Personal,
+        StoreName::Root,
+        StoreName::Intermediate,
+    ];
+
+    /// The system store name CryptoAPI and `certutil -store` use.
+    pub fn system_name(self) -> &'static str {
+        match self {
+            StoreName::Personal => "My",
+            StoreName::Root => "Root",
+            StoreName::Intermediate => "CA",
+        }
+    }
+
+    /// The name MMC shows.
+    pub fn title(self) -> &'static str {
+        match self {
+            StoreName::Personal => "Personal",
+            StoreName::Root => "Trusted Root Certification Authorities",
+            StoreName::Intermediate => "Intermediate Certification Authorities",
+        }
+    }
+}
+
+/// Which backend a listing came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoreKind {
+    /// The Local Machine stores of a Windows computer.
+    WindowsMachine,
+    /// Files and folders the user gave.
+    Files,
+    /// The operating system's trust store (not Windows): a Root store only.
+    System,
+}
+
+/// One certificate as a backend reads it, before certwiz looks inside.
+#[derive(Debug, Clone)]
+pub struct RawStoreCertificate {
+    /// The store it is in.
+    pub store: StoreName,
+    /// Its DER encoding.
+    pub der: Arc<[u8]>,
+    /// MMC's "Friendly Name" (a store property; files have none).
+    pub friendly_name: Option<String>,
+    /// Whether the store holds its private key.
+    pub has_private_key: bool,
+    /// The store's purpose property.
+    pub purposes: StorePurposes,
+    /// Where it came from, for messages (`Local Machine My #3`, `server.pfx #1`).
+    pub origin: Origin,
+}
+
+/// Why a store could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{store}: {reason}")]
+pub struct StoreError {
+    /// The store, as the user would name it.
+    pub store: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
+/// A source of certificates organised like the computer's certificate stores.
+pub trait CertStore {
+    /// What is being read, in words (`this computer's Local Machine certificate stores`).
+    fn description(&self) -> String;
+    /// Which kind of backend this is.
+    fn kind(&self) -> StoreKind;
+    /// Every certificate of one store. A store the backend does not have is empty, not an error.
+    fn list(&self, store: StoreName) -> Result<Vec<RawStoreCertificate>, StoreError>;
+}
+
+/// One certificate of a listing, with what certwiz read from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreCertificate {
+    /// The store it is in.
+    pub store: StoreName,
+    /// Short name (common name, or the subject).
+    pub display_name: String,
+    /// MMC's "Friendly Name", when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// Issuer.
+    pub issuer: String,
+    /// SHA-1 thumbprint (what MMC, certutil and `Set-CsCertificate -Thumbprint` use).
+    pub thumbprint_sha1: String,
+    /// SHA-256 thumbprint.
+    pub sha256: String,
+    /// End of validity.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// Whether it is a CA certificate.
+    pub is_ca: bool,
+    /// Whether its issuer is itself.
+    pub self_signed: bool,
+    /// Whether the store holds its private key.
+    pub has_private_key: bool,
+    /// The purposes it allows: the EKU extension intersected with the store property.
+    pub flags: PurposeFlags,
+    /// Where it came from.
+    pub source: String,
+    /// Its DER encoding (not serialised: reports carry thumbprints, not certificates).
+    #[serde(skip)]
+    pub der: Arc<[u8]>,
+}
+
+impl StoreCertificate {
+    /// Whether it can be this server's certificate: private key, Server Authentication, in date.
+    pub fn usable_as_server_certificate(&self, at: OffsetDateTime) -> bool {
+        self.has_private_key && self.flags.allows(Role::ServerAuth) && self.not_after > at
+    }
+
+    /// As a candidate for path building and TLS.
+    pub fn sourced(&self) -> SourcedCertificate {
+        SourcedCertificate {
+            der: Arc::clone(&self.der),
+            origin: Origin {
+                source: self.source.clone(),
+                position: 1,
+            },
+        }
+    }
+}
+
+/// A store backend read once: the certificates of the three stores and what could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreListing {
+    /// What was read.
+    pub description: String,
+    /// Which backend.
+    pub kind: StoreKind,
+    /// Every certificate, Personal first, then Root, then Intermediate, each in the order read.
+    pub certificates: Vec<StoreCertificate>,
+    /// Stores or certificates that could not be read, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Reads the three stores of `store` once.
+pub fn snapshot(store: &dyn CertStore) -> StoreListing {
+    let mut listing = StoreListing {
+        description: store.description(),
+        kind: store.kind(),
+        certificates: Vec::new(),
+        problems: Vec::new(),
+    };
+    for name in StoreName::ALL {
+        match store.list(name) {
+            Ok(raw) => {
+                for cert in raw {
+                    match CertificateFacts::from_der(&cert.der) {
+                        Ok(facts) => listing.certificates.push(StoreCertificate {
+                            store: cert.store,
+                            display_name: facts.display_name.clone(),
+                            friendly_name: cert.friendly_name.filter(|n| !n.trim().is_empty()),
+                            subject: facts.subject.clone(),
+                            issuer: facts.issuer.clone(),
+                            thumbprint_sha1: facts.thumbprint_sha1.clone(),
+                            sha256: facts.sha256.clone(),
+                            not_after: facts.not_after,
+                            is_ca: facts.is_ca,
+                            self_signed: facts.self_signed,
+                            has_private_key: cert.has_private_key,
+                            flags: PurposeFlags::of(&facts, &cert.purposes),
+                            source: cert.origin.to_string(),
+                            der: cert.der,
+                        }),
+                        Err(e) => listing.problems.push(format!(
+                            "{} ({}): a certificate cannot be read ({e})",
+                            cert.origin,
+                            name.title()
+                        )),
+                    }
+                }
+            }
+            Err(e) => listing.problems.push(e.to_string()),
+        }
+    }
+    listing
+}
+
+/// The stores of the computer certwiz runs on: the Local Machine stores on Windows, the system trust
+/// store (as Root) elsewhere.
+pub fn this_computer() -> Box<dyn CertStore> {
+    #[cfg(windows)]
+    {
+        Box::new(windows::MachineStore)
+    }
+    #[cfg(not(windows))]
+    {
+        Box::new(system::SystemStore)
+    }
+}
+
+impl StoreListing {
+    /// The certificates of one store, in the order read.
+    pub fn of(&self, store: StoreName) -> impl Iterator<Item = &StoreCertificate> {
+        self.certificates.iter().filter(move |c| c.store == store)
+    }
+
+    /// The Personal store as step 3 lists it: certificates that can serve as this server's (private
+    /// key, Server Authentication, in date) first, then other certificates with a key, then the rest;
+    /// within each group the one valid longest first.
+    pub fn personal(&self, at: OffsetDateTime) -> Vec<&StoreCertificate> {
+        let mut list: Vec<&StoreCertificate> = self.of(StoreName::Personal).collect();
+        let rank = |c: &StoreCertificate| {
+            if c.usable_as_server_certificate(at) {
+                0
+            } else if c.has_private_key {
+                1
+            } else {
+                2
+            }
+        };
+        list.sort_by(|a, b| {
+            rank(a)
+                .cmp(&rank(b))
+                .then(b.not_after.cmp(&a.not_after))
+                .then(a.display_name.cmp(&b.display_name))
+        });
+        list
+    }
+
+    /// The Trusted Root store's certificates: the trust anchors, as Schannel uses them.
+    pub fn trust_anchors(&self) -> Vec<SourcedCertificate> {
+        self.of(StoreName::Root)
+            .map(StoreCertificate::sourced)
+            .collect()
+    }
+
+    /// The Intermediate store's certificates: candidates for building paths.
+    pub fn intermediates(&self) -> Vec<SourcedCertificate> {
+        self.of(StoreName::Intermediate)
+            .map(StoreCertificate::sourced)
+            .collect()
+    }
+
+    /// The store purpose property of each certificate, by SHA-256, for the purpose analysis. A
+    /// certificate in several stores takes the property of the store a path would find it in: Root,
+    /// then Intermediate, then Personal.
+    pub fn purposes_by_sha256(&self) -> HashMap<String, StorePurposes> {
+        let mut map = HashMap::new();
+        for store in [
+            StoreName::Root,
+            StoreName::Intermediate,
+            StoreName::Personal,
+        ] {
+            for c in self.of(store) {
+                map.entry(c.sha256.clone())
+                    .or_insert_with(|| c.flags.store_property.clone());
+            }
+        }
+        map
+    }
+
+    /// The certificate with this SHA-1 or SHA-256 thumbprint (any case, spaces and colons ignored).
+    pub fn find(&self, thumbprint: &str) -> Option<&StoreCertificate> {
+        let wanted: String = thumbprint
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let norm = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_hexdigit)
+                .collect::<String>()
+                .to_ascii_uppercase()
+        };
+        self.certificates
+            .iter()
+            .find(|c| norm(&c.thumbprint_sha1) == wanted || norm(&c.sha256) == wanted)
+    }
+
+    /// The inspection of `subject` the way Windows builds its path on this computer: candidates from
+    /// the Intermediate store (and `extra`, e.g. files loaded beside), trust anchors from the Root
+    /// store, and every certificate's purpose property from the store.
+    pub fn inspect_request(
+        &self,
+        subject: &StoreCertificate,
+        extra: &[SourcedCertificate],
+        expected_names: Vec<String>,
+        at: OffsetDateTime,
+    ) -> InspectRequest {
+        let mut certificates = vec![subject.sourced()];
+        certificates.extend(self.intermediates());
+        certificates.extend(extra.iter().cloned());
+        InspectRequest {
+            certificates,
+            trust_anchors: self.trust_anchors(),
+            expected_names,
+            at,
+            inputs: Vec::new(),
+            store_purposes: self.purposes_by_sha256(),
+        }
+    }
+
+    /// One line: how many certificates each store holds.
+    pub fn summary(&self) -> String {
+        StoreName::ALL
+            .iter()
+            .map(|&s| format!("{}: {}", s.title(), self.of(s).count()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Which purposes a store property leaves out of the two conferencing roles.
+fn restricted_roles(property: &StorePurposes) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|&role| !property_allows(property, role))
+        .collect()
+}
+
+fn property_allows(property: &StorePurposes, role: Role) -> bool {
+    match property {
+        StorePurposes::AllEnabled => true,
+        StorePurposes::AllDisabled => false,
+        StorePurposes::Only(oids) => oids.iter().any(|o| o == role_oid(role)),
+    }
+}
+
+fn role_oid(role: Role) -> &'static str {
+    match role {
+        Role::ServerAuth => crate::engine::cert::OID_SERVER_AUTH,
+        Role::ClientAuth => crate::engine::cert::OID_CLIENT_AUTH,
+    }
+}
+
+/// Findings about a listing: the Root store's health ([`crate::engine::root_store::judge`]), CA
+/// certificates whose store property leaves out Server or Client Authentication (the MMC setting of the
+/// classic incident, found without opening every certificate), and a Personal store without a
+/// certificate the server can use.
+pub fn judge(listing: &StoreListing, at: OffsetDateTime) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let roots: Vec<SourcedCertificate> = listing.trust_anchors();
+    if !roots.is_empty() {
+        let facts = crate::engine::root_store::facts(&roots);
+        findings.extend(crate::engine::root_store::judge(&facts, at));
+    }
+    for c in listing
+        .certificates
+        .iter()
+        .filter(|c| c.is_ca && c.store != StoreName::Personal)
+    {
+        let roles = restricted_roles(&c.flags.store_property);
+        if roles.is_empty() {
+            continue;
+        }
+        let left_out = roles
+            .iter()
+            .map(|r| r.name())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let setting = match &c.flags.store_property {
+            StorePurposes::AllDisabled => {
+                "\"Disable all purposes for this certificate\"".to_owned()
+            }
+            StorePurposes::Only(oids) if oids.is_empty() => {
+                "\"Enable only the following purposes\" with nothing ticked".to_owned()
+            }
+            StorePurposes::Only(oids) => format!(
+                "\"Enable only the following purposes\" with only {} ticked",
+                oids.iter()
+                    .map(|o| crate::engine::cert::eku_name(o))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            StorePurposes::AllEnabled => continue,
+        };
+        findings.push(
+            Finding::new(
+                ids::STORE_CA_PURPOSES_RESTRICTED,
+                Severity::Warn,
+                format!(
+                    "The CA \"{}\" in {} is not enabled for {left_out}",
+                    c.display_name,
+                    c.store.title()
+                ),
+                format!(
+                    "Its purpose setting in the store is {setting}. Windows allows a certificate only the purposes every CA above it allows, so no certificate issued under this CA can be used for {left_out} on this computer, whatever the certificate itself says. Front ends need Server Authentication and Client Authentication for mutual TLS."
+                ),
+                format!(
+                    "Certificates (Local Computer) > {} > open \"{}\" (thumbprint {}) > Details > Edit Properties > General: choose \"Enable all purposes for this certificate\", or tick both Server Authentication and Client Authentication. Then restart the conferencing services.",
+                    c.store.title(),
+                    c.display_name,
+                    c.thumbprint_sha1
+                ),
+            )
+            .about(
+                CertificateRef {
+                    subject: c.subject.clone(),
+                    sha256: c.sha256.clone(),
+                },
+                Scope::Local,
+            ),
+        );
+    }
+    let personal_given = listing.kind == StoreKind::WindowsMachine
+        || (listing.kind == StoreKind::Files && listing.of(StoreName::Personal).next().is_some());
+    if personal_given
+        && !listing
+            .of(StoreName::Personal)
+            .any(|c| c.usable_as_server_certificate(at))
+    {
+        let (where_, fix) = match listing.kind {
+            StoreKind::WindowsMachine => (
+                "The computer's Personal store",
+                "Request the server certificate with the Certificate Wizard (or Request-CsCertificate) on this computer, or import the PFX with its private key into Local Computer > Personal (certutil -importpfx server.pfx), then assign it (Set-CsCertificate).",
+            ),
+            _ => (
+                "The files given",
+                "Load the server certificate with its private key (the .pfx exported with \"Yes, export the private key\", or the PEM certificate and key).",
+            ),
+        };
+        findings.push(Finding::new(
+            ids::STORE_NO_SERVER_CERTIFICATE,
+            Severity::Warn,
+            "No certificate here can serve as this server's certificate",
+            format!(
+                "{where_} hold{} no certificate that has its private key, allows Server Authentication and is in date. A conferencing server needs one to answer TLS and to present in mutual TLS.",
+                if listing.kind == StoreKind::WindowsMachine { "s" } else { "" }
+            ),
+            fix,
+        ));
+    }
+    sort_findings(&mut findings);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn property_allows_maps_each_setting() {
+        assert!(property_allows(
+            &StorePurposes::AllEnabled,
+            Role::ClientAuth
+        ));
+        assert!(!property_allows(
+            &StorePurposes::AllDisabled,
+            Role::ServerAuth
+        ));
+        let only_server = StorePurposes::Only(vec![crate::engine::cert::OID_SERVER_AUTH.into()]);
+        assert!(property_allows(&only_server, Role::ServerAuth));
+        assert!(!property_allows(&only_server, Role::ClientAuth));
+        assert_eq!(restricted_roles(&only_server), vec![Role::ClientAuth]);
+        assert_eq!(
+            restricted_roles(&StorePurposes::AllDisabled),
+            vec![Role::ServerAuth, Role::ClientAuth]
+        );
+    }
+
+    #[test]
+    fn store_names_are_what_certutil_and_mmc_say() {
+        assert_eq!(StoreName::Personal.system_name(), "My");
+        assert_eq!(StoreName::Intermediate.system_name(), "CA");
+        assert_eq!(
+            StoreName::Root.title(),
+            "Trusted Root Certification Authorities"
+        );
+    }
+}
