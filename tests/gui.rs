@@ -8,8 +8,12 @@ use certwiz::lab::{LAB_HOST, LabServer, Scenario};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+mod common;
+
 #[path = "gui/snapshots.rs"]
 mod snapshots;
+#[path = "gui/store.rs"]
+mod store;
 
 /// A step in the step list (its heading on the right has the same words).
 fn step_button<'a>(h: &'a Harness<'static, CertwizApp>, label: &'a str) -> egui_kittest::Node<'a> {
@@ -30,6 +34,14 @@ fn aim_at(h: &mut Harness<'static, CertwizApp>, lab: &LabServer) {
     let target = &mut h.state_mut().wizard.target;
     target.server_fqdn = LAB_HOST.into();
     target.port = lab.port().to_string();
+    target.address = "127.0.0.1".into();
+}
+
+/// Aims the target at a server on 127.0.0.1 named `host`.
+fn aim(h: &mut Harness<'static, CertwizApp>, host: &str, port: u16) {
+    let target = &mut h.state_mut().wizard.target;
+    target.server_fqdn = host.into();
+    target.port = port.to_string();
     target.address = "127.0.0.1".into();
 }
 

@@ -115,6 +115,20 @@ impl PurposeFlags {
         }
     }
 
+    /// Words for one cell of the purpose table: whether `role` is allowed, and where the answer comes
+    /// from when the store's purpose setting has a say.
+    pub fn describe(&self, role: Role) -> &'static str {
+        let store_set = self.store_property != StorePurposes::AllEnabled;
+        match (self.allows(role), self.source) {
+            (true, _) if store_set => "yes (store setting)",
+            (true, PurposeSource::NoExtension) => "all purposes",
+            (true, PurposeSource::AnyPurpose) => "any purpose",
+            (true, PurposeSource::Listed) => "yes",
+            (false, _) if !self.store_property.allows(role) => "no (store setting)",
+            (false, _) => "no",
+        }
+    }
+
     /// Whether `role` is allowed.
     pub fn allows(&self, role: Role) -> bool {
         match role {

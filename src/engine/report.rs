@@ -15,7 +15,7 @@ use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
 use crate::engine::port_owner::PortOwnerFacts;
 use crate::engine::probe::{ProbeFacts, StepTimings};
-use crate::engine::purpose::{PurposeAnalysis, PurposeSource, Role};
+use crate::engine::purpose::{PurposeAnalysis, Role};
 use crate::engine::revocation::RevocationFacts;
 use crate::engine::root_store::RootStoreFacts;
 use crate::engine::store::StoreListing;
@@ -853,21 +853,16 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         "Server Authentication"
     );
     for row in &purposes.rows {
-        let cell = |allowed: bool| {
-            let how = match (allowed, row.flags.source) {
-                (true, PurposeSource::NoExtension) => "✓ all purposes",
-                (true, PurposeSource::AnyPurpose) => "✓ any purpose",
-                (true, PurposeSource::Listed) => "✓ yes",
-                (false, _) => "✗ no",
-            };
-            how.to_owned()
+        let cell = |role: Role| {
+            let mark = if row.flags.allows(role) { "✓" } else { "✗" };
+            format!("{mark} {}", row.flags.describe(role))
         };
         let _ = writeln!(
             out,
             "  {}{}{}",
             pad(&row.display_name, width),
-            pad(&cell(row.flags.server_auth), 24),
-            cell(row.flags.client_auth)
+            pad(&cell(Role::ServerAuth), 24),
+            cell(Role::ClientAuth)
         );
     }
     let usable = |role: Role| {

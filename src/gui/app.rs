@@ -28,6 +28,7 @@ pub struct CertwizApp {
     log_task: Option<Receiver<(u64, Result<crate::engine::logs::LogAnalysis, String>)>>,
     port_owner_task: Option<Receiver<crate::engine::port_owner::PortOwnerFacts>>,
     root_store_task: Option<Receiver<Result<crate::engine::report::Report, String>>>,
+    machine_store_task: Option<Receiver<crate::engine::store::StoreListing>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -130,6 +131,7 @@ impl CertwizApp {
             || self.log_task.is_some()
             || self.port_owner_task.is_some()
             || self.root_store_task.is_some()
+            || self.machine_store_task.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -139,6 +141,10 @@ impl CertwizApp {
             ui.ctx()
                 .global_style_mut(|style| style.spacing.item_spacing = egui::vec2(10.0, 8.0));
             self.styled = true;
+            // On the server itself, step 3 lists the Local Machine stores as MMC does.
+            if cfg!(windows) {
+                self.read_machine_store(ui.ctx());
+            }
         }
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
@@ -231,6 +237,7 @@ impl CertwizApp {
             Msg::StartLab => self.start_lab(Some(ctx)),
             Msg::LookUpPortOwner => self.look_up_port_owner(ctx),
             Msg::CheckRootStore => self.check_root_store(ctx),
+            Msg::ReadMachineStore => self.read_machine_store(ctx),
             Msg::LogTextChanged => {
                 self.wizard.apply(Msg::LogTextChanged);
                 self.read_logs(ctx);
@@ -308,6 +315,22 @@ impl CertwizApp {
             // A lab started from the command line (before the window had a context to wake) is
             // looked for a few times a second until it is up.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if let Some(rx) = &self.machine_store_task {
+            match rx.try_recv() {
+                Ok(listing) => {
+                    self.machine_store_task = None;
+                    self.wizard.on_machine_store(listing);
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.machine_store_task = None;
+                    self.wizard.local.machine_reading = false;
+                    self.wizard.status =
+                        "The certificate stores could not be read: the reading stopped unexpectedly"
+                            .to_owned();
+                }
+                Err(TryRecvError::Empty) => {}
+            }
         }
         // A worker that died (a panic in a library) must not leave the spinner turning.
         if let Some(rx) = &self.root_store_task {
@@ -390,6 +413,23 @@ impl CertwizApp {
         });
         self.port_owner_task = Some(rx);
         self.wizard.port_owner_looking = true;
+    }
+
+    /// Reads this computer's certificate stores off the UI thread (a few hundred certificates, but
+    /// CryptoAPI may touch the registry, disk and smart-card providers).
+    fn read_machine_store(&mut self, ctx: &egui::Context) {
+        if self.machine_store_task.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let store = crate::engine::store::this_computer();
+            let _ = tx.send(crate::engine::store::snapshot(store.as_ref()));
+            repaint.request_repaint();
+        });
+        self.machine_store_task = Some(rx);
+        self.wizard.local.machine_reading = true;
     }
 
     /// Reads and judges this computer's Trusted Root store off the UI thread.

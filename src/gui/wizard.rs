@@ -9,6 +9,7 @@ use crate::engine::finding::Severity;
 use crate::engine::load::{Loaded, SourcedCertificate};
 use crate::engine::probe::{DEFAULT_PATH, DEFAULT_PORT, ProbeEvent, ProbeStep, ProbeTarget};
 use crate::engine::report::Report;
+use crate::engine::store::{StoreCertificate, StoreListing};
 use crate::lab::{LAB_HOST, Scenario};
 
 /// The numbered steps, in the order people say them on a call ("go to step 4").
@@ -275,6 +276,18 @@ pub struct LocalCertificates {
     pub report: Option<Report>,
     /// The last loading error, shown inline.
     pub error: Option<String>,
+    /// This computer's certificate stores (Windows: the Local Machine stores), once read.
+    pub machine: Option<StoreListing>,
+    /// The machine's stores are being read.
+    pub machine_reading: bool,
+    /// The stores step 3 lists and steps 4-5 use: the machine's (when read) with the loaded files
+    /// sorted in like an import. Rebuilt when either changes.
+    pub stores: Option<StoreListing>,
+    /// The Personal certificate chosen in step 3 (SHA-256); the first usable one when none is chosen.
+    pub selected: Option<String>,
+    /// What the stores say about themselves: CAs restricted by their purpose setting, no usable
+    /// server certificate (the Root store's health is step 7's).
+    pub store_findings: Vec<crate::engine::finding::Finding>,
 }
 
 /// Where the checks are.
@@ -329,6 +342,11 @@ pub enum Msg {
     LookUpPortOwner,
     /// Judge this computer's Trusted Root store (the app reads it off the UI thread).
     CheckRootStore,
+    /// Read this computer's certificate stores (the app reads them off the UI thread; on Windows at
+    /// start).
+    ReadMachineStore,
+    /// Choose the Personal certificate to examine (SHA-256).
+    SelectLocal(String),
 }
 
 /// Step 1's pasted log text and what the matcher made of it.
@@ -536,6 +554,10 @@ impl Wizard {
                 self.add_loaded("pasted text", result);
                 false
             }
+            Msg::SelectLocal(sha256) => {
+                self.select_local(&sha256);
+                false
+            }
             Msg::ClearLocal => {
                 self.clear_local();
                 false
@@ -568,7 +590,8 @@ impl Wizard {
             | Msg::StartLab
             | Msg::StopLab
             | Msg::LookUpPortOwner
-            | Msg::CheckRootStore => false,
+            | Msg::CheckRootStore
+            | Msg::ReadMachineStore => false,
         }
     }
 
@@ -911,27 +934,98 @@ impl Wizard {
         self.pfx_password.clear();
     }
 
-    /// Forgets every local file.
+    /// Forgets every local file (the machine's stores stay).
     pub fn clear_local(&mut self) {
-        self.local = LocalCertificates::default();
+        let machine = self.local.machine.take();
+        self.local = LocalCertificates {
+            machine,
+            ..LocalCertificates::default()
+        };
+        self.refresh_local_report();
     }
 
-    /// Self-signed CA certificates among the local files: the roots the user trusts.
+    /// Takes this computer's certificate stores, read off the UI thread.
+    pub fn on_machine_store(&mut self, listing: StoreListing) {
+        self.local.machine_reading = false;
+        self.status = format!("Certificate stores read: {}", listing.summary());
+        self.local.machine = Some(listing);
+        self.refresh_local_report();
+    }
+
+    /// Chooses the Personal certificate to examine (and to present in mutual TLS when its key is
+    /// here).
+    pub fn select_local(&mut self, sha256: &str) {
+        self.local.selected = Some(sha256.to_owned());
+        self.refresh_local_report();
+    }
+
+    /// The Personal certificate being examined: the one chosen, else the first usable one, else the
+    /// first listed.
+    pub fn selected_local(&self) -> Option<&StoreCertificate> {
+        let stores = self.local.stores.as_ref()?;
+        let now = time::OffsetDateTime::now_utc();
+        let personal = stores.personal(now);
+        self.local
+            .selected
+            .as_deref()
+            .and_then(|sha| personal.iter().find(|c| c.sha256 == sha).copied())
+            .or_else(|| personal.first().copied())
+    }
+
+    /// The certificate the checked server presented, when it is one of the Personal store's (the
+    /// certificate bound to the pool on that port).
+    pub fn presented_local(&self) -> Option<&StoreCertificate> {
+        let presented = self.report()?.certificate.as_ref()?;
+        self.local
+            .stores
+            .as_ref()?
+            .of(crate::engine::store::StoreName::Personal)
+            .find(|c| c.sha256 == presented.sha256)
+    }
+
+    fn rebuild_stores(&mut self) {
+        let files = (!self.local.loaded.is_empty()).then(|| {
+            crate::engine::store::snapshot(&crate::engine::store::files::FileStore::new(
+                "the files loaded in step 3",
+                &self.local.loaded,
+            ))
+        });
+        self.local.stores = match (self.local.machine.clone(), files) {
+            (Some(machine), Some(files)) => Some(machine.merged(files)),
+            (Some(machine), None) => Some(machine),
+            (None, files) => files,
+        };
+        use crate::engine::finding::ids;
+        self.local.store_findings = self
+            .local
+            .stores
+            .as_ref()
+            .map(|stores| {
+                crate::engine::store::judge(stores, time::OffsetDateTime::now_utc())
+                    .into_iter()
+                    .filter(|f| {
+                        f.id == ids::STORE_CA_PURPOSES_RESTRICTED
+                            || f.id == ids::STORE_NO_SERVER_CERTIFICATE
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
+    /// The roots the user trusts: the machine's Trusted Root store (when read) and the self-signed
+    /// CA certificates among the local files.
     pub fn local_trust_anchors(&self) -> Vec<SourcedCertificate> {
         self.local
-            .certificates
-            .iter()
-            .filter(|c| {
-                crate::engine::cert::CertificateFacts::from_der(&c.der)
-                    .is_ok_and(|f| f.self_signed && f.is_ca)
-            })
-            .cloned()
-            .collect()
+            .stores
+            .as_ref()
+            .map(StoreListing::trust_anchors)
+            .unwrap_or_default()
     }
 
     /// The inspection of the local certificates (None when none is loaded).
     fn local_inspect_request(&self) -> Option<crate::engine::inspect::InspectRequest> {
-        if self.local.certificates.is_empty() {
+        let selected = self.selected_local();
+        if self.local.certificates.is_empty() && selected.is_none() {
             return None;
         }
         // The local certificate is this server's; the server being checked may be another pool member,
@@ -941,11 +1035,17 @@ impl Wizard {
             .parse()
             .map(|(_, expected)| expected)
             .unwrap_or_default();
+        let at = time::OffsetDateTime::now_utc();
+        // Like MMC: the chosen Personal certificate, its path from the Intermediate store and the
+        // files, anchored in the Trusted Root store, with the stores' purpose settings.
+        if let (Some(stores), Some(subject)) = (&self.local.stores, selected) {
+            return Some(stores.inspect_request(subject, &self.local.certificates, names, at));
+        }
         Some(crate::engine::inspect::InspectRequest {
             certificates: self.local.certificates.clone(),
             trust_anchors: self.local_trust_anchors(),
             expected_names: names,
-            at: time::OffsetDateTime::now_utc(),
+            at,
             inputs: Vec::new(),
             store_purposes: Default::default(),
         })
@@ -989,6 +1089,7 @@ impl Wizard {
     }
 
     fn refresh_local_report(&mut self) {
+        self.rebuild_stores();
         let Some(request) = self.local_inspect_request() else {
             self.local.report = None;
             return;
@@ -1018,27 +1119,60 @@ impl Wizard {
             chain.into_iter().map(|c| Arc::clone(&c.der)).collect()
         };
         let all_certs = self.local.certificates.clone();
-        // Each run gets its own copy of the key (zeroed when the run ends), so checks can be re-run.
-        let identity = match self
-            .local
-            .loaded
-            .iter()
-            .find(|l| !l.keys.is_empty() && !l.certificates.is_empty())
-        {
-            Some(l) => l
-                .keys
-                .last()
-                .cloned()
-                .map(|key| (chain_of(&l.certificates), key)),
-            None => self
+        // The certificate chosen in step 3, when its key was loaded with it, with its path as step 4
+        // built it (leaf first, without the root), as Schannel sends it.
+        let chosen = self.selected_local().and_then(|c| {
+            let key = crate::engine::store::files::FileStore::key_for(&self.local.loaded, &c.der)?;
+            let stores = self.local.stores.as_ref()?;
+            let path = self
                 .local
-                .loaded
-                .iter()
-                .find_map(|l| l.keys.last().cloned())
-                .map(|key| (chain_of(&all_certs), key)),
-        }
-        .filter(|(chain, _)| !chain.is_empty())
-        .map(|(chain, key)| Arc::new(crate::engine::probe::ClientIdentity { chain, key }));
+                .report
+                .as_ref()
+                .and_then(|r| r.path.as_ref())
+                .filter(|p| p.leaf().is_some_and(|l| l.certificate.sha256 == c.sha256));
+            let chain = match path {
+                Some(p) => p
+                    .nodes
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .filter(|(i, n)| *i == 0 || !n.certificate.self_signed)
+                    .filter_map(|(_, n)| {
+                        stores
+                            .certificates
+                            .iter()
+                            .find(|s| s.sha256 == n.certificate.sha256)
+                            .map(|s| Arc::clone(&s.der))
+                    })
+                    .collect(),
+                None => vec![Arc::clone(&c.der)],
+            };
+            Some((chain, key))
+        });
+        // Each run gets its own copy of the key (zeroed when the run ends), so checks can be re-run.
+        let identity = chosen
+            .or_else(|| {
+                match self
+                    .local
+                    .loaded
+                    .iter()
+                    .find(|l| !l.keys.is_empty() && !l.certificates.is_empty())
+                {
+                    Some(l) => l
+                        .keys
+                        .last()
+                        .cloned()
+                        .map(|key| (chain_of(&l.certificates), key)),
+                    None => self
+                        .local
+                        .loaded
+                        .iter()
+                        .find_map(|l| l.keys.last().cloned())
+                        .map(|key| (chain_of(&all_certs), key)),
+                }
+            })
+            .filter(|(chain, _)| !chain.is_empty())
+            .map(|(chain, key)| Arc::new(crate::engine::probe::ClientIdentity { chain, key }));
         // Compare with the local certificate only when it is this server's own (it carries the name
         // being checked): checking another pool member presents another certificate, rightly.
         let host = target.host.clone();
@@ -1064,7 +1198,14 @@ impl Wizard {
             trust_anchors: self.local_trust_anchors(),
             expected_names,
             local_certificate,
-            client_chain: self.local.certificates.clone(),
+            client_chain: {
+                let mut chain = self.local.certificates.clone();
+                if let Some(stores) = &self.local.stores {
+                    chain.extend(stores.intermediates());
+                    chain.extend(stores.trust_anchors());
+                }
+                chain
+            },
             at: time::OffsetDateTime::now_utc(),
             inputs: Vec::new(),
             fetch: self

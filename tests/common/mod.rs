@@ -287,3 +287,80 @@ where
     });
     (out.status.code().unwrap_or(-1), json)
 }
+
+use std::sync::Arc;
+
+use certwiz::engine::load::Origin;
+use certwiz::engine::purpose::StorePurposes;
+use certwiz::engine::store::{CertStore, RawStoreCertificate, StoreError, StoreKind, StoreName};
+
+/// A Windows machine store stand-in: certificates with the properties a test gives them.
+pub struct FakeMachine {
+    pub certs: Vec<RawStoreCertificate>,
+    pub broken: Option<StoreName>,
+}
+
+pub fn raw(
+    store: StoreName,
+    made: &Made,
+    key: bool,
+    purposes: StorePurposes,
+) -> RawStoreCertificate {
+    RawStoreCertificate {
+        store,
+        der: Arc::from(made.der.clone()),
+        friendly_name: Some(format!("{} ({})", "Pool certificate", store.system_name())),
+        has_private_key: key,
+        purposes,
+        origin: Origin {
+            source: format!("Local Machine {}", store.system_name()),
+            position: 1,
+        },
+    }
+}
+
+impl CertStore for FakeMachine {
+    fn description(&self) -> String {
+        "a stand-in Windows machine store".into()
+    }
+    fn kind(&self) -> StoreKind {
+        StoreKind::WindowsMachine
+    }
+    fn list(&self, store: StoreName) -> Result<Vec<RawStoreCertificate>, StoreError> {
+        if self.broken == Some(store) {
+            return Err(StoreError {
+                store: store.title().into(),
+                reason: "cannot be opened (error 0x00000005: access denied, run certwiz as an administrator)".into(),
+            });
+        }
+        Ok(self
+            .certs
+            .iter()
+            .filter(|c| c.store == store)
+            .cloned()
+            .collect())
+    }
+}
+
+/// A machine store with the healthy PKI where MMC puts it: the leaf (with its key) in Personal, the
+/// root in Root, the issuing CA in Intermediate, with the purpose settings given.
+pub fn three_stores(pki: &Healthy, leaf: StorePurposes, issuing: StorePurposes) -> FakeMachine {
+    FakeMachine {
+        certs: vec![
+            raw(StoreName::Personal, &pki.leaf, true, leaf),
+            raw(StoreName::Root, &pki.root, false, StorePurposes::AllEnabled),
+            raw(StoreName::Intermediate, &pki.issuing, false, issuing),
+        ],
+        broken: None,
+    }
+}
+
+/// A TLS server on 127.0.0.1 presenting the healthy PKI's leaf and issuing CA (no client
+/// certificate asked); returns its port.
+pub fn tls_server_for(pki: &Healthy) -> u16 {
+    web::tls_server(
+        vec![pki.leaf.der.clone(), pki.issuing.der.clone()],
+        pki.leaf.key.serialize_der(),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+}

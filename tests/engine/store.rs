@@ -3,21 +3,20 @@
 //! compile-checked, and its decoding unit-tested, in `src/engine/store/windows_props.rs`), and
 //! `certwiz store` lists and judges them.
 
-use std::sync::Arc;
-
 use assert_cmd::Command;
 use certwiz::engine::finding::{Severity, ids};
 use certwiz::engine::inspect::inspect;
-use certwiz::engine::load::{Loaded, Origin, load_bytes};
+use certwiz::engine::load::{Loaded, load_bytes};
 use certwiz::engine::purpose::{Role, StorePurposes};
 use certwiz::engine::store::files::FileStore;
-use certwiz::engine::store::{
-    CertStore, RawStoreCertificate, StoreError, StoreKind, StoreName, judge, snapshot,
-};
+use certwiz::engine::store::{StoreKind, StoreName, judge, snapshot};
 use rcgen::ExtendedKeyUsagePurpose;
 use serde_json::Value;
 
-use crate::common::{AT, Made, Scratch, Spec, at, certwiz_json, healthy, self_signed, signed};
+use crate::common::{
+    AT, FakeMachine, Made, Scratch, Spec, at, certwiz_json, healthy, raw, self_signed, signed,
+    three_stores,
+};
 
 const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
 
@@ -28,66 +27,6 @@ fn file(name: &str, pem: &str) -> Loaded {
 
 fn with_key(made: &Made) -> String {
     format!("{}{}", made.pem, made.key.serialize_pem())
-}
-
-/// A Windows machine store stand-in: certificates with the properties a test gives them.
-struct FakeMachine {
-    certs: Vec<RawStoreCertificate>,
-    broken: Option<StoreName>,
-}
-
-fn raw(store: StoreName, made: &Made, key: bool, purposes: StorePurposes) -> RawStoreCertificate {
-    RawStoreCertificate {
-        store,
-        der: Arc::from(made.der.clone()),
-        friendly_name: Some(format!("{} ({})", "Pool certificate", store.system_name())),
-        has_private_key: key,
-        purposes,
-        origin: Origin {
-            source: format!("Local Machine {}", store.system_name()),
-            position: 1,
-        },
-    }
-}
-
-impl CertStore for FakeMachine {
-    fn description(&self) -> String {
-        "a stand-in Windows machine store".into()
-    }
-    fn kind(&self) -> StoreKind {
-        StoreKind::WindowsMachine
-    }
-    fn list(&self, store: StoreName) -> Result<Vec<RawStoreCertificate>, StoreError> {
-        if self.broken == Some(store) {
-            return Err(StoreError {
-                store: store.title().into(),
-                reason: "cannot be opened (error 0x00000005: access denied, run certwiz as an administrator)".into(),
-            });
-        }
-        Ok(self
-            .certs
-            .iter()
-            .filter(|c| c.store == store)
-            .cloned()
-            .collect())
-    }
-}
-
-/// A machine store with the healthy PKI where MMC puts it: the leaf (with its key) in Personal, the
-/// root in Root, the issuing CA in Intermediate, with the purpose settings given.
-fn three_stores(
-    pki: &crate::common::Healthy,
-    leaf: StorePurposes,
-    issuing: StorePurposes,
-) -> FakeMachine {
-    FakeMachine {
-        certs: vec![
-            raw(StoreName::Personal, &pki.leaf, true, leaf),
-            raw(StoreName::Root, &pki.root, false, StorePurposes::AllEnabled),
-            raw(StoreName::Intermediate, &pki.issuing, false, issuing),
-        ],
-        broken: None,
-    }
 }
 
 #[test]

@@ -347,6 +347,25 @@ impl StoreListing {
         }
     }
 
+    /// This listing with `other`'s certificates added (those not already in the same store) and its
+    /// problems: e.g. the machine's stores and the files loaded beside them.
+    pub fn merged(mut self, other: StoreListing) -> StoreListing {
+        for c in other.certificates {
+            if !self
+                .certificates
+                .iter()
+                .any(|mine| mine.store == c.store && mine.sha256 == c.sha256)
+            {
+                self.certificates.push(c);
+            }
+        }
+        self.problems.extend(other.problems);
+        self.description = format!("{} and {}", self.description, other.description);
+        // Personal first, then Root, then Intermediate, each in the order read.
+        self.certificates.sort_by_key(|c| c.store);
+        self
+    }
+
     /// One line: how many certificates each store holds.
     pub fn summary(&self) -> String {
         StoreName::ALL

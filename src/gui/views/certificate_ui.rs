@@ -1,8 +1,9 @@
-//! Step 3: the local certificate: Browse…, drag and drop, or paste PEM; a masked PFX password with the
-//! error inline; the loaded certificates listed. The Windows certificate store list plugs in here later
-//! (`engine::load` is the seam).
+//! Step 3: the local certificate: the Personal store's certificates to choose from (on Windows the
+//! Local Machine store, read at start; elsewhere the loaded files, sorted the same way), Browse…, drag
+//! and drop, or paste PEM; a masked PFX password with the error inline.
 
 use egui::{RichText, TextEdit, Ui};
+use time::OffsetDateTime;
 
 use super::{finding_ui, section_ui, step_heading_ui};
 use crate::gui::tokens;
@@ -15,14 +16,20 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         Step::LocalCertificate.number(),
         Step::LocalCertificate.title(),
     );
-    ui.label(
-        RichText::new(
-            "Load the server's certificate (.cer, .pem, .p7b or .pfx with its key) and the root and intermediate CA certificates. \
-             Self-signed CA certificates you load are treated as trusted roots. You can also drop files onto the window.",
-        )
-        .size(tokens::BODY_SIZE),
-    );
+    let intro = if wizard.local.machine.is_some() {
+        "Choose the certificate the server uses from this computer's Personal store. Steps 4 and 5 build its path from the Intermediate and Trusted Root stores, with their purpose settings, as Windows does. \
+         You can also load certificate files below, or drop them onto the window."
+    } else {
+        "Load the server's certificate (.cer, .pem, .p7b or .pfx with its key) and the root and intermediate CA certificates. \
+         Self-signed CA certificates you load are treated as trusted roots. You can also drop files onto the window."
+    };
+    ui.label(RichText::new(intro).size(tokens::BODY_SIZE));
     ui.add_space(8.0);
+    // On the server itself the machine's Personal store comes first, as in MMC.
+    if wizard.local.machine.is_some() {
+        personal_store_ui(ui, wizard, msgs);
+        section_ui(ui, "Or load certificate files");
+    }
     ui.horizontal(|ui| {
         let label = ui.label(RichText::new("PFX password").size(tokens::BODY_SIZE));
         ui.add(
@@ -82,6 +89,9 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     for source in &wizard.local.sources {
         ui.label(RichText::new(format!("• {source}")).size(tokens::BODY_SIZE));
     }
+    if wizard.local.machine.is_none() {
+        personal_store_ui(ui, wizard, msgs);
+    }
     if let Some(report) = &wizard.local.report {
         section_ui(ui, "Local certificate check");
         if let Some(c) = &report.certificate {
@@ -108,4 +118,178 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             );
         }
     }
+}
+
+/// Accessible name of the button that reads the machine's stores (Windows).
+pub const READ_STORES_LABEL: &str = "Read this computer's certificate stores";
+
+/// The Personal store as MMC lists it, to choose the server's certificate from: usable ones (private
+/// key, Server Authentication, in date) first, each with its key, purposes, expiry and thumbprint, and
+/// the one the checked server presented marked.
+fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
+    let machine = wizard.local.machine.is_some();
+    section_ui(
+        ui,
+        if machine {
+            "Personal store (Local Computer): the server's certificate"
+        } else {
+            "Certificates loaded, as MMC's Personal store would list them"
+        },
+    );
+    if wizard.local.machine_reading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(
+                RichText::new("Reading this computer's certificate stores…")
+                    .size(tokens::BODY_SIZE),
+            );
+        });
+    } else if cfg!(windows)
+        && !machine
+        && ui
+            .button(RichText::new(READ_STORES_LABEL).size(tokens::BODY_SIZE))
+            .clicked()
+    {
+        msgs.push(Msg::ReadMachineStore);
+    }
+    let Some(stores) = &wizard.local.stores else {
+        ui.label(
+            RichText::new(if cfg!(windows) {
+                "No certificate listed yet."
+            } else {
+                "Load the server's certificate (with its key) and its CA certificates: they are listed here the way MMC sorts them (this computer has no Windows certificate store)."
+            })
+            .size(tokens::BODY_SIZE)
+            .weak(),
+        );
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    ui.label(RichText::new(stores.summary()).size(tokens::BODY_SIZE - 1.0));
+    let personal = stores.personal(now);
+    let selected = wizard.selected_local().map(|c| c.sha256.clone());
+    let presented = wizard.presented_local().map(|c| c.sha256.clone());
+    if personal.is_empty() {
+        ui.label(
+            RichText::new("No certificate in the Personal store.")
+                .size(tokens::BODY_SIZE)
+                .weak(),
+        );
+    } else {
+        let yes_no = |ok: bool, what: &str| {
+            let (mark, color) = if ok {
+                ("✔", tokens::PASS)
+            } else {
+                ("✖", tokens::FAIL)
+            };
+            RichText::new(format!("{mark} {what}"))
+                .color(color)
+                .size(tokens::BODY_SIZE - 1.0)
+        };
+        egui::Grid::new("personal_store")
+            .striped(true)
+            .num_columns(6)
+            .spacing(egui::vec2(14.0, 6.0))
+            .show(ui, |ui| {
+                for header in [
+                    "Certificate",
+                    "Private key",
+                    "Purposes",
+                    "Expires",
+                    "Thumbprint",
+                ] {
+                    ui.label(RichText::new(header).strong().size(tokens::BODY_SIZE - 1.0));
+                }
+                ui.end_row();
+                for c in personal {
+                    let is_selected = selected.as_deref() == Some(c.sha256.as_str());
+                    let mut name = c.display_name.clone();
+                    if let Some(friendly) = &c.friendly_name {
+                        name.push_str(&format!(" (\"{friendly}\")"));
+                    }
+                    if c.usable_as_server_certificate(now) {
+                        name = format!("★ {name}");
+                    }
+                    if ui
+                        .radio(is_selected, RichText::new(name).size(tokens::BODY_SIZE))
+                        .clicked()
+                        && !is_selected
+                    {
+                        msgs.push(Msg::SelectLocal(c.sha256.clone()));
+                    }
+                    ui.label(yes_no(c.has_private_key, "key"));
+                    ui.horizontal(|ui| {
+                        ui.label(yes_no(
+                            c.flags.allows(crate::engine::purpose::Role::ServerAuth),
+                            "Server Auth",
+                        ));
+                        ui.label(yes_no(
+                            c.flags.allows(crate::engine::purpose::Role::ClientAuth),
+                            "Client Auth",
+                        ));
+                    });
+                    let expired = c.not_after <= now;
+                    let date = format!(
+                        "{}{}",
+                        c.not_after.date(),
+                        if expired { " ✖ expired" } else { "" }
+                    );
+                    ui.label(
+                        RichText::new(date)
+                            .size(tokens::BODY_SIZE - 1.0)
+                            .color(if expired {
+                                tokens::FAIL
+                            } else {
+                                tokens::NEUTRAL
+                            }),
+                    );
+                    ui.label(
+                        RichText::new(short_thumbprint(&c.thumbprint_sha1))
+                            .monospace()
+                            .size(tokens::BODY_SIZE - 2.0),
+                    )
+                    .on_hover_text(&c.thumbprint_sha1);
+                    if presented.as_deref() == Some(c.sha256.as_str()) {
+                        ui.label(
+                            RichText::new(format!(
+                                "◆ presented on port {}",
+                                wizard.port_to_look_up()
+                            ))
+                            .color(tokens::HIGHLIGHT)
+                            .strong()
+                            .size(tokens::BODY_SIZE - 1.0),
+                        );
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.label(
+            RichText::new(
+                "★ has its private key, allows Server Authentication and is in date. Steps 4 and 5 examine the certificate chosen here, with the Intermediate and Trusted Root stores and their purpose settings, as Windows does.",
+            )
+            .size(tokens::BODY_SIZE - 2.0)
+            .weak(),
+        );
+    }
+    for finding in &wizard.local.store_findings {
+        finding_ui(ui, finding);
+    }
+    for problem in &stores.problems {
+        ui.label(
+            RichText::new(format!("! {problem}"))
+                .color(tokens::WARN)
+                .size(tokens::BODY_SIZE - 1.0),
+        );
+    }
+}
+
+/// The first and last hex digits of a thumbprint (the whole one is in the tooltip).
+fn short_thumbprint(thumbprint: &str) -> String {
+    let chars: Vec<char> = thumbprint.chars().collect();
+    if chars.len() <= 12 {
+        return thumbprint.to_owned();
+    }
+    let head: String = chars[..8].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }

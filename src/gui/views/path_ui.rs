@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use super::{finding_ui, section_ui, step_heading_ui};
 use crate::engine::finding::{Finding, Severity, ids};
-use crate::engine::purpose::{PurposeSource, Role};
+use crate::engine::purpose::Role;
 use crate::engine::report::Report;
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, Wizard};
@@ -328,14 +328,15 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             .size(tokens::BODY_SIZE),
     );
     ui.add_space(8.0);
-    let cell = |allowed: bool, source: PurposeSource| {
-        let (text, color) = match (allowed, source) {
-            (true, PurposeSource::NoExtension) => ("✔ all purposes", tokens::PASS),
-            (true, PurposeSource::AnyPurpose) => ("✔ any purpose", tokens::PASS),
-            (true, PurposeSource::Listed) => ("✔ yes", tokens::PASS),
-            (false, _) => ("✖ no", tokens::FAIL),
+    let cell = |flags: &crate::engine::purpose::PurposeFlags, role: Role| {
+        let (mark, color) = if flags.allows(role) {
+            ("✔", tokens::PASS)
+        } else {
+            ("✖", tokens::FAIL)
         };
-        RichText::new(text).size(tokens::BODY_SIZE).color(color)
+        RichText::new(format!("{mark} {}", flags.describe(role)))
+            .size(tokens::BODY_SIZE)
+            .color(color)
     };
     egui::Grid::new("purpose_table")
         .num_columns(3)
@@ -360,8 +361,8 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             ui.end_row();
             for row in &purposes.rows {
                 ui.label(RichText::new(&row.display_name).size(tokens::BODY_SIZE));
-                ui.label(cell(row.flags.server_auth, row.flags.source));
-                ui.label(cell(row.flags.client_auth, row.flags.source));
+                ui.label(cell(&row.flags, Role::ServerAuth));
+                ui.label(cell(&row.flags, Role::ClientAuth));
                 ui.end_row();
             }
             ui.label(

@@ -1,0 +1,155 @@
+//! Step 3's Personal store list and steps 4-5 on the machine's stores. A stand-in Windows backend
+//! gives the wizard a machine listing the way the app's reader does on Windows
+//! (`Wizard::on_machine_store`); on Linux the same list shows the loaded files.
+
+use certwiz::engine::finding::ids;
+use certwiz::engine::load::load_bytes;
+use certwiz::engine::purpose::{Role, StorePurposes};
+use certwiz::engine::store::{StoreName, snapshot};
+use egui_kittest::kittest::{NodeT, Queryable};
+use rcgen::ExtendedKeyUsagePurpose;
+
+use super::{aim, harness, run_all_checks, step_button};
+use crate::common::{FakeMachine, Spec, healthy, raw, signed, tls_server_for};
+
+const SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+
+#[test]
+fn step_3_lists_the_machines_personal_store_and_steps_4_5_use_its_stores() {
+    let pki = healthy("fe01.contoso.com");
+    let user = signed(
+        &Spec::leaf("user.contoso.com")
+            .serial(8)
+            .eku(vec![ExtendedKeyUsagePurpose::ClientAuth]),
+        &pki.issuing,
+    );
+    let nokey = signed(&Spec::leaf("nokey.contoso.com").serial(9), &pki.issuing);
+    let machine = FakeMachine {
+        certs: vec![
+            raw(
+                StoreName::Personal,
+                &nokey,
+                false,
+                StorePurposes::AllEnabled,
+            ),
+            raw(StoreName::Personal, &user, true, StorePurposes::AllEnabled),
+            raw(
+                StoreName::Personal,
+                &pki.leaf,
+                true,
+                StorePurposes::AllEnabled,
+            ),
+            raw(StoreName::Root, &pki.root, false, StorePurposes::AllEnabled),
+            // The classic incident: the issuing CA set to Server Authentication only in MMC.
+            raw(
+                StoreName::Intermediate,
+                &pki.issuing,
+                false,
+                StorePurposes::Only(vec![SERVER_AUTH.into()]),
+            ),
+        ],
+        broken: None,
+    };
+    let mut h = harness();
+    h.state_mut().wizard.on_machine_store(snapshot(&machine));
+    step_button(&h, "3. Local certificate").click();
+    h.run();
+    h.get_by_label("Personal store (Local Computer): the server's certificate");
+    // Usable first (★: key, Server Authentication, in date), chosen by default; then the others.
+    let usable = "★ fe01.contoso.com (\"Pool certificate (My)\")";
+    assert_eq!(
+        h.get_by_label(usable).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    let radios: Vec<String> = h
+        .get_all_by_role(egui::accesskit::Role::RadioButton)
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(
+        radios,
+        [
+            usable,
+            "user.contoso.com (\"Pool certificate (My)\")",
+            "nokey.contoso.com (\"Pool certificate (My)\")"
+        ]
+    );
+    // The store's own finding, without opening the CA in MMC.
+    h.get_by_label_contains(
+        "The CA \"Contoso Test Issuing CA\" in Intermediate Certification Authorities is not enabled for Client Authentication",
+    );
+    // Steps 4-5: the chosen certificate's path from the Intermediate store, anchored in Root, with
+    // the store's purpose setting: Client Authentication is blocked by the CA, trust is fine.
+    let report = h.state().wizard.local.report.clone().expect("local report");
+    assert_eq!(
+        report.certificate.as_ref().map(|c| c.display_name.as_str()),
+        Some("fe01.contoso.com")
+    );
+    let found: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(
+        found.contains(&ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH),
+        "{found:?}"
+    );
+    assert!(!found.contains(&ids::CHAIN_UNTRUSTED_ROOT), "{found:?}");
+    let purposes = report.purposes.as_ref().expect("purposes");
+    assert!(purposes.role(Role::ServerAuth).is_some_and(|v| v.usable));
+
+    // Choosing another certificate examines that one.
+    h.get_by_label("user.contoso.com (\"Pool certificate (My)\")")
+        .click();
+    h.run();
+    let report = h.state().wizard.local.report.clone().expect("local report");
+    assert_eq!(
+        report.certificate.as_ref().map(|c| c.display_name.as_str()),
+        Some("user.contoso.com")
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.id == ids::CERT_SERVER_AUTH_MISSING)
+    );
+}
+
+#[test]
+fn loaded_files_are_listed_like_the_personal_store_and_the_presented_one_is_marked() {
+    // A server presenting the very certificate loaded in step 3: the list marks it.
+    let pki = healthy("fe01.contoso.com");
+    let port = tls_server_for(&pki);
+    let other = signed(&Spec::leaf("fe02.contoso.com").serial(5), &pki.issuing);
+    let mut h = harness();
+    {
+        let w = &mut h.state_mut().wizard;
+        let server = format!("{}{}", pki.leaf.pem, pki.leaf.key.serialize_pem());
+        w.add_loaded(
+            "server.pem",
+            load_bytes("server.pem", server.as_bytes(), None),
+        );
+        w.add_loaded(
+            "fe02.cer",
+            load_bytes("fe02.cer", other.pem.as_bytes(), None),
+        );
+        let chain = format!("{}{}", pki.issuing.pem, pki.root.pem);
+        w.add_loaded("chain.pem", load_bytes("chain.pem", chain.as_bytes(), None));
+        w.fetch_revocation = false;
+    }
+    aim(&mut h, "fe01.contoso.com", port);
+    step_button(&h, "3. Local certificate").click();
+    h.run();
+    h.get_by_label("Certificates loaded, as MMC's Personal store would list them");
+    let radios: Vec<String> = h
+        .get_all_by_role(egui::accesskit::Role::RadioButton)
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(radios, ["★ fe01.contoso.com", "fe02.contoso.com"]);
+    assert!(h.query_by_label_contains("◆ presented on port").is_none());
+    run_all_checks(&mut h);
+    step_button(&h, "3. Local certificate").click();
+    h.run();
+    h.get_by_label(&format!("◆ presented on port {port}"));
+    // The chosen certificate is the client certificate of mutual TLS (its key was loaded with it),
+    // with its path as step 4 built it: leaf, then the issuing CA (not the root).
+    let request = h.state_mut().wizard.check_request().expect("request");
+    let identity = request.plan.identity.expect("client identity");
+    let chain: Vec<Vec<u8>> = identity.chain.iter().map(|c| c.to_vec()).collect();
+    assert_eq!(chain, [pki.leaf.der.clone(), pki.issuing.der.clone()]);
+}
