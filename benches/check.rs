@@ -31,7 +31,7 @@ fn request(server: &LabServer, dir: &std::path::Path) -> CheckRequest {
             timeout: Duration::from_secs(5),
             identity: Some(Arc::new(ClientIdentity {
                 chain: client.iter().map(|c| Arc::clone(&c.der)).collect(),
-                key: keys.pop().expect("key"),
+                key: keys.pop().expect("key").into(),
             })),
         },
         trust_anchors: load_path(&files.root, None).expect("root").certificates,

@@ -225,6 +225,12 @@ struct CheckArgs {
     /// Client certificate and key as a PFX / PKCS#12 file.
     #[arg(long, value_name = "FILE")]
     pfx: Option<PathBuf>,
+    /// Present this certificate of the Local Machine Personal store (SHA-1 or SHA-256 thumbprint, as
+    /// `certwiz store` lists it) for mutual TLS, with its key used in place through CNG (never
+    /// exported; non-exportable keys work). Its chain comes from the machine's stores, and the Trusted
+    /// Root store joins the trust anchors. Windows only.
+    #[arg(long, value_name = "THUMBPRINT", conflicts_with_all = ["pfx", "client_cert"])]
+    store_cert: Option<String>,
     /// Read the PFX password from this environment variable (never give it as an argument).
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
@@ -538,6 +544,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
         client_chain = loaded.certificates;
         identity = Some(client_identity(&client_chain, key));
     }
+    if let Some(thumbprint) = &args.store_cert {
+        let (store_identity, anchors, chain, input) = store_identity(thumbprint)?;
+        inputs.push(input);
+        trust_anchors.extend(anchors);
+        client_chain = chain;
+        identity = Some(store_identity);
+    }
     let mut local_certificate = None;
     if let Some(cert) = &args.cert {
         let loaded = load_reporting(cert, &mut password).context("--cert")?;
@@ -700,6 +713,63 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     }
 }
 
+/// `--store-cert`: the certificate from this computer's Personal store with its store-held key, its
+/// chain from the machine's stores, and the Trusted Root store as anchors.
+fn store_identity(
+    thumbprint: &str,
+) -> Result<(
+    ClientIdentity,
+    Vec<SourcedCertificate>,
+    Vec<SourcedCertificate>,
+    InputSummary,
+)> {
+    use crate::engine::store::{StoreKind, StoreName, snapshot, store_signing_key, this_computer};
+    let listing = snapshot(this_computer().as_ref());
+    if listing.kind != StoreKind::WindowsMachine {
+        bail!(
+            "--store-cert: this computer has no Windows certificate store; give the certificate as --pfx FILE (or --client-cert and --client-key)"
+        );
+    }
+    let Some(certificate) = listing
+        .find(thumbprint)
+        .filter(|c| c.store == StoreName::Personal)
+    else {
+        bail!(
+            "--store-cert {thumbprint}: no certificate with this thumbprint in the Local Machine Personal store (certwiz store lists them)"
+        );
+    };
+    let key = match store_signing_key(certificate) {
+        Ok(Some(key)) => key,
+        Ok(None) => bail!(
+            "--store-cert {thumbprint}: the Personal store holds no private key for \"{}\"",
+            certificate.display_name
+        ),
+        Err(e) => bail!("--store-cert {thumbprint}: {e}"),
+    };
+    let at = OffsetDateTime::now_utc();
+    let chain = listing.client_chain(certificate, &[], at);
+    let mut client_chain = vec![certificate.sourced()];
+    client_chain.extend(listing.intermediates());
+    let input = InputSummary {
+        source: format!(
+            "Local Machine Personal store: {} ({})",
+            certificate.display_name, certificate.thumbprint_sha1
+        ),
+        role: "client-certificate".into(),
+        certificates: chain.len(),
+        private_keys: 0,
+    };
+    Ok((
+        ClientIdentity {
+            chain,
+            key: crate::engine::probe::ClientKey::Store(key),
+        },
+        listing.trust_anchors(),
+        client_chain,
+        input,
+    ))
+}
+
 /// The identity to present: the leaf (the certificate that belongs to the key comes first) and the
 /// other certificates given, roots last.
 fn client_identity(
@@ -715,7 +785,10 @@ fn client_identity(
         })
         .map(|c| Arc::clone(&c.der))
         .collect();
-    ClientIdentity { chain, key }
+    ClientIdentity {
+        chain,
+        key: key.into(),
+    }
 }
 
 /// Progress lines on stderr when it is a terminal (never in pipes, tests or JSON consumers' logs).

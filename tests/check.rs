@@ -12,3 +12,5 @@ mod port_owner;
 mod probe_engine;
 #[path = "check/revocation.rs"]
 mod revocation;
+#[path = "check/store_key.rs"]
+mod store_key;

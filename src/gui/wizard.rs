@@ -1119,36 +1119,30 @@ impl Wizard {
             chain.into_iter().map(|c| Arc::clone(&c.der)).collect()
         };
         let all_certs = self.local.certificates.clone();
-        // The certificate chosen in step 3, when its key was loaded with it, with its path as step 4
-        // built it (leaf first, without the root), as Schannel sends it.
+        // The certificate chosen in step 3 with its path, when its key is here: loaded with it from a
+        // file, or kept by the Windows store (signing through CNG, never exported).
+        let mut store_key_error = None;
         let chosen = self.selected_local().and_then(|c| {
-            let key = crate::engine::store::files::FileStore::key_for(&self.local.loaded, &c.der)?;
+            let key: crate::engine::probe::ClientKey =
+                match crate::engine::store::files::FileStore::key_for(&self.local.loaded, &c.der) {
+                    Some(key) => key.into(),
+                    None => match crate::engine::store::store_signing_key(c) {
+                        Ok(Some(key)) => crate::engine::probe::ClientKey::Store(key),
+                        Ok(None) => return None,
+                        Err(e) => {
+                            store_key_error = Some(format!("{}: {e}", c.display_name));
+                            return None;
+                        }
+                    },
+                };
             let stores = self.local.stores.as_ref()?;
-            let path = self
-                .local
-                .report
-                .as_ref()
-                .and_then(|r| r.path.as_ref())
-                .filter(|p| p.leaf().is_some_and(|l| l.certificate.sha256 == c.sha256));
-            let chain = match path {
-                Some(p) => p
-                    .nodes
-                    .iter()
-                    .rev()
-                    .enumerate()
-                    .filter(|(i, n)| *i == 0 || !n.certificate.self_signed)
-                    .filter_map(|(_, n)| {
-                        stores
-                            .certificates
-                            .iter()
-                            .find(|s| s.sha256 == n.certificate.sha256)
-                            .map(|s| Arc::clone(&s.der))
-                    })
-                    .collect(),
-                None => vec![Arc::clone(&c.der)],
-            };
+            let chain = stores.client_chain(c, &all_certs, time::OffsetDateTime::now_utc());
             Some((chain, key))
         });
+        if let Some(error) = store_key_error {
+            self.status =
+                format!("The chosen certificate cannot be presented for mutual TLS: {error}");
+        }
         // Each run gets its own copy of the key (zeroed when the run ends), so checks can be re-run.
         let identity = chosen
             .or_else(|| {
@@ -1162,13 +1156,13 @@ impl Wizard {
                         .keys
                         .last()
                         .cloned()
-                        .map(|key| (chain_of(&l.certificates), key)),
+                        .map(|key| (chain_of(&l.certificates), key.into())),
                     None => self
                         .local
                         .loaded
                         .iter()
                         .find_map(|l| l.keys.last().cloned())
-                        .map(|key| (chain_of(&all_certs), key)),
+                        .map(|key| (chain_of(&all_certs), key.into())),
                 }
             })
             .filter(|(chain, _)| !chain.is_empty())

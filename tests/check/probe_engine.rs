@@ -22,7 +22,7 @@ fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckR
         let mut key = load_path(&files.client_key, None).expect("key").keys;
         Arc::new(ClientIdentity {
             chain: client.iter().map(|c| Arc::clone(&c.der)).collect(),
-            key: key.pop().expect("one key"),
+            key: key.pop().expect("one key").into(),
         })
     });
     CheckRequest {

@@ -214,6 +214,12 @@ pub fn tls_server(chain: Vec<Vec<u8>>, key_pkcs8: Vec<u8>, answer: &'static [u8]
         .with_single_cert(chain, key)
         .expect("config"),
     );
+    serve_tls(config, answer)
+}
+
+/// Serves `config` on 127.0.0.1: each connection's first request is answered with `answer`. Returns
+/// the port; lives until the test process ends.
+pub fn serve_tls(config: Arc<rustls::ServerConfig>, answer: &'static [u8]) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {

@@ -77,8 +77,32 @@ impl ProbeTarget {
 pub struct ClientIdentity {
     /// DER certificates, leaf first.
     pub chain: Vec<Arc<[u8]>>,
-    /// The private key (memory only).
-    pub key: PrivateKey,
+    /// The private key.
+    pub key: ClientKey,
+}
+
+/// Where the client certificate's private key is.
+#[derive(Clone)]
+pub enum ClientKey {
+    /// Read from a file, held in memory only.
+    Memory(PrivateKey),
+    /// Kept by the operating system (the Windows store's CNG key): it signs without being exported.
+    Store(Arc<dyn rustls::sign::SigningKey>),
+}
+
+impl From<PrivateKey> for ClientKey {
+    fn from(key: PrivateKey) -> Self {
+        ClientKey::Memory(key)
+    }
+}
+
+impl std::fmt::Debug for ClientKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientKey::Memory(key) => key.fmt(f),
+            ClientKey::Store(_) => f.write_str("ClientKey::Store(<kept by the certificate store>)"),
+        }
+    }
 }
 
 impl std::fmt::Debug for ClientIdentity {

@@ -21,7 +21,7 @@ use rustls::{AlertDescription, DigitallySignedStruct, SignatureScheme};
 use serde::{Deserialize, Serialize};
 
 use super::io::DeadlineStream;
-use super::{CancelFlag, ClientIdentity, ProbeTarget};
+use super::{CancelFlag, ClientIdentity, ClientKey, ProbeTarget};
 use crate::engine::load::KeyEncoding;
 
 /// The crypto provider every probe uses (ring: the only backend in the tree).
@@ -166,16 +166,21 @@ pub fn certified_key(
     identity: &ClientIdentity,
     provider: &CryptoProvider,
 ) -> Result<Arc<CertifiedKey>, String> {
-    let der = identity.key.secret_der().to_vec();
-    let key = match identity.key.encoding {
-        KeyEncoding::Pkcs8 => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
-        KeyEncoding::Pkcs1 => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)),
-        KeyEncoding::Sec1 => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)),
+    let signing_key = match &identity.key {
+        ClientKey::Store(key) => Arc::clone(key),
+        ClientKey::Memory(memory) => {
+            let der = memory.secret_der().to_vec();
+            let key = match memory.encoding {
+                KeyEncoding::Pkcs8 => PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
+                KeyEncoding::Pkcs1 => PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)),
+                KeyEncoding::Sec1 => PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)),
+            };
+            provider
+                .key_provider
+                .load_private_key(key)
+                .map_err(|e| format!("the private key cannot be used for TLS: {e}"))?
+        }
     };
-    let signing_key = provider
-        .key_provider
-        .load_private_key(key)
-        .map_err(|e| format!("the private key cannot be used for TLS: {e}"))?;
     let chain: Vec<CertificateDer<'static>> = identity
         .chain
         .iter()

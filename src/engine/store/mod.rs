@@ -15,7 +15,10 @@
 //! Personal list for step 3, the Root store as trust anchors, the CA store as path candidates, and the
 //! purpose property for the purpose analysis. [`judge`] turns a listing into findings.
 
+#[cfg(windows)]
+pub mod cng;
 pub mod files;
+pub mod signing;
 pub mod system;
 #[cfg(windows)]
 pub mod windows;
@@ -347,6 +350,44 @@ impl StoreListing {
         }
     }
 
+    /// The chain to present for `subject` in mutual TLS, as Schannel sends it: the certificate, then
+    /// its issuers up the path built from these stores and `extra` (the root left out: the server must
+    /// already trust it). Just the certificate when no path can be built.
+    pub fn client_chain(
+        &self,
+        subject: &StoreCertificate,
+        extra: &[SourcedCertificate],
+        at: OffsetDateTime,
+    ) -> Vec<Arc<[u8]>> {
+        let request = self.inspect_request(subject, extra, Vec::new(), at);
+        let Ok(report) = crate::engine::inspect::inspect(&request) else {
+            return vec![Arc::clone(&subject.der)];
+        };
+        let Some(path) = report.path else {
+            return vec![Arc::clone(&subject.der)];
+        };
+        let by_sha256 = |sha256: &str| {
+            request
+                .certificates
+                .iter()
+                .chain(&request.trust_anchors)
+                .find(|c| CertificateFacts::from_der(&c.der).is_ok_and(|f| f.sha256 == sha256))
+                .map(|c| Arc::clone(&c.der))
+        };
+        let mut chain: Vec<Arc<[u8]>> = path
+            .nodes
+            .iter()
+            .rev()
+            .enumerate()
+            .filter(|(i, n)| *i == 0 || !n.certificate.self_signed)
+            .filter_map(|(_, n)| by_sha256(&n.certificate.sha256))
+            .collect();
+        if chain.is_empty() {
+            chain.push(Arc::clone(&subject.der));
+        }
+        chain
+    }
+
     /// This listing with `other`'s certificates added (those not already in the same store) and its
     /// problems: e.g. the machine's stores and the files loaded beside them.
     pub fn merged(mut self, other: StoreListing) -> StoreListing {
@@ -373,6 +414,28 @@ impl StoreListing {
             .map(|&s| format!("{}: {}", s.title(), self.of(s).count()))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// The store's own signing key for `certificate` (Windows: its CNG key in the Local Machine Personal
+/// store, used in place, never exported). `Ok(None)` when the store holds no key for it or this is not
+/// a Windows store.
+pub fn store_signing_key(
+    certificate: &StoreCertificate,
+) -> Result<Option<Arc<dyn rustls::sign::SigningKey>>, String> {
+    let in_machine_store = certificate.store == StoreName::Personal
+        && certificate.has_private_key
+        && certificate.source.starts_with("Local Machine");
+    if !in_machine_store {
+        return Ok(None);
+    }
+    #[cfg(windows)]
+    {
+        cng::machine_signing_key(&certificate.der).map(Some)
+    }
+    #[cfg(not(windows))]
+    {
+        Ok(None)
     }
 }
 

@@ -30,7 +30,7 @@ use crate::engine::store::{CertStore, RawStoreCertificate, StoreError, StoreKind
 pub struct MachineStore;
 
 /// An open store, closed on drop.
-struct OpenStore(HCERTSTORE);
+pub(super) struct OpenStore(pub(super) HCERTSTORE);
 
 impl Drop for OpenStore {
     fn drop(&mut self) {
@@ -43,7 +43,7 @@ impl Drop for OpenStore {
 
 impl OpenStore {
     /// Opens a Local Machine system store read-only; it must exist.
-    fn local_machine(name: &str) -> Result<Self, u32> {
+    pub(super) fn local_machine(name: &str) -> Result<Self, u32> {
         let wide: Vec<u16> = name.encode_utf16().chain(std::iter::once(0)).collect();
         // SAFETY: `wide` is a NUL-terminated UTF-16 string that outlives the call.
         let handle = unsafe {
