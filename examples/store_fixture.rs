@@ -9,6 +9,8 @@
 //!                                                             purposes: Server Authentication"
 //!   store_fixture pfx FILE.pfx FRIENDLY-NAME                  import a PFX (empty password) into My,
 //!                                                             key included, with a friendly name
+//!   store_fixture sslcert PORT SHA1-HEX                       an HTTP.SYS HTTPS binding 0.0.0.0:PORT
+//!                                                             with IIS's application ID
 
 #[cfg(windows)]
 #[allow(unsafe_code)]
@@ -175,9 +177,62 @@ fn main() -> std::process::ExitCode {
             }
             std::process::ExitCode::SUCCESS
         }
+        Some("sslcert") if args.len() >= 4 => {
+            use windows_sys::Win32::Networking::HttpServer::{
+                HTTP_INITIALIZE_CONFIG, HTTP_SERVICE_CONFIG_SSL_SET, HTTPAPI_VERSION,
+                HttpInitialize, HttpServiceConfigSSLCertInfo, HttpSetServiceConfiguration,
+            };
+            // An HTTP.SYS HTTPS binding 0.0.0.0:PORT with the certificate hash given (hex), made by
+            // IIS's application ID, as an IIS site binding on that port would make it.
+            let Ok(port) = args[2].parse::<u16>() else {
+                eprintln!("store_fixture: bad port {}", args[2]);
+                return std::process::ExitCode::from(2);
+            };
+            let mut hash: Vec<u8> = (0..args[3].len() / 2)
+                .filter_map(|i| u8::from_str_radix(args[3].get(2 * i..2 * i + 2)?, 16).ok())
+                .collect();
+            let mut address = [0u8; 16];
+            address[0] = 2;
+            address[2..4].copy_from_slice(&port.to_be_bytes());
+            let mut store = wide("MY");
+            let mut set: HTTP_SERVICE_CONFIG_SSL_SET = Default::default();
+            set.KeyDesc.pIpPort = address.as_mut_ptr().cast();
+            set.ParamDesc.SslHashLength = hash.len() as u32;
+            set.ParamDesc.pSslHash = hash.as_mut_ptr().cast();
+            set.ParamDesc.AppId =
+                windows_sys::core::GUID::from_u128(0x4dc3e181_e14b_4a21_b022_59fc669b0914);
+            set.ParamDesc.pSslCertStoreName = store.as_mut_ptr();
+            let version = HTTPAPI_VERSION {
+                HttpApiMajorVersion: 1,
+                HttpApiMinorVersion: 0,
+            };
+            // SAFETY: documented initialisation for configuration.
+            let status =
+                unsafe { HttpInitialize(version, HTTP_INITIALIZE_CONFIG, ptr::null_mut()) };
+            if status != 0 {
+                eprintln!("store_fixture: HttpInitialize failed (error {status})");
+                return std::process::ExitCode::FAILURE;
+            }
+            // SAFETY: `set` and everything it points at outlive the call.
+            let status = unsafe {
+                HttpSetServiceConfiguration(
+                    ptr::null_mut(),
+                    HttpServiceConfigSSLCertInfo,
+                    (&set as *const HTTP_SERVICE_CONFIG_SSL_SET).cast(),
+                    std::mem::size_of::<HTTP_SERVICE_CONFIG_SSL_SET>() as u32,
+                    ptr::null(),
+                )
+            };
+            if status != 0 {
+                eprintln!("store_fixture: HttpSetServiceConfiguration failed (error {status})");
+                return std::process::ExitCode::FAILURE;
+            }
+            println!("store_fixture: HTTP.SYS binding 0.0.0.0:{port} made (IIS's application ID)");
+            std::process::ExitCode::SUCCESS
+        }
         _ => {
             eprintln!(
-                "usage: store_fixture cert STORE FILE.cer [--only-server-auth] | store_fixture pfx FILE.pfx FRIENDLY-NAME"
+                "usage: store_fixture cert STORE FILE.cer [--only-server-auth] | store_fixture pfx FILE.pfx FRIENDLY-NAME | store_fixture sslcert PORT SHA1-HEX"
             );
             std::process::ExitCode::from(2)
         }

@@ -4,7 +4,8 @@
 # mutual TLS against a practice server on loopback, the certificate stores as Wine's crypt32 serves them
 # (after test certificates were added there through CryptoAPI by examples/store_fixture.rs: a root, an
 # issuing CA set to "Server Authentication only", and a client certificate imported from a PFX with its
-# key and a friendly name), and check --store-cert, which signs with that store key through CNG.
+# key and a friendly name), check --store-cert, which signs with that store key through CNG, and
+# port-owner's reading of an HTTP.SYS binding made as IIS makes it.
 #
 # Debian's Wine 8 lacks bcryptprimitives.dll (ProcessPrng, which Rust's std calls for randomness): a
 # small stub built here with MinGW, over advapi32's RtlGenRandom, is put beside the .exe. Test use only.
@@ -155,6 +156,16 @@ if open(sys.argv[2]).read().strip() == "0":
 sys.exit(0 if ok else 1)
 PY
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+
+# HTTP.SYS: an HTTPS binding on 0.0.0.0:444 as an IIS site makes it, then port-owner must name it. Wine 8's
+# HTTP Server API configuration calls are stubs (the binding is not kept), so this is reported, not required.
+step fixture-sslcert no $wine "$out/store_fixture.exe" sslcert 444 D675BA7686820E258F20788473867E84E42E11EC
+step port-owner-444 no $wine "$out/certwiz.exe" port-owner 444 --json
+if grep -q '"An IIS site holds port 444' "$out/port-owner-444.log"; then
+    echo "  ok    port-owner read HTTP.SYS's binding and named IIS" | tee -a "$results"
+else
+    echo "  info  port-owner saw no HTTP.SYS binding (Wine 8 stubs HttpSetServiceConfiguration / HttpQueryServiceConfiguration)" | tee -a "$results"
+fi
 
 if [ -s "$out/store.log.thumbprint" ]; then
     # An RSA server that requires a client certificate from the RSA test root (OpenSSL on loopback).

@@ -11,6 +11,8 @@ pub mod cert;
 pub mod check;
 pub mod finding;
 pub mod fixes;
+#[cfg(windows)]
+pub mod http_sys;
 pub mod inspect;
 pub mod load;
 pub mod logs;

@@ -48,6 +48,78 @@ pub struct PortOwnerFacts {
     /// Why the listeners could not be read, when they could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Windows: HTTP.SYS's HTTPS bindings on the port (what `netsh http show sslcert` lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http_sys: Vec<HttpSysBinding>,
+    /// Windows: why HTTP.SYS's bindings could not be read, when they could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_sys_error: Option<String>,
+}
+
+/// IIS's application ID in HTTP.SYS bindings (`netsh http show sslcert`).
+pub const IIS_APP_ID: &str = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
+
+/// One HTTPS binding of HTTP.SYS, as `netsh http show sslcert ipport=...` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpSysBinding {
+    /// `IP:port` (`0.0.0.0:444`, `[::]:444`).
+    pub ip_port: String,
+    /// The certificate's SHA-1 hash (thumbprint), upper-case hex.
+    pub certificate_hash: String,
+    /// The store it is taken from (`MY`).
+    pub certificate_store: String,
+    /// The application that made the binding, as a GUID in braces.
+    pub application_id: String,
+    /// Whether HTTP.SYS asks clients for a certificate during the handshake ("Negotiate Client
+    /// Certificate": mutual TLS on the first handshake, as the conferencing servers expect).
+    pub negotiate_client_certificate: bool,
+}
+
+impl HttpSysBinding {
+    /// The application, by name when certwiz knows its ID.
+    pub fn application(&self) -> String {
+        if self.application_id.eq_ignore_ascii_case(IIS_APP_ID) {
+            format!(
+                "IIS (World Wide Web Publishing Service, {})",
+                self.application_id
+            )
+        } else {
+            format!("application {}", self.application_id)
+        }
+    }
+
+    /// Whether IIS made the binding.
+    pub fn is_iis(&self) -> bool {
+        self.application_id.eq_ignore_ascii_case(IIS_APP_ID)
+    }
+}
+
+/// A GUID in the registry form Windows tools print: `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`.
+pub fn guid_text(data1: u32, data2: u16, data3: u16, data4: [u8; 8]) -> String {
+    format!(
+        "{{{data1:08x}-{data2:04x}-{data3:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}}}",
+        data4[0], data4[1], data4[2], data4[3], data4[4], data4[5], data4[6], data4[7]
+    )
+}
+
+/// A Winsock `SOCKADDR_IN` / `SOCKADDR_IN6` (family, then the port in network order) as an address;
+/// None for other families or short buffers.
+pub fn socket_address(bytes: &[u8]) -> Option<std::net::SocketAddr> {
+    const AF_INET: u16 = 2;
+    const AF_INET6: u16 = 23;
+    let family = u16::from_le_bytes([*bytes.first()?, *bytes.get(1)?]);
+    let port = u16::from_be_bytes([*bytes.get(2)?, *bytes.get(3)?]);
+    match family {
+        AF_INET => {
+            let ip: [u8; 4] = bytes.get(4..8)?.try_into().ok()?;
+            Some(std::net::SocketAddr::from((ip, port)))
+        }
+        AF_INET6 => {
+            let ip: [u8; 16] = bytes.get(8..24)?.try_into().ok()?;
+            Some(std::net::SocketAddr::from((ip, port)))
+        }
+        _ => None,
+    }
 }
 
 /// What kind of program `name` (with `pid`) is.
@@ -87,7 +159,14 @@ pub fn look(port: u16) -> PortOwnerFacts {
         listeners: Vec::new(),
         accepts_connections,
         error: None,
+        http_sys: Vec::new(),
+        http_sys_error: None,
     };
+    #[cfg(windows)]
+    match crate::engine::http_sys::ssl_bindings(port) {
+        Ok(bindings) => facts.http_sys = bindings,
+        Err(e) => facts.http_sys_error = Some(e),
+    }
     match listeners::get_all() {
         Ok(all) => {
             let mut found: Vec<PortListener> = all
@@ -163,6 +242,50 @@ pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
                 "Nothing to do if this is the conferencing service; otherwise stop it or move it to another port.",
             ),
         });
+    }
+    for b in &facts.http_sys {
+        let what = format!(
+            "HTTP.SYS has an HTTPS binding on {}: certificate {} (store {}), made by {}, Negotiate Client Certificate {}.",
+            b.ip_port,
+            b.certificate_hash,
+            b.certificate_store,
+            b.application(),
+            if b.negotiate_client_certificate {
+                "enabled"
+            } else {
+                "disabled"
+            }
+        );
+        out.push(if b.is_iis() {
+            Finding::new(
+                ids::PORT_OWNED_BY_WEB_SERVER,
+                Severity::Fail,
+                format!("An IIS site holds port {port} ({})", b.ip_port),
+                format!(
+                    "{what} IIS made it, so a web site answers on port {port}, where the conferencing service must answer (the MCU Factory / Focus at https://FQDN:{port}/LiveServer/): the famous incident, Communicator Web Access bound to {port}."
+                ),
+                format!(
+                    "IIS Manager > Sites > the site with an https binding on port {port} > Bindings > remove it (or Remove-WebBinding -Port {port} -Protocol https), then restart the conferencing services, which bind the port again."
+                ),
+            )
+        } else {
+            Finding::new(
+                ids::PORT_OWNER,
+                Severity::Info,
+                format!("HTTP.SYS HTTPS binding on {}", b.ip_port),
+                what,
+                "Nothing to do if this is the conferencing service's binding (its certificate hash is the pool certificate's thumbprint); otherwise find the application by its ID.",
+            )
+        });
+    }
+    if let Some(error) = &facts.http_sys_error {
+        out.push(Finding::new(
+            ids::PORT_OWNER,
+            Severity::Info,
+            format!("HTTP.SYS's bindings for port {port} could not be read"),
+            format!("The HTTP Server API answered: {error}."),
+            format!("netsh http show sslcert ipport=0.0.0.0:{port} shows the binding from an elevated prompt."),
+        ));
     }
     if facts.listeners.is_empty() {
         let (title, detail) = if facts.accepts_connections {
@@ -249,6 +372,8 @@ mod tests {
             }],
             accepts_connections: true,
             error: None,
+            http_sys: Vec::new(),
+            http_sys_error: None,
         };
         let found = findings(&facts);
         assert_eq!(found[0].id, ids::PORT_OWNED_BY_WEB_SERVER);
@@ -260,5 +385,84 @@ mod tests {
                 .iter()
                 .any(|c| c.command == "Get-WebBinding -Port 444")
         );
+    }
+
+    fn http_sys(app: &str) -> PortOwnerFacts {
+        PortOwnerFacts {
+            port: 444,
+            listeners: vec![PortListener {
+                pid: 4,
+                name: "System".into(),
+                path: String::new(),
+                address: "0.0.0.0:444".into(),
+                kind: OwnerKind::HttpSys,
+            }],
+            accepts_connections: true,
+            error: None,
+            http_sys: vec![HttpSysBinding {
+                ip_port: "0.0.0.0:444".into(),
+                certificate_hash: "D675BA7686820E258F20788473867E84E42E11EC".into(),
+                certificate_store: "MY".into(),
+                application_id: app.into(),
+                negotiate_client_certificate: false,
+            }],
+            http_sys_error: None,
+        }
+    }
+
+    #[test]
+    fn an_iis_binding_on_the_port_fails_and_another_is_described() {
+        let iis = findings(&http_sys("{4DC3E181-E14B-4A21-B022-59FC669B0914}"));
+        assert_eq!(iis[0].id, ids::PORT_OWNED_BY_WEB_SERVER);
+        assert!(iis[0].title.contains("An IIS site holds port 444"));
+        assert!(
+            iis[0]
+                .detail
+                .contains("Negotiate Client Certificate disabled")
+        );
+        assert!(
+            iis[0]
+                .detail
+                .contains("D675BA7686820E258F20788473867E84E42E11EC")
+        );
+        let other = findings(&http_sys("{12345678-1234-1234-1234-123456789abc}"));
+        assert!(
+            other.iter().all(|f| f.severity == Severity::Info),
+            "{other:?}"
+        );
+        assert!(other.iter().any(|f| {
+            f.title == "HTTP.SYS HTTPS binding on 0.0.0.0:444"
+                && f.detail
+                    .contains("application {12345678-1234-1234-1234-123456789abc}")
+        }));
+    }
+
+    #[test]
+    fn guids_and_socket_addresses_decode_like_netsh_prints_them() {
+        assert_eq!(
+            guid_text(
+                0x4dc3e181,
+                0xe14b,
+                0x4a21,
+                [0xb0, 0x22, 0x59, 0xfc, 0x66, 0x9b, 0x09, 0x14]
+            ),
+            IIS_APP_ID
+        );
+        // SOCKADDR_IN 0.0.0.0:444 and SOCKADDR_IN6 [::1]:444 as Winsock lays them out.
+        let v4 = [2, 0, 0x01, 0xbc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(
+            socket_address(&v4).map(|a| a.to_string()).as_deref(),
+            Some("0.0.0.0:444")
+        );
+        let mut v6 = [0u8; 28];
+        v6[0] = 23;
+        v6[2..4].copy_from_slice(&444u16.to_be_bytes());
+        v6[23] = 1;
+        assert_eq!(
+            socket_address(&v6).map(|a| a.to_string()).as_deref(),
+            Some("[::1]:444")
+        );
+        assert_eq!(socket_address(&[2, 0, 1]), None);
+        assert_eq!(socket_address(&[99, 0, 0, 0, 0, 0, 0, 0]), None);
     }
 }
