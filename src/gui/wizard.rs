@@ -983,6 +983,26 @@ impl Wizard {
             .find(|c| c.sha256 == presented.sha256)
     }
 
+    /// HTTP.SYS bindings (step 6's lookup on this computer) whose certificate is `certificate`: the
+    /// certificate bound to the conferencing port.
+    pub fn http_sys_bindings_of(&self, certificate: &StoreCertificate) -> Vec<String> {
+        self.port_owner
+            .as_ref()
+            .and_then(|r| r.port_owner.as_ref())
+            .map(|facts| {
+                facts
+                    .http_sys
+                    .iter()
+                    .filter(|b| {
+                        b.certificate_hash
+                            .eq_ignore_ascii_case(&certificate.thumbprint_sha1)
+                    })
+                    .map(|b| b.ip_port.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn rebuild_stores(&mut self) {
         let files = (!self.local.loaded.is_empty()).then(|| {
             crate::engine::store::snapshot(&crate::engine::store::files::FileStore::new(

@@ -153,3 +153,39 @@ fn loaded_files_are_listed_like_the_personal_store_and_the_presented_one_is_mark
     let chain: Vec<Vec<u8>> = identity.chain.iter().map(|c| c.to_vec()).collect();
     assert_eq!(chain, [pki.leaf.der.clone(), pki.issuing.der.clone()]);
 }
+
+#[test]
+fn the_certificate_bound_to_the_port_in_http_sys_is_marked() {
+    // What step 6's lookup reads on Windows: HTTP.SYS's binding on 0.0.0.0:444 names a certificate
+    // hash; step 3 marks that Personal certificate.
+    use certwiz::engine::port_owner::{HttpSysBinding, PortOwnerFacts};
+    let pki = healthy("fe01.contoso.com");
+    let machine =
+        crate::common::three_stores(&pki, StorePurposes::AllEnabled, StorePurposes::AllEnabled);
+    let mut h = harness();
+    h.state_mut().wizard.on_machine_store(snapshot(&machine));
+    let thumbprint = h
+        .state()
+        .wizard
+        .selected_local()
+        .map(|c| c.thumbprint_sha1.clone())
+        .expect("chosen");
+    let facts = PortOwnerFacts {
+        port: 444,
+        listeners: Vec::new(),
+        accepts_connections: true,
+        error: None,
+        http_sys: vec![HttpSysBinding {
+            ip_port: "0.0.0.0:444".into(),
+            certificate_hash: thumbprint.to_lowercase(),
+            certificate_store: "MY".into(),
+            application_id: "{12345678-1234-1234-1234-123456789abc}".into(),
+            negotiate_client_certificate: true,
+        }],
+        http_sys_error: None,
+    };
+    h.state_mut().wizard.on_port_owner(facts);
+    step_button(&h, "3. Local certificate").click();
+    h.run();
+    h.get_by_label("◆ bound to 0.0.0.0:444 (HTTP.SYS)");
+}

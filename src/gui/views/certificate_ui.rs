@@ -249,7 +249,15 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                             .size(tokens::BODY_SIZE - 2.0),
                     )
                     .on_hover_text(&c.thumbprint_sha1);
-                    if presented.as_deref() == Some(c.sha256.as_str()) {
+                    let bound = wizard.http_sys_bindings_of(c);
+                    if !bound.is_empty() {
+                        ui.label(
+                            RichText::new(format!("◆ bound to {} (HTTP.SYS)", bound.join(", ")))
+                                .color(tokens::HIGHLIGHT)
+                                .strong()
+                                .size(tokens::BODY_SIZE - 1.0),
+                        );
+                    } else if presented.as_deref() == Some(c.sha256.as_str()) {
                         ui.label(
                             RichText::new(format!(
                                 "◆ presented on port {}",
