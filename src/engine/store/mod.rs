@@ -155,6 +155,8 @@ pub struct StoreCertificate {
     pub flags: PurposeFlags,
     /// Where it came from.
     pub source: String,
+    /// Which backend listed it (a merged listing holds the machine's certificates and files).
+    pub backend: StoreKind,
     /// Its DER encoding (not serialised: reports carry thumbprints, not certificates).
     #[serde(skip)]
     pub der: Arc<[u8]>,
@@ -219,6 +221,7 @@ pub fn snapshot(store: &dyn CertStore) -> StoreListing {
                             has_private_key: cert.has_private_key,
                             flags: PurposeFlags::of(&facts, &cert.purposes),
                             source: cert.origin.to_string(),
+                            backend: listing.kind,
                             der: cert.der,
                         }),
                         Err(e) => listing.problems.push(format!(
@@ -425,7 +428,7 @@ pub fn store_signing_key(
 ) -> Result<Option<Arc<dyn rustls::sign::SigningKey>>, String> {
     let in_machine_store = certificate.store == StoreName::Personal
         && certificate.has_private_key
-        && certificate.source.starts_with("Local Machine");
+        && certificate.backend == StoreKind::WindowsMachine;
     if !in_machine_store {
         return Ok(None);
     }
