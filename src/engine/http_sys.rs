@@ -51,28 +51,6 @@ impl Drop for HttpApi {
     }
 }
 
-/// Reads a NUL-terminated UTF-16 string.
-///
-/// # Safety
-/// `text` must be null or point at a NUL-terminated UTF-16 string.
-unsafe fn wide_text(text: *const u16) -> String {
-    if text.is_null() {
-        return String::new();
-    }
-    let mut units = Vec::new();
-    // SAFETY: read up to the terminating NUL (bounded against a missing one).
-    unsafe {
-        for i in 0..4096 {
-            let unit = *text.add(i);
-            if unit == 0 {
-                break;
-            }
-            units.push(unit);
-        }
-    }
-    String::from_utf16_lossy(&units)
-}
-
 /// Every HTTP.SYS HTTPS binding (IP:port) on `port`.
 pub fn ssl_bindings(port: u16) -> Result<Vec<HttpSysBinding>, String> {
     let _api = HttpApi::initialise()?;
@@ -122,41 +100,56 @@ pub fn ssl_bindings(port: u16) -> Result<Vec<HttpSysBinding>, String> {
                 ));
             }
         }
-        // SAFETY: on success the buffer holds an HTTP_SERVICE_CONFIG_SSL_SET whose pointers point
-        // into it.
-        let binding = unsafe {
-            let set = &*buffer.as_ptr().cast::<HTTP_SERVICE_CONFIG_SSL_SET>();
-            let key = set.KeyDesc.pIpPort;
-            let address = if key.is_null() {
-                None
-            } else {
-                // SOCKADDR_IN6 is the largest form: 28 bytes.
-                let bytes = std::slice::from_raw_parts(key.cast::<u8>(), 28);
-                socket_address(bytes)
-            };
-            let param = &set.ParamDesc;
-            let hash = if param.pSslHash.is_null() {
-                Vec::new()
-            } else {
-                std::slice::from_raw_parts(
-                    param.pSslHash.cast::<u8>(),
-                    param.SslHashLength.min(64) as usize,
-                )
-                .to_vec()
-            };
-            let id = param.AppId;
-            address
-                .filter(|a| a.port() == port)
-                .map(|a| HttpSysBinding {
-                    ip_port: a.to_string(),
-                    certificate_hash: hash.iter().map(|b| format!("{b:02X}")).collect(),
-                    certificate_store: wide_text(param.pSslCertStoreName),
-                    application_id: guid_text(id.data1, id.data2, id.data3, id.data4),
-                    negotiate_client_certificate: param.DefaultFlags
-                        & HTTP_SERVICE_CONFIG_SSL_FLAG_NEGOTIATE_CLIENT_CERT
-                        != 0,
-                })
+        let size = (size as usize).min(buffer.len() * 8);
+        // SAFETY: `buffer` holds at least `size` initialised bytes (u64s viewed as bytes).
+        let bytes: &[u8] =
+            unsafe { std::slice::from_raw_parts(buffer.as_ptr().cast::<u8>(), size) };
+        // SAFETY: on success the buffer starts with an HTTP_SERVICE_CONFIG_SSL_SET (aligned: u64s).
+        let set = unsafe { &*buffer.as_ptr().cast::<HTTP_SERVICE_CONFIG_SSL_SET>() };
+        // Every pointer in the answer points into the buffer: read through the byte slice, so that
+        // a pointer outside it reads nothing instead of someone else's memory.
+        let base = bytes.as_ptr() as usize;
+        let inside = |pointer: usize, len: usize| -> Option<&[u8]> {
+            let offset = pointer.checked_sub(base)?;
+            bytes.get(offset..offset.checked_add(len)?)
         };
+        let key = set.KeyDesc.pIpPort as usize;
+        let address = inside(key, 2).and_then(|family| {
+            // SOCKADDR_IN is 16 bytes, SOCKADDR_IN6 28.
+            let len = if u16::from_le_bytes([family[0], family[1]]) == 23 {
+                28
+            } else {
+                16
+            };
+            socket_address(inside(key, len)?)
+        });
+        let param = &set.ParamDesc;
+        let hash =
+            inside(param.pSslHash as usize, param.SslHashLength as usize).unwrap_or_default();
+        let store_name = inside(param.pSslCertStoreName as usize, 0)
+            .and_then(|_| {
+                let offset = (param.pSslCertStoreName as usize).checked_sub(base)?;
+                let units: Vec<u16> = bytes
+                    .get(offset..)?
+                    .chunks_exact(2)
+                    .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                    .take_while(|&u| u != 0)
+                    .collect();
+                Some(String::from_utf16_lossy(&units))
+            })
+            .unwrap_or_default();
+        let id = param.AppId;
+        let binding = address
+            .filter(|a| a.port() == port)
+            .map(|a| HttpSysBinding {
+                ip_port: a.to_string(),
+                certificate_hash: hash.iter().map(|b| format!("{b:02X}")).collect(),
+                certificate_store: store_name,
+                application_id: guid_text(id.data1, id.data2, id.data3, id.data4),
+                negotiate_client_certificate: param.DefaultFlags
+                    & HTTP_SERVICE_CONFIG_SSL_FLAG_NEGOTIATE_CLIENT_CERT
+                    != 0,
+            });
         found.extend(binding);
     }
     Ok(found)

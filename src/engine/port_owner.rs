@@ -256,7 +256,8 @@ pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
                 "disabled"
             }
         );
-        out.push(if b.is_iis() {
+        let conferencing_port = crate::engine::check::MTLS_PORTS.contains(&port);
+        out.push(if b.is_iis() && conferencing_port {
             Finding::new(
                 ids::PORT_OWNED_BY_WEB_SERVER,
                 Severity::Fail,
@@ -265,7 +266,8 @@ pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
                     "{what} IIS made it, so a web site answers on port {port}, where the conferencing service must answer (the MCU Factory / Focus at https://FQDN:{port}/LiveServer/): the famous incident, Communicator Web Access bound to {port}."
                 ),
                 format!(
-                    "IIS Manager > Sites > the site with an https binding on port {port} > Bindings > remove it (or Remove-WebBinding -Port {port} -Protocol https), then restart the conferencing services, which bind the port again."
+                    "IIS Manager > Sites > the site with an https binding on port {port} > Bindings > remove it (or Remove-WebBinding -Port {port} -Protocol https), then restart the conferencing services, which bind the port again. If no IIS site uses port {port} any more, the binding is a leftover: netsh http delete sslcert ipport={} removes it.",
+                    b.ip_port
                 ),
             )
         } else {
@@ -413,6 +415,11 @@ mod tests {
     #[test]
     fn an_iis_binding_on_the_port_fails_and_another_is_described() {
         let iis = findings(&http_sys("{4DC3E181-E14B-4A21-B022-59FC669B0914}"));
+        assert!(
+            iis[0]
+                .fix
+                .contains("netsh http delete sslcert ipport=0.0.0.0:444")
+        );
         assert_eq!(iis[0].id, ids::PORT_OWNED_BY_WEB_SERVER);
         assert!(iis[0].title.contains("An IIS site holds port 444"));
         assert!(
@@ -435,6 +442,20 @@ mod tests {
                 && f.detail
                     .contains("application {12345678-1234-1234-1234-123456789abc}")
         }));
+    }
+
+    #[test]
+    fn an_iis_binding_on_another_port_is_only_described() {
+        // IIS on 443 / 4443 is normal on a front end: only the conferencing ports are a failure.
+        let mut facts = http_sys(IIS_APP_ID);
+        facts.port = 443;
+        facts.http_sys[0].ip_port = "0.0.0.0:443".into();
+        let found = findings(&facts);
+        assert!(
+            found.iter().all(|f| f.severity == Severity::Info),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|f| f.detail.contains("made by IIS")));
     }
 
     #[test]

@@ -90,6 +90,16 @@ pub struct PurposeFlags {
     pub source: PurposeSource,
     /// The store property, when the certificate came from a Windows store.
     pub store_property: StorePurposes,
+    /// Whether the certificate's own EKU extension allows Server Authentication (before the store).
+    #[serde(default = "yes")]
+    pub extension_server_auth: bool,
+    /// Whether the certificate's own EKU extension allows Client Authentication (before the store).
+    #[serde(default = "yes")]
+    pub extension_client_auth: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl PurposeFlags {
@@ -112,6 +122,8 @@ impl PurposeFlags {
                 && *store_property == StorePurposes::AllEnabled,
             source,
             store_property: store_property.clone(),
+            extension_server_auth: extension_allows(Role::ServerAuth),
+            extension_client_auth: extension_allows(Role::ClientAuth),
         }
     }
 
@@ -124,8 +136,18 @@ impl PurposeFlags {
             (true, PurposeSource::NoExtension) => "all purposes",
             (true, PurposeSource::AnyPurpose) => "any purpose",
             (true, PurposeSource::Listed) => "yes",
-            (false, _) if !self.store_property.allows(role) => "no (store setting)",
+            // MMC can fix the store setting, not the signed extension: name the store only when the
+            // extension itself allows the purpose.
+            (false, _) if self.extension_allows(role) => "no (store setting)",
             (false, _) => "no",
+        }
+    }
+
+    /// Whether the certificate's own EKU extension allows `role` (the store setting aside).
+    pub fn extension_allows(&self, role: Role) -> bool {
+        match role {
+            Role::ServerAuth => self.extension_server_auth,
+            Role::ClientAuth => self.extension_client_auth,
         }
     }
 

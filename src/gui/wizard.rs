@@ -851,9 +851,11 @@ impl Wizard {
         };
         self.clear_local();
         self.forget_results();
+        // The key first, so that the client certificate arrives with its key and is the one chosen
+        // (on Windows the machine's own certificates are listed too).
         for (name, text) in [
-            ("lab-client.pem", material.client_chain_pem.as_str()),
             ("lab-client.key", material.client_key_pem.as_str()),
+            ("lab-client.pem", material.client_chain_pem.as_str()),
             ("lab-root.pem", material.root_pem.as_str()),
         ] {
             let result = crate::engine::load::load_bytes(name, text.as_bytes(), None);
@@ -925,7 +927,28 @@ impl Wizard {
                 self.local
                     .certificates
                     .extend(loaded.certificates.iter().cloned());
+                let new_certificates: Vec<String> = loaded
+                    .certificates
+                    .iter()
+                    .filter_map(|c| crate::engine::cert::CertificateFacts::from_der(&c.der).ok())
+                    .map(|f| f.sha256)
+                    .collect();
                 self.local.loaded.push(loaded);
+                self.rebuild_stores();
+                // What was just loaded is examined: its Personal certificate with a key, or any of
+                // its Personal certificates when the one chosen so far has no key.
+                let current_has_key = self.selected_local().is_some_and(|c| c.has_private_key);
+                let pick = self.local.stores.as_ref().and_then(|stores| {
+                    stores
+                        .personal(time::OffsetDateTime::now_utc())
+                        .into_iter()
+                        .filter(|c| new_certificates.contains(&c.sha256))
+                        .find(|c| c.has_private_key || !current_has_key)
+                        .map(|c| c.sha256.clone())
+                });
+                if pick.is_some() {
+                    self.local.selected = pick;
+                }
                 self.refresh_local_report();
             }
             Err(err) => self.local.error = Some(err.to_string()),
@@ -1160,12 +1183,19 @@ impl Wizard {
             Some((chain, key))
         });
         if let Some(error) = store_key_error {
-            self.status =
+            let message =
                 format!("The chosen certificate cannot be presented for mutual TLS: {error}");
+            self.local.error = Some(message.clone());
+            self.status = message;
         }
+        // With a certificate chosen in step 3, that one is presented or none: never another file's.
+        let chosen_exists = self.selected_local().is_some();
         // Each run gets its own copy of the key (zeroed when the run ends), so checks can be re-run.
         let identity = chosen
             .or_else(|| {
+                if chosen_exists {
+                    return None;
+                }
                 match self
                     .local
                     .loaded
@@ -1190,19 +1220,21 @@ impl Wizard {
         // Compare with the local certificate only when it is this server's own (it carries the name
         // being checked): checking another pool member presents another certificate, rightly.
         let host = target.host.clone();
-        let local_certificate = self
-            .local
-            .certificates
-            .iter()
-            .find(|c| {
-                crate::engine::cert::CertificateFacts::from_der(&c.der).is_ok_and(|f| {
-                    !f.is_ca
-                        && !crate::engine::names::check_names(&f, std::slice::from_ref(&host))
-                            .iter()
-                            .all(|n| !n.matched())
-                })
+        let carries_host = |c: &SourcedCertificate| {
+            crate::engine::cert::CertificateFacts::from_der(&c.der).is_ok_and(|f| {
+                !f.is_ca
+                    && !crate::engine::names::check_names(&f, std::slice::from_ref(&host))
+                        .iter()
+                        .all(|n| !n.matched())
             })
-            .cloned();
+        };
+        // The certificate chosen in step 3 first (it may come from the machine's store), then files.
+        let local_certificate = self
+            .selected_local()
+            .map(StoreCertificate::sourced)
+            .into_iter()
+            .chain(self.local.certificates.iter().cloned())
+            .find(|c| carries_host(c));
         Some(crate::engine::check::CheckRequest {
             plan: crate::engine::probe::ProbePlan {
                 target,

@@ -316,6 +316,7 @@ pub fn raw(
             source: format!("Local Machine {}", store.system_name()),
             position: 1,
         },
+        problem: None,
     }
 }
 

@@ -378,3 +378,25 @@ fn store_command_refuses_an_unreadable_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.pem"));
 }
+
+#[test]
+fn restricted_cas_outside_the_servers_own_paths_are_left_alone() {
+    // Windows sets purpose properties on many public roots itself (Automatic Root Update): a root
+    // limited to, say, Secure Email that issued none of this server's certificates is not a warning.
+    let pki = healthy("fe01.contoso.com");
+    let public_root = self_signed(&Spec::ca("Public Email Root"));
+    let mut machine = three_stores(&pki, StorePurposes::AllEnabled, StorePurposes::AllEnabled);
+    machine.certs.push(raw(
+        StoreName::Root,
+        &public_root,
+        false,
+        StorePurposes::Only(vec!["1.3.6.1.5.5.7.3.4".into()]),
+    ));
+    let findings = judge(&snapshot(&machine), at());
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.id == ids::STORE_CA_PURPOSES_RESTRICTED),
+        "{findings:?}"
+    );
+}

@@ -189,3 +189,50 @@ fn the_certificate_bound_to_the_port_in_http_sys_is_marked() {
     h.run();
     h.get_by_label("◆ bound to 0.0.0.0:444 (HTTP.SYS)");
 }
+
+#[test]
+fn a_file_loaded_with_its_key_is_chosen_and_a_chosen_certificate_is_never_swapped() {
+    let pki = healthy("fe01.contoso.com");
+    let nokey = signed(&Spec::leaf("nokey.contoso.com").serial(9), &pki.issuing);
+    let mut machine =
+        crate::common::three_stores(&pki, StorePurposes::AllEnabled, StorePurposes::AllEnabled);
+    machine.certs.push(raw(
+        StoreName::Personal,
+        &nokey,
+        false,
+        StorePurposes::AllEnabled,
+    ));
+    let mut h = harness();
+    aim(&mut h, "fe01.contoso.com", 1);
+    let file = signed(&Spec::leaf("fe09.contoso.com").serial(11), &pki.issuing);
+    {
+        let w = &mut h.state_mut().wizard;
+        w.on_machine_store(snapshot(&machine));
+        // A PFX-like file with its key, loaded in step 3: it is what the user wants examined.
+        let text = format!("{}{}", file.pem, file.key.serialize_pem());
+        w.add_loaded("fe09.pem", load_bytes("fe09.pem", text.as_bytes(), None));
+        assert_eq!(
+            w.selected_local().map(|c| c.display_name.as_str()),
+            Some("fe09.contoso.com")
+        );
+        let identity = w
+            .check_request()
+            .and_then(|r| r.plan.identity)
+            .expect("the loaded file's key");
+        assert_eq!(identity.chain[0].to_vec(), file.der);
+        // Choosing a certificate without a key: mutual TLS presents nothing, not another file's.
+        let nokey_sha = w
+            .local
+            .stores
+            .as_ref()
+            .and_then(|s| {
+                s.of(StoreName::Personal)
+                    .find(|c| c.display_name == "nokey.contoso.com")
+                    .map(|c| c.sha256.clone())
+            })
+            .expect("listed");
+        w.select_local(&nokey_sha);
+        let request = w.check_request().expect("request");
+        assert!(request.plan.identity.is_none());
+    }
+}

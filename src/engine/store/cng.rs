@@ -11,9 +11,10 @@ use rustls::sign::SigningKey;
 use windows_sys::Win32::Foundation::GetLastError;
 use windows_sys::Win32::Security::Cryptography::{
     BCRYPT_PAD_PKCS1, BCRYPT_PAD_PSS, BCRYPT_PKCS1_PADDING_INFO, BCRYPT_PSS_PADDING_INFO,
-    CERT_CONTEXT, CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG, CRYPT_ACQUIRE_SILENT_FLAG,
-    CertEnumCertificatesInStore, CertFreeCertificateContext, CryptAcquireCertificatePrivateKey,
-    NCRYPT_SILENT_FLAG, NCryptFreeObject, NCryptSignHash,
+    CERT_CONTEXT, CERT_NCRYPT_KEY_SPEC, CRYPT_ACQUIRE_ONLY_NCRYPT_KEY_FLAG,
+    CRYPT_ACQUIRE_SILENT_FLAG, CertEnumCertificatesInStore, CertFreeCertificateContext,
+    CryptAcquireCertificatePrivateKey, CryptReleaseContext, NCRYPT_SILENT_FLAG, NCryptFreeObject,
+    NCryptSignHash,
 };
 
 use super::signing::{HashSigner, Padding, StoreSigningKey, key_algorithm};
@@ -166,15 +167,40 @@ pub fn machine_signing_key(der: &[u8]) -> Result<Arc<dyn SigningKey>, String> {
                 5 | 0x8009_0010 =>
                     ": access denied; run certwiz as an administrator, or grant this account read access (MMC > All Tasks > Manage Private Keys)",
                 0x8009_200B => ": the certificate has no private key here",
-                0x8009_0016 | 0x8009_0014 =>
-                    ": not a CNG key (a legacy CSP or smart-card key); export the PFX and load it instead",
+                0x8009_0016 =>
+                    ": the key set does not exist or cannot be read (the MachineKeys file is missing or not readable by this account); certutil -repairstore my <thumbprint> relinks it, and MMC > All Tasks > Manage Private Keys grants access",
+                0x8009_0022 =>
+                    ": the key needs a PIN or a prompt (smart card or strong key protection), which certwiz does not show",
+                0x8009_0014 => ": the key's provider is not a CNG provider certwiz can use",
                 _ => "",
             }
         ));
     }
+    // Only a CNG key handle may go to NCryptSignHash / NCryptFreeObject. Some implementations hand out
+    // a CryptoAPI provider handle despite the CNG-only flag: release it and say so.
+    if key_spec != CERT_NCRYPT_KEY_SPEC {
+        if caller_frees != 0 {
+            // SAFETY: a CryptoAPI provider handle the caller owns, released once.
+            unsafe {
+                CryptReleaseContext(handle, 0);
+            }
+        }
+        return Err(
+            "the private key is a legacy CryptoAPI key, not a CNG key; export the PFX and load it instead"
+                .to_owned(),
+        );
+    }
+    // Without "caller frees", the handle belongs to the certificate context, which is gone now: it
+    // must not be used.
+    if caller_frees == 0 {
+        return Err(
+            "the private key handle belongs to the store's cache and cannot be kept; try again"
+                .to_owned(),
+        );
+    }
     let key = NcryptKey {
         handle,
-        owned: caller_frees != 0,
+        owned: true,
         lock: Mutex::new(()),
     };
     Ok(Arc::new(StoreSigningKey::new(algorithm, Arc::new(key))))

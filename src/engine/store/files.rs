@@ -45,6 +45,20 @@ impl FileStore {
                 Some(f) if !has_private_key && f.is_ca => StoreName::Intermediate,
                 _ => StoreName::Personal,
             };
+            // A root CA loaded with its key (the CA's own PFX) is both: the key's owner, and trusted.
+            if store == StoreName::Personal
+                && facts.as_ref().is_some_and(|f| f.is_ca && f.self_signed)
+            {
+                entries.push(RawStoreCertificate {
+                    store: StoreName::Root,
+                    der: Arc::clone(&cert.der),
+                    friendly_name: None,
+                    has_private_key: false,
+                    purposes: StorePurposes::AllEnabled,
+                    origin: cert.origin.clone(),
+                    problem: None,
+                });
+            }
             entries.push(RawStoreCertificate {
                 store,
                 der: Arc::clone(&cert.der),
@@ -52,6 +66,7 @@ impl FileStore {
                 has_private_key,
                 purposes: StorePurposes::AllEnabled,
                 origin: cert.origin.clone(),
+                problem: None,
             });
         }
         FileStore {

@@ -102,6 +102,8 @@ pub struct RawStoreCertificate {
     pub purposes: StorePurposes,
     /// Where it came from, for messages (`Local Machine My #3`, `server.pfx #1`).
     pub origin: Origin,
+    /// What could not be read about it (e.g. its purpose property), reported with the listing.
+    pub problem: Option<String>,
 }
 
 /// Why a store could not be read.
@@ -142,6 +144,9 @@ pub struct StoreCertificate {
     pub thumbprint_sha1: String,
     /// SHA-256 thumbprint.
     pub sha256: String,
+    /// Start of validity.
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
     /// End of validity.
     #[serde(with = "time::serde::rfc3339")]
     pub not_after: OffsetDateTime,
@@ -165,7 +170,10 @@ pub struct StoreCertificate {
 impl StoreCertificate {
     /// Whether it can be this server's certificate: private key, Server Authentication, in date.
     pub fn usable_as_server_certificate(&self, at: OffsetDateTime) -> bool {
-        self.has_private_key && self.flags.allows(Role::ServerAuth) && self.not_after > at
+        self.has_private_key
+            && self.flags.allows(Role::ServerAuth)
+            && self.not_before <= at
+            && self.not_after > at
     }
 
     /// As a candidate for path building and TLS.
@@ -206,6 +214,13 @@ pub fn snapshot(store: &dyn CertStore) -> StoreListing {
         match store.list(name) {
             Ok(raw) => {
                 for cert in raw {
+                    if let Some(problem) = &cert.problem {
+                        listing.problems.push(format!(
+                            "{} ({}): {problem}",
+                            cert.origin,
+                            name.title()
+                        ));
+                    }
                     match CertificateFacts::from_der(&cert.der) {
                         Ok(facts) => listing.certificates.push(StoreCertificate {
                             store: cert.store,
@@ -215,6 +230,7 @@ pub fn snapshot(store: &dyn CertStore) -> StoreListing {
                             issuer: facts.issuer.clone(),
                             thumbprint_sha1: facts.thumbprint_sha1.clone(),
                             sha256: facts.sha256.clone(),
+                            not_before: facts.not_before,
                             not_after: facts.not_after,
                             is_ca: facts.is_ca,
                             self_signed: facts.self_signed,
@@ -466,9 +482,9 @@ fn role_oid(role: Role) -> &'static str {
 }
 
 /// Findings about a listing: the Root store's health ([`crate::engine::root_store::judge`]), CA
-/// certificates whose store property leaves out Server or Client Authentication (the MMC setting of the
-/// classic incident, found without opening every certificate), and a Personal store without a
-/// certificate the server can use.
+/// certificates above this server's own certificates whose store property leaves out Server or Client
+/// Authentication (the MMC setting of the classic incident, found without opening every certificate),
+/// and a Personal store without a certificate the server can use.
 pub fn judge(listing: &StoreListing, at: OffsetDateTime) -> Vec<Finding> {
     let mut findings = Vec::new();
     let roots: Vec<SourcedCertificate> = listing.trust_anchors();
@@ -476,10 +492,22 @@ pub fn judge(listing: &StoreListing, at: OffsetDateTime) -> Vec<Finding> {
         let facts = crate::engine::root_store::facts(&roots);
         findings.extend(crate::engine::root_store::judge(&facts, at));
     }
+    // Only the CAs above this server's own certificates (Personal, with a key) matter here: Windows
+    // sets purpose properties on many public roots itself (Automatic Root Update), and those are not
+    // this server's business.
+    let in_own_paths: std::collections::HashSet<String> = listing
+        .of(StoreName::Personal)
+        .filter(|c| c.has_private_key)
+        .filter_map(|c| {
+            crate::engine::inspect::inspect(&listing.inspect_request(c, &[], Vec::new(), at)).ok()
+        })
+        .filter_map(|report| report.path)
+        .flat_map(|path| path.nodes.into_iter().map(|n| n.certificate.sha256))
+        .collect();
     for c in listing
         .certificates
         .iter()
-        .filter(|c| c.is_ca && c.store != StoreName::Personal)
+        .filter(|c| c.is_ca && c.store != StoreName::Personal && in_own_paths.contains(&c.sha256))
     {
         let roles = restricted_roles(&c.flags.store_property);
         if roles.is_empty() {

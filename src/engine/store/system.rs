@@ -36,6 +36,7 @@ impl CertStore for SystemStore {
                 has_private_key: false,
                 purposes: StorePurposes::AllEnabled,
                 origin: c.origin,
+                problem: None,
             })
             .collect())
     }

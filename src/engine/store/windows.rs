@@ -187,18 +187,22 @@ impl CertStore for MachineStore {
                     purpose_property(context),
                 )
             };
+            // An unreadable property restricts nothing here; the listing says it could not be read.
+            let (purposes, problem) = match purposes {
+                Ok(p) => (p, None),
+                Err(e) => (StorePurposes::AllEnabled, Some(e)),
+            };
             out.push(RawStoreCertificate {
                 store,
                 der,
                 friendly_name,
                 has_private_key,
-                // An unreadable property is reported by what it means for MMC: nothing is assumed
-                // restricted, and the certificate is still listed.
-                purposes: purposes.unwrap_or_default(),
+                purposes,
                 origin: Origin {
                     source: source.clone(),
                     position: out.len() + 1,
                 },
+                problem,
             });
         }
         Ok(out)
