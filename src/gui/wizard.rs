@@ -901,6 +901,9 @@ impl Wizard {
     }
 }
 
+/// How step 3's message starts when the chosen certificate's store key cannot be used.
+const KEY_ERROR_PREFIX: &str = "The chosen certificate cannot be presented for mutual TLS: ";
+
 /// Step 3 and the checks share these: loading local files and building a check.
 impl Wizard {
     /// Records the result of loading one file (or pasted text) and re-inspects the local certificate.
@@ -979,6 +982,7 @@ impl Wizard {
     /// here).
     pub fn select_local(&mut self, sha256: &str) {
         self.local.selected = Some(sha256.to_owned());
+        self.clear_key_error();
         self.refresh_local_report();
     }
 
@@ -1143,8 +1147,21 @@ impl Wizard {
         }
     }
 
+    /// Forgets the last "cannot be presented" message (a new choice or a new run decides again).
+    fn clear_key_error(&mut self) {
+        if self
+            .local
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with(KEY_ERROR_PREFIX))
+        {
+            self.local.error = None;
+        }
+    }
+
     /// The check to run for the current inputs (None when the target is invalid).
     pub fn check_request(&mut self) -> Option<crate::engine::check::CheckRequest> {
+        self.clear_key_error();
         let (target, expected_names) = self.target.parse().ok()?;
         // The client identity: a file that came with its key (PFX, or PEM with the key), else a key
         // file and the certificates loaded beside it (leaf first). rustls checks the pair before use.
@@ -1183,8 +1200,7 @@ impl Wizard {
             Some((chain, key))
         });
         if let Some(error) = store_key_error {
-            let message =
-                format!("The chosen certificate cannot be presented for mutual TLS: {error}");
+            let message = format!("{KEY_ERROR_PREFIX}{error}");
             self.local.error = Some(message.clone());
             self.status = message;
         }
