@@ -316,50 +316,31 @@ impl CertwizApp {
             // looked for a few times a second until it is up.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        if let Some(rx) = &self.machine_store_task {
-            match rx.try_recv() {
-                Ok(listing) => {
-                    self.machine_store_task = None;
-                    self.wizard.on_machine_store(listing);
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.machine_store_task = None;
-                    self.wizard.local.machine_reading = false;
-                    self.wizard.status =
-                        "The certificate stores could not be read: the reading stopped unexpectedly"
-                            .to_owned();
-                }
-                Err(TryRecvError::Empty) => {}
+        match poll_task(&mut self.machine_store_task) {
+            Some(Ok(listing)) => self.wizard.on_machine_store(listing),
+            Some(Err(())) => {
+                self.wizard.local.machine_reading = false;
+                self.wizard.status =
+                    "The certificate stores could not be read: the reading stopped unexpectedly"
+                        .to_owned();
             }
+            None => {}
         }
         // A worker that died (a panic in a library) must not leave the spinner turning.
-        if let Some(rx) = &self.root_store_task {
-            match rx.try_recv() {
-                Ok(result) => {
-                    self.root_store_task = None;
-                    self.wizard.on_root_store(result);
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.root_store_task = None;
-                    self.wizard
-                        .on_root_store(Err("the reading stopped unexpectedly".to_owned()));
-                }
-                Err(TryRecvError::Empty) => {}
-            }
+        match poll_task(&mut self.root_store_task) {
+            Some(Ok(result)) => self.wizard.on_root_store(result),
+            Some(Err(())) => self
+                .wizard
+                .on_root_store(Err("the reading stopped unexpectedly".to_owned())),
+            None => {}
         }
-        if let Some(rx) = &self.port_owner_task {
-            match rx.try_recv() {
-                Ok(facts) => {
-                    self.port_owner_task = None;
-                    self.wizard.on_port_owner(facts);
-                }
-                Err(TryRecvError::Disconnected) => {
-                    self.port_owner_task = None;
-                    self.wizard.port_owner_looking = false;
-                    self.wizard.status = "The port lookup stopped unexpectedly.".to_owned();
-                }
-                Err(TryRecvError::Empty) => {}
+        match poll_task(&mut self.port_owner_task) {
+            Some(Ok(facts)) => self.wizard.on_port_owner(facts),
+            Some(Err(())) => {
+                self.wizard.port_owner_looking = false;
+                self.wizard.status = "The port lookup stopped unexpectedly.".to_owned();
             }
+            None => {}
         }
         if let Some(rx) = &self.log_task
             && let Ok((generation, result)) = rx.try_recv()
@@ -619,4 +600,16 @@ impl eframe::App for CertwizApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, TARGET_KEY, self.wizard.target_to_remember());
     }
+}
+
+/// What a background task's channel holds: its answer, `Err(())` when the worker died without one,
+/// `None` while it works. An answer (or a death) empties the slot.
+fn poll_task<T>(slot: &mut Option<Receiver<T>>) -> Option<Result<T, ()>> {
+    let answer = match slot.as_ref()?.try_recv() {
+        Ok(value) => Ok(value),
+        Err(TryRecvError::Disconnected) => Err(()),
+        Err(TryRecvError::Empty) => return None,
+    };
+    *slot = None;
+    Some(answer)
 }

@@ -967,6 +967,7 @@ impl Wizard {
             machine,
             ..LocalCertificates::default()
         };
+        self.rebuild_stores();
         self.refresh_local_report();
     }
 
@@ -975,6 +976,7 @@ impl Wizard {
         self.local.machine_reading = false;
         self.status = format!("Certificate stores read: {}", listing.summary());
         self.local.machine = Some(listing);
+        self.rebuild_stores();
         self.refresh_local_report();
     }
 
@@ -1135,8 +1137,8 @@ impl Wizard {
             .filter(|_| self.fetch_revocation)
     }
 
+    /// Inspects the chosen local certificate again (the stores are rebuilt by whoever changed them).
     fn refresh_local_report(&mut self) {
-        self.rebuild_stores();
         let Some(request) = self.local_inspect_request() else {
             self.local.report = None;
             return;
