@@ -23,7 +23,7 @@ use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_ro
 use crate::engine::probe::{
     self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeTarget, Progress,
 };
-use crate::engine::report::{InputSummary, Report, render_markdown, render_text};
+use crate::engine::report::{InputSummary, Redactor, Report, render_markdown, render_text};
 use crate::lab::{LAB_HOST, LabServer, Scenario};
 
 /// Exit code: ran, no failures.
@@ -66,6 +66,55 @@ enum Command {
     /// store's "Enable only the following purposes" setting). Without FILE: this computer's stores
     /// (Windows; elsewhere the system trust store). With files: sorted into the same three stores.
     Store(StoreArgs),
+    /// The pool trust matrix: asks every front end of a pool at once what certificate it presents
+    /// and which CAs it accepts for client certificates, then decides for each ordered pair whether
+    /// one would accept the other in mutual TLS (its certificate is its client certificate).
+    Pool(PoolArgs),
+    /// Show a saved report (the JSON of --format json or the GUI's Save report…) in the wizard,
+    /// read-only and marked with where and when it was made. With --format or --output it is
+    /// rendered again instead (e.g. a customer's JSON as an HTML page), with --redact masked.
+    Open(OpenArgs),
+}
+
+#[derive(Debug, Args)]
+struct PoolArgs {
+    /// The pool's front ends: FQDN or FQDN:PORT (at least two).
+    #[arg(value_name = "HOST[:PORT]", required = true, num_args = 2..)]
+    members: Vec<String>,
+    /// Port of members given without one.
+    #[arg(long, default_value_t = probe::DEFAULT_PORT, value_parser = clap::value_parser!(u16).range(1..))]
+    port: u16,
+    /// Connect every member at this IP address instead of resolving its name (like check's
+    /// --address; the names still go into SNI and the certificate checks).
+    #[arg(long, value_name = "IP")]
+    address: Option<IpAddr>,
+    /// Trusted roots the members must chain to (their Trusted Root store). Repeatable. Without
+    /// any, only the acceptable-CA lists the members send decide.
+    #[arg(long = "ca", value_name = "FILE")]
+    ca: Vec<PathBuf>,
+    /// Read a PFX password for --ca from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    password_env: Option<String>,
+    /// Bound of each network step, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    timeout: f64,
+    /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct OpenArgs {
+    /// The saved report (.json).
+    #[arg(value_name = "REPORT.json")]
+    report: PathBuf,
+    /// Renderer for the window, as for `certwiz gui`.
+    #[arg(long, value_enum)]
+    renderer: Option<RendererArg>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -81,12 +130,8 @@ struct StoreArgs {
     /// Judge expiry at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -102,12 +147,8 @@ struct RootStoreArgs {
     /// Judge expiry at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -115,12 +156,8 @@ struct PortOwnerArgs {
     /// The port the conferencing service must own.
     #[arg(value_name = "PORT", default_value_t = probe::DEFAULT_PORT, value_parser = clap::value_parser!(u16).range(1..))]
     port: u16,
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -129,12 +166,8 @@ struct LogsArgs {
     /// standard input.
     #[arg(value_name = "FILE|-")]
     input: PathBuf,
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -178,6 +211,15 @@ enum RendererArg {
     Glow,
     /// wgpu: DX12 (with WARP) on Windows, Vulkan or OpenGL elsewhere.
     Wgpu,
+}
+
+impl RendererArg {
+    fn renderer(self) -> crate::gui::Renderer {
+        match self {
+            RendererArg::Glow => crate::gui::Renderer::Glow,
+            RendererArg::Wgpu => crate::gui::Renderer::Wgpu,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -250,12 +292,53 @@ struct CheckArgs {
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Where and how a command's report goes; the same flags on every command.
+#[derive(Debug, Args, Default)]
+struct OutputArgs {
     /// Output JSON (same as --format json).
     #[arg(long)]
     json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format: text (default), json (the machine form, opened again by `certwiz open`),
+    /// markdown (for a ticket or a chat) or html (one self-contained page). With --output and no
+    /// --format, the file's extension decides (.json, .md, .html).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Mask host names, IP addresses, serial numbers and thumbprints with consistent pseudonyms
+    /// (host-1.example, 192.0.2.1, serial-1, thumbprint-1), for screen-sharing or sending the report
+    /// outside the company. Verdicts and findings stay the same.
+    #[arg(long)]
+    redact: bool,
+}
+
+impl OutputArgs {
+    /// The format asked for: --json, --format, the --output file's extension, else text.
+    fn format(&self) -> Format {
+        if self.json {
+            return Format::Json;
+        }
+        if let Some(format) = self.format {
+            return format;
+        }
+        let extension = self
+            .output
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("json") => Format::Json,
+            Some("md" | "markdown") => Format::Markdown,
+            Some("html" | "htm") => Format::Html,
+            _ => Format::Text,
+        }
+    }
 }
 
 /// Output formats.
@@ -267,6 +350,8 @@ enum Format {
     Json,
     /// Markdown, for a ticket.
     Markdown,
+    /// One self-contained HTML page (inline CSS, no script, nothing fetched).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -298,12 +383,8 @@ struct InspectArgs {
     /// Bound of each download with --fetch, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "fetch")]
     timeout: f64,
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Parses `args` and runs the command. Usage errors print clap's message; other errors come back as
@@ -329,10 +410,12 @@ where
         Some(Command::Logs(args)) => run_logs(&args),
         Some(Command::RootStore(args)) => run_root_store(&args),
         Some(Command::Store(args)) => run_store(&args),
+        Some(Command::Open(args)) => run_open(&args),
+        Some(Command::Pool(args)) => run_pool(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
             let report = Report::for_port_owner(facts, OffsetDateTime::now_utc());
-            emit(&report, if args.json { Format::Json } else { args.format })
+            emit(&report, &args.output)
         }
         None => run_gui(&GuiArgs::default()),
         Some(Command::Gui(args)) => run_gui(&args),
@@ -354,10 +437,79 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     if args.run && args.host.is_none() && args.lab.is_none() {
         bail!("--run needs a server to check: give HOST, or --lab for the practice lab");
     }
-    let renderer = args.renderer.map(|r| match r {
-        RendererArg::Glow => crate::gui::Renderer::Glow,
-        RendererArg::Wgpu => crate::gui::Renderer::Wgpu,
-    });
+    let renderer = args.renderer.map(RendererArg::renderer);
+    match crate::gui::run(start, renderer) {
+        Ok(()) => Ok(ExitCode::from(EXIT_OK)),
+        Err(message) => bail!(message),
+    }
+}
+
+/// Reads a saved report, with the file named in every error.
+pub fn read_report(path: &Path) -> Result<Report> {
+    use std::io::Read as _;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let limit = crate::engine::report::MAX_REPORT_BYTES;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    Report::from_json(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        bail!(
+            "--timeout {}: give a number of seconds between 0 and 600",
+            args.timeout
+        );
+    }
+    let at = match &args.at {
+        Some(text) => parse_instant(text)?,
+        None => OffsetDateTime::now_utc(),
+    };
+    let mut members = Vec::new();
+    for spec in &args.members {
+        let target = crate::engine::pool::parse_member(spec, args.port, args.address)
+            .map_err(anyhow::Error::msg)?;
+        members.push(target);
+    }
+    let mut password = password_from_env(args.password_env.as_ref())?;
+    let mut inputs = Vec::new();
+    let mut trust_anchors = Vec::new();
+    for file in &args.ca {
+        let loaded = load_reporting(file, &mut password).context("--ca")?;
+        inputs.push(summary(file, "trust-anchor", &loaded));
+        trust_anchors.extend(loaded.certificates);
+    }
+    let request = crate::engine::pool::PoolRequest {
+        members,
+        timeout: Duration::from_secs_f64(args.timeout),
+        trust_anchors,
+        at,
+    };
+    let (progress, printer) = terminal_progress();
+    let mut report = crate::engine::pool::pool_report(&request, &CancelFlag::new(), &progress);
+    drop(progress);
+    if let Some(printer) = printer {
+        let _ = printer.join();
+    }
+    report.inputs = inputs;
+    emit(&report, &args.output)
+}
+
+fn run_open(args: &OpenArgs) -> Result<ExitCode> {
+    let report = read_report(&args.report)?;
+    let out = &args.output;
+    if out.json || out.format.is_some() || out.output.is_some() {
+        return emit(&report, out);
+    }
+    let start = crate::gui::StartOptions {
+        open: Some((report, args.report.display().to_string())),
+        redact: out.redact,
+        ..Default::default()
+    };
+    let renderer = args.renderer.map(RendererArg::renderer);
     match crate::gui::run(start, renderer) {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
         Err(message) => bail!(message),
@@ -406,8 +558,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
     } else {
         inspect(&request)?
     };
-    let format = if args.json { Format::Json } else { args.format };
-    emit(&report, format)
+    emit(&report, &args.output)
 }
 
 /// The operating system's trust store (`--system-roots`), noted in `inputs` with `role`.
@@ -450,7 +601,7 @@ fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
     }
     let facts = crate::engine::root_store::facts(&certificates);
     let report = Report::for_root_store(facts, inputs, at);
-    emit(&report, if args.json { Format::Json } else { args.format })
+    emit(&report, &args.output)
 }
 
 fn run_store(args: &StoreArgs) -> Result<ExitCode> {
@@ -484,7 +635,7 @@ fn run_store(args: &StoreArgs) -> Result<ExitCode> {
             .count(),
     }];
     let report = Report::for_store(listing, inputs, at);
-    emit(&report, if args.json { Format::Json } else { args.format })
+    emit(&report, &args.output)
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitCode> {
@@ -586,8 +737,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     if let Some(printer) = printer {
         let _ = printer.join();
     }
-    let format = if args.json { Format::Json } else { args.format };
-    emit(&report, format)
+    emit(&report, &args.output)
 }
 
 /// The fetch bounds for `--timeout SECS`.
@@ -653,8 +803,7 @@ fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
         private_keys: 0,
     }];
     let report = Report::for_logs(analysis, findings, inputs, OffsetDateTime::now_utc());
-    let format = if args.json { Format::Json } else { args.format };
-    emit(&report, format)
+    emit(&report, &args.output)
 }
 
 fn run_lab(args: &LabArgs) -> Result<ExitCode> {
@@ -819,14 +968,40 @@ fn terminal_progress() -> (Progress, Option<std::thread::JoinHandle<()>>) {
     (Progress::new(tx, None), Some(printer))
 }
 
-fn emit(report: &Report, format: Format) -> Result<ExitCode> {
-    let text = match format {
-        Format::Json => report
-            .to_json()
-            .context("cannot encode the report as JSON")?,
-        Format::Text => render_text(report),
-        Format::Markdown => render_markdown(report),
+/// Renders `report` as asked (masked with --redact) to standard output or the --output file; the
+/// exit code says whether it holds a failure.
+fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
+    let masked;
+    let report = if output.redact {
+        masked = Redactor::for_report(report).report(report);
+        &masked
+    } else {
+        report
     };
+    let format = output.format();
+    let text = render(report, format)?;
+    let code = ExitCode::from(if report.has_failures() {
+        EXIT_FAILURES
+    } else {
+        EXIT_OK
+    });
+    if let Some(path) = &output.output {
+        std::fs::write(path, text.as_bytes())
+            .with_context(|| format!("--output {}: cannot write the report", path.display()))?;
+        eprintln!(
+            "certwiz: {} report written to {} ({} {})",
+            match format {
+                Format::Text => "text",
+                Format::Json => "JSON",
+                Format::Markdown => "Markdown",
+                Format::Html => "HTML",
+            },
+            path.display(),
+            report.verdict.status.symbol(),
+            report.verdict.summary
+        );
+        return Ok(code);
+    }
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`certwiz ... | head`) is not an error worth a message.
     if stdout
@@ -836,11 +1011,18 @@ fn emit(report: &Report, format: Format) -> Result<ExitCode> {
     {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    Ok(ExitCode::from(if report.has_failures() {
-        EXIT_FAILURES
-    } else {
-        EXIT_OK
-    }))
+    Ok(code)
+}
+
+fn render(report: &Report, format: Format) -> Result<String> {
+    Ok(match format {
+        Format::Json => report
+            .to_json()
+            .context("cannot encode the report as JSON")?,
+        Format::Text => render_text(report),
+        Format::Markdown => render_markdown(report),
+        Format::Html => crate::engine::report::html::render_html(report),
+    })
 }
 
 fn summary(file: &Path, role: &str, loaded: &Loaded) -> InputSummary {

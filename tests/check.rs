@@ -6,10 +6,14 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/pool.rs"]
+mod pool;
 #[path = "check/port_owner.rs"]
 mod port_owner;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
+#[path = "check/reports.rs"]
+mod reports;
 #[path = "check/revocation.rs"]
 mod revocation;
 #[path = "check/store_key.rs"]

@@ -132,7 +132,9 @@ fn json_is_byte_identical_between_runs() {
             .expect("runs")
             .stdout
     };
-    assert_eq!(run(), run());
+    // Byte for byte, apart from the fields that hold times (where and when, the timeline).
+    let (a, b) = (run(), run());
+    assert_eq!(common::without_times(&a), common::without_times(&b));
 }
 
 #[test]
@@ -417,7 +419,7 @@ fn logs_json_has_findings_and_hypotheses_as_the_contract_says() {
         .expect("runs")
         .stdout;
     let strip = |b: &[u8]| {
-        let mut v: serde_json::Value = serde_json::from_slice(b).expect("json");
+        let mut v = common::without_times(b);
         v["evaluated_at"] = serde_json::Value::Null;
         v
     };

@@ -48,22 +48,26 @@ pub struct CheckRequest {
 /// Runs the probe and judges it. With `request.fetch`, the presented path's missing issuers are
 /// downloaded and its CRL / OCSP URLs contacted after the probe.
 pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -> Report {
+    let (progress, journal) = progress.journaled();
+    let progress = &progress;
     let facts = probe::run(&request.plan, cancel, progress);
     let revocation = match (request.fetch, &facts.handshake) {
         (Some(options), Some(h)) if !cancel.is_cancelled() => {
-            presented_pool(&h.presented_der, request, &[]).and_then(|(mut pool, leaf)| {
-                revocation::run(
-                    &mut pool,
-                    leaf,
-                    Scope::Remote,
-                    request.at,
-                    options,
-                    cancel,
-                    progress,
-                )
-                .ok()
-                .map(|(_, facts)| facts)
-            })
+            presented_pool(&h.presented_der, &request.trust_anchors, &[]).and_then(
+                |(mut pool, leaf)| {
+                    revocation::run(
+                        &mut pool,
+                        leaf,
+                        Scope::Remote,
+                        request.at,
+                        options,
+                        cancel,
+                        progress,
+                    )
+                    .ok()
+                    .map(|(_, facts)| facts)
+                },
+            )
         }
         _ => None,
     };
@@ -81,6 +85,9 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
     }
     let mut report = Report::for_check(request, facts, judged);
     report.revocation = revocation;
+    let mut timeline = journal.entries();
+    timeline.append(&mut report.timeline);
+    report.timeline = timeline;
     report
 }
 
@@ -120,7 +127,12 @@ pub fn judge_with(
         let downloaded = revocation
             .map(RevocationFacts::downloaded)
             .unwrap_or_default();
-        if let Some(analysis) = presented_path(h.presented_der.as_slice(), request, &downloaded) {
+        if let Some(analysis) = presented_path(
+            h.presented_der.as_slice(),
+            &request.trust_anchors,
+            request.at,
+            &downloaded,
+        ) {
             let mut expected = vec![
                 target
                     .host
@@ -412,14 +424,7 @@ fn ca_list_findings(
     if issuers.is_empty() {
         return;
     }
-    let norm = |s: &str| {
-        s.to_ascii_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let listed: Vec<String> = h.acceptable_ca_names.iter().map(|n| norm(n)).collect();
-    let hit = issuers.iter().find(|i| listed.contains(&norm(i)));
+    let hit = acceptable_ca_match(&h.acceptable_ca_names, &issuers);
     match hit {
         Some(name) => out.push(Finding::new(
             ids::TLS_CLIENT_CA_LIST_INCLUDES_ISSUER,
@@ -448,27 +453,59 @@ fn ca_list_findings(
 
 /// The names of every CA in the client certificate's path, as far as the given files show it.
 fn client_issuer_names(request: &CheckRequest) -> Vec<String> {
+    let facts: Vec<CertificateFacts> = request
+        .client_chain
+        .iter()
+        .filter_map(|cert| CertificateFacts::from_der(&cert.der).ok())
+        .collect();
+    chain_ca_names(&facts)
+}
+
+/// The names of the CAs in a chain, as Windows shows names: each certificate's issuer, and its own
+/// subject when it is a CA, in the chain's order and without repeats. A server's acceptable-CA list
+/// must name one of them for a client to present (and the server to accept) a certificate of the
+/// chain.
+pub fn chain_ca_names<'a>(chain: impl IntoIterator<Item = &'a CertificateFacts>) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for cert in &request.client_chain {
-        if let Ok(facts) = CertificateFacts::from_der(&cert.der) {
-            if !names.contains(&facts.issuer) {
-                names.push(facts.issuer.clone());
-            }
-            if facts.is_ca && !names.contains(&facts.subject) {
-                names.push(facts.subject.clone());
-            }
+    for facts in chain {
+        if !names.contains(&facts.issuer) {
+            names.push(facts.issuer.clone());
+        }
+        if facts.is_ca && !names.contains(&facts.subject) {
+            names.push(facts.subject.clone());
         }
     }
     names
 }
 
-fn presented_path(
+/// The first of `chain_ca_names` that a server's acceptable-CA list names. Names are compared as
+/// Windows shows them, ignoring case and runs of white space.
+pub fn acceptable_ca_match<'a>(
+    acceptable: &[String],
+    chain_ca_names: &'a [String],
+) -> Option<&'a String> {
+    let norm = |s: &str| {
+        s.to_ascii_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let listed: Vec<String> = acceptable.iter().map(|n| norm(n)).collect();
+    chain_ca_names.iter().find(|i| listed.contains(&norm(i)))
+}
+
+/// The certification path of a chain a server presented (leaf first), built with `anchors` as the
+/// trust anchors and `downloaded` issuers as candidates, judged at `at`, with its purposes (a
+/// presented certificate has no store purpose setting). `None` when nothing was presented or the
+/// leaf cannot be read.
+pub fn presented_path(
     presented: &[Arc<[u8]>],
-    request: &CheckRequest,
+    anchors: &[SourcedCertificate],
+    at: OffsetDateTime,
     downloaded: &[SourcedCertificate],
 ) -> Option<(CertificationPath, PurposeAnalysis)> {
-    let (pool, leaf) = presented_pool(presented, request, downloaded)?;
-    let path = pool.build_path(leaf, request.at).ok()?;
+    let (pool, leaf) = presented_pool(presented, anchors, downloaded)?;
+    let path = pool.build_path(leaf, at).ok()?;
     let purposes = PurposeAnalysis::of_path(&path, &|_| StorePurposes::AllEnabled);
     Some((path, purposes))
 }
@@ -477,7 +514,7 @@ fn presented_path(
 /// presented leaf.
 fn presented_pool(
     presented: &[Arc<[u8]>],
-    request: &CheckRequest,
+    anchors: &[SourcedCertificate],
     downloaded: &[SourcedCertificate],
 ) -> Option<(CandidatePool, usize)> {
     let first = presented.first()?;
@@ -497,7 +534,7 @@ fn presented_pool(
             leaf = Some(index);
         }
     }
-    for anchor in &request.trust_anchors {
+    for anchor in anchors {
         let _ = pool.add(anchor, true);
     }
     for cert in downloaded {

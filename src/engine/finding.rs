@@ -254,4 +254,18 @@ pub mod ids {
     pub const STORE_CA_PURPOSES_RESTRICTED: &str = "store.ca-purposes-restricted";
     /// No certificate with a private key, Server Authentication and in date.
     pub const STORE_NO_SERVER_CERTIFICATE: &str = "store.no-server-certificate";
+    /// Two pool members trust each other one way only: one accepts the other, not the reverse.
+    pub const POOL_TRUST_ASYMMETRIC: &str = "pool.trust-asymmetric";
+    /// A pool member would reject another's certificate in mutual TLS.
+    pub const POOL_MTLS_WOULD_FAIL: &str = "pool.mtls-would-fail";
+    /// Every pool member (that answered) would accept every other in mutual TLS.
+    pub const POOL_MTLS_OK: &str = "pool.mtls-ok";
+    /// A pool member answered TLS but its certificate could not be read.
+    pub const POOL_MEMBER_UNKNOWN: &str = "pool.member-unknown";
+    /// No `--ca` trust anchors: the pool matrix was decided on the acceptable-CA lists alone.
+    pub const POOL_TRUST_NOT_JUDGED: &str = "pool.trust-not-judged";
+    /// Fewer than two members: there is no pair to judge.
+    pub const POOL_TOO_FEW_MEMBERS: &str = "pool.too-few-members";
+    /// The pool check was cancelled before every member was probed.
+    pub const POOL_CANCELLED: &str = "pool.cancelled";
 }

@@ -75,6 +75,10 @@ fn inspect_inner(
     cancel: &CancelFlag,
     progress: &Progress,
 ) -> Result<Report, InspectError> {
+    let (progress, journal) = progress.journaled();
+    let progress = &progress;
+    let started_at = time::OffsetDateTime::now_utc();
+    let started = std::time::Instant::now();
     let mut pool = CandidatePool::new();
     let mut given = Vec::with_capacity(request.certificates.len());
     for cert in &request.certificates {
@@ -144,6 +148,22 @@ fn inspect_inner(
     }
     let mut report = Report::for_inspect(request, path, purposes, names, findings);
     report.revocation = revocation;
+    let mut timeline = vec![crate::engine::report::TimelineEntry {
+        at: started_at,
+        what: "Reading the certificates and building the certification path".to_owned(),
+        result: format!(
+            "{} certificate(s) read, path of {} found",
+            request.certificates.len() + request.trust_anchors.len(),
+            report
+                .path
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), |p| p.nodes.len().to_string())
+        ),
+        elapsed_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
+    }];
+    timeline.extend(journal.entries());
+    timeline.append(&mut report.timeline);
+    report.timeline = timeline;
     Ok(report)
 }
 

@@ -6,6 +6,8 @@
 //! [`path`] (candidate pool → [`path::CertificationPath`]) → [`purpose`] / [`names`] (facts across the
 //! path) → [`rules`] (facts → [`finding::Finding`]s) → [`report::Report`] (what every output is made of).
 //! [`inspect`] runs that pipeline for local certificates.
+//! [`pool`] probes every front end of a pool at once and decides, for each ordered pair, whether one
+//! would accept the other's certificate in mutual TLS (the pool trust matrix).
 
 pub mod cert;
 pub mod check;
@@ -18,6 +20,7 @@ pub mod load;
 pub mod logs;
 pub mod names;
 pub mod path;
+pub mod pool;
 pub mod port_owner;
 pub mod probe;
 pub mod purpose;

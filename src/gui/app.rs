@@ -9,7 +9,9 @@ use egui::Ui;
 use crate::engine::load::{Password, load_path};
 use crate::gui::tasks::{CheckTask, TaskUpdate};
 use crate::gui::tokens;
-use crate::gui::views::{certificate_ui, path_ui, port_ui, server_ui, steps_ui, verdict_ui};
+use crate::gui::views::{
+    certificate_ui, path_ui, pool_ui, port_ui, server_ui, steps_ui, verdict_ui,
+};
 use crate::gui::wizard::{LabMaterial, Msg, RunState, Step, Wizard};
 use crate::lab::{LabServer, Scenario};
 
@@ -29,6 +31,10 @@ pub struct CertwizApp {
     port_owner_task: Option<Receiver<crate::engine::port_owner::PortOwnerFacts>>,
     root_store_task: Option<Receiver<Result<crate::engine::report::Report, String>>>,
     machine_store_task: Option<Receiver<crate::engine::store::StoreListing>>,
+    save_pick: Option<Receiver<Option<PathBuf>>>,
+    open_pick: Option<Receiver<Option<PathBuf>>>,
+    open_task: Option<Receiver<Result<(crate::engine::report::Report, String), String>>>,
+    pool_task: Option<Receiver<crate::engine::report::Report>>,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -112,6 +118,12 @@ impl CertwizApp {
         if app.wizard.target.parse().is_ok() {
             app.wizard.step = Step::Server;
         }
+        if start.redact {
+            app.wizard.set_redact(true);
+        }
+        if let Some((report, source)) = start.open {
+            app.wizard.open_report(report, &source);
+        }
         if let Some(notice) = start.notice {
             app.wizard.status = notice.clone();
             app.renderer_notice = Some(notice);
@@ -132,6 +144,8 @@ impl CertwizApp {
             || self.port_owner_task.is_some()
             || self.root_store_task.is_some()
             || self.machine_store_task.is_some()
+            || self.open_task.is_some()
+            || self.pool_task.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -155,6 +169,8 @@ impl CertwizApp {
         }
         self.keyboard(ui.ctx(), &mut msgs);
         self.update_title(ui.ctx());
+        // Masked copies are made when the data changes, not per frame (cheap when nothing did).
+        self.wizard.refresh_redaction();
         egui::Panel::top("target_bar").show(ui, |ui| {
             server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
         });
@@ -179,6 +195,7 @@ impl CertwizApp {
                     Step::Port => port_ui::port_ui(ui, &self.wizard, &mut msgs),
                     Step::MutualTls => port_ui::mtls_ui(ui, &self.wizard, &mut msgs),
                     Step::Verdict => verdict_ui::verdict_ui(ui, &self.wizard, &mut msgs),
+                    Step::Pool => pool_ui::pool_ui(ui, &mut self.wizard, &mut msgs),
                 });
         });
         for msg in msgs {
@@ -217,7 +234,8 @@ impl CertwizApp {
                 }
                 ui.add(
                     egui::Label::new(
-                        egui::RichText::new(&self.wizard.status).size(tokens::BODY_SIZE - 1.0),
+                        egui::RichText::new(self.wizard.mask(&self.wizard.status))
+                            .size(tokens::BODY_SIZE - 1.0),
                     )
                     .truncate(),
                 );
@@ -226,7 +244,19 @@ impl CertwizApp {
     }
 
     fn handle(&mut self, msg: Msg, ctx: &egui::Context) {
+        if self.wizard.is_read_only() && msg.changes_data() {
+            // The wizard says why nothing happens.
+            self.wizard.apply(msg);
+            return;
+        }
         match msg {
+            Msg::SaveReport => self.ask_where_to_save(ctx),
+            Msg::OpenReport => self.ask_which_to_open(ctx),
+            Msg::RunPool => self.start_pool(ctx),
+            Msg::CloseReport => {
+                self.wizard.apply(Msg::CloseReport);
+                self.wizard.status = "Saved report closed.".to_owned();
+            }
             Msg::Cancel => {
                 if let Some(task) = &self.task {
                     task.cancel();
@@ -247,7 +277,8 @@ impl CertwizApp {
                 self.wizard.on_lab_stopped();
             }
             Msg::CopySummary => {
-                ctx.copy_text(self.wizard.summary_markdown());
+                let summary = self.wizard.summary_markdown();
+                ctx.copy_text(self.wizard.mask(&summary).into_owned());
                 self.wizard.status = "Summary copied: paste it into the ticket.".to_owned();
             }
             other => {
@@ -347,6 +378,43 @@ impl CertwizApp {
         {
             self.log_task = None;
             self.wizard.on_logs_analysed(generation, result);
+        }
+        if let Some(rx) = &self.save_pick
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.save_pick = None;
+            match picked {
+                Some(path) => self.save_report_to(&path),
+                None => self.wizard.status = "Not saved.".to_owned(),
+            }
+        }
+        if let Some(rx) = &self.open_pick
+            && let Ok(picked) = rx.try_recv()
+        {
+            self.open_pick = None;
+            if let Some(path) = picked {
+                self.open_report_file(&path, ctx);
+            }
+        }
+        match poll_task(&mut self.open_task) {
+            Some(Ok(Ok((report, source)))) => {
+                self.stop_lab();
+                self.wizard.open_report(report, &source);
+            }
+            Some(Ok(Err(error))) => self.wizard.status = format!("Cannot open the report: {error}"),
+            Some(Err(())) => {
+                self.wizard.status =
+                    "Cannot open the report: the reading stopped unexpectedly".to_owned();
+            }
+            None => {}
+        }
+        match poll_task(&mut self.pool_task) {
+            Some(Ok(report)) => self.wizard.on_pool_done(report),
+            Some(Err(())) => {
+                self.wizard.pool.running = false;
+                self.wizard.pool.error = Some("the pool check stopped unexpectedly".to_owned());
+            }
+            None => {}
         }
         if let Some(rx) = &self.file_pick
             && let Ok(picked) = rx.try_recv()
@@ -490,6 +558,128 @@ impl CertwizApp {
         self.wizard.status = "Choose a certificate file…".to_owned();
     }
 
+    /// Asks where to save the session (a native dialog, on its own thread).
+    fn ask_where_to_save(&mut self, ctx: &egui::Context) {
+        if self.save_pick.is_some() {
+            return;
+        }
+        if !self.wizard.can_save() {
+            self.wizard.status = "Nothing to save yet: run the checks first.".to_owned();
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let name = format!("certwiz-{}.html", time::OffsetDateTime::now_utc().date());
+        std::thread::spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Save report")
+                .set_file_name(name)
+                .add_filter("Web page (for the ticket)", &["html"])
+                .add_filter("Markdown (for a ticket or chat)", &["md"])
+                .add_filter("certwiz report (opens again in certwiz)", &["json"])
+                .save_file();
+            let _ = tx.send(picked);
+            repaint.request_repaint();
+        });
+        self.save_pick = Some(rx);
+        self.wizard.status = "Choose where to save the report…".to_owned();
+    }
+
+    /// Saves the session to `path`: HTML, Markdown or JSON by its extension (HTML when it has none),
+    /// masked when the view is masked. Small and quick (a few hundred kilobytes at most).
+    pub fn save_report_to(&mut self, path: &std::path::Path) {
+        let Some(report) = self.wizard.saved_report() else {
+            self.wizard.status = "Nothing to save yet: run the checks first.".to_owned();
+            return;
+        };
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let (text, kind) = match extension.as_deref() {
+            Some("json") => match report.to_json() {
+                Ok(json) => (json, "JSON"),
+                Err(e) => {
+                    self.wizard.status = format!("Not saved: {e}");
+                    return;
+                }
+            },
+            Some("md" | "markdown" | "txt") => {
+                (crate::engine::report::render_markdown(&report), "Markdown")
+            }
+            _ => (crate::engine::report::html::render_html(&report), "HTML"),
+        };
+        self.wizard.status = match std::fs::write(path, text) {
+            Ok(()) => format!(
+                "{kind} report saved to {}{}",
+                path.display(),
+                if self.wizard.redact {
+                    " (names, addresses, serials and thumbprints masked)"
+                } else {
+                    ""
+                }
+            ),
+            Err(e) => format!("Not saved to {}: {e}", path.display()),
+        };
+    }
+
+    /// Asks which saved report to open (a native dialog, on its own thread).
+    fn ask_which_to_open(&mut self, ctx: &egui::Context) {
+        if self.open_pick.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Open a saved certwiz report")
+                .add_filter("certwiz report", &["json"])
+                .add_filter("All files", &["*"])
+                .pick_file();
+            let _ = tx.send(picked);
+            repaint.request_repaint();
+        });
+        self.open_pick = Some(rx);
+        self.wizard.status = "Choose a saved report (.json)…".to_owned();
+    }
+
+    /// Reads a saved report off the UI thread (up to 64 MiB of JSON) and shows it read-only.
+    pub fn open_report_file(&mut self, path: &std::path::Path, ctx: &egui::Context) {
+        let path = path.to_path_buf();
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let result = crate::cli::read_report(&path)
+                .map(|report| (report, path.display().to_string()))
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(result);
+            repaint.request_repaint();
+        });
+        self.open_task = Some(rx);
+        self.wizard.status = "Opening the report…".to_owned();
+    }
+
+    /// Probes the pool's members at once, off the UI thread.
+    fn start_pool(&mut self, ctx: &egui::Context) {
+        if self.pool_task.is_some() {
+            return;
+        }
+        let Some(request) = self.wizard.pool_request() else {
+            return;
+        };
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(crate::engine::pool::pool_report(
+                &request,
+                &crate::engine::probe::CancelFlag::new(),
+                &crate::engine::probe::Progress::none(),
+            ));
+            repaint.request_repaint();
+        });
+        self.pool_task = Some(rx);
+    }
+
     /// Loads one file (small: certificate files are capped at 16 MiB and parse in microseconds).
     pub fn load_file(&mut self, path: &std::path::Path) {
         let password = (!self.wizard.pfx_password.is_empty())
@@ -543,7 +733,11 @@ impl CertwizApp {
         let title = if host.is_empty() {
             "certwiz".to_owned()
         } else {
-            format!("certwiz: {host}:{}", self.wizard.target.port.trim())
+            format!(
+                "certwiz: {}:{}",
+                self.wizard.mask(host),
+                self.wizard.target.port.trim()
+            )
         };
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

@@ -2,6 +2,7 @@
 //! [`wizard::Wizard`] state; slow work runs in [`tasks`]; colours and sizes come from [`tokens`].
 
 pub mod app;
+pub mod session;
 pub mod tasks;
 pub mod tokens;
 pub mod views;
@@ -41,6 +42,10 @@ pub struct StartOptions {
     pub password: Option<crate::engine::load::Password>,
     /// Start the practice lab with this scenario (`--lab`).
     pub lab: Option<crate::lab::Scenario>,
+    /// A saved report to show read-only (`certwiz open`), with the file it came from.
+    pub open: Option<(crate::engine::report::Report, String)>,
+    /// Start with host names, addresses, serials and thumbprints masked (`--redact`).
+    pub redact: bool,
 }
 
 /// The two eframe renderers certwiz is built with.

@@ -30,6 +30,9 @@ pub const FAIL: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
 /// Information, not run.
 pub const NEUTRAL: Color32 = Color32::from_rgb(0x55, 0x5f, 0x6b);
 /// Highlight for "this is ours" (our issuer in a CA list).
+/// Background of the "saved report, read-only" banner (readable in both themes with strong text).
+pub const READ_ONLY_BACKGROUND: Color32 = Color32::from_rgba_premultiplied(0x15, 0x5e, 0xa8, 0x40);
+/// Blue accent.
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(0x15, 0x5e, 0xa8);
 
 /// Background of recognised signals in pasted log text (translucent, readable in both themes; the

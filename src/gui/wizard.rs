@@ -31,11 +31,13 @@ pub enum Step {
     MutualTls,
     /// 8: verdict.
     Verdict,
+    /// 9: the pool: who trusts whom for mutual TLS.
+    Pool,
 }
 
 impl Step {
     /// All steps in order.
-    pub const ALL: [Step; 8] = [
+    pub const ALL: [Step; 9] = [
         Step::WhatHappened,
         Step::Server,
         Step::LocalCertificate,
@@ -44,6 +46,7 @@ impl Step {
         Step::Port,
         Step::MutualTls,
         Step::Verdict,
+        Step::Pool,
     ];
 
     /// The number people point to.
@@ -65,6 +68,7 @@ impl Step {
             Step::Port => "Port 444",
             Step::MutualTls => "Mutual TLS",
             Step::Verdict => "Verdict",
+            Step::Pool => "Pool trust",
         }
     }
 }
@@ -97,52 +101,7 @@ impl StepStatus {
     }
 }
 
-/// The symptom the admin reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Symptom {
-    /// Nobody can join conferences.
-    #[default]
-    CannotJoinConferences,
-    /// IM escalation to a conference fails.
-    ImEscalationFails,
-    /// Live Meeting fails.
-    LiveMeetingFails,
-    /// Something else.
-    Other,
-}
-
-impl Symptom {
-    /// All symptoms.
-    pub const ALL: [Symptom; 4] = [
-        Symptom::CannotJoinConferences,
-        Symptom::ImEscalationFails,
-        Symptom::LiveMeetingFails,
-        Symptom::Other,
-    ];
-
-    /// Words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Symptom::CannotJoinConferences => "Users cannot join conferences",
-            Symptom::ImEscalationFails => "IM escalation to a conference fails",
-            Symptom::LiveMeetingFails => "Live Meeting fails",
-            Symptom::Other => "Something else",
-        }
-    }
-}
-
-/// Step 1's case notes: the three questions every support call asks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CaseNotes {
-    /// The symptom.
-    pub symptom: Symptom,
-    /// Did it ever work?
-    pub ever_worked: String,
-    /// When did it stop?
-    pub when_stopped: String,
-    /// What changed?
-    pub what_changed: String,
-}
+pub use crate::engine::report::{CaseNotes, Symptom};
 
 /// The target as typed (remembered between sessions).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -288,6 +247,8 @@ pub struct LocalCertificates {
     /// What the stores say about themselves: CAs restricted by their purpose setting, no usable
     /// server certificate (the Root store's health is step 7's).
     pub store_findings: Vec<crate::engine::finding::Finding>,
+    /// Counts rebuilds of `stores` (the masked view redoes its copy when it changes).
+    pub stores_generation: u64,
 }
 
 /// Where the checks are.
@@ -347,6 +308,40 @@ pub enum Msg {
     ReadMachineStore,
     /// Choose the Personal certificate to examine (SHA-256).
     SelectLocal(String),
+    /// Save the session as a report (the app asks where, off the UI thread).
+    SaveReport,
+    /// Open a saved report (the app asks which, off the UI thread, and reads it there).
+    OpenReport,
+    /// Leave the saved report shown and start afresh.
+    CloseReport,
+    /// Mask host names, addresses, serials and thumbprints (or stop masking).
+    SetRedact(bool),
+    /// Probe the pool's members and draw the matrix (the app runs it off the UI thread).
+    RunPool,
+    /// Show the reasons of one matrix cell: (client row, server column).
+    SelectCell(usize, usize),
+}
+
+impl Msg {
+    /// Whether the message runs a check or changes the data (refused while a saved report is shown).
+    pub fn changes_data(&self) -> bool {
+        matches!(
+            self,
+            Msg::RunAll
+                | Msg::RunStep
+                | Msg::LoadPasted
+                | Msg::ClearLocal
+                | Msg::BrowseCertificate
+                | Msg::StartLab
+                | Msg::LookUpPortOwner
+                | Msg::CheckRootStore
+                | Msg::ReadMachineStore
+                | Msg::LogTextChanged
+                | Msg::ClearLogText
+                | Msg::SelectLocal(_)
+                | Msg::RunPool
+        )
+    }
 }
 
 /// Step 1's pasted log text and what the matcher made of it.
@@ -469,6 +464,33 @@ pub struct Wizard {
     pub root_store: Option<Report>,
     /// The Root store is being read.
     pub root_store_looking: bool,
+    /// Step 9: the pool trust matrix.
+    pub pool: PoolState,
+    /// A saved report is shown (read-only), and where it came from.
+    pub opened: Option<crate::gui::session::OpenedReport>,
+    /// Host names, addresses, serials and thumbprints are masked on every step and in saved reports.
+    pub redact: bool,
+    /// The masked view's pseudonyms and masked copies.
+    pub(crate) redaction: crate::gui::session::Redaction,
+    /// What ran in this session, when, and what it found (the saved report's timeline).
+    pub timeline: Vec<crate::engine::report::TimelineEntry>,
+}
+
+/// Step 9: the pool's members and the matrix of who accepts whom.
+#[derive(Debug, Default)]
+pub struct PoolState {
+    /// The members as typed, one per line (`host` or `host:port`).
+    pub text: String,
+    /// The members of the last run (parsed from `text`).
+    pub hosts: Vec<String>,
+    /// The last run's report.
+    pub report: Option<Report>,
+    /// A pool run is going on.
+    pub running: bool,
+    /// The cell whose reasons are shown: (client row, server column).
+    pub selected: Option<(usize, usize)>,
+    /// Why the members could not be read, shown inline.
+    pub error: Option<String>,
 }
 
 impl Default for Wizard {
@@ -493,6 +515,11 @@ impl Default for Wizard {
             port_owner_looking: false,
             root_store: None,
             root_store_looking: false,
+            pool: PoolState::default(),
+            opened: None,
+            redact: false,
+            redaction: Default::default(),
+            timeline: Vec::new(),
         }
     }
 }
@@ -500,7 +527,7 @@ impl Default for Wizard {
 impl Wizard {
     /// Whether Run all checks can start: exactly when the target parses and nothing runs.
     pub fn can_run(&self) -> bool {
-        self.target.parse().is_ok() && !self.is_running()
+        self.target.parse().is_ok() && !self.is_running() && !self.is_read_only()
     }
 
     /// Whether checks are running.
@@ -510,6 +537,10 @@ impl Wizard {
 
     /// Applies a user action. Returns true when the app must start the checks.
     pub fn apply(&mut self, msg: Msg) -> bool {
+        if self.is_read_only() && msg.changes_data() {
+            self.status = "This is a saved report: it is read-only. Close it (top bar) to run checks of your own.".to_owned();
+            return false;
+        }
         match msg {
             Msg::Select(step) => {
                 self.step = step;
@@ -555,7 +586,20 @@ impl Wizard {
                 false
             }
             Msg::SelectLocal(sha256) => {
+                let sha256 = self.unmask(&sha256);
                 self.select_local(&sha256);
+                false
+            }
+            Msg::SetRedact(on) => {
+                self.set_redact(on);
+                false
+            }
+            Msg::CloseReport => {
+                self.close_report();
+                false
+            }
+            Msg::SelectCell(client, server) => {
+                self.pool.selected = Some((client, server));
                 false
             }
             Msg::ClearLocal => {
@@ -591,7 +635,10 @@ impl Wizard {
             | Msg::StopLab
             | Msg::LookUpPortOwner
             | Msg::CheckRootStore
-            | Msg::ReadMachineStore => false,
+            | Msg::ReadMachineStore
+            | Msg::SaveReport
+            | Msg::OpenReport
+            | Msg::RunPool => false,
         }
     }
 
@@ -627,6 +674,7 @@ impl Wizard {
     pub fn on_done(&mut self, report: Report) {
         let report = Arc::new(report);
         self.status = format!("Checks finished: {}", report.verdict.summary);
+        self.timeline.extend(report.timeline.iter().cloned());
         self.last_report = Some(Arc::clone(&report));
         self.run = RunState::Done(report);
         self.selected_node = None;
@@ -635,14 +683,14 @@ impl Wizard {
 
     /// The report the result steps show: the last finished check.
     pub fn report(&self) -> Option<&Report> {
-        self.last_report.as_deref()
+        self.shown(self.last_report.as_deref())
     }
 
     /// The report steps 4 and 5 show: the presented chain, or the local one when asked (or when no
     /// check ran yet).
     pub fn path_report(&self) -> Option<&Report> {
         let remote = self.report().filter(|r| r.path.is_some());
-        let local = self.local.report.as_ref();
+        let local = self.local_report();
         if self.show_local_path {
             local.or(remote)
         } else {
@@ -718,6 +766,12 @@ impl Wizard {
             Step::Verdict => self
                 .report()
                 .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
+            Step::Pool if self.pool.running => StepStatus::Running,
+            Step::Pool => self
+                .pool
+                .report
+                .as_ref()
+                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
         }
     }
 }
@@ -765,6 +819,14 @@ impl Wizard {
         match result {
             Ok(analysis) => {
                 self.logs.error = None;
+                self.note(
+                    "Read the pasted log",
+                    &format!(
+                        "{} lines, {} known signal(s)",
+                        analysis.lines,
+                        analysis.signals.len()
+                    ),
+                );
                 if let Some(top) = analysis.hypotheses.first() {
                     self.status = format!(
                         "The log points first at: {} (step {}).",
@@ -915,6 +977,14 @@ impl Wizard {
         match result {
             Ok(loaded) => {
                 self.local.error = None;
+                self.note(
+                    "Loaded a certificate file",
+                    &format!(
+                        "{name}: {} certificate(s), {} key(s)",
+                        loaded.certificates.len(),
+                        loaded.keys.len()
+                    ),
+                );
                 self.local.sources.push(format!(
                     "{name}: {} certificate(s){}",
                     loaded.certificates.len(),
@@ -975,6 +1045,10 @@ impl Wizard {
     pub fn on_machine_store(&mut self, listing: StoreListing) {
         self.local.machine_reading = false;
         self.status = format!("Certificate stores read: {}", listing.summary());
+        self.note(
+            "Read this computer's certificate stores",
+            &listing.summary(),
+        );
         self.local.machine = Some(listing);
         self.rebuild_stores();
         self.refresh_local_report();
@@ -1004,7 +1078,7 @@ impl Wizard {
     /// The certificate the checked server presented, when it is one of the Personal store's (the
     /// certificate bound to the pool on that port).
     pub fn presented_local(&self) -> Option<&StoreCertificate> {
-        let presented = self.report()?.certificate.as_ref()?;
+        let presented = self.last_report.as_deref()?.certificate.as_ref()?;
         self.local
             .stores
             .as_ref()?
@@ -1015,8 +1089,7 @@ impl Wizard {
     /// HTTP.SYS bindings (step 6's lookup on this computer) whose certificate is `certificate`: the
     /// certificate bound to the conferencing port.
     pub fn http_sys_bindings_of(&self, certificate: &StoreCertificate) -> Vec<String> {
-        self.port_owner
-            .as_ref()
+        self.port_owner_report()
             .and_then(|r| r.port_owner.as_ref())
             .map(|facts| {
                 facts
@@ -1039,6 +1112,7 @@ impl Wizard {
                 &self.local.loaded,
             ))
         });
+        self.local.stores_generation += 1;
         self.local.stores = match (self.local.machine.clone(), files) {
             (Some(machine), Some(files)) => Some(machine.merged(files)),
             (Some(machine), None) => Some(machine),
@@ -1116,6 +1190,10 @@ impl Wizard {
         self.port_owner_looking = false;
         let report = Report::for_port_owner(facts, time::OffsetDateTime::now_utc());
         self.status = format!("Port owner: {}", report.verdict.summary);
+        self.note(
+            "Who listens on the port (this computer)",
+            &report.verdict.summary,
+        );
         self.port_owner = Some(report);
     }
 
@@ -1125,6 +1203,7 @@ impl Wizard {
         match result {
             Ok(report) => {
                 self.status = format!("Trusted Root store: {}", report.verdict.summary);
+                self.note("Trusted Root store health", &report.verdict.summary);
                 self.root_store = Some(report);
             }
             Err(e) => self.status = format!("The Trusted Root store could not be read: {e}"),
@@ -1399,9 +1478,11 @@ mod tests {
     }
 
     #[test]
-    fn steps_are_numbered_one_to_eight() {
+    fn steps_are_numbered_one_to_nine_with_the_pool_last() {
         let numbers: Vec<usize> = Step::ALL.iter().map(|s| s.number()).collect();
-        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(Step::Verdict.number(), 8, "the numbers people know stay");
+        assert_eq!(Step::Pool.number(), 9);
         assert_eq!(Step::Port.title(), "Port 444");
     }
 

@@ -365,3 +365,45 @@ pub fn tls_server_for(pki: &Healthy) -> u16 {
         b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     )
 }
+
+/// A PKI of its own for one pool member: "`org` Root CA" → "`org` Issuing CA" → `host` (Server and
+/// Client Authentication), so that CA lists tell the members' PKIs apart by name.
+pub fn member_pki(org: &str, host: &str) -> Healthy {
+    let root = self_signed(&Spec::ca(&format!("{org} Root CA")));
+    let issuing = signed(&Spec::ca(&format!("{org} Issuing CA")).serial(2), &root);
+    let leaf = signed(
+        &Spec::leaf(host).eku(vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ]),
+        &issuing,
+    );
+    Healthy {
+        root,
+        issuing,
+        leaf,
+    }
+}
+
+/// A pool member on 127.0.0.1: presents `pki`'s leaf and issuing CA, and demands a client
+/// certificate from `accepted_roots` (DER), whose names are its acceptable-CA list, as a front end
+/// whose Trusted Root store holds those roots. Returns the port; serves until the test process ends.
+pub fn pool_member(pki: &Healthy, accepted_roots: Vec<Vec<u8>>) -> u16 {
+    web::mtls_server(
+        vec![pki.leaf.der.clone(), pki.issuing.der.clone()],
+        pki.leaf.key.serialize_der(),
+        accepted_roots,
+    )
+}
+
+/// A report's JSON without the fields that hold times (`timings`, `origin`: where and when it was
+/// made, `timeline`): what must be identical between two runs on the same input, as the contract says.
+pub fn without_times(json: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(json).expect("JSON report");
+    if let Some(o) = v.as_object_mut() {
+        for key in ["timings", "origin", "timeline"] {
+            o.remove(key);
+        }
+    }
+    v
+}

@@ -243,3 +243,39 @@ pub fn serve_tls(config: Arc<rustls::ServerConfig>, answer: &'static [u8]) -> u1
     });
     port
 }
+
+/// A TLS server on 127.0.0.1 presenting `chain` with `key_pkcs8` that demands a client certificate
+/// from `accepted_roots` (DER; their names are the acceptable-CA list it sends). Returns its port;
+/// lives until the test process ends.
+pub fn mtls_server(chain: Vec<Vec<u8>>, key_pkcs8: Vec<u8>, accepted_roots: Vec<Vec<u8>>) -> u16 {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut store = rustls::RootCertStore::empty();
+    for root in accepted_roots {
+        store
+            .add(rustls::pki_types::CertificateDer::from(root))
+            .expect("root");
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(store),
+        Arc::clone(&provider),
+    )
+    .build()
+    .expect("verifier");
+    let chain = chain
+        .into_iter()
+        .map(rustls::pki_types::CertificateDer::from)
+        .collect();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_pkcs8.into());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(chain, key)
+            .expect("config"),
+    );
+    serve_tls(
+        config,
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+}

@@ -211,11 +211,47 @@ pub enum ProbeEvent {
     },
 }
 
-/// Where progress goes: a channel, and a waker to call after each event (the GUI's repaint).
+/// One line of a report's timeline: a check that ran, when it started, and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+    /// What ran ("TLS handshake").
+    pub what: String,
+    /// What it found, in one line.
+    pub result: String,
+    /// How long it took, when it was timed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+}
+
+/// Where progress goes: a channel, a waker to call after each event (the GUI's repaint), and a
+/// journal of the steps for the report's timeline.
 #[derive(Clone, Default)]
 pub struct Progress {
     sender: Option<Arc<Mutex<Sender<ProbeEvent>>>>,
     waker: Option<Arc<dyn Fn() + Send + Sync>>,
+    journal: Option<Journal>,
+    /// Put before every step's summary (the member's name when several servers are probed at once).
+    label: Option<Arc<str>>,
+}
+
+/// The steps a [`Progress`] saw, for a report's timeline ([`Progress::journaled`]).
+#[derive(Clone, Default, Debug)]
+pub struct Journal(Arc<Mutex<Vec<TimelineEntry>>>);
+
+impl Journal {
+    /// The entries so far, oldest first.
+    pub fn entries(&self) -> Vec<TimelineEntry> {
+        self.0.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    fn push(&self, entry: TimelineEntry) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.push(entry);
+        }
+    }
 }
 
 impl Progress {
@@ -229,7 +265,30 @@ impl Progress {
         Progress {
             sender: Some(Arc::new(Mutex::new(sender))),
             waker,
+            journal: None,
+            label: None,
         }
+    }
+
+    /// The same progress, with `label` put before every step's summary ("pool02.contoso.com: port
+    /// open at ..."), so that the events of servers probed at the same time can be told apart.
+    pub fn labelled(&self, label: &str) -> Progress {
+        let mut progress = self.clone();
+        progress.label = Some(Arc::from(label));
+        progress
+    }
+
+    /// The same progress, also writing each step into a new journal (one per check, so runs that
+    /// share a channel keep separate timelines).
+    pub fn journaled(&self) -> (Progress, Journal) {
+        let journal = Journal::default();
+        let progress = Progress {
+            sender: self.sender.clone(),
+            waker: self.waker.clone(),
+            journal: Some(journal.clone()),
+            label: self.label.clone(),
+        };
+        (progress, journal)
     }
 
     fn emit(&self, event: ProbeEvent) {
@@ -256,12 +315,25 @@ impl Progress {
         summary: impl FnOnce(&T) -> String,
     ) -> (T, u64) {
         self.emit(ProbeEvent::Started { step });
+        let started_at = time::OffsetDateTime::now_utc();
         let started = Instant::now();
         let result = work();
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let summary = match &self.label {
+            Some(label) => format!("{label}: {}", summary(&result)),
+            None => summary(&result),
+        };
+        if let Some(journal) = &self.journal {
+            journal.push(TimelineEntry {
+                at: started_at,
+                what: step.label().to_owned(),
+                result: summary.clone(),
+                elapsed_ms: Some(elapsed_ms),
+            });
+        }
         self.emit(ProbeEvent::Finished {
             step,
-            summary: summary(&result),
+            summary,
             elapsed_ms,
         });
         (result, elapsed_ms)
@@ -352,100 +424,7 @@ pub struct ProbeFacts {
 pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
     let started = Instant::now();
     let target = &plan.target;
-    let mut timings = StepTimings::default();
-    let ((connect, stream), ms) = progress.step(
-        ProbeStep::Connect,
-        || tcp::connect(target, plan.timeout, cancel),
-        |(facts, _)| match &facts.connected {
-            Some(addr) => format!("port open at {addr}"),
-            None => match &facts.resolve_error {
-                Some(e) => e.clone(),
-                None => "no address accepted the connection".to_owned(),
-            },
-        },
-    );
-    timings.steps_ms.push((ProbeStep::Connect, ms));
-    let mut facts = ProbeFacts {
-        target: target.clone(),
-        connect,
-        handshake: None,
-        mutual_tls: None,
-        browse: None,
-        browse_with_certificate: None,
-        cancelled: false,
-        timings: StepTimings::default(),
-    };
-    let Some(stream) = stream else {
-        facts.cancelled = cancel.is_cancelled();
-        timings.total_ms = elapsed_ms(started);
-        facts.timings = timings;
-        return facts;
-    };
-
-    let (handshake, ms) = progress.step(
-        ProbeStep::Handshake,
-        || {
-            let (outcome, record) =
-                tls::handshake(stream, target, Instant::now() + plan.timeout, cancel, None);
-            handshake_facts(outcome, record)
-        },
-        handshake_summary,
-    );
-    timings.steps_ms.push((ProbeStep::Handshake, ms));
-    let mut handshake = handshake;
-    if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
-        let (capture, ms) = progress.step(
-            ProbeStep::LegacyHandshake,
-            || {
-                let (_, stream) = tcp::connect(target, plan.timeout, cancel);
-                stream.map(|s| legacy::capture(s, target, Instant::now() + plan.timeout, cancel))
-            },
-            |c| match c {
-                Some((HandshakeOutcome::Completed, l)) => {
-                    format!(
-                        "{} certificates, client certificate {}",
-                        l.chain.len(),
-                        if l.certificate_request.is_some() {
-                            "requested"
-                        } else {
-                            "not requested"
-                        }
-                    )
-                }
-                Some((other, _)) => handshake_outcome_summary(other),
-                None => "could not reconnect".to_owned(),
-            },
-        );
-        timings.steps_ms.push((ProbeStep::LegacyHandshake, ms));
-        if let Some((outcome, _)) = capture
-            .as_ref()
-            .filter(|(o, _)| *o != HandshakeOutcome::Completed)
-        {
-            handshake.legacy_error = Some(handshake_outcome_summary(outcome));
-        } else if capture.is_none() {
-            handshake.legacy_error = Some("could not reconnect".into());
-        }
-        if let Some((HandshakeOutcome::Completed, capture)) = capture {
-            let record = tls::HandshakeRecord {
-                chain: capture.chain,
-                certificate_request: capture.certificate_request,
-                version: capture.version,
-                cipher_suite: capture.cipher_suite,
-                http_status_line: None,
-            };
-            let outcome = handshake.outcome.clone();
-            handshake = handshake_facts(outcome, record);
-            handshake.legacy = true;
-        }
-    }
-    let speaks_tls = matches!(
-        handshake.outcome,
-        HandshakeOutcome::Completed
-            | HandshakeOutcome::Alert { .. }
-            | HandshakeOutcome::RemoteClosed { .. }
-    ) && !handshake.presented_der.is_empty();
-    facts.handshake = Some(handshake);
-
+    let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
     if speaks_tls && !cancel.is_cancelled() {
         // Without a CertificateRequest there is no mutual TLS to try: the server never sees a
         // client certificate, so neither the MTLS handshake nor the browse with it would tell more.
@@ -528,6 +507,126 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             timings.steps_ms.extend(r);
         }
     }
+    finish(facts, timings, started, cancel)
+}
+
+/// Connect and the recording handshake only (with the read-only TLS 1.0 handshake when the server
+/// speaks nothing newer): what the server presents and whether it asks for a client certificate,
+/// without mutual TLS or the browse. `plan.identity` is not used. The pool matrix needs only this
+/// from every member, and skipping the HTTPS browse saves a connection and a handshake per member.
+pub fn handshake_only(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
+    let started = Instant::now();
+    let (facts, timings, _) = connect_and_handshake(plan, cancel, progress);
+    finish(facts, timings, started, cancel)
+}
+
+/// The steps every probe starts with: connect, then the recording handshake (and the TLS 1.0 read
+/// when the server speaks only that). Also says whether the server speaks TLS and showed a chain.
+fn connect_and_handshake(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    progress: &Progress,
+) -> (ProbeFacts, StepTimings, bool) {
+    let target = &plan.target;
+    let mut timings = StepTimings::default();
+    let ((connect, stream), ms) = progress.step(
+        ProbeStep::Connect,
+        || tcp::connect(target, plan.timeout, cancel),
+        |(facts, _)| match &facts.connected {
+            Some(addr) => format!("port open at {addr}"),
+            None => match &facts.resolve_error {
+                Some(e) => e.clone(),
+                None => "no address accepted the connection".to_owned(),
+            },
+        },
+    );
+    timings.steps_ms.push((ProbeStep::Connect, ms));
+    let mut facts = ProbeFacts {
+        target: target.clone(),
+        connect,
+        handshake: None,
+        mutual_tls: None,
+        browse: None,
+        browse_with_certificate: None,
+        cancelled: false,
+        timings: StepTimings::default(),
+    };
+    let Some(stream) = stream else {
+        return (facts, timings, false);
+    };
+
+    let (handshake, ms) = progress.step(
+        ProbeStep::Handshake,
+        || {
+            let (outcome, record) =
+                tls::handshake(stream, target, Instant::now() + plan.timeout, cancel, None);
+            handshake_facts(outcome, record)
+        },
+        handshake_summary,
+    );
+    timings.steps_ms.push((ProbeStep::Handshake, ms));
+    let mut handshake = handshake;
+    if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
+        let (capture, ms) = progress.step(
+            ProbeStep::LegacyHandshake,
+            || {
+                let (_, stream) = tcp::connect(target, plan.timeout, cancel);
+                stream.map(|s| legacy::capture(s, target, Instant::now() + plan.timeout, cancel))
+            },
+            |c| match c {
+                Some((HandshakeOutcome::Completed, l)) => {
+                    format!(
+                        "{} certificates, client certificate {}",
+                        l.chain.len(),
+                        if l.certificate_request.is_some() {
+                            "requested"
+                        } else {
+                            "not requested"
+                        }
+                    )
+                }
+                Some((other, _)) => handshake_outcome_summary(other),
+                None => "could not reconnect".to_owned(),
+            },
+        );
+        timings.steps_ms.push((ProbeStep::LegacyHandshake, ms));
+        if let Some((outcome, _)) = capture
+            .as_ref()
+            .filter(|(o, _)| *o != HandshakeOutcome::Completed)
+        {
+            handshake.legacy_error = Some(handshake_outcome_summary(outcome));
+        } else if capture.is_none() {
+            handshake.legacy_error = Some("could not reconnect".into());
+        }
+        if let Some((HandshakeOutcome::Completed, capture)) = capture {
+            let record = tls::HandshakeRecord {
+                chain: capture.chain,
+                certificate_request: capture.certificate_request,
+                version: capture.version,
+                cipher_suite: capture.cipher_suite,
+                http_status_line: None,
+            };
+            let outcome = handshake.outcome.clone();
+            handshake = handshake_facts(outcome, record);
+            handshake.legacy = true;
+        }
+    }
+    let speaks_tls = matches!(
+        handshake.outcome,
+        HandshakeOutcome::Completed
+            | HandshakeOutcome::Alert { .. }
+            | HandshakeOutcome::RemoteClosed { .. }
+    ) && !handshake.presented_der.is_empty();
+    facts.handshake = Some(handshake);
+    (facts, timings, speaks_tls)
+}
+
+fn finish(
+    mut facts: ProbeFacts,
+    mut timings: StepTimings,
+    started: Instant,
+    cancel: &CancelFlag,
+) -> ProbeFacts {
     facts.cancelled = cancel.is_cancelled();
     timings.total_ms = elapsed_ms(started);
     facts.timings = timings;

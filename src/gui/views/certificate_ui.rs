@@ -52,7 +52,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             msgs.push(Msg::ClearLocal);
         }
     });
-    if let Some(error) = &wizard.local.error {
+    if let Some(error) = wizard.local.error.as_deref().map(|e| wizard.mask(e)) {
         ui.label(
             RichText::new(format!("✖ {error}"))
                 .color(tokens::FAIL)
@@ -86,13 +86,13 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 .weak(),
         );
     }
-    for source in &wizard.local.sources {
+    for source in wizard.local.sources.iter().map(|s| wizard.mask(s)) {
         ui.label(RichText::new(format!("• {source}")).size(tokens::BODY_SIZE));
     }
     if wizard.local.machine.is_none() {
         personal_store_ui(ui, wizard, msgs);
     }
-    if let Some(report) = &wizard.local.report {
+    if let Some(report) = wizard.local_report() {
         section_ui(ui, "Local certificate check");
         if let Some(c) = &report.certificate {
             ui.label(
@@ -152,7 +152,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     {
         msgs.push(Msg::ReadMachineStore);
     }
-    let Some(stores) = &wizard.local.stores else {
+    let Some(stores) = wizard.store_listing() else {
         ui.label(
             RichText::new(if cfg!(windows) {
                 "No certificate listed yet."
@@ -167,8 +167,12 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let now = OffsetDateTime::now_utc();
     ui.label(RichText::new(stores.summary()).size(tokens::BODY_SIZE - 1.0));
     let personal = stores.personal(now);
-    let selected = wizard.selected_local().map(|c| c.sha256.clone());
-    let presented = wizard.presented_local().map(|c| c.sha256.clone());
+    let selected = wizard
+        .selected_local()
+        .map(|c| wizard.shown_value(&c.sha256));
+    let presented = wizard
+        .presented_local()
+        .map(|c| wizard.shown_value(&c.sha256));
     if personal.is_empty() {
         ui.label(
             RichText::new("No certificate in the Personal store.")
@@ -279,7 +283,18 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             .weak(),
         );
     }
-    for finding in &wizard.local.store_findings {
+    let masked;
+    let findings = if wizard.redact {
+        masked = wizard
+            .redaction()
+            .redactor()
+            .part(&wizard.local.store_findings)
+            .unwrap_or_default();
+        &masked
+    } else {
+        &wizard.local.store_findings
+    };
+    for finding in findings {
         finding_ui(ui, finding);
     }
     for problem in &stores.problems {

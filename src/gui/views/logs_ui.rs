@@ -27,8 +27,39 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         .size(tokens::BODY_SIZE - 1.0),
     );
     let label = ui.label(RichText::new("Paste event log text").size(tokens::BODY_SIZE));
+    let locked = super::locked(wizard);
+    if locked {
+        // A saved report or the masked view: the text as it is shown, not editable.
+        if wizard.logs.text.is_empty() {
+            if wizard.is_read_only() && wizard.logs.last().is_some() {
+                ui.label(
+                    RichText::new(
+                        "The saved report keeps what certwiz read in the log, not the log itself.",
+                    )
+                    .size(tokens::BODY_SIZE - 1.0)
+                    .weak(),
+                );
+            }
+        } else if wizard.logs.text.len() <= MAX_SHOWN_BYTES {
+            let shown = wizard.mask(&wizard.logs.text);
+            egui::ScrollArea::vertical()
+                .id_salt("log_text")
+                .max_height(tokens::LOG_BOX_MAX_HEIGHT)
+                .show(ui, |ui| {
+                    ui.add(
+                        TextEdit::multiline(&mut shown.as_ref())
+                            .desired_rows(6)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id)
+                });
+        }
+    }
     let logs = &mut wizard.logs;
-    if logs.text.len() > MAX_SHOWN_BYTES {
+    // Editable: the box with what certwiz recognised highlighted in place.
+    if locked {
+        // Drawn above.
+    } else if logs.text.len() > MAX_SHOWN_BYTES {
         ui.label(
             RichText::new(format!(
                 "i A long text was pasted ({:.1} MB): it is read in full, but not shown here.",
@@ -69,6 +100,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         }
     }
     if !logs.text.is_empty()
+        && !locked
         && ui
             .button(RichText::new("Clear log text").size(tokens::BODY_SIZE - 1.0))
             .clicked()
@@ -82,12 +114,12 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 .size(tokens::BODY_SIZE),
         );
     }
-    let Some(analysis) = logs.last() else {
-        return;
-    };
-    if logs.text.trim().is_empty() {
+    if logs.text.trim().is_empty() && !wizard.is_read_only() {
         return;
     }
+    let Some(analysis) = wizard.log_analysis() else {
+        return;
+    };
     if analysis.signals.is_empty() {
         ui.label(
             RichText::new(format!(

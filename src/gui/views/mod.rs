@@ -4,6 +4,7 @@
 pub mod certificate_ui;
 pub mod logs_ui;
 pub mod path_ui;
+pub mod pool_ui;
 pub mod port_ui;
 pub mod server_ui;
 pub mod steps_ui;
@@ -15,6 +16,12 @@ use egui::{RichText, Ui};
 use crate::engine::finding::{Finding, Severity};
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Wizard};
+
+/// Whether the inputs are shown but cannot be edited: a saved report is shown, or the view is masked
+/// (an editable field would show the real name).
+pub fn locked(wizard: &Wizard) -> bool {
+    wizard.is_read_only() || wizard.redact
+}
 
 /// A step's heading: "4. Certification path".
 pub fn step_heading_ui(ui: &mut Ui, number: usize, title: &str) {
@@ -44,7 +51,7 @@ pub fn no_report_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     if wizard.is_running() {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(RichText::new(&wizard.status).size(tokens::BODY_SIZE));
+            ui.label(RichText::new(wizard.mask(&wizard.status)).size(tokens::BODY_SIZE));
         });
     } else if ui
         .add_enabled(

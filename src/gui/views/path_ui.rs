@@ -12,7 +12,7 @@ use crate::gui::wizard::{Msg, Step, Wizard};
 
 fn source_toggle_ui(ui: &mut Ui, wizard: &mut Wizard) {
     let has_remote = wizard.report().is_some_and(|r| r.path.is_some());
-    let has_local = wizard.local.report.is_some();
+    let has_local = wizard.local_report().is_some();
     if has_remote && has_local {
         ui.horizontal(|ui| {
             ui.radio_value(

@@ -119,7 +119,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             ui.spinner();
         }
     });
-    let Some(report) = &wizard.port_owner else {
+    let Some(report) = wizard.port_owner_report() else {
         return;
     };
     let Some(facts) = &report.port_owner else {
@@ -259,7 +259,7 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             ui.spinner();
         }
     });
-    let Some(report) = &wizard.root_store else {
+    let Some(report) = wizard.root_store_report() else {
         return;
     };
     if let Some(input) = report.inputs.first() {

@@ -8,21 +8,36 @@ use crate::gui::wizard::{LabState, Msg, Step, Symptom, Wizard};
 use crate::lab::Scenario;
 
 /// A labelled single-line field; the label is its accessible name.
+/// A locked field (a saved report, or the masked view) shows `shown` instead and cannot be edited.
 fn field_ui(
     ui: &mut Ui,
     label: &str,
     value: &mut String,
     hint: &str,
     width: f32,
+    shown: Option<String>,
 ) -> egui::Response {
     let label = ui.label(RichText::new(label).size(tokens::BODY_SIZE));
-    ui.add(
-        TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(width)
-            .font(egui::FontId::proportional(tokens::BODY_SIZE)),
-    )
+    let font = egui::FontId::proportional(tokens::BODY_SIZE);
+    match shown {
+        Some(text) => ui.add(
+            TextEdit::singleline(&mut text.as_str())
+                .desired_width(width)
+                .font(font),
+        ),
+        None => ui.add(
+            TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(width)
+                .font(font),
+        ),
+    }
     .labelled_by(label.id)
+}
+
+/// What a locked field shows: the value, masked in the masked view. None when the field is editable.
+fn locked_text(wizard: &Wizard, value: &str) -> Option<String> {
+    super::locked(wizard).then(|| wizard.mask(value).into_owned())
 }
 
 fn problem_ui(ui: &mut Ui, problem: Option<&String>) {
@@ -41,14 +56,17 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("certwiz").size(tokens::HEADING_SIZE).strong());
         ui.add_space(16.0);
+        let shown = locked_text(wizard, &wizard.target.server_fqdn);
         let server = field_ui(
             ui,
             "Server FQDN",
             &mut wizard.target.server_fqdn,
             "ocs1.contoso.com",
             260.0,
+            shown,
         );
-        let port = field_ui(ui, "Port", &mut wizard.target.port, "444", 80.0);
+        let shown = locked_text(wizard, &wizard.target.port);
+        let port = field_ui(ui, "Port", &mut wizard.target.port, "444", 80.0, shown);
         if submitted(&server) || submitted(&port) {
             msgs.push(Msg::RunStep);
         }
@@ -80,7 +98,75 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         }
     });
     revocation_switch_ui(ui, wizard);
+    session_bar_ui(ui, wizard, msgs);
     ui.add_space(6.0);
+}
+
+/// Accessible names of the session controls.
+pub const SAVE_REPORT_LABEL: &str = "💾 Save report…";
+/// Opens a saved report.
+pub const OPEN_REPORT_LABEL: &str = "📂 Open report…";
+/// The masking switch.
+pub const REDACT_LABEL: &str = "Mask names and addresses (for screen-sharing and sending)";
+/// Leaves a saved report.
+pub const CLOSE_REPORT_LABEL: &str = "Close report";
+
+/// Save, open, the masking switch, and the banner of a saved report.
+fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+    let small = tokens::BODY_SIZE - 1.0;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                wizard.can_save() && !wizard.is_running(),
+                egui::Button::new(RichText::new(SAVE_REPORT_LABEL).size(small)),
+            )
+            .on_hover_text("One file for the ticket: a web page (.html), Markdown (.md), or the certwiz report (.json) that opens again here")
+            .on_disabled_hover_text("Nothing to save yet: run the checks first")
+            .clicked()
+        {
+            msgs.push(Msg::SaveReport);
+        }
+        if ui
+            .add_enabled(
+                !wizard.is_running(),
+                egui::Button::new(RichText::new(OPEN_REPORT_LABEL).size(small)),
+            )
+            .on_hover_text("Show a report saved by certwiz (.json), read-only")
+            .clicked()
+        {
+            msgs.push(Msg::OpenReport);
+        }
+        let mut redact = wizard.redact;
+        let label = format!("{} {REDACT_LABEL}", if redact { "🔒" } else { "🔓" });
+        let response = ui.checkbox(&mut redact, RichText::new(label).size(small));
+        response.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::CheckBox, true, redact, REDACT_LABEL)
+        });
+        if response.changed() {
+            msgs.push(Msg::SetRedact(redact));
+        }
+    });
+    if let Some(opened) = &wizard.opened {
+        egui::Frame::new()
+            .fill(tokens::READ_ONLY_BACKGROUND)
+            .inner_margin(egui::Margin::symmetric(10, 6))
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!("📄 {}", wizard.mask(&opened.banner())))
+                            .size(small)
+                            .strong(),
+                    );
+                    if ui
+                        .button(RichText::new(CLOSE_REPORT_LABEL).size(small))
+                        .clicked()
+                    {
+                        msgs.push(Msg::CloseReport);
+                    }
+                });
+            });
+    }
 }
 
 /// The switch for the fetches Run all checks makes, with the URLs it will contact listed before it
@@ -151,18 +237,40 @@ pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     section_ui(ui, "Case notes");
-    for (question, answer) in [
+    let locked = super::locked(wizard);
+    let shown: Vec<String> = [
+        &wizard.notes.ever_worked,
+        &wizard.notes.when_stopped,
+        &wizard.notes.what_changed,
+    ]
+    .into_iter()
+    .map(|a| wizard.mask(a).into_owned())
+    .collect();
+    for ((question, answer), shown) in [
         ("Did it ever work?", &mut wizard.notes.ever_worked),
         ("When did it stop?", &mut wizard.notes.when_stopped),
         ("What changed?", &mut wizard.notes.what_changed),
-    ] {
+    ]
+    .into_iter()
+    .zip(shown)
+    {
         let label = ui.label(RichText::new(question).size(tokens::BODY_SIZE));
-        ui.add(
-            TextEdit::multiline(answer)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY)
-                .font(egui::FontId::proportional(tokens::BODY_SIZE)),
-        )
+        let font = egui::FontId::proportional(tokens::BODY_SIZE);
+        if locked {
+            ui.add(
+                TextEdit::multiline(&mut shown.as_str())
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .font(font),
+            )
+        } else {
+            ui.add(
+                TextEdit::multiline(answer)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY)
+                    .font(font),
+            )
+        }
         .labelled_by(label.id);
     }
     super::logs_ui::log_paste_ui(ui, wizard, msgs);
@@ -175,7 +283,7 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Practice lab");
     ui.label(
         RichText::new(
-            "No pool at hand? The practice lab starts a server on this computer (127.0.0.1) that plays \
+            "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
              one failure, fills in the server and step 3, and you run the checks as on a real pool.",
         )
         .size(tokens::BODY_SIZE - 1.0),
@@ -246,6 +354,11 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
 pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::Server.number(), Step::Server.title());
     let problems = wizard.target.parse().err().unwrap_or_default();
+    // What the fields show when they are locked (a saved report, or the masked view).
+    let t = &wizard.target;
+    let mut shown = [&t.pool_fqdn, &t.server_fqdn, &t.port, &t.path, &t.address]
+        .map(|value| locked_text(wizard, value))
+        .into_iter();
     egui::Grid::new("server_fields")
         .num_columns(2)
         .spacing([12.0, 10.0])
@@ -282,7 +395,14 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                     problems.address.as_ref(),
                 ),
             ] {
-                if submitted(&field_ui(ui, label, value, hint, 380.0)) {
+                if submitted(&field_ui(
+                    ui,
+                    label,
+                    value,
+                    hint,
+                    380.0,
+                    shown.next().flatten(),
+                )) {
                     msgs.push(Msg::RunStep);
                 }
                 ui.end_row();

@@ -3,6 +3,11 @@
 
 use std::fmt::Write as _;
 
+pub mod html;
+pub mod redact;
+
+pub use redact::Redactor;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -14,11 +19,40 @@ use crate::engine::logs::{LogAnalysis, RankedHypothesis};
 use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
 use crate::engine::port_owner::PortOwnerFacts;
+pub use crate::engine::probe::TimelineEntry;
 use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::{PurposeAnalysis, Role};
 use crate::engine::revocation::RevocationFacts;
 use crate::engine::root_store::RootStoreFacts;
 use crate::engine::store::StoreListing;
+
+/// Largest report file `open` reads (a session with a 500-root store listing is about 2 MiB).
+pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Why a saved report cannot be opened.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReportReadError {
+    /// Too big to be a report.
+    #[error("more than {limit_mib} MiB: not a certwiz report")]
+    TooLarge {
+        /// The limit.
+        limit_mib: usize,
+    },
+    /// Not JSON at all.
+    #[error(
+        "not a JSON file ({0}); open the .json report certwiz saved (HTML and Markdown reports are for reading only)"
+    )]
+    NotJson(String),
+    /// JSON, but not a certwiz report.
+    #[error("a JSON file, but not a certwiz report (it has no \"schema\": \"certwiz-report/1\")")]
+    NotAReport,
+    /// A report layout this certwiz does not know.
+    #[error("a report of layout {0}, which this certwiz cannot read; use a newer certwiz")]
+    NewerLayout(String),
+    /// A certwiz report with missing or malformed parts.
+    #[error("a certwiz report, but damaged: {0}")]
+    Damaged(String),
+}
 
 /// Version of the report layout; bumped only with a migration note in the README.
 pub const REPORT_SCHEMA: &str = "certwiz-report/1";
@@ -34,6 +68,182 @@ pub struct InputSummary {
     pub certificates: usize,
     /// Private keys found in it (kept in memory, never written out).
     pub private_keys: usize,
+}
+
+/// The symptom the admin reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Symptom {
+    /// Nobody can join conferences.
+    #[default]
+    CannotJoinConferences,
+    /// IM escalation to a conference fails.
+    ImEscalationFails,
+    /// Live Meeting fails.
+    LiveMeetingFails,
+    /// Something else.
+    Other,
+}
+
+impl Symptom {
+    /// All symptoms.
+    pub const ALL: [Symptom; 4] = [
+        Symptom::CannotJoinConferences,
+        Symptom::ImEscalationFails,
+        Symptom::LiveMeetingFails,
+        Symptom::Other,
+    ];
+
+    /// Words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Symptom::CannotJoinConferences => "Users cannot join conferences",
+            Symptom::ImEscalationFails => "IM escalation to a conference fails",
+            Symptom::LiveMeetingFails => "Live Meeting fails",
+            Symptom::Other => "Something else",
+        }
+    }
+}
+
+/// Step 1's case notes: the three questions every support call asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseNotes {
+    /// The symptom.
+    pub symptom: Symptom,
+    /// Did it ever work?
+    pub ever_worked: String,
+    /// When did it stop?
+    pub when_stopped: String,
+    /// What changed?
+    pub what_changed: String,
+}
+
+impl CaseNotes {
+    /// Whether nothing was written down (the symptom alone is a default, not a note).
+    pub fn is_empty(&self) -> bool {
+        self.ever_worked.trim().is_empty()
+            && self.when_stopped.trim().is_empty()
+            && self.what_changed.trim().is_empty()
+    }
+
+    /// The three questions with their answers, in the order they are asked.
+    pub fn answers(&self) -> [(&'static str, &str); 3] {
+        [
+            ("Did it ever work?", self.ever_worked.trim()),
+            ("When did it stop?", self.when_stopped.trim()),
+            ("What changed?", self.what_changed.trim()),
+        ]
+    }
+}
+
+/// Where and when a report was made: shown when it is opened again, so nobody mistakes a customer's
+/// saved session for a check of their own network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// When the report was made.
+    #[serde(with = "time::serde::rfc3339")]
+    pub made_at: OffsetDateTime,
+    /// The computer's name (empty when it cannot be read).
+    pub computer: String,
+    /// Operating system and architecture, e.g. `windows x86_64`.
+    pub platform: String,
+}
+
+impl Origin {
+    /// This computer, now.
+    pub fn here() -> Self {
+        Origin {
+            made_at: OffsetDateTime::now_utc(),
+            computer: computer_name(),
+            platform: platform(),
+        }
+    }
+}
+
+/// `os architecture`, as Rust names them (`windows x86_64`, `linux aarch64`).
+pub fn platform() -> String {
+    format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// The computer's name: `COMPUTERNAME` on Windows, the kernel's host name elsewhere.
+fn computer_name() -> String {
+    let name = if cfg!(windows) {
+        std::env::var("COMPUTERNAME").unwrap_or_default()
+    } else {
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+            .or_else(|_| std::env::var("HOSTNAME"))
+            .unwrap_or_default()
+    };
+    // A name is short; anything else is not one.
+    let name = name.trim();
+    if name.len() <= 255 && !name.contains(char::is_control) {
+        name.to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// What a session saved from the wizard holds besides its main report: the other checks run in the
+/// same window, each a report of its own, so opening the file shows every step as it was.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionParts {
+    /// The target as typed in step 2 (host, pool, port, path, address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<SessionTarget>,
+    /// Step 3: the local certificate's inspection, when the main report is the network check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<Box<Report>>,
+    /// Step 6: who listened on the port of the machine certwiz ran on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_owner: Option<Box<Report>>,
+    /// Step 6: the Trusted Root store's health.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_store: Option<Box<Report>>,
+    /// The pool trust matrix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Box<Report>>,
+}
+
+impl SessionParts {
+    /// Whether nothing but the main report was saved.
+    pub fn is_empty(&self) -> bool {
+        self.target.is_none()
+            && self.local.is_none()
+            && self.port_owner.is_none()
+            && self.root_store.is_none()
+            && self.pool.is_none()
+    }
+
+    /// The attached reports with a heading each, in step order.
+    pub fn reports(&self) -> Vec<(&'static str, &Report)> {
+        [
+            ("Step 3: the local certificate", &self.local),
+            ("Step 6: who listens on the port", &self.port_owner),
+            ("Step 6: the Trusted Root store", &self.root_store),
+            ("Pool trust matrix", &self.pool),
+        ]
+        .into_iter()
+        .filter_map(|(title, r)| r.as_deref().map(|r| (title, r)))
+        .collect()
+    }
+}
+
+/// Step 2 as it was typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionTarget {
+    /// Server FQDN.
+    pub server_fqdn: String,
+    /// Pool FQDN.
+    pub pool_fqdn: String,
+    /// Port.
+    pub port: String,
+    /// Path.
+    pub path: String,
+    /// Connect address.
+    pub address: String,
 }
 
 /// The overall result in one word and one sentence.
@@ -166,6 +376,21 @@ pub struct Report {
     /// The certificate stores as MMC shows them (`store`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreListing>,
+    /// The pool trust matrix (`pool`): who would accept whom for mutual TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<crate::engine::pool::PoolMatrix>,
+    /// The case notes of the wizard's step 1: the symptom and the three questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_notes: Option<CaseNotes>,
+    /// The other checks of a session saved from the wizard.
+    #[serde(default, skip_serializing_if = "SessionParts::is_empty")]
+    pub session: SessionParts,
+    /// What was run, when, and what each step found. Timestamps: their own field, not facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+    /// Where and when the report was made (absent in reports of certwiz before 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 impl Report {
@@ -221,11 +446,18 @@ impl Report {
         inputs: Vec<InputSummary>,
         at: OffsetDateTime,
     ) -> Self {
+        let verdict = Verdict::of(&findings);
+        let judged = TimelineEntry {
+            at: OffsetDateTime::now_utc(),
+            what: format!("certwiz {command}: findings judged"),
+            result: verdict.summary.clone(),
+            elapsed_ms: None,
+        };
         Report {
             schema: REPORT_SCHEMA.to_owned(),
             command: command.to_owned(),
             certwiz_version: env!("CARGO_PKG_VERSION").to_owned(),
-            verdict: Verdict::of(&findings),
+            verdict,
             evaluated_at: at,
             inputs,
             certificate: None,
@@ -242,6 +474,11 @@ impl Report {
             port_owner: None,
             root_store: None,
             store: None,
+            pool: None,
+            case_notes: None,
+            session: SessionParts::default(),
+            timeline: vec![judged],
+            origin: Some(Origin::here()),
         }
     }
 
@@ -268,6 +505,9 @@ impl Report {
                 top.step,
                 top.check.trim()
             ));
+        }
+        if let Some(last) = report.timeline.last_mut() {
+            last.result = report.verdict.summary.clone();
         }
         report.hypotheses = analysis.hypotheses.clone();
         report.logs = Some(analysis);
@@ -302,9 +542,55 @@ impl Report {
         report
     }
 
+    /// The report of `pool`: the trust matrix and its findings, with each member's probe in the
+    /// timeline.
+    pub fn for_pool(
+        check: crate::engine::pool::PoolCheck,
+        inputs: Vec<InputSummary>,
+        at: OffsetDateTime,
+        steps: Vec<TimelineEntry>,
+    ) -> Self {
+        let mut report = Report::bare("pool", check.findings, inputs, at);
+        report.timings = Some(StepTimings {
+            steps_ms: Vec::new(),
+            total_ms: check.facts.total_ms,
+        });
+        report.pool = Some(check.matrix);
+        let mut timeline = steps;
+        timeline.append(&mut report.timeline);
+        report.timeline = timeline;
+        report
+    }
+
     /// Whether any finding is a failure (exit code 1).
     pub fn has_failures(&self) -> bool {
         self.verdict.failures > 0
+    }
+
+    /// Reads a report saved as JSON (`--format json`, or the GUI's Save report…): the machine form
+    /// that `certwiz open` and Open report… show again. Refuses what is not a certwiz report with a
+    /// reason a user can act on.
+    pub fn from_json(bytes: &[u8]) -> Result<Report, ReportReadError> {
+        if bytes.len() > MAX_REPORT_BYTES {
+            return Err(ReportReadError::TooLarge {
+                limit_mib: MAX_REPORT_BYTES / (1024 * 1024),
+            });
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| ReportReadError::NotJson(e.to_string()))?;
+        let schema = value
+            .get("schema")
+            .and_then(|s| s.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !schema.starts_with("certwiz-report/") {
+            return Err(ReportReadError::NotAReport);
+        }
+        if schema != REPORT_SCHEMA {
+            return Err(ReportReadError::NewerLayout(schema));
+        }
+        serde_json::from_value(value).map_err(|e| ReportReadError::Damaged(e.to_string()))
     }
 
     /// Pretty JSON, byte-identical for identical input.
@@ -318,7 +604,8 @@ impl Report {
 
 const WRAP_COLUMNS: usize = 100;
 
-fn stamp(t: OffsetDateTime) -> String {
+/// Date and time to the minute, in UTC ("2026-11-27 15:50 UTC").
+pub fn stamp(t: OffsetDateTime) -> String {
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
         t.year(),
@@ -326,6 +613,19 @@ fn stamp(t: OffsetDateTime) -> String {
         t.day(),
         t.hour(),
         t.minute()
+    )
+}
+
+/// Date and time to the second, for a timeline.
+fn clock(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     )
 }
 
@@ -431,6 +731,10 @@ fn end_sentence(text: &str) -> String {
 
 /// What a report is about, in a few words: the target, the log source or the certificate.
 fn report_name(report: &Report) -> String {
+    if let Some(pool) = &report.pool {
+        let labels: Vec<&str> = pool.members.iter().map(|m| m.label.as_str()).collect();
+        return format!("pool of {}: {}", labels.len(), labels.join(", "));
+    }
     match &report.probe {
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
         None if report.store.is_some() => report
@@ -461,8 +765,10 @@ fn report_name(report: &Report) -> String {
     }
 }
 
-/// Renders a report as Markdown for a ticket: verdict, next step, possible causes (logs), findings
-/// with detail and fix.
+/// Renders a report as Markdown for a ticket or a chat: where and when it was made, the case notes,
+/// the verdict and what to do, possible causes (logs), the findings with their fixes, the path tree,
+/// the purpose table, what answers on the port, mutual TLS, the other checks of a saved session, and
+/// the timeline.
 pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -471,6 +777,72 @@ pub fn render_markdown(report: &Report) -> String {
         report.command,
         report_name(report)
     );
+    if let Some(origin) = &report.origin {
+        let _ = writeln!(
+            out,
+            "_Made {}{} · {} · certwiz {}_\n",
+            stamp(origin.made_at),
+            if origin.computer.is_empty() {
+                String::new()
+            } else {
+                format!(" on {}", origin.computer)
+            },
+            origin.platform,
+            report.certwiz_version
+        );
+    }
+    if let Some(notes) = &report.case_notes {
+        let _ = writeln!(out, "## Case notes\n\n- Symptom: {}", notes.symptom.label());
+        for (q, a) in notes.answers() {
+            let _ = writeln!(
+                out,
+                "- {q} {}",
+                if a.is_empty() { "(not answered)" } else { a }
+            );
+        }
+        out.push('\n');
+    }
+    markdown_body(&mut out, report, 2);
+    for (title, part) in report.session.reports() {
+        let _ = writeln!(out, "## {title}: {}\n", report_name(part));
+        markdown_body(&mut out, part, 3);
+    }
+    if !report.timeline.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Timeline\n\n| Time (UTC) | Check | Result | Took |\n| --- | --- | --- | --- |"
+        );
+        let mut sorted: Vec<&TimelineEntry> = report.timeline.iter().collect();
+        sorted.sort_by_key(|e| e.at);
+        for e in sorted {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                clock(e.at),
+                md_cell(&e.what),
+                md_cell(&e.result),
+                e.elapsed_ms
+                    .map(|ms| format!("{ms} ms"))
+                    .unwrap_or_default()
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "_certwiz {} · {}_",
+        report.certwiz_version,
+        report
+            .origin
+            .as_ref()
+            .map_or_else(platform, |o| o.platform.clone())
+    );
+    out
+}
+
+/// The verdict and what the report found, headings at `level` (`##` = 2).
+fn markdown_body(out: &mut String, report: &Report, level: usize) {
+    let hashes = "#".repeat(level);
     let _ = writeln!(
         out,
         "**Verdict: {} {}**: {}\n",
@@ -510,7 +882,7 @@ pub fn render_markdown(report: &Report) -> String {
         }
     }
     if !report.hypotheses.is_empty() {
-        let _ = writeln!(out, "## Possible causes, most likely first\n");
+        let _ = writeln!(out, "{hashes} Possible causes, most likely first\n");
         for (i, h) in report.hypotheses.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -527,9 +899,83 @@ pub fn render_markdown(report: &Report) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "## Findings\n");
+    let _ = writeln!(out, "{hashes} Findings\n");
     out.push_str(&findings_markdown(&report.findings));
-    out
+    out.push('\n');
+    // The path tree and the port's answer keep the text layout, in a monospaced block.
+    let mut block = String::new();
+    if let Some(path) = &report.path {
+        path_text(&mut block, path);
+    }
+    if !block.is_empty() {
+        let _ = writeln!(
+            out,
+            "{hashes} Certification path\n\n```text\n{}\n```\n",
+            block.trim_matches('\n')
+        );
+    }
+    if let Some(purposes) = &report.purposes {
+        let _ = writeln!(
+            out,
+            "{hashes} Purposes\n\n| Certificate | Server Authentication | Client Authentication |\n| --- | --- | --- |"
+        );
+        for row in &purposes.rows {
+            let cell = |role: Role| {
+                format!(
+                    "{} {}",
+                    if row.flags.allows(role) { "✓" } else { "✗" },
+                    row.flags.describe(role)
+                )
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                md_cell(&row.display_name),
+                md_cell(&cell(Role::ServerAuth)),
+                md_cell(&cell(Role::ClientAuth))
+            );
+        }
+        let usable = |role: Role| {
+            if purposes.role(role).is_some_and(|v| v.usable) {
+                "✓ usable"
+            } else {
+                "✗ NOT usable"
+            }
+        };
+        let _ = writeln!(
+            out,
+            "| **Chain as a whole** | {} | {} |\n",
+            usable(Role::ServerAuth),
+            usable(Role::ClientAuth)
+        );
+    }
+    if let Some(probe) = &report.probe {
+        let mut block = String::new();
+        probe_text(&mut block, probe, &report.client_issuers);
+        let _ = writeln!(
+            out,
+            "{hashes} What answers on port {} (and mutual TLS)\n\n```text\n{}\n```\n",
+            probe.target.port,
+            block.trim_matches('\n')
+        );
+    }
+    if let Some(pool) = &report.pool {
+        let mut block = String::new();
+        pool_text(&mut block, pool);
+        let _ = writeln!(
+            out,
+            "{hashes} Pool trust matrix\n\n```text\n{}\n```\n",
+            block.trim_matches('\n')
+        );
+    }
+    let rest = details_text(report);
+    if !rest.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "{hashes} Details\n\n```text\n{}\n```\n",
+            rest.trim_matches('\n')
+        );
+    }
 }
 
 /// Findings as a Markdown list for a ticket (the reports' and the wizard's summary share it): one line
@@ -579,6 +1025,9 @@ pub fn render_text(report: &Report) -> String {
 
     if let Some(probe) = &report.probe {
         probe_text(&mut out, probe, &report.client_issuers);
+    }
+    if let Some(pool) = &report.pool {
+        pool_text(&mut out, pool);
     }
     if let Some(logs) = &report.logs {
         logs_text(&mut out, logs);
@@ -774,6 +1223,98 @@ fn revocation_text(out: &mut String, facts: &RevocationFacts, at: OffsetDateTime
             };
             let _ = writeln!(out, "    {mark} {kind} {}", source.url);
             let _ = writeln!(out, "        {}", wrap(&source.summary(at), 8));
+        }
+    }
+}
+
+/// The rarer parts of a report in the text layout (Markdown and HTML put it in a monospaced block):
+/// revocation, the stores, the Root store's health, who listens on the port.
+fn details_text(report: &Report) -> String {
+    let mut rest = String::new();
+    if let Some(revocation) = &report.revocation {
+        revocation_text(&mut rest, revocation, report.evaluated_at);
+    }
+    if let Some(listing) = &report.store {
+        store_text(&mut rest, listing, report.evaluated_at);
+    }
+    if let Some(store) = &report.root_store {
+        let _ = writeln!(rest, "\nTrusted Root store: {}", store.summary());
+    }
+    if let Some(owner) = &report.port_owner {
+        let _ = writeln!(rest, "\nListening on port {} (TCP)", owner.port);
+        if owner.listeners.is_empty() {
+            let _ = writeln!(rest, "  (no listener visible)");
+        }
+        for l in &owner.listeners {
+            let _ = writeln!(
+                rest,
+                "  PID {:<7} {:<24} {:<22} {}",
+                l.pid, l.name, l.address, l.path
+            );
+        }
+    }
+    rest
+}
+
+/// The mark of a matrix cell: ✓ accepts, ✗ rejects, ? unknown, — the member itself.
+pub fn pool_mark(accepted: Option<bool>) -> &'static str {
+    match accepted {
+        Some(true) => "✓",
+        Some(false) => "✗",
+        None => "?",
+    }
+}
+
+/// The matrix as a table (rows connect and present their certificate, columns accept or reject it),
+/// then the reasons of every cell that is not ✓.
+fn pool_text(out: &mut String, pool: &crate::engine::pool::PoolMatrix) {
+    let _ = writeln!(
+        out,
+        "\nPool trust matrix: row = the server that connects and presents its certificate; column = the\nserver that accepts (✓) or rejects (✗) it; ? = unknown (did not answer TLS)"
+    );
+    let width = pool
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("[{}] {}", i + 1, m.label).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 60)
+        + 2;
+    let mut header = format!("  {}", pad("", width));
+    for (i, _) in pool.members.iter().enumerate() {
+        header.push_str(&format!("{:<5}", format!("[{}]", i + 1)));
+    }
+    let _ = writeln!(out, "{header}");
+    for (a, member) in pool.members.iter().enumerate() {
+        let mut line = format!("  {}", pad(&format!("[{}] {}", a + 1, member.label), width));
+        for b in 0..pool.members.len() {
+            let mark = if a == b {
+                "—"
+            } else {
+                pool_mark(pool.cell(a, b).and_then(|c| c.accepted))
+            };
+            line.push_str(&format!("{mark:<5}"));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for m in &pool.members {
+        if m.certificate.is_none() {
+            let _ = writeln!(out, "  ! {}: {}", m.label, m.status_text);
+        }
+    }
+    for cell in pool.cells.iter().filter(|c| c.accepted != Some(true)) {
+        let client = pool
+            .members
+            .get(cell.client)
+            .map_or("?", |m| m.label.as_str());
+        let server = pool
+            .members
+            .get(cell.server)
+            .map_or("?", |m| m.label.as_str());
+        let _ = writeln!(out, "  {} {client} → {server}:", pool_mark(cell.accepted));
+        for reason in &cell.reasons {
+            let _ = writeln!(out, "      - {}", wrap(reason, 8));
         }
     }
 }
