@@ -190,8 +190,8 @@ struct GuiArgs {
     /// Start the practice lab: a server on 127.0.0.1 that plays one failure (default: the famous
     /// incident, impostor-web-site), with the target and step 3 filled in. Scenarios as for `certwiz lab`.
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "impostor-web-site",
-          value_parser = parse_scenario, conflicts_with_all = ["host", "load"])]
-    lab: Option<Scenario>,
+          value_parser = parse_lab_choice, conflicts_with_all = ["host", "load"])]
+    lab: Option<LabChoice>,
     /// Renderer: glow (OpenGL 2+) or wgpu (DX12 on Windows, with a software adapter; Vulkan/GL
     /// elsewhere). Default: wgpu on Windows, glow elsewhere. If it cannot start, the other is tried.
     #[arg(long, value_enum)]
@@ -227,9 +227,10 @@ struct LabArgs {
     /// The scenario to play: healthy, impostor-web-site, issuing-server-auth-only, leaf-without-client-auth,
     /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list,
     /// revoked-certificate, crl-offline, closed-port, silent-listener, plain-http, endless-body,
-    /// reset-after-client-hello, trickle, tls10-only.
-    #[arg(value_parser = parse_scenario)]
-    scenario: Scenario,
+    /// reset-after-client-hello, trickle, tls10-only; or `pool`: three front ends of one pool, one of
+    /// them renewed from a new CA whose root only it trusts (for `certwiz pool`).
+    #[arg(value_parser = parse_lab_choice)]
+    scenario: LabChoice,
     /// Folder for the lab's certificate files (root, client certificate and key). Default: a new
     /// temporary folder.
     #[arg(long, value_name = "DIR")]
@@ -433,7 +434,11 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.run = args.run;
     start.files = args.load.clone();
     start.password = password_from_env(args.password_env.as_ref())?;
-    start.lab = args.lab;
+    match args.lab {
+        Some(LabChoice::One(scenario)) => start.lab = Some(scenario),
+        Some(LabChoice::Pool) => start.practice_pool = true,
+        None => {}
+    }
     if args.run && args.host.is_none() && args.lab.is_none() {
         bail!("--run needs a server to check: give HOST, or --lab for the practice lab");
     }
@@ -751,6 +756,22 @@ fn fetch_options(timeout: f64) -> Result<crate::engine::revocation::FetchOptions
     })
 }
 
+/// What `certwiz lab` starts: one scenario's server, or the practice pool.
+#[derive(Debug, Clone, Copy)]
+enum LabChoice {
+    One(Scenario),
+    Pool,
+}
+
+fn parse_lab_choice(name: &str) -> Result<LabChoice, String> {
+    if name == "pool" {
+        return Ok(LabChoice::Pool);
+    }
+    parse_scenario(name)
+        .map(LabChoice::One)
+        .map_err(|e| format!("{e}, or pool"))
+}
+
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
     Scenario::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
@@ -807,7 +828,6 @@ fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
 }
 
 fn run_lab(args: &LabArgs) -> Result<ExitCode> {
-    let scenario = args.scenario;
     let dir = match &args.dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -820,6 +840,10 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
                 .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
             dir
         }
+    };
+    let scenario = match args.scenario {
+        LabChoice::One(scenario) => scenario,
+        LabChoice::Pool => return run_lab_pool(&dir),
     };
     let server = LabServer::start(scenario)?;
     let files = server.write_files(&dir)?;
@@ -853,6 +877,51 @@ fn run_lab(args: &LabArgs) -> Result<ExitCode> {
         files.root.display(),
         files.client_cert.display(),
         files.client_key.display()
+    );
+    let _ = writeln!(out, "Press Ctrl+C to stop.");
+    let _ = out.flush();
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}
+
+/// `certwiz lab pool`: the practice pool, with the `certwiz pool` command to run against it.
+fn run_lab_pool(dir: &Path) -> Result<ExitCode> {
+    let pool = crate::lab::PracticePool::start()?;
+    let old_root = dir.join("lab-root.pem");
+    let new_root = dir.join("lab-new-root.pem");
+    for (path, pem) in [
+        (&old_root, &pool.pki.root_pem),
+        (&new_root, &pool.pki.new_root_pem),
+    ] {
+        std::fs::write(path, pem).with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "certwiz lab pool: three front ends of one pool on 127.0.0.1. fe03 was renewed from the new CA,"
+    );
+    let _ = writeln!(
+        out,
+        "whose root was installed on fe03 only: fe03 accepts fe01 and fe02, they reject fe03."
+    );
+    for (host, server) in &pool.members {
+        let _ = writeln!(out, "  {host} on 127.0.0.1:{}", server.port());
+    }
+    let _ = writeln!(out, "Roots (the pool's trust anchors) in {}", dir.display());
+    let members: Vec<String> = pool
+        .members
+        .iter()
+        .map(|(host, server)| format!("{host}:{}", server.port()))
+        .collect();
+    let _ = writeln!(out, "Check it with:");
+    let _ = writeln!(
+        out,
+        "  certwiz pool {} --address 127.0.0.1 --ca {} --ca {}",
+        members.join(" "),
+        old_root.display(),
+        new_root.display()
     );
     let _ = writeln!(out, "Press Ctrl+C to stop.");
     let _ = out.flush();

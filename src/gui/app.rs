@@ -35,6 +35,9 @@ pub struct CertwizApp {
     open_pick: Option<Receiver<Option<PathBuf>>>,
     open_task: Option<Receiver<Result<(crate::engine::report::Report, String), String>>>,
     pool_task: Option<Receiver<crate::engine::report::Report>>,
+    practice_pool: Option<crate::lab::PracticePool>,
+    practice_pool_start: Option<Receiver<Result<crate::lab::PracticePool, String>>>,
+    run_pool_on_start: bool,
     styled: bool,
     run_on_start: bool,
     started: Option<std::time::Instant>,
@@ -115,6 +118,11 @@ impl CertwizApp {
             app.wizard.lab.scenario = scenario;
             app.start_lab(None);
         }
+        if start.practice_pool {
+            app.start_practice_pool(None);
+            app.wizard.step = Step::Pool;
+            app.run_pool_on_start = std::mem::take(&mut app.run_on_start);
+        }
         if app.wizard.target.parse().is_ok() {
             app.wizard.step = Step::Server;
         }
@@ -146,6 +154,7 @@ impl CertwizApp {
             || self.machine_store_task.is_some()
             || self.open_task.is_some()
             || self.pool_task.is_some()
+            || self.practice_pool_start.is_some()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -166,6 +175,13 @@ impl CertwizApp {
         // `--run` waits for a practice lab that is still starting.
         if self.lab_start.is_none() && std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);
+        }
+        if self.practice_pool.is_some() && std::mem::take(&mut self.run_pool_on_start) {
+            msgs.push(Msg::RunPool);
+        } else if self.practice_pool_start.is_some() {
+            // Started from the command line, before the window had a context to wake.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.keyboard(ui.ctx(), &mut msgs);
         self.update_title(ui.ctx());
@@ -253,6 +269,13 @@ impl CertwizApp {
             Msg::SaveReport => self.ask_where_to_save(ctx),
             Msg::OpenReport => self.ask_which_to_open(ctx),
             Msg::RunPool => self.start_pool(ctx),
+            Msg::StartPracticePool => self.start_practice_pool(Some(ctx)),
+            Msg::StopPracticePool => {
+                if let Some(pool) = self.practice_pool.take() {
+                    std::thread::spawn(move || drop(pool));
+                }
+                self.wizard.on_practice_pool_stopped();
+            }
             Msg::CloseReport => {
                 self.wizard.apply(Msg::CloseReport);
                 self.wizard.status = "Saved report closed.".to_owned();
@@ -405,6 +428,22 @@ impl CertwizApp {
             Some(Err(())) => {
                 self.wizard.status =
                     "Cannot open the report: the reading stopped unexpectedly".to_owned();
+            }
+            None => {}
+        }
+        match poll_task(&mut self.practice_pool_start) {
+            Some(Ok(Ok(pool))) => {
+                let roots = [pool.pki.root_pem.as_str(), pool.pki.new_root_pem.as_str()];
+                self.wizard
+                    .on_practice_pool_started(&pool.member_lines(), &roots);
+                self.practice_pool = Some(pool);
+            }
+            Some(Ok(Err(error))) => {
+                self.wizard.pool.error =
+                    Some(format!("the practice pool could not start: {error}"));
+            }
+            Some(Err(())) => {
+                self.wizard.pool.error = Some("the practice pool could not start".to_owned());
             }
             None => {}
         }
@@ -657,6 +696,23 @@ impl CertwizApp {
         });
         self.open_task = Some(rx);
         self.wizard.status = "Opening the report…".to_owned();
+    }
+
+    /// Starts the practice pool's three servers off the UI thread (their certificates take a few
+    /// milliseconds to make).
+    fn start_practice_pool(&mut self, ctx: Option<&egui::Context>) {
+        if self.practice_pool_start.is_some() || self.practice_pool.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.cloned();
+        std::thread::spawn(move || {
+            let _ = tx.send(crate::lab::PracticePool::start().map_err(|e| e.to_string()));
+            if let Some(ctx) = repaint {
+                ctx.request_repaint();
+            }
+        });
+        self.practice_pool_start = Some(rx);
     }
 
     /// Probes the pool's members at once, off the UI thread.

@@ -42,6 +42,8 @@ pub struct StartOptions {
     pub password: Option<crate::engine::load::Password>,
     /// Start the practice lab with this scenario (`--lab`).
     pub lab: Option<crate::lab::Scenario>,
+    /// Start the practice pool and show step 9 (`--lab pool`; with `run`, check it at once).
+    pub practice_pool: bool,
     /// A saved report to show read-only (`certwiz open`), with the file it came from.
     pub open: Option<(crate::engine::report::Report, String)>,
     /// Start with host names, addresses, serials and thumbprints masked (`--redact`).

@@ -187,7 +187,11 @@ impl Wizard {
         if !timeline.is_empty() {
             main.timeline = timeline;
         }
-        main.origin = Some(Origin::here());
+        // A saved report saved again (as a page for the ticket) keeps where and when it was made.
+        main.origin = match &self.opened {
+            Some(opened) => opened.origin.clone(),
+            None => Some(Origin::here()),
+        };
         Some(main)
     }
 
@@ -518,9 +522,41 @@ impl Wizard {
         Some(crate::engine::pool::PoolRequest {
             members,
             timeout: crate::engine::probe::DEFAULT_TIMEOUT,
-            trust_anchors: self.local_trust_anchors(),
+            trust_anchors: {
+                let mut anchors = self.local_trust_anchors();
+                anchors.extend(self.pool.anchors.iter().cloned());
+                anchors
+            },
             at: OffsetDateTime::now_utc(),
         })
+    }
+
+    /// The practice pool listens: its members fill the box and its two roots are the anchors.
+    pub fn on_practice_pool_started(&mut self, members: &[String], roots_pem: &[&str]) {
+        self.pool.text = members.join("\n");
+        self.pool.anchors = roots_pem
+            .iter()
+            .filter_map(|pem| {
+                crate::engine::load::load_bytes("practice pool root", pem.as_bytes(), None).ok()
+            })
+            .flat_map(|loaded| loaded.certificates)
+            .collect();
+        self.pool.practice = true;
+        self.pool.report = None;
+        self.pool.selected = None;
+        self.pool.error = None;
+        self.status =
+            "Practice pool on this computer: fe01, fe02 and fe03. Press Check the pool.".to_owned();
+    }
+
+    /// The practice pool stopped: its members and roots are forgotten.
+    pub fn on_practice_pool_stopped(&mut self) {
+        if self.pool.practice {
+            self.pool.text.clear();
+            self.pool.anchors.clear();
+            self.pool.practice = false;
+        }
+        self.status = "Practice pool stopped.".to_owned();
     }
 
     /// Takes the pool check's report; the first rejecting cell is shown with its reasons.

@@ -320,6 +320,11 @@ pub enum Msg {
     RunPool,
     /// Show the reasons of one matrix cell: (client row, server column).
     SelectCell(usize, usize),
+    /// Start the practice pool: three front ends on this computer, one trusted one way only (the app
+    /// starts the servers off the UI thread).
+    StartPracticePool,
+    /// Stop the practice pool.
+    StopPracticePool,
 }
 
 impl Msg {
@@ -340,6 +345,7 @@ impl Msg {
                 | Msg::ClearLogText
                 | Msg::SelectLocal(_)
                 | Msg::RunPool
+                | Msg::StartPracticePool
         )
     }
 }
@@ -491,6 +497,10 @@ pub struct PoolState {
     pub selected: Option<(usize, usize)>,
     /// Why the members could not be read, shown inline.
     pub error: Option<String>,
+    /// The practice pool runs (its members are in `text`).
+    pub practice: bool,
+    /// Trust anchors besides step 3's roots: the practice pool's two roots.
+    pub anchors: Vec<SourcedCertificate>,
 }
 
 impl Default for Wizard {
@@ -638,7 +648,9 @@ impl Wizard {
             | Msg::ReadMachineStore
             | Msg::SaveReport
             | Msg::OpenReport
-            | Msg::RunPool => false,
+            | Msg::RunPool
+            | Msg::StartPracticePool
+            | Msg::StopPracticePool => false,
         }
     }
 

@@ -200,6 +200,25 @@ impl LabServer {
         })
     }
 
+    /// Serves `behaviour` on a new loopback port (a practice pool member is recorded as `scenario`).
+    fn serve(
+        scenario: Scenario,
+        behaviour: servers::Behaviour,
+        pki: Arc<LabPki>,
+    ) -> Result<LabServer, LabError> {
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(LabError::Io)?;
+        let addr = listener.local_addr().map_err(LabError::Io)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = servers::serve(listener, behaviour, Arc::clone(&stop));
+        Ok(LabServer {
+            addr,
+            scenario,
+            pki,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.addr.port()
@@ -219,6 +238,47 @@ impl Drop for LabServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// The practice pool: three front ends of one Enterprise pool on 127.0.0.1, for step 9 and
+/// `certwiz lab pool`. fe01 and fe02 have certificates from the lab's CA and trust its root only;
+/// fe03's certificate was renewed from the company's new CA, whose root was installed on fe03 alone.
+/// So fe03 accepts the others, but they reject fe03: the one-way trust of a half-finished migration.
+pub struct PracticePool {
+    /// The members: host name, and the server answering for it.
+    pub members: Vec<(&'static str, LabServer)>,
+    /// The PKI they were made with (both roots are the pool's trust anchors).
+    pub pki: Arc<LabPki>,
+}
+
+impl PracticePool {
+    /// The members' names, one per line with port and address, as step 9 and `certwiz pool` take them.
+    pub fn member_lines(&self) -> Vec<String> {
+        self.members
+            .iter()
+            .map(|(host, server)| format!("{host}:{} 127.0.0.1", server.port()))
+            .collect()
+    }
+
+    /// Starts the three members with a fresh PKI (a few milliseconds).
+    pub fn start() -> Result<PracticePool, LabError> {
+        let pki = Arc::new(LabPki::generate()?);
+        let old: &[u8] = &pki.root;
+        let new: &[u8] = &pki.new_root;
+        let mut members = Vec::new();
+        for (host, identity, accepted) in [
+            ("fe01.lab.test", &pki.server, vec![old]),
+            ("fe02.lab.test", &pki.client, vec![old]),
+            ("fe03.lab.test", &pki.fe03, vec![old, new]),
+        ] {
+            let behaviour = servers::pool_member(identity, &accepted)?;
+            members.push((
+                host,
+                LabServer::serve(Scenario::Healthy, behaviour, Arc::clone(&pki))?,
+            ));
+        }
+        Ok(PracticePool { members, pki })
     }
 }
 

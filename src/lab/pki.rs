@@ -54,6 +54,13 @@ pub struct LabPki {
     pub server_revoked: LabIdentity,
     /// A server certificate whose CRL distribution point does not answer (a closed port).
     pub server_crl_offline: LabIdentity,
+    /// The practice pool's third front end, renewed from the company's new PKI: fe03.lab.test under
+    /// "certwiz Lab New Issuing CA" ← "certwiz Lab New Root CA", both purposes.
+    pub fe03: LabIdentity,
+    /// The new PKI's root (DER), installed on fe03 only in the practice pool.
+    pub new_root: Vec<u8>,
+    /// Its PEM.
+    pub new_root_pem: String,
     /// Where the lab's CAs publish their certificates and CRLs (`http://127.0.0.1:PORT`).
     pub pki_url: String,
     _web: LabWeb,
@@ -241,6 +248,7 @@ impl LabPki {
         };
         let (by_root, by_issuing, by_restricted) = (at("root"), at("issuing"), at("restricted"));
         let (by_rogue_root, by_rogue_issuing) = (at("rogue-root"), at("rogue-issuing"));
+        let (by_new_root, by_new_issuing) = (at("new-root"), at("new-issuing"));
         // A distribution point nobody answers: a port that was free a moment ago.
         let closed = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -267,6 +275,13 @@ impl LabPki {
             vec![],
             Some((&rogue_root, &by_rogue_root)),
         )?;
+        let new_root = ca("certwiz Lab New Root CA", 7, vec![], None)?;
+        let new_issuing = ca(
+            "certwiz Lab New Issuing CA",
+            8,
+            vec![],
+            Some((&new_root, &by_new_root)),
+        )?;
         let names = [LAB_HOST, "fe01.lab.test"];
         let under_issuing = (&issuing, &by_issuing);
         const REVOKED_SERIAL: u64 = 107;
@@ -277,6 +292,8 @@ impl LabPki {
             ("restricted", &restricted, &[][..]),
             ("rogue-root", &rogue_root, &[][..]),
             ("rogue-issuing", &rogue_issuing, &[][..]),
+            ("new-root", &new_root, &[][..]),
+            ("new-issuing", &new_issuing, &[][..]),
         ] {
             published.insert(
                 format!("/{name}.crl"),
@@ -372,6 +389,17 @@ impl LabPki {
                 (&issuing, &offline),
                 &[&issuing],
             )?,
+            fe03: leaf(
+                "fe03.lab.test",
+                &["fe03.lab.test"],
+                109,
+                both(),
+                None,
+                (&new_issuing, &by_new_issuing),
+                &[&new_issuing],
+            )?,
+            new_root: new_root.der,
+            new_root_pem: new_root.pem,
             root: root.der,
             root_pem: root.pem,
             foreign_root: foreign_root.der,

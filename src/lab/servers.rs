@@ -50,12 +50,13 @@ pub(super) enum Behaviour {
 
 impl Behaviour {
     pub(super) fn for_scenario(scenario: Scenario, pki: &LabPki) -> Result<Behaviour, LabError> {
-        let root = Some(pki.root.as_slice());
+        let root: Option<&[u8]> = Some(pki.root.as_slice());
         let tls = |identity: &LabIdentity,
                    chain_len: usize,
-                   client_roots: Option<&[u8]>,
+                   client_root: Option<&[u8]>,
                    response: Response| {
-            server_config(identity, chain_len, client_roots)
+            let client_roots: Vec<&[u8]> = client_root.into_iter().collect();
+            server_config(identity, chain_len, &client_roots)
                 .map(|c| Behaviour::Tls(Arc::new(c), response))
         };
         match scenario {
@@ -91,10 +92,22 @@ impl Behaviour {
     }
 }
 
+/// A pool member of the practice pool: presents `identity` (its whole chain but the root) and
+/// demands a client certificate from `accepted_roots`, the roots its Trusted Root store holds.
+pub(super) fn pool_member(
+    identity: &LabIdentity,
+    accepted_roots: &[&[u8]],
+) -> Result<Behaviour, LabError> {
+    server_config(identity, identity.chain.len(), accepted_roots)
+        .map(|c| Behaviour::Tls(Arc::new(c), Response::Endpoint))
+}
+
+/// `client_roots` empty: no client certificate asked for; else demanded from those roots (their
+/// names are the acceptable-CA list).
 fn server_config(
     identity: &LabIdentity,
     chain_len: usize,
-    client_roots: Option<&[u8]>,
+    client_roots: &[&[u8]],
 ) -> Result<ServerConfig, LabError> {
     let tls_err = |e: rustls::Error| LabError::Tls(e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -102,17 +115,19 @@ fn server_config(
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(tls_err)?;
     let builder = match client_roots {
-        Some(root) => {
+        [] => builder.with_no_client_auth(),
+        accepted => {
             let mut roots = RootCertStore::empty();
-            roots
-                .add(CertificateDer::from(root.to_vec()))
-                .map_err(tls_err)?;
+            for root in accepted {
+                roots
+                    .add(CertificateDer::from(root.to_vec()))
+                    .map_err(tls_err)?;
+            }
             let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
                 .build()
                 .map_err(|e| LabError::Tls(e.to_string()))?;
             builder.with_client_cert_verifier(verifier)
         }
-        None => builder.with_no_client_auth(),
     };
     let chain: Vec<CertificateDer<'static>> = identity
         .chain

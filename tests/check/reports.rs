@@ -395,3 +395,105 @@ fn keys_and_passwords_never_reach_a_report() {
         }
     }
 }
+
+#[test]
+fn certwiz_pool_against_the_practice_pool_finds_the_one_way_trust() {
+    let pool = certwiz::lab::PracticePool::start().expect("practice pool");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old_root = dir.path().join("old.pem");
+    let new_root = dir.path().join("new.pem");
+    std::fs::write(&old_root, &pool.pki.root_pem).expect("write");
+    std::fs::write(&new_root, &pool.pki.new_root_pem).expect("write");
+    let members: Vec<String> = pool
+        .members
+        .iter()
+        .map(|(host, server)| format!("{host}:{}", server.port()))
+        .collect();
+    let saved = dir.path().join("pool.json");
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .arg("pool")
+        .args(&members)
+        .args(["--address", "127.0.0.1", "--timeout", "3"])
+        .arg("--ca")
+        .arg(&old_root)
+        .arg("--ca")
+        .arg(&new_root)
+        .arg("--output")
+        .arg(&saved)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = Report::from_json(read(&saved).as_bytes()).expect("pool report");
+    assert_eq!(report.command, "pool");
+    let matrix = report.pool.as_ref().expect("the matrix");
+    let cell = |a: usize, b: usize| matrix.cell(a, b).and_then(|c| c.accepted);
+    // fe03 (new CA) is rejected by fe01 and fe02, and accepts both: one-way trust.
+    assert_eq!(
+        [
+            cell(0, 1),
+            cell(1, 0),
+            cell(0, 2),
+            cell(1, 2),
+            cell(2, 0),
+            cell(2, 1)
+        ],
+        [
+            Some(true),
+            Some(true),
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(false)
+        ]
+    );
+    let ids: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.severity.as_str()))
+        .collect();
+    assert!(ids.contains(&("pool.trust-asymmetric", "fail")), "{ids:?}");
+    assert!(ids.contains(&("pool.mtls-would-fail", "fail")), "{ids:?}");
+    let asymmetric = report
+        .findings
+        .iter()
+        .find(|f| f.id == "pool.trust-asymmetric")
+        .expect("asymmetric");
+    assert!(
+        asymmetric.detail.contains("fe03.lab.test")
+            && asymmetric.fix.contains("certwiz Lab New Root CA"),
+        "names who and which root: {asymmetric:?}"
+    );
+    // Every member's steps are in the timeline, each with a time.
+    assert!(
+        report
+            .timeline
+            .iter()
+            .filter(|e| e.what == "TLS handshake")
+            .count()
+            >= 3,
+        "{:?}",
+        report.timeline
+    );
+    // The HTML page draws the matrix.
+    let page = dir.path().join("pool.html");
+    Command::cargo_bin("certwiz")
+        .expect("binary")
+        .arg("open")
+        .arg(&saved)
+        .arg("--output")
+        .arg(&page)
+        .assert()
+        .code(1);
+    let html = read(&page);
+    assert!(
+        html.contains("Pool trust matrix")
+            && html.contains("✗ rejects")
+            && html.contains("✓ accepts")
+    );
+}

@@ -136,6 +136,12 @@ fn a_saved_session_opens_read_only_marked_with_where_and_when() {
         report.case_notes.map(|n| n.what_changed).as_deref(),
         Some("CWA was installed on the front end last week")
     );
+    // Saved again (a page for the ticket, say), it keeps where and when it was first made.
+    let again = dir.path().join("again.json");
+    e.state_mut().save_report_to(&again);
+    let again = Report::from_json(&std::fs::read(&again).expect("file")).expect("report");
+    assert_eq!(again.origin, report.origin);
+    assert_eq!(again.findings, report.findings);
     // Closing it gives an empty wizard back.
     e.get_by_label(CLOSE_REPORT_LABEL).click();
     e.run();
@@ -268,4 +274,36 @@ fn pool_step_draws_who_accepts_whom_and_explains_a_cell() {
         h.query_all_by_label_contains("Pool trust").count() >= 1,
         "step 9 in the list"
     );
+}
+
+#[test]
+fn practice_pool_fills_step_9_and_shows_the_one_way_trust() {
+    use certwiz::gui::views::pool_ui::{START_PRACTICE_POOL_LABEL, STOP_PRACTICE_POOL_LABEL};
+    let mut h = harness();
+    step_button(&h, "9. Pool trust").click();
+    h.run();
+    h.get_by_label(START_PRACTICE_POOL_LABEL).click();
+    h.step();
+    wait_for_checks(&mut h);
+    assert_eq!(h.state().wizard.pool.text.lines().count(), 3);
+    assert_eq!(
+        h.state().wizard.pool.anchors.len(),
+        2,
+        "both roots are the anchors"
+    );
+    h.get_by_label(RUN_POOL_LABEL).click();
+    h.step();
+    wait_for_checks(&mut h);
+    let text = all_text(&h);
+    assert!(
+        text.contains("fe03.lab.test → fe01.lab.test: ✖ rejects"),
+        "{text}"
+    );
+    assert!(text.contains("fe01.lab.test → fe03.lab.test: ✔ accepts"));
+    // The first rejecting cell is opened with its reasons.
+    assert!(text.contains("fe03.lab.test connecting to fe01.lab.test: ✖ rejected"));
+    assert!(text.contains("does not name certwiz Lab New Root CA"));
+    h.get_by_label(STOP_PRACTICE_POOL_LABEL).click();
+    h.run();
+    assert!(h.state().wizard.pool.text.is_empty() && !h.state().wizard.pool.practice);
 }

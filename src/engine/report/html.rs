@@ -31,7 +31,9 @@ dl.meta dd { margin: 0; }
 .warn { border-color: #9a6700; background: #fff6dc; }
 .info { border-color: #1f5fa8; background: #eaf2fc; }
 .pass { border-color: #1a7f37; background: #e8f6ec; }
-.finding { border-left: 6px solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
+.finding { border-left-width: 6px; border-left-style: solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
+ul.passed { padding-left: 1.2rem; }
+ul.passed li { margin: .35rem 0; }
 .finding h3 { margin: 0 0 .3rem; font-size: 1.05rem; }
 .finding p { margin: .3rem 0; white-space: pre-line; }
 code, pre, .mono { font-family: Consolas, "Cascadia Mono", "DejaVu Sans Mono", monospace; font-size: .92em; }
@@ -238,11 +240,15 @@ fn body(out: &mut String, report: &Report, level: u8) {
         out.push_str("</ol>\n");
     }
 
+    let (passed, problems): (Vec<_>, Vec<_>) = report
+        .findings
+        .iter()
+        .partition(|f| f.severity == Severity::Pass);
     let _ = writeln!(out, "<h{h}>Findings</h{h}>");
-    if report.findings.is_empty() {
-        out.push_str("<p class=\"muted\">No findings.</p>\n");
+    if problems.is_empty() {
+        out.push_str("<p class=\"muted\">Nothing to fix.</p>\n");
     }
-    for f in &report.findings {
+    for f in problems {
         let _ = writeln!(
             out,
             "<article class=\"finding {}\">\n<h{} >{} {} <code>{}</code>: {}</h{}>",
@@ -255,9 +261,7 @@ fn body(out: &mut String, report: &Report, level: u8) {
             h + 1
         );
         let _ = writeln!(out, "<p>{}</p>", escape(&f.detail));
-        if f.severity != Severity::Pass {
-            let _ = writeln!(out, "<p><strong>Fix:</strong> {}</p>", escape(&f.fix));
-        }
+        let _ = writeln!(out, "<p><strong>Fix:</strong> {}</p>", escape(&f.fix));
         if !f.commands.is_empty() {
             out.push_str(
                 "<p class=\"muted\">Commands to copy (certwiz does not run them):</p>\n<pre>",
@@ -270,36 +274,6 @@ fn body(out: &mut String, report: &Report, level: u8) {
         out.push_str("</article>\n");
     }
 
-    if let Some(c) = &report.certificate {
-        let heading = if report.probe.is_some() {
-            "Certificate presented by the server"
-        } else {
-            "Certificate"
-        };
-        let _ = writeln!(out, "<h{h}>{heading}</h{h}>\n<table>");
-        let rows: [(&str, String); 9] = [
-            ("Subject", c.subject.clone()),
-            ("Issuer", c.issuer.clone()),
-            ("Serial number", c.serial.clone()),
-            ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
-            ("SHA-256", c.sha256.clone()),
-            (
-                "Valid",
-                format!("{} to {}", day(c.not_before), day(c.not_after)),
-            ),
-            ("Alternative names", c.alternative_names_text()),
-            ("Enhanced key usage", c.eku_text()),
-            ("Public key", c.key_text()),
-        ];
-        for (label, value) in rows {
-            let _ = writeln!(
-                out,
-                "<tr><th scope=\"row\">{label}</th><td class=\"mono\">{}</td></tr>",
-                escape(&value)
-            );
-        }
-        out.push_str("</table>\n");
-    }
     if let Some(path) = &report.path {
         path_tree(out, path, h);
     }
@@ -335,6 +309,53 @@ fn body(out: &mut String, report: &Report, level: u8) {
     }
     if let Some(pool) = &report.pool {
         pool_matrix(out, pool, h);
+    }
+    if !passed.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h{h}>Checks that passed</h{h}>\n<ul class=\"passed\">"
+        );
+        for f in passed {
+            let _ = writeln!(
+                out,
+                "<li><span class=\"good\">{} PASS</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span></li>",
+                f.severity.symbol(),
+                escape(&f.id),
+                escape(&f.title),
+                escape(&f.detail)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(c) = &report.certificate {
+        let heading = if report.probe.is_some() {
+            "Certificate presented by the server"
+        } else {
+            "Certificate"
+        };
+        let _ = writeln!(out, "<h{h}>{heading}</h{h}>\n<table>");
+        let rows: [(&str, String); 9] = [
+            ("Subject", c.subject.clone()),
+            ("Issuer", c.issuer.clone()),
+            ("Serial number", c.serial.clone()),
+            ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
+            ("SHA-256", c.sha256.clone()),
+            (
+                "Valid",
+                format!("{} to {}", day(c.not_before), day(c.not_after)),
+            ),
+            ("Alternative names", c.alternative_names_text()),
+            ("Enhanced key usage", c.eku_text()),
+            ("Public key", c.key_text()),
+        ];
+        for (label, value) in rows {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{label}</th><td class=\"mono\">{}</td></tr>",
+                escape(&value)
+            );
+        }
+        out.push_str("</table>\n");
     }
     // The rarer parts keep the text renderer's layout, in a monospaced block.
     let rest = super::details_text(report);

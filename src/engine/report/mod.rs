@@ -1285,7 +1285,7 @@ fn pool_text(out: &mut String, pool: &crate::engine::pool::PoolMatrix) {
     for (i, _) in pool.members.iter().enumerate() {
         header.push_str(&format!("{:<5}", format!("[{}]", i + 1)));
     }
-    let _ = writeln!(out, "{header}");
+    let _ = writeln!(out, "{}", header.trim_end());
     for (a, member) in pool.members.iter().enumerate() {
         let mut line = format!("  {}", pad(&format!("[{}] {}", a + 1, member.label), width));
         for b in 0..pool.members.len() {

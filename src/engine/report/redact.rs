@@ -228,6 +228,11 @@ impl Redactor {
     }
 
     fn add_ip(&mut self, ip: IpAddr) {
+        // "Any address" and broadcast identify nothing, and masking them would change commands
+        // (`netsh http show sslcert ipport=0.0.0.0:444`).
+        if ip.is_unspecified() || ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
+            return;
+        }
         match ip {
             IpAddr::V4(v4) => self.add(Kind::Ipv4, &v4.to_string()),
             IpAddr::V6(v6) => {
@@ -335,7 +340,9 @@ impl Redactor {
         }
         let unknown: Vec<Ipv4Addr> = ipv4_literals(&out)
             .into_iter()
-            .filter(|ip| !is_pseudonym(&ip.to_string()))
+            .filter(|ip| {
+                !is_pseudonym(&ip.to_string()) && !ip.is_unspecified() && !ip.is_broadcast()
+            })
             .collect();
         if !unknown.is_empty() {
             let mut s = out.into_owned();
@@ -631,6 +638,12 @@ mod tests {
         assert!(r.text("[fe80::1]:444").contains("2001:db8::1"));
         // Already masked text stays as it is.
         assert_eq!(r.text(&masked), masked);
+        // "Any address" is not masked: it identifies nothing and is part of commands.
+        r.learn_text("netsh http show sslcert ipport=0.0.0.0:444");
+        assert_eq!(
+            r.text("ipport=0.0.0.0:444 [::]:444"),
+            "ipport=0.0.0.0:444 [::]:444"
+        );
     }
 
     #[test]

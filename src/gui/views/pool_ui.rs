@@ -13,6 +13,10 @@ use crate::gui::wizard::{Msg, Step, Wizard};
 pub const MEMBERS_LABEL: &str = "Pool members, one per line";
 /// Accessible name of the run button.
 pub const RUN_POOL_LABEL: &str = "▶ Check the pool";
+/// Starts the practice pool.
+pub const START_PRACTICE_POOL_LABEL: &str = "Start practice pool";
+/// Stops it.
+pub const STOP_PRACTICE_POOL_LABEL: &str = "Stop practice pool";
 
 /// Step 9.
 pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
@@ -86,6 +90,25 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     ui.horizontal(|ui| {
+        if !wizard.is_read_only() {
+            if wizard.pool.practice {
+                if ui
+                    .button(RichText::new(STOP_PRACTICE_POOL_LABEL).size(tokens::BODY_SIZE - 1.0))
+                    .clicked()
+                {
+                    msgs.push(Msg::StopPracticePool);
+                }
+            } else if ui
+                .button(RichText::new(START_PRACTICE_POOL_LABEL).size(tokens::BODY_SIZE - 1.0))
+                .on_hover_text(
+                    "Three front ends on this computer: fe03 was renewed from a new CA whose root \
+                     only fe03 trusts, so the others reject it",
+                )
+                .clicked()
+            {
+                msgs.push(Msg::StartPracticePool);
+            }
+        }
         if wizard.pool.running {
             ui.spinner();
             ui.label(RichText::new("Asking every member at once…").size(tokens::BODY_SIZE));
@@ -213,11 +236,13 @@ fn matrix_ui(
                                 Some(false) => ("rejects", tokens::FAIL),
                                 None => ("unknown", tokens::NEUTRAL),
                             };
+                            let chosen = selected == Some((a, b));
                             let text = RichText::new(format!("{} {word}", pool_mark(accepted)))
                                 .size(tokens::BODY_SIZE)
-                                .color(color)
                                 .strong();
-                            let button = egui::Button::selectable(selected == Some((a, b)), text)
+                            // On the chosen cell's highlight the theme's strong text reads best.
+                            let text = if chosen { text } else { text.color(color) };
+                            let button = egui::Button::selectable(chosen, text)
                                 .min_size(egui::vec2(110.0, 32.0));
                             let response = ui.add(button);
                             let name = cell_label(matrix, a, b);
