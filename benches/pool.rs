@@ -9,6 +9,8 @@
 //!   server a network away does (round trips, and the remote server's own handshake work, which is
 //!   not on this machine's cores). This is what a real pool looks like to certwiz.
 //!
+//! - `farther`: the same at 25 ms (another site, or a busy server).
+//!
 //! Also the whole `check_pool` (probe, matrix, findings) and `decide` + `findings` alone for ten.
 //!
 //! Run with `cargo bench --bench pool`.
@@ -27,6 +29,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 /// How far the `far` members are: the first flight is held this long.
 const FAR_DELAY: Duration = Duration::from_millis(5);
+/// A second distance, a pool across sites or a loaded server: `farther` members.
+const FARTHER_DELAY: Duration = Duration::from_millis(25);
 
 fn request(ports: &[u16], pki: &LabPki) -> PoolRequest {
     PoolRequest {
@@ -109,10 +113,13 @@ fn benches(c: &mut Criterion) {
         .collect();
     let ports: Vec<u16> = servers.iter().map(LabServer::port).collect();
     let far_ports: Vec<u16> = servers.iter().map(|s| far(s.addr, FAR_DELAY)).collect();
+    let farther_ports: Vec<u16> = servers.iter().map(|s| far(s.addr, FARTHER_DELAY)).collect();
     let one = request(&ports[..1], &pki);
     let ten = request(&ports, &pki);
     let far_one = request(&far_ports[..1], &pki);
     let far_ten = request(&far_ports, &pki);
+    let farther_one = request(&farther_ports[..1], &pki);
+    let farther_ten = request(&farther_ports, &pki);
     for req in [&ten, &far_ten] {
         let first = check_pool(req, &CancelFlag::new(), &Progress::none());
         assert!(
@@ -133,6 +140,8 @@ fn benches(c: &mut Criterion) {
         ("probe_pool_loopback_10_members", &ten),
         ("probe_pool_far_1_member", &far_one),
         ("probe_pool_far_10_members", &far_ten),
+        ("probe_pool_farther_1_member", &farther_one),
+        ("probe_pool_farther_10_members", &farther_ten),
         ("check_pool_loopback_10_members", &ten),
     ] {
         let whole = name.starts_with("check_pool");
