@@ -473,6 +473,13 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
     };
+    if args.members.len() > crate::engine::pool::MAX_MEMBERS {
+        bail!(
+            "{} members: certwiz checks at most {} at once (a pool has at most 12 front ends)",
+            args.members.len(),
+            crate::engine::pool::MAX_MEMBERS
+        );
+    }
     let mut members = Vec::new();
     for spec in &args.members {
         let target = crate::engine::pool::parse_member(spec, args.port, args.address)

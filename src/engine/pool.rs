@@ -1336,6 +1336,10 @@ pub fn pool_report(
     crate::engine::report::Report::for_pool(check, Vec::new(), request.at, steps)
 }
 
+/// Most members one pool check takes (a Lync / Skype for Business pool has at most 12 front ends;
+/// a saved report with more is refused).
+pub const MAX_MEMBERS: usize = 64;
+
 /// Reads one member as typed: `host`, `host:port`, `[IPv6]:port`, optionally followed by an IP
 /// address to connect to instead of resolving the name (`fe1.contoso.com:444 10.0.0.11`).
 /// `address` (the command's `--address`) applies when the line names none.

@@ -271,9 +271,7 @@ impl CertwizApp {
             Msg::RunPool => self.start_pool(ctx),
             Msg::StartPracticePool => self.start_practice_pool(Some(ctx)),
             Msg::StopPracticePool => {
-                if let Some(pool) = self.practice_pool.take() {
-                    std::thread::spawn(move || drop(pool));
-                }
+                self.stop_practice_pool();
                 self.wizard.on_practice_pool_stopped();
             }
             Msg::CloseReport => {
@@ -422,6 +420,7 @@ impl CertwizApp {
         match poll_task(&mut self.open_task) {
             Some(Ok(Ok((report, source)))) => {
                 self.stop_lab();
+                self.stop_practice_pool();
                 self.wizard.open_report(report, &source);
             }
             Some(Ok(Err(error))) => self.wizard.status = format!("Cannot open the report: {error}"),
@@ -432,6 +431,10 @@ impl CertwizApp {
             None => {}
         }
         match poll_task(&mut self.practice_pool_start) {
+            Some(Ok(Ok(pool))) if self.wizard.is_read_only() => {
+                // A saved report was opened meanwhile: the practice pool is not wanted.
+                std::thread::spawn(move || drop(pool));
+            }
             Some(Ok(Ok(pool))) => {
                 let roots = [pool.pki.root_pem.as_str(), pool.pki.new_root_pem.as_str()];
                 self.wizard
@@ -563,6 +566,13 @@ impl CertwizApp {
             repaint.request_repaint();
         });
         self.log_task = Some(rx);
+    }
+
+    /// Stops the practice pool's servers (in the background, not in the frame).
+    fn stop_practice_pool(&mut self) {
+        if let Some(pool) = self.practice_pool.take() {
+            std::thread::spawn(move || drop(pool));
+        }
     }
 
     /// Stops the running lab server. Its threads wind down in the background, not in the frame.
@@ -810,6 +820,12 @@ impl CertwizApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
+        if !dropped.is_empty() && self.wizard.is_read_only() {
+            self.wizard.status =
+                "This is a saved report: it is read-only. Close it (top bar) to load files of your own."
+                    .to_owned();
+            return;
+        }
         for path in dropped {
             self.load_file(&path);
         }

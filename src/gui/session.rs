@@ -78,6 +78,20 @@ pub struct Redaction {
     stores_learned: Option<u64>,
     logs: Option<(u64, Arc<LogAnalysis>)>,
     logs_learned: Option<u64>,
+    log_text: Option<(u64, String)>,
+    log_text_learned: Option<u64>,
+    store_findings: Option<(u64, Vec<crate::engine::finding::Finding>)>,
+}
+
+impl Redaction {
+    /// Forgets every masked copy (the pseudonyms learned more names; the copies are made again).
+    fn invalidate(&mut self) {
+        self.masked.clear();
+        self.stores = None;
+        self.logs = None;
+        self.log_text = None;
+        self.store_findings = None;
+    }
 }
 
 impl Redaction {
@@ -92,6 +106,13 @@ impl Wizard {
     /// Whether a saved report is shown (nothing can be run or changed).
     pub fn is_read_only(&self) -> bool {
         self.opened.is_some()
+    }
+
+    /// Whether results of background work must be dropped: a saved report is shown, and nothing
+    /// that finishes later (a check, a lookup, a file dropped on the window, this computer's stores)
+    /// may change it.
+    pub(crate) fn refuses_results(&self) -> bool {
+        self.is_read_only()
     }
 
     /// Adds a line to the session's timeline.
@@ -387,6 +408,34 @@ impl Wizard {
             .map(|(_, a)| a.as_ref())
     }
 
+    /// Learns the names and addresses in loose text (a progress line) for the masked view.
+    pub(crate) fn learn_loose(&mut self, text: &str) {
+        if self.redaction.redactor.learn_free_text(text) {
+            self.redaction.invalidate();
+        }
+    }
+
+    /// The pasted log text as the masked view shows it (made once per text, not per frame).
+    pub fn shown_log_text(&self) -> Option<&str> {
+        self.redaction
+            .log_text
+            .as_ref()
+            .filter(|(g, _)| *g == self.logs.generation)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// The stores' own findings (step 3) as shown.
+    pub fn shown_store_findings(&self) -> &[crate::engine::finding::Finding] {
+        if !self.redact {
+            return &self.local.store_findings;
+        }
+        self.redaction
+            .store_findings
+            .as_ref()
+            .filter(|(g, _)| *g == self.local.stores_generation)
+            .map_or(&[], |(_, f)| f.as_slice())
+    }
+
     /// Turns the masked view on or off.
     pub fn set_redact(&mut self, on: bool) {
         self.redact = on;
@@ -444,10 +493,22 @@ impl Wizard {
             grew |= r.redactor.learn_part(analysis.as_ref());
             r.logs_learned = Some(*generation);
         }
+        if r.log_text_learned != Some(self.logs.generation) {
+            // What the user pasted: every host-shaped word in it is masked, not only known ones.
+            if self.logs.text.len() <= crate::gui::views::logs_ui::MAX_SHOWN_BYTES {
+                grew |= r.redactor.learn_free_text(&self.logs.text);
+            }
+            r.log_text_learned = Some(self.logs.generation);
+        }
+        let notes = &self.notes;
+        for answer in [&notes.ever_worked, &notes.when_stopped, &notes.what_changed] {
+            if !answer.trim().is_empty() && !r.learned_texts.contains(answer.as_str()) {
+                r.learned_texts.insert(answer.clone());
+                grew |= r.redactor.learn_free_text(answer);
+            }
+        }
         if grew {
-            r.masked.clear();
-            r.stores = None;
-            r.logs = None;
+            r.invalidate();
         }
         let keys: HashSet<ReportKey> = reports.iter().map(|rep| key(rep)).collect();
         r.masked.retain(|k, _| keys.contains(k));
@@ -464,6 +525,17 @@ impl Wizard {
                 .redactor
                 .part(listing)
                 .map(|masked| (self.local.stores_generation, masked));
+        }
+        if r.log_text.as_ref().map(|(g, _)| *g) != Some(self.logs.generation) {
+            let shown = r.redactor.text(&self.logs.text).into_owned();
+            r.log_text = Some((self.logs.generation, shown));
+        }
+        if r.store_findings.as_ref().map(|(g, _)| *g) != Some(self.local.stores_generation) {
+            let shown = r
+                .redactor
+                .part(&self.local.store_findings)
+                .unwrap_or_default();
+            r.store_findings = Some((self.local.stores_generation, shown));
         }
         if let Some((generation, analysis)) = &self.logs.analysis
             && r.logs.as_ref().map(|(g, _)| *g) != Some(*generation)
@@ -508,6 +580,14 @@ impl Wizard {
                 }
             }
         }
+        if members.len() > crate::engine::pool::MAX_MEMBERS {
+            self.pool.error = Some(format!(
+                "{} members: certwiz checks at most {} at once",
+                members.len(),
+                crate::engine::pool::MAX_MEMBERS
+            ));
+            return None;
+        }
         if members.len() < 2 {
             self.pool.error = Some(
                 "enter at least two front ends: the matrix is about who trusts whom".to_owned(),
@@ -533,6 +613,9 @@ impl Wizard {
 
     /// The practice pool listens: its members fill the box and its two roots are the anchors.
     pub fn on_practice_pool_started(&mut self, members: &[String], roots_pem: &[&str]) {
+        if self.refuses_results() {
+            return;
+        }
         self.pool.text = members.join("\n");
         self.pool.anchors = roots_pem
             .iter()
@@ -562,6 +645,9 @@ impl Wizard {
     /// Takes the pool check's report; the first rejecting cell is shown with its reasons.
     pub fn on_pool_done(&mut self, report: Report) {
         self.pool.running = false;
+        if self.refuses_results() {
+            return;
+        }
         self.status = format!("Pool checked: {}", report.verdict.summary);
         self.timeline.extend(report.timeline.iter().cloned());
         self.pool.selected = report.pool.as_ref().and_then(|m| {
@@ -571,5 +657,57 @@ impl Wizard {
                 .map(|c| (c.client, c.server))
         });
         self.pool.report = Some(report);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_report_ignores_work_that_finishes_after_it_was_opened() {
+        let report = Report::for_port_owner(
+            crate::engine::port_owner::PortOwnerFacts {
+                port: 444,
+                listeners: Vec::new(),
+                accepts_connections: false,
+                error: None,
+                http_sys: Vec::new(),
+                http_sys_error: None,
+            },
+            OffsetDateTime::now_utc(),
+        );
+        let mut w = Wizard::default();
+        w.open_report(report.clone(), "ticket.json");
+        let before = (
+            w.port_owner.clone(),
+            w.local.report.is_some(),
+            w.timeline.len(),
+        );
+        // This computer's stores, a dropped file, a late check, a late lookup, a late pool.
+        let files = crate::engine::store::files::FileStore::new("nothing", &[]);
+        w.on_machine_store(crate::engine::store::snapshot(&files));
+        let pem = crate::lab::LabPki::generate()
+            .expect("pki")
+            .root_pem
+            .clone();
+        w.add_loaded(
+            "dropped.pem",
+            crate::engine::load::load_bytes("dropped.pem", pem.as_bytes(), None),
+        );
+        w.on_done(report.clone());
+        w.on_pool_done(report.clone());
+        assert_eq!(
+            (
+                w.port_owner.clone(),
+                w.local.report.is_some(),
+                w.timeline.len()
+            ),
+            before
+        );
+        assert!(w.local.stores.is_none() && w.local.certificates.is_empty());
+        assert!(w.last_report.is_none() && w.pool.report.is_none());
+        assert!(!w.apply(crate::gui::wizard::Msg::RunAll));
+        assert!(w.status.contains("read-only"));
     }
 }

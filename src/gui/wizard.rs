@@ -656,6 +656,18 @@ impl Wizard {
 
     /// Takes a progress event from the running checks.
     pub fn on_event(&mut self, event: ProbeEvent) {
+        if self.redact {
+            // Names and addresses in progress lines are masked before the report names them.
+            match &event {
+                ProbeEvent::Contacting { urls, .. } => {
+                    for url in urls {
+                        self.learn_loose(url);
+                    }
+                }
+                ProbeEvent::Finished { summary, .. } => self.learn_loose(summary),
+                ProbeEvent::Started { .. } => {}
+            }
+        }
         if let RunState::Running {
             finished,
             current,
@@ -684,6 +696,9 @@ impl Wizard {
 
     /// Takes the finished report and moves to the verdict.
     pub fn on_done(&mut self, report: Report) {
+        if self.refuses_results() {
+            return;
+        }
         let report = Arc::new(report);
         self.status = format!("Checks finished: {}", report.verdict.summary);
         self.timeline.extend(report.timeline.iter().cloned());
@@ -825,6 +840,9 @@ impl Wizard {
         generation: u64,
         result: Result<crate::engine::logs::LogAnalysis, String>,
     ) {
+        if self.refuses_results() {
+            return;
+        }
         if generation != self.logs.generation {
             return;
         }
@@ -913,6 +931,9 @@ impl Wizard {
     /// The lab server listens on 127.0.0.1:`port`: aim the target at it and load its certificates
     /// (the calling front end's certificate, key and issuing CA, and the lab root) into step 3.
     pub fn on_lab_started(&mut self, scenario: Scenario, port: u16, material: &LabMaterial) {
+        if self.refuses_results() {
+            return;
+        }
         if self.lab.saved_target.is_none() {
             self.lab.saved_target = Some(self.target.clone());
         }
@@ -986,6 +1007,9 @@ impl Wizard {
         name: &str,
         result: Result<Loaded, crate::engine::load::LoadError>,
     ) {
+        if self.refuses_results() {
+            return;
+        }
         match result {
             Ok(loaded) => {
                 self.local.error = None;
@@ -1056,6 +1080,9 @@ impl Wizard {
     /// Takes this computer's certificate stores, read off the UI thread.
     pub fn on_machine_store(&mut self, listing: StoreListing) {
         self.local.machine_reading = false;
+        if self.refuses_results() {
+            return;
+        }
         self.status = format!("Certificate stores read: {}", listing.summary());
         self.note(
             "Read this computer's certificate stores",
@@ -1200,6 +1227,9 @@ impl Wizard {
     /// Takes the result of a port-owner lookup.
     pub fn on_port_owner(&mut self, facts: crate::engine::port_owner::PortOwnerFacts) {
         self.port_owner_looking = false;
+        if self.refuses_results() {
+            return;
+        }
         let report = Report::for_port_owner(facts, time::OffsetDateTime::now_utc());
         self.status = format!("Port owner: {}", report.verdict.summary);
         self.note(
@@ -1212,6 +1242,9 @@ impl Wizard {
     /// Takes the judged Root store (or why it could not be read).
     pub fn on_root_store(&mut self, result: Result<Report, String>) {
         self.root_store_looking = false;
+        if self.refuses_results() {
+            return;
+        }
         match result {
             Ok(report) => {
                 self.status = format!("Trusted Root store: {}", report.verdict.summary);
@@ -1438,7 +1471,7 @@ impl Wizard {
             }
         }
         out.push_str(&format!("\n_certwiz {}_\n", env!("CARGO_PKG_VERSION")));
-        out
+        crate::engine::report::markdown_safe(&out)
     }
 }
 

@@ -169,8 +169,15 @@ fn masking_hides_names_addresses_and_thumbprints_on_every_step_and_in_the_saved_
         secrets.push(c.sha256.clone());
         secrets.push(c.thumbprint_sha1.clone());
     }
+    // A pasted log and case notes name other machines: they are masked too.
+    h.state_mut().wizard.logs.text =
+        "Event ID: 61013 ... https://ocs9.fabrikam.local:444/LiveServer/MCUFactory/ from fe80::99"
+            .into();
+    h.state_mut().wizard.notes.what_changed = "moved the CWA site from web7.fabrikam.local".into();
+    secrets.extend(["ocs9.fabrikam.local", "fe80::99", "web7.fabrikam.local"].map(String::from));
     // Unmasked, the steps do show them (or the test would prove nothing).
     let plain = every_step_text(&mut h);
+    assert!(plain.contains("ocs9.fabrikam.local") && plain.contains("web7.fabrikam.local"));
     assert!(plain.contains(LAB_HOST) && plain.contains("127.0.0.1"));
 
     h.state_mut().wizard.step = Step::Verdict;

@@ -590,7 +590,38 @@ impl Report {
         if schema != REPORT_SCHEMA {
             return Err(ReportReadError::NewerLayout(schema));
         }
-        serde_json::from_value(value).map_err(|e| ReportReadError::Damaged(e.to_string()))
+        let report: Report =
+            serde_json::from_value(value).map_err(|e| ReportReadError::Damaged(e.to_string()))?;
+        report.check_shape()?;
+        Ok(report)
+    }
+
+    /// What a report read from a file must hold to be drawn without harm: a pool matrix of at most
+    /// [`crate::engine::pool::MAX_MEMBERS`] members whose cells point at members (a crafted file must
+    /// not make certwiz draw millions of cells).
+    fn check_shape(&self) -> Result<(), ReportReadError> {
+        if let Some(pool) = &self.pool {
+            let n = pool.members.len();
+            if n > crate::engine::pool::MAX_MEMBERS {
+                return Err(ReportReadError::Damaged(format!(
+                    "a pool of {n} members; certwiz reads at most {}",
+                    crate::engine::pool::MAX_MEMBERS
+                )));
+            }
+            let in_range = pool
+                .cells
+                .iter()
+                .all(|c| c.client < n && c.server < n && c.client != c.server);
+            if !in_range || pool.cells.len() > n * n.saturating_sub(1) {
+                return Err(ReportReadError::Damaged(
+                    "the pool matrix's cells do not match its members".to_owned(),
+                ));
+            }
+        }
+        for (_, part) in self.session.reports() {
+            part.check_shape()?;
+        }
+        Ok(())
     }
 
     /// Pretty JSON, byte-identical for identical input.
@@ -837,7 +868,7 @@ pub fn render_markdown(report: &Report) -> String {
             .as_ref()
             .map_or_else(platform, |o| o.platform.clone())
     );
-    out
+    markdown_safe(&out)
 }
 
 /// The verdict and what the report found, headings at `level` (`##` = 2).
@@ -908,9 +939,10 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
         path_text(&mut block, path);
     }
     if !block.is_empty() {
+        let fence = fence_for(&block);
         let _ = writeln!(
             out,
-            "{hashes} Certification path\n\n```text\n{}\n```\n",
+            "{hashes} Certification path\n\n{fence}text\n{}\n{fence}\n",
             block.trim_matches('\n')
         );
     }
@@ -952,9 +984,10 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
     if let Some(probe) = &report.probe {
         let mut block = String::new();
         probe_text(&mut block, probe, &report.client_issuers);
+        let fence = fence_for(&block);
         let _ = writeln!(
             out,
-            "{hashes} What answers on port {} (and mutual TLS)\n\n```text\n{}\n```\n",
+            "{hashes} What answers on port {} (and mutual TLS)\n\n{fence}text\n{}\n{fence}\n",
             probe.target.port,
             block.trim_matches('\n')
         );
@@ -962,20 +995,63 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
     if let Some(pool) = &report.pool {
         let mut block = String::new();
         pool_text(&mut block, pool);
+        let fence = fence_for(&block);
         let _ = writeln!(
             out,
-            "{hashes} Pool trust matrix\n\n```text\n{}\n```\n",
+            "{hashes} Pool trust matrix\n\n{fence}text\n{}\n{fence}\n",
             block.trim_matches('\n')
         );
     }
     let rest = details_text(report);
     if !rest.trim().is_empty() {
+        let fence = fence_for(&rest);
         let _ = writeln!(
             out,
-            "{hashes} Details\n\n```text\n{}\n```\n",
+            "{hashes} Details\n\n{fence}text\n{}\n{fence}\n",
             rest.trim_matches('\n')
         );
     }
+}
+
+/// A code fence longer than any run of backticks in `content` (at least three), so that text from
+/// the far end (a page's lines, a site's name) can never close it.
+fn fence_for(content: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in content.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+/// Markdown made safe for ticket systems that render HTML: outside code fences, `<` becomes `&lt;`,
+/// so that nothing in a certificate or a web page's text can become a tag (an image that fetches, a
+/// link). Inside fences text is shown as it is.
+pub fn markdown_safe(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut open_fence: Option<usize> = None;
+    for line in md.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let ticks = trimmed.chars().take_while(|c| *c == '`').count();
+        match open_fence {
+            Some(n) if ticks >= n && trimmed.trim_end().chars().all(|c| c == '`') => {
+                open_fence = None;
+                out.push_str(line);
+            }
+            Some(_) => out.push_str(line),
+            None if ticks >= 3 => {
+                open_fence = Some(ticks);
+                out.push_str(line);
+            }
+            None => out.push_str(&line.replace('<', "&lt;")),
+        }
+    }
+    out
 }
 
 /// Findings as a Markdown list for a ticket (the reports' and the wizard's summary share it): one line
@@ -1148,12 +1224,18 @@ fn commands_markdown(commands: &[crate::engine::fixes::FixCommand], indent: &str
     if commands.is_empty() {
         return String::new();
     }
-    let mut out = format!("{indent}```powershell\n");
+    let mut all = String::new();
+    for c in commands {
+        all.push_str(&c.purpose);
+        all.push_str(&c.command);
+    }
+    let fence = fence_for(&all);
+    let mut out = format!("{indent}{fence}powershell\n");
     for c in commands {
         let _ = writeln!(out, "{indent}# {}", c.purpose);
         let _ = writeln!(out, "{indent}{}", c.command);
     }
-    let _ = writeln!(out, "{indent}```");
+    let _ = writeln!(out, "{indent}{fence}");
     out
 }
 
@@ -1667,5 +1749,52 @@ fn store_text(out: &mut String, listing: &StoreListing, at: OffsetDateTime) {
     }
     for problem in &listing.problems {
         let _ = writeln!(out, "  ! {problem}");
+    }
+}
+
+#[cfg(test)]
+mod markdown_tests {
+    use super::{fence_for, markdown_safe};
+
+    #[test]
+    fn far_end_text_cannot_close_a_fence_or_become_a_tag() {
+        assert_eq!(fence_for("plain"), "```");
+        assert_eq!(fence_for("a ``` b ```` c"), "`````");
+        let md = "Title <img src=x>\n````text\n```\n<b>kept</b>\n````\nafter <a>\n";
+        assert_eq!(
+            markdown_safe(md),
+            "Title &lt;img src=x>\n````text\n```\n<b>kept</b>\n````\nafter &lt;a>\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::{Report, ReportReadError};
+
+    #[test]
+    fn a_crafted_pool_matrix_is_refused() {
+        let report = Report::bare(
+            "pool",
+            Vec::new(),
+            Vec::new(),
+            time::OffsetDateTime::UNIX_EPOCH,
+        );
+        let mut value = serde_json::to_value(&report).expect("json");
+        value["pool"] = serde_json::json!({
+            "members": [],
+            "cells": [{"client": 0, "server": 1, "accepted": null, "reasons": [], "blockers": []}],
+            "trust_judged": false,
+            "cancelled": false
+        });
+        let bytes = serde_json::to_vec(&value).expect("bytes");
+        assert!(matches!(
+            Report::from_json(&bytes),
+            Err(ReportReadError::Damaged(reason)) if reason.contains("cells do not match")
+        ));
+        // The same report without the crafted matrix reads.
+        value.as_object_mut().expect("object").remove("pool");
+        let bytes = serde_json::to_vec(&value).expect("bytes");
+        assert!(Report::from_json(&bytes).is_ok());
     }
 }

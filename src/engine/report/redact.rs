@@ -23,6 +23,8 @@ use super::Report;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Host,
+    /// A label of an Active Directory domain in a distinguished name (`DC=contoso`).
+    Domain,
     Ipv4,
     Ipv6,
     Serial,
@@ -30,9 +32,64 @@ enum Kind {
     Sha256,
 }
 
-/// Shortest host name or serial masked inside longer text: shorter ones ("a", "01") would match
-/// inside ordinary words and dates. They are still masked where they stand alone in a field.
+/// Shortest value masked inside longer text: shorter ones ("a", "01") would match ordinary words and
+/// numbers. They are still masked where they stand alone in a field.
 const MIN_TOKEN: usize = 3;
+/// Shortest serial number masked inside text (shorter ones are ordinary numbers: "64", "1000").
+const MIN_SERIAL_TOKEN: usize = 8;
+
+/// Words that are never taken as a one-label host name inside text, though a field may hold them
+/// (a computer called SERVER must not turn "Server Authentication" into a pseudonym).
+const COMMON_WORDS: &[&str] = &[
+    "server",
+    "client",
+    "root",
+    "host",
+    "pool",
+    "local",
+    "localhost",
+    "domain",
+    "certificate",
+    "issuing",
+    "authority",
+    "enterprise",
+    "front",
+    "edge",
+    "director",
+    "mediation",
+    "office",
+    "lync",
+    "skype",
+    "microsoft",
+    "windows",
+    "web",
+    "iis",
+    "www",
+    "auth",
+    "trusted",
+    "intermediate",
+    "personal",
+    "computer",
+    "admin",
+    "user",
+    "test",
+    "lab",
+    "example",
+];
+
+/// Labels of an AD domain that identify nobody (`DC=com`).
+const GENERIC_DOMAIN_LABELS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "int", "local", "lan", "corp", "internal", "intra", "ad",
+    "test", "example", "invalid", "private", "home",
+];
+
+/// File-name endings that look like the last label of a host name in free text (`rtcsrv.exe`).
+const FILE_ENDINGS: &[&str] = &[
+    "exe", "dll", "sys", "cer", "crt", "pem", "pfx", "p12", "p7b", "p7c", "key", "der", "txt",
+    "log", "xml", "json", "html", "htm", "md", "ps1", "msc", "msi", "cab", "zip", "cfg", "ini",
+    "config", "aspx", "asmx", "svc", "js", "css", "png", "jpg", "gif", "crl", "evtx", "etl", "cs",
+    "vb",
+];
 
 /// Field names whose value is a host name.
 const HOST_KEYS: &[&str] = &[
@@ -127,10 +184,21 @@ impl Redactor {
         self.finish(before)
     }
 
-    /// Learns the addresses, URLs and thumbprints in loose text (a status line, a log).
+    /// Learns the addresses, URLs and thumbprints in loose text (a status line).
     pub fn learn_text(&mut self, text: &str) -> bool {
         let before = self.originals.len();
         self.learn_string(None, text);
+        self.finish(before)
+    }
+
+    /// Learns everything that identifies the network in text people wrote or pasted (a log, case
+    /// notes): addresses, URLs, thumbprints, and any word shaped like a host name.
+    pub fn learn_free_text(&mut self, text: &str) -> bool {
+        let before = self.originals.len();
+        self.learn_string(None, text);
+        for host in text_hosts(text) {
+            self.add_host(host);
+        }
         self.finish(before)
     }
 
@@ -185,7 +253,20 @@ impl Redactor {
                     self.add_host(&host);
                 }
             }
+            // Free text written by people or by the far end: any host name in it.
+            Some(
+                "title" | "body_preview" | "location" | "ever_worked" | "when_stopped"
+                | "what_changed" | "line" | "lines" | "excerpt" | "source",
+            ) => {
+                for host in text_hosts(s) {
+                    self.add_host(host);
+                }
+            }
             _ => {}
+        }
+        // Active Directory domains in distinguished names (`DC=corp, DC=contoso, DC=com`).
+        for label in dc_labels(s) {
+            self.add(Kind::Domain, label);
         }
         // Whatever the field: addresses, URLs and hex of a thumbprint's length in the text.
         for ip in ipv4_literals(s) {
@@ -289,7 +370,9 @@ impl Redactor {
         self.originals
             .insert(pseudonym.clone(), original.to_owned());
         let mut spellings = vec![original.to_owned()];
-        if matches!(kind, Kind::Thumbprint | Kind::Sha256 | Kind::Serial) {
+        if matches!(kind, Kind::Thumbprint | Kind::Sha256)
+            || (kind == Kind::Serial && lower.len() >= MIN_SERIAL_TOKEN)
+        {
             // How Windows and OpenSSL print the same bytes: pairs separated by spaces or colons.
             let pairs: Vec<String> = lower
                 .as_bytes()
@@ -309,8 +392,16 @@ impl Redactor {
             spellings.push(segments.join(":"));
             spellings.push(v6.segments().map(|s| format!("{s:04x}")).join(":"));
         }
+        let min = if kind == Kind::Serial {
+            MIN_SERIAL_TOKEN
+        } else {
+            MIN_TOKEN
+        };
         for spelling in spellings {
-            if spelling.len() >= MIN_TOKEN && !self.patterns.contains(&spelling) {
+            let common = matches!(kind, Kind::Host | Kind::Domain)
+                && !spelling.contains('.')
+                && COMMON_WORDS.contains(&spelling.to_ascii_lowercase().as_str());
+            if spelling.len() >= min && !common && !self.patterns.contains(&spelling) {
                 self.patterns.push(spelling);
                 self.replacements.push(pseudonym.clone());
             }
@@ -336,7 +427,25 @@ impl Redactor {
         if let Some(ac) = &self.automaton
             && ac.is_match(text)
         {
-            out = Cow::Owned(ac.replace_all(text, &self.replacements));
+            // Whole words only: "contoso" is masked in "Contoso Root CA", never inside another word.
+            let bytes = text.as_bytes();
+            let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            let mut masked = String::with_capacity(text.len());
+            let mut last = 0;
+            for m in ac.find_iter(text) {
+                let before = m.start().checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(m.end()).copied();
+                if before.is_some_and(word) || after.is_some_and(word) {
+                    continue;
+                }
+                masked.push_str(&text[last..m.start()]);
+                masked.push_str(&self.replacements[m.pattern().as_usize()]);
+                last = m.end();
+            }
+            if last > 0 {
+                masked.push_str(&text[last..]);
+                out = Cow::Owned(masked);
+            }
         }
         let unknown: Vec<Ipv4Addr> = ipv4_literals(&out)
             .into_iter()
@@ -439,6 +548,7 @@ impl Redactor {
 fn pseudonym(kind: Kind, n: usize) -> String {
     match kind {
         Kind::Host => format!("host-{n}.example"),
+        Kind::Domain => format!("domain-{n}"),
         Kind::Ipv4 => {
             // The three documentation networks (RFC 5737), 254 addresses each.
             let nets = ["192.0.2", "198.51.100", "203.0.113"];
@@ -466,6 +576,7 @@ fn is_pseudonym(s: &str) -> bool {
         || s.starts_with("serial-")
         || s.starts_with("thumbprint-")
         || s.starts_with("sha256-")
+        || s.starts_with("domain-")
 }
 
 /// Whether a common name or display name is a DNS name (`ocs1.contoso.com`), not a CA's title.
@@ -490,6 +601,43 @@ fn dn_hosts(dn: &str) -> Vec<String> {
             let (k, v) = part.split_once('=')?;
             (k.trim().eq_ignore_ascii_case("CN") && looks_like_host(v.trim()))
                 .then(|| v.trim().to_owned())
+        })
+        .collect()
+}
+
+/// The labels of the `DC=` components of a distinguished name that name an AD domain (`corp`,
+/// `contoso`), without the generic ones (`com`, `local`).
+fn dc_labels(s: &str) -> Vec<&str> {
+    s.split([',', '/', '+'])
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=')?;
+            let v = v.trim();
+            (k.trim().eq_ignore_ascii_case("DC")
+                && v.len() >= MIN_TOKEN
+                && !GENERIC_DOMAIN_LABELS.contains(&v.to_ascii_lowercase().as_str()))
+            .then_some(v)
+        })
+        .collect()
+}
+
+/// Words of free text shaped like a host name: two or more labels of letters, digits and hyphens,
+/// the last one letters only and not a file ending (`ocs2.contoso.com`, not `rtcsrv.exe` or `1.2`).
+fn text_hosts(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| {
+            let labels: Vec<&str> = w.split('.').collect();
+            labels.len() >= 2
+                && labels.iter().all(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+                && labels.last().is_some_and(|tld| {
+                    tld.len() >= 2
+                        && tld.chars().all(|c| c.is_ascii_alphabetic())
+                        && !FILE_ENDINGS.contains(&tld.to_ascii_lowercase().as_str())
+                })
         })
         .collect()
 }
@@ -644,6 +792,29 @@ mod tests {
             r.text("ipport=0.0.0.0:444 [::]:444"),
             "ipport=0.0.0.0:444 [::]:444"
         );
+    }
+
+    #[test]
+    fn whole_words_only_and_common_words_stay() {
+        let mut r = Redactor::new();
+        r.learn_host("SERVER");
+        r.learn_host("fe1");
+        r.learn_text("CN=Contoso Issuing CA, DC=corp, DC=contoso, DC=com");
+        r.learn_free_text("after we moved ocs2.contoso.com to rtcsrv.exe 10:00, see KB.2880390");
+        // "server" is a field value but never a word to mask; "fe1" is masked only as a word.
+        assert_eq!(
+            r.text("Server Authentication on fe1, not fe10 or safe1"),
+            "Server Authentication on host-2.example, not fe10 or safe1"
+        );
+        assert_eq!(
+            r.text("DC=corp, DC=contoso, DC=com and Contoso Root CA"),
+            "DC=corp, DC=domain-1, DC=com and domain-1 Root CA"
+        );
+        assert_eq!(r.text("ocs2.contoso.com"), "host-3.example");
+        assert_eq!(r.text("rtcsrv.exe at 10:00"), "rtcsrv.exe at 10:00");
+        // A one-byte serial is masked in its field only, not in numbers.
+        r.add(Kind::Serial, "64");
+        assert_eq!(r.text("64 ms"), "64 ms");
     }
 
     #[test]

@@ -283,18 +283,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             .weak(),
         );
     }
-    let masked;
-    let findings = if wizard.redact {
-        masked = wizard
-            .redaction()
-            .redactor()
-            .part(&wizard.local.store_findings)
-            .unwrap_or_default();
-        &masked
-    } else {
-        &wizard.local.store_findings
-    };
-    for finding in findings {
+    for finding in wizard.shown_store_findings() {
         finding_ui(ui, finding);
     }
     for problem in &stores.problems {

@@ -2,6 +2,7 @@
 //! highlighted in place, listed in words, and the likely causes are ranked with a button to the step
 //! that confirms or rules out each.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextFormat};
@@ -41,7 +42,11 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 );
             }
         } else if wizard.logs.text.len() <= MAX_SHOWN_BYTES {
-            let shown = wizard.mask(&wizard.logs.text);
+            let shown = if wizard.redact {
+                Cow::Borrowed(wizard.shown_log_text().unwrap_or_default())
+            } else {
+                Cow::Borrowed(wizard.logs.text.as_str())
+            };
             egui::ScrollArea::vertical()
                 .id_salt("log_text")
                 .max_height(tokens::LOG_BOX_MAX_HEIGHT)

@@ -172,15 +172,17 @@ fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
 /// The switch for the fetches Run all checks makes, with the URLs it will contact listed before it
 /// does (the local certificate's, known now; the server's are named as they are contacted).
 fn revocation_switch_ui(ui: &mut Ui, wizard: &mut Wizard) {
+    // As shown: masked in the masked view.
     let known: Vec<(String, &'static str, String)> = wizard
-        .local
-        .report
-        .as_ref()
+        .local_report()
         .and_then(|r| r.path.as_ref())
         .map(crate::engine::revocation::urls_of)
         .unwrap_or_default();
     let contacting: Vec<String> = match &wizard.run {
-        crate::gui::wizard::RunState::Running { contacting, .. } => contacting.clone(),
+        crate::gui::wizard::RunState::Running { contacting, .. } => contacting
+            .iter()
+            .map(|url| wizard.mask(url).into_owned())
+            .collect(),
         _ => Vec::new(),
     };
     let small = tokens::BODY_SIZE - 2.0;
@@ -229,13 +231,16 @@ pub const FETCH_SWITCH_LABEL: &str =
 pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::WhatHappened.number(), Step::WhatHappened.title());
     section_ui(ui, "Symptom");
-    for symptom in Symptom::ALL {
-        ui.radio_value(
-            &mut wizard.notes.symptom,
-            symptom,
-            RichText::new(symptom.label()).size(tokens::BODY_SIZE),
-        );
-    }
+    let read_only = wizard.is_read_only();
+    ui.add_enabled_ui(!read_only, |ui| {
+        for symptom in Symptom::ALL {
+            ui.radio_value(
+                &mut wizard.notes.symptom,
+                symptom,
+                RichText::new(symptom.label()).size(tokens::BODY_SIZE),
+            );
+        }
+    });
     section_ui(ui, "Case notes");
     let locked = super::locked(wizard);
     let shown: Vec<String> = [
