@@ -103,6 +103,20 @@ impl Redaction {
 
 /// Saving, opening and masking.
 impl Wizard {
+    /// The banner of the saved report shown, as the view shows it (the computer's name masked too:
+    /// a short or common name is masked only where it stands alone).
+    pub fn opened_banner(&self) -> Option<String> {
+        let opened = self.opened.as_ref()?;
+        if !self.redact {
+            return Some(opened.banner());
+        }
+        let mut shown = opened.clone();
+        if let Some(origin) = &mut shown.origin {
+            origin.computer = self.shown_value(&origin.computer);
+        }
+        Some(self.mask(&shown.banner()).into_owned())
+    }
+
     /// Whether a saved report is shown (nothing can be run or changed).
     pub fn is_read_only(&self) -> bool {
         self.opened.is_some()

@@ -77,6 +77,22 @@ fn a_saved_session_opens_read_only_marked_with_where_and_when() {
     let ctx = e.ctx.clone();
     e.state_mut().open_report_file(&saved, &ctx);
     wait_for_checks(&mut e);
+    // Masked, the banner names the computer by its pseudonym, however short its name.
+    let computer = Report::from_json(&std::fs::read(&saved).expect("file"))
+        .expect("report")
+        .origin
+        .map(|o| o.computer)
+        .unwrap_or_default();
+    e.state_mut().wizard.set_redact(true);
+    e.run();
+    let masked_banner = e.state().wizard.opened_banner().unwrap_or_default();
+    assert!(
+        computer.is_empty() || !masked_banner.contains(&format!(" on {computer} ")),
+        "{masked_banner}"
+    );
+    assert!(masked_banner.contains("host-"), "{masked_banner}");
+    e.state_mut().wizard.set_redact(false);
+    e.run();
     let banner = e
         .get_by_label_contains("Saved report, read-only: made")
         .accesskit_node()

@@ -146,18 +146,14 @@ fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             msgs.push(Msg::SetRedact(redact));
         }
     });
-    if let Some(opened) = &wizard.opened {
+    if let Some(banner) = wizard.opened_banner() {
         egui::Frame::new()
             .fill(tokens::READ_ONLY_BACKGROUND)
             .inner_margin(egui::Margin::symmetric(10, 6))
             .corner_radius(4.0)
             .show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        RichText::new(format!("📄 {}", wizard.mask(&opened.banner())))
-                            .size(small)
-                            .strong(),
-                    );
+                    ui.label(RichText::new(format!("📄 {banner}")).size(small).strong());
                     if ui
                         .button(RichText::new(CLOSE_REPORT_LABEL).size(small))
                         .clicked()
