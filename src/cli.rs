@@ -50,7 +50,8 @@ enum Command {
     Check(CheckArgs),
     /// Open the guided wizard (the default when no command is given).
     Gui(GuiArgs),
-    /// Start a practice server on 127.0.0.1 that plays one failure scenario, and print how to check it.
+    /// Start a practice server on 127.0.0.1 that plays one failure scenario (or `pool`: three front ends
+    /// of one pool), and print how to check it.
     Lab(LabArgs),
     /// Read pasted event-log, validation-wizard or trace text: what it means, the likely causes ranked,
     /// and the wizard step that confirms or rules out each.
