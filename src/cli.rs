@@ -99,6 +99,13 @@ struct PoolArgs {
     /// Bound of each network step, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     timeout: f64,
+    /// A name every member's certificate must carry, such as the pool FQDN. Repeatable.
+    #[arg(long = "expect-name", value_name = "NAME")]
+    expect_name: Vec<String>,
+    /// HTTP path of the members' endpoint (recorded with each member; the pool check itself is the
+    /// TLS handshake).
+    #[arg(long, default_value = probe::DEFAULT_PATH)]
+    path: String,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -483,8 +490,12 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
     }
     let mut members = Vec::new();
     for spec in &args.members {
-        let target = crate::engine::pool::parse_member(spec, args.port, args.address)
+        let mut target = crate::engine::pool::parse_member(spec, args.port, args.address)
             .map_err(anyhow::Error::msg)?;
+        if !args.path.starts_with('/') {
+            bail!("--path {}: the path must start with /", args.path);
+        }
+        target.path = args.path.clone();
         members.push(target);
     }
     let mut password = password_from_env(args.password_env.as_ref())?;
@@ -502,7 +513,12 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
         at,
     };
     let (progress, printer) = terminal_progress();
-    let mut report = crate::engine::pool::pool_report(&request, &CancelFlag::new(), &progress);
+    let mut report = crate::engine::pool::pool_report_expecting(
+        &request,
+        &args.expect_name,
+        &CancelFlag::new(),
+        &progress,
+    );
     drop(progress);
     if let Some(printer) = printer {
         let _ = printer.join();

@@ -1329,8 +1329,28 @@ pub fn pool_report(
     cancel: &CancelFlag,
     progress: &Progress,
 ) -> crate::engine::report::Report {
+    pool_report_expecting(request, &[], cancel, progress)
+}
+
+/// [`pool_report`], and each member's certificate must carry `expected_names` too (the pool FQDN:
+/// every front end answers for it): `cert.name-mismatch` names each member whose certificate lacks
+/// one, `cert.name-match` when all carry them.
+pub fn pool_report_expecting(
+    request: &PoolRequest,
+    expected_names: &[String],
+    cancel: &CancelFlag,
+    progress: &Progress,
+) -> crate::engine::report::Report {
     let (progress, journal) = progress.journaled();
-    let check = check_pool(request, cancel, &progress);
+    let mut check = check_pool(request, cancel, &progress);
+    if !expected_names.is_empty() {
+        check.findings.extend(member_name_findings(
+            &check.facts,
+            &check.matrix,
+            expected_names,
+        ));
+        sort_findings(&mut check.findings);
+    }
     let mut steps = journal.entries();
     steps.sort_by_key(|e| e.at);
     crate::engine::report::Report::for_pool(check, Vec::new(), request.at, steps)
@@ -1339,6 +1359,70 @@ pub fn pool_report(
 /// Most members one pool check takes (a Lync / Skype for Business pool has at most 12 front ends;
 /// a saved report with more is refused).
 pub const MAX_MEMBERS: usize = 64;
+
+/// `cert.name-mismatch` for each member whose certificate lacks one of `expected` (or
+/// `cert.name-match` when every member's carries them all).
+fn member_name_findings(
+    facts: &PoolFacts,
+    matrix: &PoolMatrix,
+    expected: &[String],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut checked = Vec::new();
+    for (member, probe) in matrix.members.iter().zip(&facts.members) {
+        let Some(leaf) = probe
+            .handshake
+            .as_ref()
+            .and_then(|h| h.presented_chain.first())
+        else {
+            continue;
+        };
+        let names = crate::engine::names::check_names(leaf, expected);
+        let missing: Vec<&str> = names
+            .iter()
+            .filter(|n| n.matched_by.is_none())
+            .map(|n| n.expected.as_str())
+            .collect();
+        checked.push(member.label.clone());
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                ids::CERT_NAME_MISMATCH,
+                Severity::Fail,
+                format!(
+                    "{}'s certificate does not carry the name {}",
+                    member.label,
+                    missing.join(", ")
+                ),
+                format!(
+                    "Every front end of the pool answers for {}, but the certificate \"{}\" that {} presents names {}. Calls to the pool that land on {} fail (SEC_E_WRONG_PRINCIPAL, 0x80090322).",
+                    missing.join(", "),
+                    leaf.display_name,
+                    member.label,
+                    leaf.alternative_names_text(),
+                    member.label
+                ),
+                format!(
+                    "Request a certificate for {} whose Subject Alternative Name lists the pool FQDN and {}'s own FQDN (Request-CsCertificate, or the OCS Certificate Wizard's Subject Alternative Name page), then assign it.",
+                    member.label, member.label
+                ),
+            )
+            .about(leaf.reference(), Scope::Remote),
+        );
+    }
+    if out.is_empty() && !checked.is_empty() {
+        out.push(Finding::new(
+            ids::CERT_NAME_MATCH,
+            Severity::Pass,
+            "Every member's certificate carries the expected names",
+            format!("{} carry {}.", checked.join(", "), expected.join(", ")),
+            "Nothing to do.",
+        ));
+    }
+    out
+}
 
 /// Reads one member as typed: `host`, `host:port`, `[IPv6]:port`, optionally followed by an IP
 /// address to connect to instead of resolving the name (`fe1.contoso.com:444 10.0.0.11`).

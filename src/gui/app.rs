@@ -733,11 +733,13 @@ impl CertwizApp {
         let Some(request) = self.wizard.pool_request() else {
             return;
         };
+        let names = self.wizard.pool_expected_names();
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(crate::engine::pool::pool_report(
+            let _ = tx.send(crate::engine::pool::pool_report_expecting(
                 &request,
+                &names,
                 &crate::engine::probe::CancelFlag::new(),
                 &crate::engine::probe::Progress::none(),
             ));

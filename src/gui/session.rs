@@ -656,6 +656,16 @@ impl Wizard {
         self.status = "Practice pool stopped.".to_owned();
     }
 
+    /// The names every member's certificate must carry: step 2's pool FQDN, when given.
+    pub fn pool_expected_names(&self) -> Vec<String> {
+        let pool = self.target.pool_fqdn.trim();
+        if pool.is_empty() {
+            Vec::new()
+        } else {
+            vec![pool.to_owned()]
+        }
+    }
+
     /// Takes the pool check's report; the first rejecting cell is shown with its reasons.
     pub fn on_pool_done(&mut self, report: Report) {
         self.pool.running = false;

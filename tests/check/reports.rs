@@ -497,3 +497,44 @@ fn certwiz_pool_against_the_practice_pool_finds_the_one_way_trust() {
             && html.contains("✓ accepts")
     );
 }
+
+#[test]
+fn certwiz_pool_expect_name_names_each_member_without_the_pool_fqdn() {
+    let pool = certwiz::lab::PracticePool::start().expect("practice pool");
+    let members: Vec<String> = pool
+        .members
+        .iter()
+        .map(|(host, server)| format!("{host}:{}", server.port()))
+        .collect();
+    // fe01 carries pool01.lab.test (the lab server's certificate); fe02 and fe03 do not.
+    let out = Command::cargo_bin("certwiz")
+        .expect("binary")
+        .arg("pool")
+        .args(&members)
+        .args(["--address", "127.0.0.1", "--timeout", "3", "--json"])
+        .args(["--expect-name", LAB_HOST, "--path", "/LiveServer/Focus/"])
+        .output()
+        .expect("runs");
+    let report = Report::from_json(&out.stdout).expect("pool report");
+    let mismatches: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "cert.name-mismatch")
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(
+        mismatches,
+        [
+            "fe02.lab.test's certificate does not carry the name pool01.lab.test",
+            "fe03.lab.test's certificate does not carry the name pool01.lab.test"
+        ]
+    );
+    // Without a path that starts with /, the usage is refused.
+    Command::cargo_bin("certwiz")
+        .expect("binary")
+        .arg("pool")
+        .args(&members)
+        .args(["--path", "LiveServer"])
+        .assert()
+        .code(2);
+}

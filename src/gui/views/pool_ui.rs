@@ -42,7 +42,8 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             RichText::new(format!(
                 "One front end per line: FQDN, or FQDN:port (default: step 2's port, {}). Add an IP \
                  address after a space to connect there instead of resolving the name. The trust \
-                 anchors are step 3's root certificates.",
+                 anchors are step 3's root certificates; step 2's pool FQDN, when given, must be on \
+                 every member's certificate.",
                 wizard.target.port.trim()
             ))
             .size(tokens::BODY_SIZE - 2.0)
