@@ -471,12 +471,7 @@ pub fn read_report(path: &Path) -> Result<Report> {
 }
 
 fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
-        bail!(
-            "--timeout {}: give a number of seconds between 0 and 600",
-            args.timeout
-        );
-    }
+    let timeout = timeout_secs(args.timeout)?;
     let at = match &args.at {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
@@ -488,27 +483,23 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
             crate::engine::pool::MAX_MEMBERS
         );
     }
+    if !args.path.starts_with('/') {
+        bail!("--path {}: the path must start with /", args.path);
+    }
     let mut members = Vec::new();
     for spec in &args.members {
         let mut target = crate::engine::pool::parse_member(spec, args.port, args.address)
             .map_err(anyhow::Error::msg)?;
-        if !args.path.starts_with('/') {
-            bail!("--path {}: the path must start with /", args.path);
-        }
         target.path = args.path.clone();
         members.push(target);
     }
     let mut password = password_from_env(args.password_env.as_ref())?;
     let mut inputs = Vec::new();
     let mut trust_anchors = Vec::new();
-    for file in &args.ca {
-        let loaded = load_reporting(file, &mut password).context("--ca")?;
-        inputs.push(summary(file, "trust-anchor", &loaded));
-        trust_anchors.extend(loaded.certificates);
-    }
+    trust_anchors.extend(load_anchors(&args.ca, &mut password, &mut inputs)?);
     let request = crate::engine::pool::PoolRequest {
         members,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         trust_anchors,
         at,
     };
@@ -559,11 +550,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         inputs.push(summary(file, "certificate", &loaded));
         certificates.extend(loaded.certificates);
     }
-    for file in &args.ca {
-        let loaded = load_reporting(file, &mut password).context("--ca")?;
-        inputs.push(summary(file, "trust-anchor", &loaded));
-        trust_anchors.extend(loaded.certificates);
-    }
+    trust_anchors.extend(load_anchors(&args.ca, &mut password, &mut inputs)?);
     if args.system_roots {
         trust_anchors.extend(system_roots("trust-anchor", &mut inputs)?);
     }
@@ -687,11 +674,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     let mut password = password_from_env(args.password_env.as_ref())?;
     let mut inputs = Vec::new();
     let mut trust_anchors = Vec::new();
-    for file in &args.ca {
-        let loaded = load_reporting(file, &mut password).context("--ca")?;
-        inputs.push(summary(file, "trust-anchor", &loaded));
-        trust_anchors.extend(loaded.certificates);
-    }
+    trust_anchors.extend(load_anchors(&args.ca, &mut password, &mut inputs)?);
     let mut identity = None;
     let mut client_chain: Vec<SourcedCertificate> = Vec::new();
     if let Some(pfx) = &args.pfx {
@@ -771,13 +754,33 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
 
 /// The fetch bounds for `--timeout SECS`.
 fn fetch_options(timeout: f64) -> Result<crate::engine::revocation::FetchOptions> {
+    Ok(crate::engine::revocation::FetchOptions {
+        timeout: timeout_secs(timeout)?,
+        ..Default::default()
+    })
+}
+
+/// `--timeout SECS`, between 0 and 600 seconds.
+fn timeout_secs(timeout: f64) -> Result<Duration> {
     if !(timeout.is_finite() && timeout > 0.0 && timeout <= 600.0) {
         bail!("--timeout {timeout}: give a number of seconds between 0 and 600");
     }
-    Ok(crate::engine::revocation::FetchOptions {
-        timeout: Duration::from_secs_f64(timeout),
-        ..Default::default()
-    })
+    Ok(Duration::from_secs_f64(timeout))
+}
+
+/// The `--ca` files: trust anchors, each noted in `inputs`.
+fn load_anchors(
+    files: &[PathBuf],
+    password: &mut Option<Password>,
+    inputs: &mut Vec<InputSummary>,
+) -> Result<Vec<SourcedCertificate>> {
+    let mut anchors = Vec::new();
+    for file in files {
+        let loaded = load_reporting(file, password).context("--ca")?;
+        inputs.push(summary(file, "trust-anchor", &loaded));
+        anchors.extend(loaded.certificates);
+    }
+    Ok(anchors)
 }
 
 /// What `certwiz lab` starts: one scenario's server, or the practice pool.

@@ -242,14 +242,7 @@ fn connect_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
         .attempts
         .iter()
         .any(|a| a.outcome == ConnectOutcome::Timeout);
-    let other: Vec<String> = c
-        .attempts
-        .iter()
-        .filter_map(|a| match &a.outcome {
-            ConnectOutcome::Failed(r) => Some(format!("{}: {r}", a.address)),
-            _ => None,
-        })
-        .collect();
+    let other = c.other_failures();
     if refused {
         out.push(Finding::new(
             ids::PORT_CLOSED,

@@ -580,16 +580,10 @@ fn status_text(facts: &ProbeFacts, status: MemberStatus) -> String {
             "no answer on port {port} from {tried}: a firewall drops the packets, or the host is down"
         ),
         MemberStatus::Unreachable => {
-            let reasons: Vec<String> = facts
-                .connect
-                .attempts
-                .iter()
-                .filter_map(|a| match &a.outcome {
-                    ConnectOutcome::Failed(r) => Some(format!("{}: {r}", a.address)),
-                    _ => None,
-                })
-                .collect();
-            format!("connecting failed: {}", reasons.join("; "))
+            format!(
+                "connecting failed: {}",
+                facts.connect.other_failures().join("; ")
+            )
         }
         MemberStatus::Silent
         | MemberStatus::NotTls

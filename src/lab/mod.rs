@@ -175,29 +175,21 @@ impl LabServer {
 
     /// Starts a server for `scenario` with an existing PKI (several servers can share one).
     pub fn start_with(scenario: Scenario, pki: Arc<LabPki>) -> Result<LabServer, LabError> {
-        let listener = TcpListener::bind("127.0.0.1:0").map_err(LabError::Io)?;
-        let addr = listener.local_addr().map_err(LabError::Io)?;
-        let stop = Arc::new(AtomicBool::new(false));
         if scenario == Scenario::ClosedPort {
-            // Free the port again: connecting to it is refused.
+            // A port that was free a moment ago: connecting to it is refused.
+            let listener = TcpListener::bind("127.0.0.1:0").map_err(LabError::Io)?;
+            let addr = listener.local_addr().map_err(LabError::Io)?;
             drop(listener);
             return Ok(LabServer {
                 addr,
                 scenario,
                 pki,
-                stop,
+                stop: Arc::new(AtomicBool::new(false)),
                 thread: None,
             });
         }
         let behaviour = servers::Behaviour::for_scenario(scenario, &pki)?;
-        let thread = servers::serve(listener, behaviour, Arc::clone(&stop));
-        Ok(LabServer {
-            addr,
-            scenario,
-            pki,
-            stop,
-            thread: Some(thread),
-        })
+        Self::serve(scenario, behaviour, pki)
     }
 
     /// Serves `behaviour` on a new loopback port (a practice pool member is recorded as `scenario`).

@@ -52,6 +52,17 @@ impl ConnectFacts {
     pub fn is_open(&self) -> bool {
         self.connected.is_some()
     }
+
+    /// The attempts that failed for another reason than refused or timed out: "address: reason".
+    pub fn other_failures(&self) -> Vec<String> {
+        self.attempts
+            .iter()
+            .filter_map(|a| match &a.outcome {
+                ConnectOutcome::Failed(r) => Some(format!("{}: {r}", a.address)),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// Resolves `target` and connects to the first address that accepts within `timeout`.
