@@ -423,7 +423,7 @@ where
         Some(Command::Pool(args)) => run_pool(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
-            let report = Report::for_port_owner(facts, OffsetDateTime::now_utc());
+            let report = crate::engine::port_owner::report(facts, OffsetDateTime::now_utc());
             emit(&report, &args.output)
         }
         None => run_gui(&GuiArgs::default()),
@@ -455,19 +455,6 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
         Err(message) => bail!(message),
     }
-}
-
-/// Reads a saved report, with the file named in every error.
-pub fn read_report(path: &Path) -> Result<Report> {
-    use std::io::Read as _;
-    let file =
-        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let limit = crate::engine::report::MAX_REPORT_BYTES;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    Report::from_json(&bytes).with_context(|| format!("{}", path.display()))
 }
 
 fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
@@ -519,7 +506,7 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
 }
 
 fn run_open(args: &OpenArgs) -> Result<ExitCode> {
-    let report = read_report(&args.report)?;
+    let report = crate::engine::report::read_report(&args.report)?;
     let out = &args.output;
     if out.json || out.format.is_some() || out.output.is_some() {
         return emit(&report, out);
@@ -616,7 +603,7 @@ fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
         bail!("no certificate found in what was given: nothing to judge");
     }
     let facts = crate::engine::root_store::facts(&certificates);
-    let report = Report::for_root_store(facts, inputs, at);
+    let report = crate::engine::root_store::report(facts, inputs, at);
     emit(&report, &args.output)
 }
 
@@ -650,7 +637,7 @@ fn run_store(args: &StoreArgs) -> Result<ExitCode> {
             .filter(|c| c.has_private_key)
             .count(),
     }];
-    let report = Report::for_store(listing, inputs, at);
+    let report = crate::engine::store::report(listing, inputs, at);
     emit(&report, &args.output)
 }
 

@@ -14,14 +14,14 @@ use crate::engine::path::{CandidatePool, CertificationPath};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
 use crate::engine::probe::tcp::ConnectOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
-use crate::engine::probe::{self, CancelFlag, ProbeFacts, ProbePlan, Progress};
+use crate::engine::probe::{self, ProbeFacts, ProbePlan};
+use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
-use crate::engine::report::{InputSummary, Report};
+use crate::engine::report::{InputSummary, Report, Verdict};
 use crate::engine::revocation::{self, FetchOptions, RevocationFacts};
 use crate::engine::rules::{PathFacts, path_findings};
 
-/// Ports where the server must ask for a client certificate (mutual TLS).
-pub const MTLS_PORTS: [u16; 6] = [444, 5061, 5062, 5063, 5065, 8057];
+pub use crate::engine::ports::MTLS_PORTS;
 
 /// What to check and what to judge it against.
 #[derive(Debug)]
@@ -83,11 +83,39 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
         ));
         sort_findings(&mut judged.findings);
     }
-    let mut report = Report::for_check(request, facts, judged);
+    let mut report = report(request, facts, judged);
     report.revocation = revocation;
     let mut timeline = journal.entries();
     timeline.append(&mut report.timeline);
     report.timeline = timeline;
+    report
+}
+
+/// The report of a network check: what the probe found, judged.
+pub fn report(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> Report {
+    let mut client_issuers = Vec::new();
+    for cert in &request.client_chain {
+        if let Ok(f) = CertificateFacts::from_der(&cert.der) {
+            if !client_issuers.contains(&f.issuer) {
+                client_issuers.push(f.issuer.clone());
+            }
+            if f.is_ca && !client_issuers.contains(&f.subject) {
+                client_issuers.push(f.subject);
+            }
+        }
+    }
+    let mut report = Report::new("check", judged.findings, request.inputs.clone(), request.at);
+    report.certificate = judged
+        .path
+        .as_ref()
+        .and_then(|p| p.leaf())
+        .map(|n| n.certificate.clone());
+    report.path = judged.path;
+    report.purposes = judged.purposes;
+    report.names = judged.names;
+    report.timings = Some(probe.timings.clone());
+    report.probe = Some(probe);
+    report.client_issuers = client_issuers;
     report
 }
 
@@ -792,4 +820,18 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             "Nothing to do.",
         ));
     }
+}
+
+/// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report
+/// (the verdict covers both paths), keeping the order and the verdict right.
+pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
+    report.findings.extend(
+        local
+            .findings
+            .iter()
+            .filter(|f| f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
+            .cloned(),
+    );
+    sort_findings(&mut report.findings);
+    report.verdict = Verdict::of(&report.findings);
 }

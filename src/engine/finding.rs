@@ -82,7 +82,7 @@ pub struct Finding {
     pub scope: Option<Scope>,
     /// Commands to copy that confirm or fix it (certwiz never runs them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub commands: Vec<crate::engine::fixes::FixCommand>,
+    pub commands: Vec<FixCommand>,
 }
 
 impl Finding {
@@ -130,6 +130,15 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// The worst severity among `findings`, or `None` when there are none.
 pub fn worst(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).min()
+}
+
+/// One command and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixCommand {
+    /// What it does, in words.
+    pub purpose: String,
+    /// The command line, ready to paste (PowerShell or cmd).
+    pub command: String,
 }
 
 /// The finding identifiers certwiz emits. The contract names most of them; they never change.

@@ -4,18 +4,8 @@
 //! findings), so the CLI, the GUI and reports show the same commands. certwiz never runs them: they are
 //! text to copy, with placeholders (`server.cer`, the site name) where only the admin knows the value.
 
-use serde::{Deserialize, Serialize};
-
+pub use crate::engine::finding::FixCommand;
 use crate::engine::finding::{Finding, Severity, ids};
-
-/// One command and what it is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FixCommand {
-    /// What it does, in words.
-    pub purpose: String,
-    /// The command line, ready to paste (PowerShell or cmd).
-    pub command: String,
-}
 
 /// What the commands can be filled in with.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +99,7 @@ fn reach(host: &str, port: u16) -> FixCommand {
 
 /// The commands for a finding id (empty where no command helps, e.g. passes).
 pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
-    let port = ctx.port.unwrap_or(crate::engine::probe::DEFAULT_PORT);
+    let port = ctx.port.unwrap_or(crate::engine::ports::DEFAULT_PORT);
     let host = ctx.host.as_deref().unwrap_or("pool01.contoso.com");
     match id {
         ids::HTTP_WEB_SITE_ANSWERING

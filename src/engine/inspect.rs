@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertError;
-use crate::engine::finding::{Scope, sort_findings};
+use crate::engine::finding::{Finding, Scope, sort_findings};
 use crate::engine::load::SourcedCertificate;
-use crate::engine::names::check_names;
-use crate::engine::path::CandidatePool;
-use crate::engine::probe::{CancelFlag, Progress};
+use crate::engine::names::{NameCheck, check_names};
+use crate::engine::path::{CandidatePool, CertificationPath};
+use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
 use crate::engine::report::{InputSummary, Report};
 use crate::engine::revocation::{self, FetchOptions};
@@ -146,7 +146,7 @@ fn inspect_inner(
         sort_findings(&mut findings);
         crate::engine::fixes::attach(&mut findings, &crate::engine::fixes::FixContext::default());
     }
-    let mut report = Report::for_inspect(request, path, purposes, names, findings);
+    let mut report = report(request, path, purposes, names, findings);
     report.revocation = revocation;
     let mut timeline = vec![crate::engine::report::TimelineEntry {
         at: started_at,
@@ -165,6 +165,22 @@ fn inspect_inner(
     timeline.append(&mut report.timeline);
     report.timeline = timeline;
     Ok(report)
+}
+
+/// The report of an inspection: the path, its purposes and names, judged.
+pub fn report(
+    request: &InspectRequest,
+    path: CertificationPath,
+    purposes: PurposeAnalysis,
+    names: Vec<NameCheck>,
+    findings: Vec<Finding>,
+) -> Report {
+    let mut report = Report::new("inspect", findings, request.inputs.clone(), request.at);
+    report.certificate = path.leaf().map(|n| n.certificate.clone());
+    report.path = Some(path);
+    report.purposes = Some(purposes);
+    report.names = names;
+    report
 }
 
 /// The certificate to examine: the first end-entity certificate given; when all are CAs, the first one

@@ -36,10 +36,11 @@ use crate::engine::path::{CertificationPath, NodeStatus, PathEnd};
 use crate::engine::probe::tcp::ConnectOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::probe::{
-    self, CancelFlag, HandshakeFacts, ProbeFacts, ProbePlan, ProbeTarget, Progress,
+    self, CancelFlag, HandshakeFacts, ProbeFacts, ProbePlan, ProbeTarget, Progress, StepTimings,
     handshake_outcome_summary,
 };
 use crate::engine::purpose::{PathPosition, PurposeAnalysis, Role};
+use crate::engine::report::Report;
 
 /// What to check: the members of a pool and what to judge their certificates against.
 #[derive(Debug, Clone)]
@@ -1318,11 +1319,7 @@ pub fn check_pool(request: &PoolRequest, cancel: &CancelFlag, progress: &Progres
 
 /// Probes the pool and makes its report, with every member's steps in the timeline (the CLI's
 /// `certwiz pool` and the wizard's step 9 share it).
-pub fn pool_report(
-    request: &PoolRequest,
-    cancel: &CancelFlag,
-    progress: &Progress,
-) -> crate::engine::report::Report {
+pub fn pool_report(request: &PoolRequest, cancel: &CancelFlag, progress: &Progress) -> Report {
     pool_report_expecting(request, &[], cancel, progress)
 }
 
@@ -1334,7 +1331,7 @@ pub fn pool_report_expecting(
     expected_names: &[String],
     cancel: &CancelFlag,
     progress: &Progress,
-) -> crate::engine::report::Report {
+) -> Report {
     let (progress, journal) = progress.journaled();
     let mut check = check_pool(request, cancel, &progress);
     if !expected_names.is_empty() {
@@ -1347,7 +1344,15 @@ pub fn pool_report_expecting(
     }
     let mut steps = journal.entries();
     steps.sort_by_key(|e| e.at);
-    crate::engine::report::Report::for_pool(check, Vec::new(), request.at, steps)
+    let mut report = Report::new("pool", check.findings, Vec::new(), request.at);
+    report.timings = Some(StepTimings {
+        steps_ms: Vec::new(),
+        total_ms: check.facts.total_ms,
+    });
+    report.pool = Some(check.matrix);
+    steps.append(&mut report.timeline);
+    report.timeline = steps;
+    report
 }
 
 /// Most members one pool check takes (a Lync / Skype for Business pool has at most 12 front ends;

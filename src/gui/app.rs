@@ -539,7 +539,7 @@ impl CertwizApp {
                         certificates: loaded.certificates.len(),
                         private_keys: 0,
                     }];
-                    crate::engine::report::Report::for_root_store(
+                    crate::engine::root_store::report(
                         crate::engine::root_store::facts(&loaded.certificates),
                         inputs,
                         time::OffsetDateTime::now_utc(),
@@ -698,7 +698,7 @@ impl CertwizApp {
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let result = crate::cli::read_report(&path)
+            let result = crate::engine::report::read_report(&path)
                 .map(|report| (report, path.display().to_string()))
                 .map_err(|e| format!("{e:#}"));
             let _ = tx.send(result);

@@ -690,7 +690,7 @@ mod tests {
 
     #[test]
     fn a_saved_report_ignores_work_that_finishes_after_it_was_opened() {
-        let report = Report::for_port_owner(
+        let report = crate::engine::port_owner::report(
             crate::engine::port_owner::PortOwnerFacts {
                 port: 444,
                 listeners: Vec::new(),

@@ -4,11 +4,10 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
-use crate::engine::check::{CheckRequest, check};
-use crate::engine::finding::{ids, sort_findings};
+use crate::engine::check::{CheckRequest, absorb_local_fetch, check};
 use crate::engine::inspect::{InspectRequest, inspect_fetching};
 use crate::engine::probe::{CancelFlag, ProbeEvent, Progress};
-use crate::engine::report::{Report, Verdict};
+use crate::engine::report::Report;
 
 /// What a running task has to say.
 #[derive(Debug)]
@@ -77,18 +76,4 @@ impl CheckTask {
         }
         updates
     }
-}
-
-/// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report
-/// (the verdict covers both paths), keeping the order and the verdict right.
-pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
-    report.findings.extend(
-        local
-            .findings
-            .iter()
-            .filter(|f| f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
-            .cloned(),
-    );
-    sort_findings(&mut report.findings);
-    report.verdict = Verdict::of(&report.findings);
 }

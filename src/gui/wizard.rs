@@ -1230,7 +1230,7 @@ impl Wizard {
         if self.refuses_results() {
             return;
         }
-        let report = Report::for_port_owner(facts, time::OffsetDateTime::now_utc());
+        let report = crate::engine::port_owner::report(facts, time::OffsetDateTime::now_utc());
         self.status = format!("Port owner: {}", report.verdict.summary);
         self.note(
             "Who listens on the port (this computer)",

@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use certwiz::engine::check::judge;
 use certwiz::engine::probe::{CancelFlag, ProbeFacts, ProbePlan, Progress};
-use certwiz::engine::report::Report;
 use certwiz::gui::app::CertwizApp;
 use certwiz::gui::wizard::Step;
 use certwiz::lab::{LAB_HOST, LabServer, Scenario};
@@ -115,7 +114,11 @@ fn impostor_window() -> Harness<'static, CertwizApp> {
         let mut request = wizard.check_request().expect("valid target");
         request.at = datetime!(2026-11-27 12:00:00 UTC);
         let judged = judge(&fixture.facts, &request);
-        wizard.on_done(Report::for_check(&request, fixture.facts.clone(), judged));
+        wizard.on_done(certwiz::engine::check::report(
+            &request,
+            fixture.facts.clone(),
+            judged,
+        ));
     }
     h.run();
     h

@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertificateFacts;
-use crate::engine::check::{CheckRequest, Judgement};
 use crate::engine::finding::{Finding, Severity, worst};
-use crate::engine::inspect::InspectRequest;
 use crate::engine::logs::{LogAnalysis, RankedHypothesis};
 use crate::engine::names::NameCheck;
 use crate::engine::path::{CertificationPath, PathEnd};
@@ -52,6 +50,58 @@ pub enum ReportReadError {
     /// A certwiz report with missing or malformed parts.
     #[error("a certwiz report, but damaged: {0}")]
     Damaged(String),
+}
+
+/// Why a saved report file cannot be opened: the file itself, or what it holds.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportFileError {
+    /// The file could not be opened.
+    #[error("{path}: cannot open: {reason}")]
+    Open {
+        /// The file, as given.
+        path: String,
+        /// What the system said.
+        reason: std::io::Error,
+    },
+    /// The file opened but could not be read.
+    #[error("{path}: cannot read: {reason}")]
+    Read {
+        /// The file, as given.
+        path: String,
+        /// What the system said.
+        reason: std::io::Error,
+    },
+    /// The file holds no report certwiz can show.
+    #[error("{path}: {reason}")]
+    NotAReport {
+        /// The file, as given.
+        path: String,
+        /// Why not.
+        reason: ReportReadError,
+    },
+}
+
+/// Reads a saved JSON report from a file, at most [`MAX_REPORT_BYTES`] of it: what `certwiz open`
+/// and the window's Open report… share.
+pub fn read_report(path: &std::path::Path) -> Result<Report, ReportFileError> {
+    use std::io::Read as _;
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|reason| ReportFileError::Open {
+        path: shown.clone(),
+        reason,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_REPORT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|reason| ReportFileError::Read {
+            path: shown.clone(),
+            reason,
+        })?;
+    Report::from_json(&bytes).map_err(|reason| ReportFileError::NotAReport {
+        path: shown,
+        reason,
+    })
 }
 
 /// Version of the report layout; bumped only with a migration note in the README.
@@ -394,53 +444,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// The report of an inspection.
-    pub fn for_inspect(
-        request: &InspectRequest,
-        path: CertificationPath,
-        purposes: PurposeAnalysis,
-        names: Vec<NameCheck>,
-        findings: Vec<Finding>,
-    ) -> Self {
-        let mut report = Report::bare("inspect", findings, request.inputs.clone(), request.at);
-        report.certificate = path.leaf().map(|n| n.certificate.clone());
-        report.path = Some(path);
-        report.purposes = Some(purposes);
-        report.names = names;
-        report
-    }
-
-    /// The report of a network check.
-    pub fn for_check(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> Self {
-        let mut client_issuers = Vec::new();
-        for cert in &request.client_chain {
-            if let Ok(f) = CertificateFacts::from_der(&cert.der) {
-                if !client_issuers.contains(&f.issuer) {
-                    client_issuers.push(f.issuer.clone());
-                }
-                if f.is_ca && !client_issuers.contains(&f.subject) {
-                    client_issuers.push(f.subject);
-                }
-            }
-        }
-        let mut report = Report::bare("check", judged.findings, request.inputs.clone(), request.at);
-        report.certificate = judged
-            .path
-            .as_ref()
-            .and_then(|p| p.leaf())
-            .map(|n| n.certificate.clone());
-        report.path = judged.path;
-        report.purposes = judged.purposes;
-        report.names = judged.names;
-        report.timings = Some(probe.timings.clone());
-        report.probe = Some(probe);
-        report.client_issuers = client_issuers;
-        report
-    }
-
-    /// A report of `command` with only its verdict, findings and inputs filled in; the commands'
-    /// constructors add their own parts.
-    fn bare(
+    /// A report of `command` with only its verdict, findings and inputs filled in: each producer
+    /// (`check`, `inspect`, `pool`, `store`, `port_owner`, `root_store`, `logs`) adds its own parts.
+    pub fn new(
         command: &str,
         findings: Vec<Finding>,
         inputs: Vec<InputSummary>,
@@ -490,7 +496,7 @@ impl Report {
         inputs: Vec<InputSummary>,
         at: OffsetDateTime,
     ) -> Self {
-        let mut report = Report::bare("logs", findings, inputs, at);
+        let mut report = Report::new("logs", findings, inputs, at);
         if let Some(top) = analysis.hypotheses.first() {
             let n = analysis.signals.len();
             report.verdict.summary = format!(
@@ -511,54 +517,6 @@ impl Report {
         }
         report.hypotheses = analysis.hypotheses.clone();
         report.logs = Some(analysis);
-        report
-    }
-
-    /// The report of `port-owner`: who listens on a port of this machine.
-    pub fn for_port_owner(facts: PortOwnerFacts, at: OffsetDateTime) -> Self {
-        let findings = crate::engine::port_owner::findings(&facts);
-        let mut report = Report::bare("port-owner", findings, Vec::new(), at);
-        report.port_owner = Some(facts);
-        report
-    }
-
-    /// The report of `root-store`: the health of a Trusted Root store (export) judged at `at`.
-    pub fn for_root_store(
-        facts: RootStoreFacts,
-        inputs: Vec<InputSummary>,
-        at: OffsetDateTime,
-    ) -> Self {
-        let findings = crate::engine::root_store::judge(&facts, at);
-        let mut report = Report::bare("root-store", findings, inputs, at);
-        report.root_store = Some(facts);
-        report
-    }
-
-    /// The report of `store`: the three certificate stores as MMC shows them, judged at `at`.
-    pub fn for_store(listing: StoreListing, inputs: Vec<InputSummary>, at: OffsetDateTime) -> Self {
-        let findings = crate::engine::store::judge(&listing, at);
-        let mut report = Report::bare("store", findings, inputs, at);
-        report.store = Some(listing);
-        report
-    }
-
-    /// The report of `pool`: the trust matrix and its findings, with each member's probe in the
-    /// timeline.
-    pub fn for_pool(
-        check: crate::engine::pool::PoolCheck,
-        inputs: Vec<InputSummary>,
-        at: OffsetDateTime,
-        steps: Vec<TimelineEntry>,
-    ) -> Self {
-        let mut report = Report::bare("pool", check.findings, inputs, at);
-        report.timings = Some(StepTimings {
-            steps_ms: Vec::new(),
-            total_ms: check.facts.total_ms,
-        });
-        report.pool = Some(check.matrix);
-        let mut timeline = steps;
-        timeline.append(&mut report.timeline);
-        report.timeline = timeline;
         report
     }
 
@@ -1774,7 +1732,7 @@ mod read_tests {
 
     #[test]
     fn a_crafted_pool_matrix_is_refused() {
-        let report = Report::bare(
+        let report = Report::new(
             "pool",
             Vec::new(),
             Vec::new(),

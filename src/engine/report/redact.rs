@@ -477,7 +477,7 @@ impl Redactor {
     /// When a masked value no longer fits its field (it cannot happen with the fields certwiz has,
     /// but nothing unmasked may ever come out): the verdict and findings only, masked as text.
     fn fallback(&self, report: &Report) -> Report {
-        let mut out = Report::bare(
+        let mut out = Report::new(
             &report.command,
             report.findings.clone(),
             Vec::new(),
