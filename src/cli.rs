@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -23,8 +23,9 @@ use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_ro
 use crate::engine::probe::{
     self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeTarget, Progress,
 };
-use crate::engine::report::{InputSummary, Redactor, Report, render_markdown, render_text};
+use crate::engine::report::{InputSummary, Redactor, Report};
 use crate::lab::{LAB_HOST, LabServer, Scenario};
+use crate::render::{Format, render};
 
 /// Exit code: ran, no failures.
 pub const EXIT_OK: u8 = 0;
@@ -335,32 +336,11 @@ impl OutputArgs {
         if let Some(format) = self.format {
             return format;
         }
-        let extension = self
-            .output
-            .as_ref()
-            .and_then(|p| p.extension())
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("json") => Format::Json,
-            Some("md" | "markdown") => Format::Markdown,
-            Some("html" | "htm") => Format::Html,
-            _ => Format::Text,
-        }
+        self.output
+            .as_deref()
+            .and_then(Format::from_extension)
+            .unwrap_or(Format::Text)
     }
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// Human-readable text (the default).
-    Text,
-    /// One JSON object (the contract's machine form).
-    Json,
-    /// Markdown, for a ticket.
-    Markdown,
-    /// One self-contained HTML page (inline CSS, no script, nothing fetched).
-    Html,
 }
 
 #[derive(Debug, Args)]
@@ -1062,7 +1042,7 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
         report
     };
     let format = output.format();
-    let text = render(report, format)?;
+    let text = render(report, format).context("cannot encode the report as JSON")?;
     let code = ExitCode::from(if report.has_failures() {
         EXIT_FAILURES
     } else {
@@ -1073,12 +1053,7 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
             .with_context(|| format!("--output {}: cannot write the report", path.display()))?;
         eprintln!(
             "certwiz: {} report written to {} ({} {})",
-            match format {
-                Format::Text => "text",
-                Format::Json => "JSON",
-                Format::Markdown => "Markdown",
-                Format::Html => "HTML",
-            },
+            format.name(),
             path.display(),
             report.verdict.status.symbol(),
             report.verdict.summary
@@ -1095,17 +1070,6 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
     Ok(code)
-}
-
-fn render(report: &Report, format: Format) -> Result<String> {
-    Ok(match format {
-        Format::Json => report
-            .to_json()
-            .context("cannot encode the report as JSON")?,
-        Format::Text => render_text(report),
-        Format::Markdown => render_markdown(report),
-        Format::Html => crate::engine::report::html::render_html(report),
-    })
 }
 
 fn summary(file: &Path, role: &str, loaded: &Loaded) -> InputSummary {

@@ -10,3 +10,4 @@ pub mod cli;
 pub mod engine;
 pub mod gui;
 pub mod lab;
+pub mod render;

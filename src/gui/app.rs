@@ -641,23 +641,22 @@ impl CertwizApp {
             self.wizard.status = "Nothing to save yet: run the checks first.".to_owned();
             return;
         };
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let (text, kind) = match extension.as_deref() {
-            Some("json") => match report.to_json() {
-                Ok(json) => (json, "JSON"),
-                Err(e) => {
-                    self.wizard.status = format!("Not saved: {e}");
-                    return;
-                }
-            },
-            Some("md" | "markdown" | "txt") => {
-                (crate::engine::report::render_markdown(&report), "Markdown")
+        // A ticket wants something to read: a .txt is written as Markdown, anything else as HTML.
+        let format = match crate::render::Format::from_extension(path) {
+            Some(crate::render::Format::Json) => crate::render::Format::Json,
+            Some(crate::render::Format::Markdown | crate::render::Format::Text) => {
+                crate::render::Format::Markdown
             }
-            _ => (crate::engine::report::html::render_html(&report), "HTML"),
+            _ => crate::render::Format::Html,
         };
+        let text = match crate::render::render(&report, format) {
+            Ok(text) => text,
+            Err(e) => {
+                self.wizard.status = format!("Not saved: {e}");
+                return;
+            }
+        };
+        let kind = format.name();
         self.wizard.status = match std::fs::write(path, text) {
             Ok(()) => format!(
                 "{kind} report saved to {}{}",

@@ -10,11 +10,10 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use crate::engine::logs::LogAnalysis;
-use crate::engine::report::{
-    Origin, Redactor, Report, SessionParts, SessionTarget, TimelineEntry, stamp,
-};
+use crate::engine::report::{Origin, Redactor, Report, SessionParts, SessionTarget, TimelineEntry};
 use crate::engine::store::StoreListing;
 use crate::gui::wizard::{RunState, Step, TargetInput, Wizard};
+use crate::render::stamp;
 
 /// A saved report shown in the wizard: where it came from, and where and when it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]

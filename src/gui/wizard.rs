@@ -1451,7 +1451,7 @@ impl Wizard {
                     out.push_str(&format!("\n**What to do:** {next}\n"));
                 }
                 out.push_str("\n## Findings\n\n");
-                out.push_str(&crate::engine::report::findings_markdown(&r.findings));
+                out.push_str(&crate::render::findings_markdown(&r.findings));
             }
             None => out.push_str("\nNo checks run yet.\n"),
         }
@@ -1471,7 +1471,7 @@ impl Wizard {
             }
         }
         out.push_str(&format!("\n_certwiz {}_\n", env!("CARGO_PKG_VERSION")));
-        crate::engine::report::markdown_safe(&out)
+        crate::render::markdown_safe(&out)
     }
 }
 

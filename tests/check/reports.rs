@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use certwiz::engine::report::{Redactor, Report, html::render_html, render_markdown};
+use certwiz::engine::report::{Redactor, Report};
 use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
+use certwiz::render::{render_html, render_markdown};
 
 use crate::common;
 

@@ -5,14 +5,17 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::finding::Severity;
+use crate::engine::finding::{Finding, Severity};
 use crate::engine::path::CertificationPath;
 use crate::engine::probe::ProbeFacts;
 use crate::engine::probe::browse::BrowseOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::purpose::{PurposeAnalysis, Role};
 
-use super::{Report, TimelineEntry, day, report_name, stamp};
+use crate::engine::report::{Report, TimelineEntry};
+
+use super::sections::{Section, certificate_rows, name_lines, sections};
+use super::{clock, day, pool_mark, report_name, stamp};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }
@@ -172,7 +175,7 @@ pub fn render_html(report: &Report) -> String {
             &report
                 .origin
                 .as_ref()
-                .map_or_else(super::platform, |o| o.platform.clone())
+                .map_or_else(crate::engine::report::platform, |o| o.platform.clone())
         ),
         escape(&report.schema)
     );
@@ -180,192 +183,164 @@ pub fn render_html(report: &Report) -> String {
     out
 }
 
-/// The verdict and everything the report found, headings at `level`.
+/// The verdict and what the report found, headings at `level`, part by part in the order
+/// [`sections`] gives.
 fn body(out: &mut String, report: &Report, level: u8) {
     let h = level;
-    let v = &report.verdict;
-    let _ = writeln!(
-        out,
-        "<section class=\"verdict {}\">\n<h{h}>Verdict: {} {}</h{h}>\n<p>{}</p>",
-        class(v.status),
-        v.status.symbol(),
-        v.status.as_str().to_uppercase(),
-        escape(&v.summary)
-    );
-    if let Some(next) = &v.next_step {
-        let _ = writeln!(out, "<p><strong>What to do:</strong> {}</p>", escape(next));
-    }
-    out.push_str("</section>\n");
-
-    if let Some(logs) = &report.logs {
-        let _ = writeln!(out, "<h{h}>What the pasted log says</h{h}>");
-        let _ = writeln!(
-            out,
-            "<p>Read {} lines, {} event records; recognised {} signal(s).</p>",
-            logs.lines,
-            logs.events_read,
-            logs.signals.len()
-        );
-        if !logs.signals.is_empty() {
-            out.push_str(
-                "<table>\n<tr><th>Signal</th><th>Seen</th><th>First</th><th>Last</th></tr>\n",
-            );
-            for s in &logs.signals {
+    for section in sections(report) {
+        let title = section.title();
+        match section {
+            Section::Verdict(v) => {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{} {}: {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    s.severity.symbol(),
-                    escape(&s.label),
-                    escape(&s.title),
-                    s.count,
-                    escape(s.first_seen.as_deref().unwrap_or("")),
-                    escape(s.last_seen.as_deref().unwrap_or(""))
+                    "<section class=\"verdict {}\">\n<h{h}>Verdict: {} {}</h{h}>\n<p>{}</p>",
+                    class(v.status),
+                    v.status.symbol(),
+                    v.status.as_str().to_uppercase(),
+                    escape(&v.summary)
+                );
+                if let Some(next) = &v.next_step {
+                    let _ = writeln!(out, "<p><strong>What to do:</strong> {}</p>", escape(next));
+                }
+                out.push_str("</section>\n");
+            }
+            Section::Logs(logs) => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>");
+                let _ = writeln!(
+                    out,
+                    "<p>Read {} lines, {} event records; recognised {} signal(s).</p>",
+                    logs.lines,
+                    logs.events_read,
+                    logs.signals.len()
+                );
+                if !logs.signals.is_empty() {
+                    out.push_str(
+                        "<table>\n<tr><th>Signal</th><th>Seen</th><th>First</th><th>Last</th></tr>\n",
+                    );
+                    for s in &logs.signals {
+                        let _ = writeln!(
+                            out,
+                            "<tr><td>{} {}: {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                            s.severity.symbol(),
+                            escape(&s.label),
+                            escape(&s.title),
+                            s.count,
+                            escape(s.first_seen.as_deref().unwrap_or("")),
+                            escape(s.last_seen.as_deref().unwrap_or(""))
+                        );
+                    }
+                    out.push_str("</table>\n");
+                }
+            }
+            Section::Hypotheses(hypotheses) => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>\n<ol>");
+                for hyp in hypotheses {
+                    let _ = writeln!(
+                        out,
+                        "<li><strong>{}</strong> (score {}; step {}): {}</li>",
+                        escape(&hyp.title),
+                        hyp.score,
+                        hyp.step,
+                        escape(hyp.check.trim())
+                    );
+                }
+                out.push_str("</ol>\n");
+            }
+            Section::Problems(problems) => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>");
+                if problems.is_empty() {
+                    out.push_str("<p class=\"muted\">Nothing to fix.</p>\n");
+                }
+                for f in problems {
+                    problem(out, f, h + 1);
+                }
+            }
+            Section::Path(path) => path_tree(out, path, h),
+            Section::Purposes(purposes) => purpose_table(out, purposes, h),
+            Section::Names(names) => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>\n<ul>");
+                for (n, line) in names.iter().zip(name_lines(names)) {
+                    let (mark, words) = line.split_at(line.find(' ').unwrap_or(0));
+                    let _ = writeln!(
+                        out,
+                        "<li><span class=\"{}\">{}</span>{}</li>",
+                        if n.matched_by.is_some() {
+                            "good"
+                        } else {
+                            "bad"
+                        },
+                        escape(mark),
+                        escape(words)
+                    );
+                }
+                out.push_str("</ul>\n");
+            }
+            Section::PortAnswer {
+                probe,
+                client_issuers,
+            } => {
+                port_answer(out, probe, client_issuers, h);
+                mutual_tls(out, probe, h);
+            }
+            Section::Pool(pool) => pool_matrix(out, pool, h),
+            Section::Passed(passed) => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>\n<ul class=\"passed\">");
+                for f in passed {
+                    let _ = writeln!(
+                        out,
+                        "<li><span class=\"good\">{} PASS</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span></li>",
+                        f.severity.symbol(),
+                        escape(&f.id),
+                        escape(&f.title),
+                        escape(&f.detail)
+                    );
+                }
+                out.push_str("</ul>\n");
+            }
+            Section::Certificate { facts, .. } => {
+                let _ = writeln!(out, "<h{h}>{title}</h{h}>\n<table>");
+                for (label, value) in certificate_rows(facts) {
+                    let _ = writeln!(
+                        out,
+                        "<tr><th scope=\"row\">{label}</th><td class=\"mono\">{}</td></tr>",
+                        escape(&value)
+                    );
+                }
+                out.push_str("</table>\n");
+            }
+            // The rarer parts keep the text renderer's layout, in a monospaced block.
+            Section::Details(rest) => {
+                let _ = writeln!(
+                    out,
+                    "<h{h}>{title}</h{h}>\n<pre>{}</pre>",
+                    escape(rest.trim())
                 );
             }
-            out.push_str("</table>\n");
         }
     }
-    if !report.hypotheses.is_empty() {
-        let _ = writeln!(out, "<h{h}>Possible causes, most likely first</h{h}>\n<ol>");
-        for hyp in &report.hypotheses {
-            let _ = writeln!(
-                out,
-                "<li><strong>{}</strong> (score {}; step {}): {}</li>",
-                escape(&hyp.title),
-                hyp.score,
-                hyp.step,
-                escape(hyp.check.trim())
-            );
-        }
-        out.push_str("</ol>\n");
-    }
+}
 
-    let (passed, problems): (Vec<_>, Vec<_>) = report
-        .findings
-        .iter()
-        .partition(|f| f.severity == Severity::Pass);
-    let _ = writeln!(out, "<h{h}>Findings</h{h}>");
-    if problems.is_empty() {
-        out.push_str("<p class=\"muted\">Nothing to fix.</p>\n");
-    }
-    for f in problems {
-        let _ = writeln!(
-            out,
-            "<article class=\"finding {}\">\n<h{} >{} {} <code>{}</code>: {}</h{}>",
-            class(f.severity),
-            h + 1,
-            f.severity.symbol(),
-            f.severity.as_str().to_uppercase(),
-            escape(&f.id),
-            escape(&f.title),
-            h + 1
-        );
-        let _ = writeln!(out, "<p>{}</p>", escape(&f.detail));
-        let _ = writeln!(out, "<p><strong>Fix:</strong> {}</p>", escape(&f.fix));
-        if !f.commands.is_empty() {
-            out.push_str(
-                "<p class=\"muted\">Commands to copy (certwiz does not run them):</p>\n<pre>",
-            );
-            for c in &f.commands {
-                let _ = writeln!(out, "# {}\n{}", escape(&c.purpose), escape(&c.command));
-            }
-            out.push_str("</pre>\n");
+/// One failure, warning or note: its words, the fix, and the commands to copy.
+fn problem(out: &mut String, f: &Finding, h: u8) {
+    let _ = writeln!(
+        out,
+        "<article class=\"finding {}\">\n<h{h} >{} {} <code>{}</code>: {}</h{h}>",
+        class(f.severity),
+        f.severity.symbol(),
+        f.severity.as_str().to_uppercase(),
+        escape(&f.id),
+        escape(&f.title),
+    );
+    let _ = writeln!(out, "<p>{}</p>", escape(&f.detail));
+    let _ = writeln!(out, "<p><strong>Fix:</strong> {}</p>", escape(&f.fix));
+    if !f.commands.is_empty() {
+        out.push_str("<p class=\"muted\">Commands to copy (certwiz does not run them):</p>\n<pre>");
+        for c in &f.commands {
+            let _ = writeln!(out, "# {}\n{}", escape(&c.purpose), escape(&c.command));
         }
-        out.push_str("</article>\n");
+        out.push_str("</pre>\n");
     }
-
-    if let Some(path) = &report.path {
-        path_tree(out, path, h);
-    }
-    if let Some(purposes) = &report.purposes {
-        purpose_table(out, purposes, h);
-    }
-    if !report.names.is_empty() {
-        let _ = writeln!(out, "<h{h}>Names</h{h}>\n<ul>");
-        for n in &report.names {
-            match &n.matched_by {
-                Some(by) => {
-                    let _ = writeln!(
-                        out,
-                        "<li><span class=\"good\">✓</span> {} (matched by {})</li>",
-                        escape(&n.expected),
-                        escape(by)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "<li><span class=\"bad\">✗</span> {} (not on the certificate)</li>",
-                        escape(&n.expected)
-                    );
-                }
-            }
-        }
-        out.push_str("</ul>\n");
-    }
-    if let Some(probe) = &report.probe {
-        port_answer(out, probe, &report.client_issuers, h);
-        mutual_tls(out, probe, h);
-    }
-    if let Some(pool) = &report.pool {
-        pool_matrix(out, pool, h);
-    }
-    if !passed.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h{h}>Checks that passed</h{h}>\n<ul class=\"passed\">"
-        );
-        for f in passed {
-            let _ = writeln!(
-                out,
-                "<li><span class=\"good\">{} PASS</span> <code>{}</code>: {}<br><span class=\"muted\">{}</span></li>",
-                f.severity.symbol(),
-                escape(&f.id),
-                escape(&f.title),
-                escape(&f.detail)
-            );
-        }
-        out.push_str("</ul>\n");
-    }
-    if let Some(c) = &report.certificate {
-        let heading = if report.probe.is_some() {
-            "Certificate presented by the server"
-        } else {
-            "Certificate"
-        };
-        let _ = writeln!(out, "<h{h}>{heading}</h{h}>\n<table>");
-        let rows: [(&str, String); 9] = [
-            ("Subject", c.subject.clone()),
-            ("Issuer", c.issuer.clone()),
-            ("Serial number", c.serial.clone()),
-            ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
-            ("SHA-256", c.sha256.clone()),
-            (
-                "Valid",
-                format!("{} to {}", day(c.not_before), day(c.not_after)),
-            ),
-            ("Alternative names", c.alternative_names_text()),
-            ("Enhanced key usage", c.eku_text()),
-            ("Public key", c.key_text()),
-        ];
-        for (label, value) in rows {
-            let _ = writeln!(
-                out,
-                "<tr><th scope=\"row\">{label}</th><td class=\"mono\">{}</td></tr>",
-                escape(&value)
-            );
-        }
-        out.push_str("</table>\n");
-    }
-    // The rarer parts keep the text renderer's layout, in a monospaced block.
-    let rest = super::details_text(report);
-    if !rest.trim().is_empty() {
-        let _ = writeln!(
-            out,
-            "<h{h}>Details</h{h}>\n<pre>{}</pre>",
-            escape(rest.trim())
-        );
-    }
+    out.push_str("</article>\n");
 }
 
 /// The certification path as MMC draws it: root at the top, each certificate under its issuer.
@@ -717,7 +692,7 @@ fn pool_matrix(out: &mut String, pool: &crate::engine::pool::PoolMatrix, h: u8) 
             let _ = write!(
                 out,
                 "<td><span class=\"{cls}\">{} {word}</span></td>",
-                super::pool_mark(accepted)
+                pool_mark(accepted)
             );
         }
         out.push_str("</tr>\n");
@@ -744,7 +719,7 @@ fn pool_matrix(out: &mut String, pool: &crate::engine::pool::PoolMatrix, h: u8) 
         let _ = writeln!(
             out,
             "<p><strong>{} {} → {}</strong></p>\n<ul>",
-            super::pool_mark(cell.accepted),
+            pool_mark(cell.accepted),
             escape(client),
             escape(server)
         );
@@ -765,7 +740,7 @@ fn timeline(out: &mut String, entries: &[TimelineEntry]) {
         let _ = writeln!(
             out,
             "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            super::clock(e.at),
+            clock(e.at),
             escape(&e.what),
             escape(&e.result),
             e.elapsed_ms

@@ -1,0 +1,181 @@
+//! The renderers: a [`Report`] drawn as text for a terminal, Markdown for a ticket, one HTML page, or
+//! the contract's JSON. They sit above the engine (they import its report model and fact types, the
+//! engine never imports them), below the front ends: the CLI and the GUI's Save report… both call
+//! [`render`]. [`sections`] decides once which parts a report has and in which order the reading
+//! formats show them; [`text`], [`markdown`] and [`html`] each draw those parts their own way.
+
+pub mod html;
+pub mod markdown;
+pub mod sections;
+pub mod text;
+
+use time::OffsetDateTime;
+
+use crate::engine::report::Report;
+
+pub use html::render_html;
+pub use markdown::{findings_markdown, markdown_safe, render_markdown};
+pub use text::render_text;
+
+/// The forms a report can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text (the default).
+    Text,
+    /// One JSON object (the contract's machine form).
+    Json,
+    /// Markdown, for a ticket.
+    Markdown,
+    /// One self-contained HTML page (inline CSS, no script, nothing fetched).
+    Html,
+}
+
+impl Format {
+    /// The format a file name's extension asks for (`.json`, `.md`, `.html`), if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    /// Its name in a sentence ("HTML report saved to ...").
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "JSON",
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
+        }
+    }
+}
+
+/// `report` in `format`. Only JSON can fail (a report that cannot be encoded).
+pub fn render(report: &Report, format: Format) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        Format::Json => report.to_json()?,
+        Format::Text => render_text(report),
+        Format::Markdown => render_markdown(report),
+        Format::Html => render_html(report),
+    })
+}
+
+const WRAP_COLUMNS: usize = 100;
+
+/// Date and time to the minute, in UTC ("2026-11-27 15:50 UTC").
+pub fn stamp(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Date and time to the second, for a timeline.
+pub(crate) fn clock(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+pub(crate) fn day(t: OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// Wraps `text` at word boundaries, every line after the first indented by `indent` spaces.
+pub(crate) fn wrap(text: &str, indent: usize) -> String {
+    // Line breaks in the text (lists in a finding's detail) are kept; each line is wrapped.
+    text.lines()
+        .map(|line| wrap_line(line, indent))
+        .collect::<Vec<_>>()
+        .join(&format!("\n{}", " ".repeat(indent)))
+}
+
+fn wrap_line(text: &str, indent: usize) -> String {
+    let width = WRAP_COLUMNS.saturating_sub(indent).max(40);
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let word_len = word.chars().count();
+        if line_len > 0 && line_len + 1 + word_len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word_len;
+    }
+    out
+}
+
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    if len >= width {
+        let mut cut: String = text.chars().take(width.saturating_sub(2)).collect();
+        cut.push_str("… ");
+        cut
+    } else {
+        format!("{text}{}", " ".repeat(width - len))
+    }
+}
+
+/// What a report is about, in a few words: the target, the log source or the certificate.
+pub(crate) fn report_name(report: &Report) -> String {
+    if let Some(pool) = &report.pool {
+        let labels: Vec<&str> = pool.members.iter().map(|m| m.label.as_str()).collect();
+        return format!("pool of {}: {}", labels.len(), labels.join(", "));
+    }
+    match &report.probe {
+        Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
+        None if report.store.is_some() => report
+            .store
+            .as_ref()
+            .map(|s| s.summary())
+            .unwrap_or_default(),
+        None if report.root_store.is_some() => report
+            .root_store
+            .as_ref()
+            .map(|r| format!("Trusted Root store ({} certificates)", r.entries.len()))
+            .unwrap_or_default(),
+        None if report.port_owner.is_some() => report
+            .port_owner
+            .as_ref()
+            .map(|o| format!("port {} of this machine", o.port))
+            .unwrap_or_default(),
+        None if report.logs.is_some() => report
+            .inputs
+            .first()
+            .map(|i| i.source.clone())
+            .unwrap_or_else(|| "(log text)".into()),
+        None => report
+            .certificate
+            .as_ref()
+            .map(|c| c.display_name.clone())
+            .unwrap_or_else(|| "(no certificate)".into()),
+    }
+}
+
+/// The mark of a matrix cell: ✓ accepts, ✗ rejects, ? unknown, — the member itself.
+pub fn pool_mark(accepted: Option<bool>) -> &'static str {
+    match accepted {
+        Some(true) => "✓",
+        Some(false) => "✗",
+        None => "?",
+    }
+}
