@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use certwiz::engine::load::{Origin, SourcedCertificate};
-use certwiz::engine::pool::{PoolRequest, check_pool, decide, findings, probe_pool};
+use certwiz::engine::pool::{PoolRequest, check_pool, decide, judge, probe_pool};
 use certwiz::engine::probe::{CancelFlag, ProbeTarget, Progress};
 use certwiz::lab::{LabPki, LabServer, Scenario};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -158,7 +158,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("decide_and_findings_10_members", |b| {
         b.iter(|| {
             let matrix = decide(&facts.members, &ten.trust_anchors, ten.at);
-            black_box(findings(&matrix))
+            black_box(judge(&matrix))
         })
     });
     group.finish();

@@ -455,7 +455,7 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
     }
     let mut members = Vec::new();
     for spec in &args.members {
-        let mut target = crate::engine::pool::parse_member(spec, args.port, args.address)
+        let mut target = crate::input::parse_target(spec, args.port, args.address)
             .map_err(anyhow::Error::msg)?;
         target.path = args.path.clone();
         members.push(target);

@@ -9,5 +9,6 @@
 pub mod cli;
 pub mod engine;
 pub mod gui;
+pub mod input;
 pub mod lab;
 pub mod render;

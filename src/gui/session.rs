@@ -585,10 +585,10 @@ impl Wizard {
             .map(str::trim)
             .filter(|l| !l.is_empty())
         {
-            match crate::engine::pool::parse_member(line, default_port, None) {
+            match crate::input::parse_target(line, default_port, None) {
                 Ok(target) => members.push(target),
                 Err(e) => {
-                    self.pool.error = Some(e);
+                    self.pool.error = Some(e.to_string());
                     return None;
                 }
             }

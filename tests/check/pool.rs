@@ -11,7 +11,7 @@ use std::time::Duration;
 use certwiz::engine::finding::{Finding, Severity};
 use certwiz::engine::load::{Origin, SourcedCertificate};
 use certwiz::engine::pool::{
-    Blocker, MemberStatus, PoolCheck, PoolMatrix, PoolRequest, check_pool, decide, findings,
+    Blocker, MemberStatus, PoolCheck, PoolMatrix, PoolRequest, check_pool, decide, judge,
     probe_pool,
 };
 use certwiz::engine::probe::{CancelFlag, ProbeEvent, ProbeTarget, Progress};
@@ -669,5 +669,5 @@ fn the_matrix_round_trips_through_json_in_kebab_case() {
     let back: PoolMatrix = serde_json::from_value(json).expect("reads back");
     assert_eq!(back, checked.matrix);
     // Findings come from the matrix alone: the same from the JSON as from the run.
-    assert_eq!(findings(&back), checked.findings);
+    assert_eq!(judge(&back), checked.findings);
 }

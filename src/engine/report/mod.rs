@@ -425,7 +425,7 @@ pub struct Report {
     pub store: Option<StoreListing>,
     /// The pool trust matrix (`pool`): who would accept whom for mutual TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<crate::engine::pool::PoolMatrix>,
+    pub pool: Option<crate::engine::pool::matrix::PoolMatrix>,
     /// The case notes of the wizard's step 1: the symptom and the three questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_notes: Option<CaseNotes>,
@@ -552,15 +552,15 @@ impl Report {
     }
 
     /// What a report read from a file must hold to be drawn without harm: a pool matrix of at most
-    /// [`crate::engine::pool::MAX_MEMBERS`] members whose cells point at members (a crafted file must
+    /// [`crate::engine::pool::matrix::MAX_MEMBERS`] members whose cells point at members (a crafted file must
     /// not make certwiz draw millions of cells).
     fn check_shape(&self) -> Result<(), ReportReadError> {
         if let Some(pool) = &self.pool {
             let n = pool.members.len();
-            if n > crate::engine::pool::MAX_MEMBERS {
+            if n > crate::engine::pool::matrix::MAX_MEMBERS {
                 return Err(ReportReadError::Damaged(format!(
                     "a pool of {n} members; certwiz reads at most {}",
-                    crate::engine::pool::MAX_MEMBERS
+                    crate::engine::pool::matrix::MAX_MEMBERS
                 )));
             }
             let in_range = pool

@@ -1,0 +1,459 @@
+//! Matrix → findings: `pool.mtls-would-fail`, `pool.trust-asymmetric`, `pool.mtls-ok`, the
+//! unreachable members' `port.*` / `tls.*` findings, and the name check of every member. Pure.
+
+use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
+use crate::engine::fixes::{FixCommand, FixContext, commands_for};
+
+use super::matrix::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
+use super::probe::PoolFacts;
+
+/// Turns the matrix into findings, sorted (fail, warn, info, pass): `pool.mtls-would-fail` for each
+/// ordered pair that would be rejected, `pool.trust-asymmetric` for each pair that trusts one way
+/// only, `pool.mtls-ok` when no known pair is rejected, and for each member that did not answer the
+/// `port.*` / `tls.*` finding `check` gives (its row and column are unknown).
+pub fn judge(matrix: &PoolMatrix) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if matrix.members.len() < 2 {
+        out.push(Finding::new(
+            ids::POOL_TOO_FEW_MEMBERS,
+            Severity::Info,
+            "A pool check needs at least two servers",
+            format!(
+                "certwiz was given {} distinct server(s); the trust matrix compares every pair of front ends.",
+                matrix.members.len()
+            ),
+            "Name every front end of the pool: certwiz pool fe01.contoso.com fe02.contoso.com ... (Get-CsPool shows them).",
+        ));
+    }
+    for member in &matrix.members {
+        member_findings(member, &mut out);
+    }
+    for cell in &matrix.cells {
+        if cell.accepted == Some(false) {
+            out.push(would_fail(matrix, cell));
+        }
+    }
+    for a in 0..matrix.members.len() {
+        for b in a + 1..matrix.members.len() {
+            let (Some(ab), Some(ba)) = (matrix.cell(a, b), matrix.cell(b, a)) else {
+                continue;
+            };
+            match (ab.accepted, ba.accepted) {
+                // a connecting to b is rejected, b connecting to a is accepted.
+                (Some(false), Some(true)) => out.push(asymmetric(matrix, ab)),
+                (Some(true), Some(false)) => out.push(asymmetric(matrix, ba)),
+                _ => {}
+            }
+        }
+    }
+    let known = matrix.cells.iter().filter(|c| c.accepted.is_some()).count();
+    let rejected = matrix.cells.iter().any(|c| c.accepted == Some(false));
+    if known > 0 && !rejected {
+        out.push(all_accept(matrix, known));
+    }
+    if !matrix.trust_judged && known > 0 {
+        out.push(Finding::new(
+            ids::POOL_TRUST_NOT_JUDGED,
+            Severity::Info,
+            "Trust in the members' roots was not judged",
+            "No trust anchors were given (--ca), so certwiz decided on what each server's acceptable-CA list names and on the certificates' purposes and dates. A server whose list names a CA may still not trust it (an intermediate in the wrong store, a list that is cut short).",
+            "Give the pool's root CA certificates with --ca (export them from Trusted Root Certification Authorities) to also check that each member's chain builds to one of them.",
+        ));
+    }
+    if matrix.cancelled {
+        out.push(Finding::new(
+            ids::POOL_CANCELLED,
+            Severity::Info,
+            "The pool check was cancelled",
+            "Some members were not probed to the end; their rows and columns of the matrix are unknown.",
+            "Run the check again.",
+        ));
+    }
+    sort_findings(&mut out);
+    out
+}
+
+fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
+    let (label, port) = (&member.label, member.port);
+    let unknown_note = format!(
+        "Its row and column of the pool matrix are unknown: certwiz cannot tell whether {label} trusts the other members or they trust it."
+    );
+    let (id, title, fix) = match member.status {
+        MemberStatus::Answered => {
+            if member.certificate.is_none() {
+                out.push(Finding::new(
+                    ids::POOL_MEMBER_UNKNOWN,
+                    Severity::Fail,
+                    format!("The certificate {label} presents cannot be read"),
+                    format!(
+                        "{label} answered TLS, but its certificate is not valid X.509, so no other member can accept it as a client certificate either. Its row of the pool matrix is unknown."
+                    ),
+                    format!(
+                        "On {label}: check the certificate assigned to the conferencing service (Get-CsCertificate, or the OCS Certificate Wizard) and assign a valid one (Set-CsCertificate)."
+                    ),
+                ));
+            }
+            if member.certificate_requested == Some(true) && member.acceptable_ca_names.is_empty()
+            {
+                let mut finding = Finding::new(
+                    ids::TLS_CLIENT_CA_LIST_EMPTY,
+                    Severity::Warn,
+                    format!("{label} asks for a client certificate but names no acceptable CA"),
+                    "The CertificateRequest carries an empty list of trusted CAs. Schannel sends none when SendTrustedIssuerList is 0 (KB 933430), or when the Trusted Root store is too large to fit (over ~100 roots or 16 KB, KB 2880390). The calling members then have to guess which certificate to send, and certwiz cannot tell from the list whether it trusts their CAs.",
+                    format!(
+                        "On {label}, trim the Trusted Root Certification Authorities store to the CAs you need; or set HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList to 0 deliberately (Lync/SfB guidance) and make sure each server has only one certificate valid for client authentication."
+                    ),
+                );
+                finding.commands = commands(&[ids::TLS_CLIENT_CA_LIST_EMPTY], member);
+                out.push(finding);
+            }
+            return;
+        }
+        MemberStatus::Cancelled => return,
+        MemberStatus::DnsFailed => (
+            ids::PORT_DNS_FAILED,
+            format!("The name {label} could not be resolved"),
+            format!(
+                "Check the name for typos and that this machine uses the internal DNS servers (nslookup {}). To test a specific server, give its address and keep the FQDN as HOST.",
+                member.host
+            ),
+        ),
+        MemberStatus::Closed => (
+            ids::PORT_CLOSED,
+            format!("Nothing listens on port {port} of {label}"),
+            format!(
+                "On {label}: netstat -ano | findstr :{port} shows whether anything listens. Start the conferencing services (OCS: the Web Conferencing / IM Conferencing services; Lync/SfB: Start-CsWindowsService), and check the port in the topology."
+            ),
+        ),
+        MemberStatus::Timeout | MemberStatus::Unreachable => (
+            ids::PORT_TIMEOUT,
+            format!("No answer from port {port} of {label}"),
+            format!(
+                "Check Windows Firewall on {label} (an inbound rule for TCP {port}) and any firewall in between; from this machine, Test-NetConnection {} -Port {port}.",
+                member.host
+            ),
+        ),
+        MemberStatus::Silent => (
+            ids::PORT_SILENT,
+            format!("Port {port} of {label} accepts connections but never answers TLS"),
+            format!(
+                "On {label}, find the owner of the port (netstat -ano | findstr :{port}) and restart that service."
+            ),
+        ),
+        MemberStatus::NotTls => (
+            ids::PORT_NOT_TLS,
+            format!("Port {port} of {label} does not speak TLS"),
+            format!(
+                "Find what owns port {port} on {label} (netstat -ano | findstr :{port}; in IIS Manager, a site bound with http instead of https) and move it off the conferencing port."
+            ),
+        ),
+        MemberStatus::RemoteClosed => (
+            ids::TLS_REMOTE_CLOSED,
+            format!("{label} closed the connection during the TLS handshake"),
+            format!(
+                "On {label}: netsh http show sslcert ipport=0.0.0.0:{port} to see the bound certificate; check the System log for Schannel and HttpEvent errors; re-assign the certificate (Set-CsCertificate, or the OCS Certificate Wizard)."
+            ),
+        ),
+        MemberStatus::LegacyOnly => (
+            ids::TLS_LEGACY_ONLY,
+            format!("{label} speaks only TLS 1.0 / 1.1 and its certificate could not be read"),
+            "On Windows Server 2008 R2 and later, enable TLS 1.2 for Schannel (KB 3140245 and the SCHANNEL\\Protocols registry keys), then restart the server.".to_owned(),
+        ),
+        MemberStatus::HandshakeFailed => (
+            ids::TLS_HANDSHAKE_FAILED,
+            format!("The TLS handshake with {label} failed"),
+            format!(
+                "Check the System event log on {label} for Schannel errors (36874 / 36888) and compare its enabled protocols and ciphers."
+            ),
+        ),
+    };
+    let mut finding = Finding::new(
+        id,
+        Severity::Fail,
+        title,
+        format!(
+            "{label} is a member of the pool, but {}. {unknown_note}",
+            member.status_text
+        ),
+        fix,
+    );
+    finding.commands = commands(&[id], member);
+    out.push(finding);
+}
+
+/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats.
+fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
+    let ctx = FixContext {
+        host: Some(member.host.clone()),
+        port: Some(member.port),
+    };
+    let mut out: Vec<FixCommand> = Vec::new();
+    for id in finding_ids {
+        for command in commands_for(id, &ctx) {
+            if !out.iter().any(|c| c.command == command.command) {
+                out.push(command);
+            }
+        }
+    }
+    out
+}
+
+/// What to do about each blocker, in words, and the finding ids whose commands help.
+fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static str>) {
+    let (cl, sl) = (matrix.label(cell.client), matrix.label(cell.server));
+    let client_cert = matrix
+        .members
+        .get(cell.client)
+        .and_then(|m| m.certificate.as_ref());
+    let root = client_cert.map_or("its root CA", |c| c.root.as_str());
+    let issuing = client_cert.map_or("its issuing CA", |c| c.issuing_ca.as_str());
+    let port = matrix.members.get(cell.server).map_or(0, |m| m.port);
+    let mut texts: Vec<String> = Vec::new();
+    let mut finding_ids: Vec<&'static str> = Vec::new();
+    let mut add = |text: String, id: &'static str| {
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+        if !finding_ids.contains(&id) {
+            finding_ids.push(id);
+        }
+    };
+    for blocker in &cell.blockers {
+        match blocker {
+            Blocker::NoCertificateRequest => add(
+                format!(
+                    "On {sl}, find what answers on port {port} instead of the conferencing service (netstat -ano | findstr :{port}; IIS Manager > Sites > Bindings): the MCU Factory / Focus always asks for the calling server's certificate."
+                ),
+                ids::TLS_NO_CLIENT_CERT_REQUEST,
+            ),
+            Blocker::CaListExcludesChain => add(
+                format!(
+                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
+                    if root.eq_ignore_ascii_case(issuing) {
+                        String::new()
+                    } else {
+                        format!(
+                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore CA issuing-ca.cer)"
+                        )
+                    }
+                ),
+                ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
+            ),
+            Blocker::ClientAuthMissing { certificate } => add(
+                format!(
+                    "Give {cl} a certificate that includes Client Authentication in place of \"{certificate}\": Request-CsCertificate -ClientEKU $true, or a template with both Server Authentication and Client Authentication; assign it with Set-CsCertificate and restart {cl}'s services."
+                ),
+                ids::CERT_CLIENT_AUTH_MISSING,
+            ),
+            Blocker::CaRestrictsClientAuth { ca } => add(
+                format!(
+                    "The CA \"{ca}\" must allow Client Authentication: renew it with Client Authentication in its Enhanced Key Usage (or with no EKU extension), and on every server check Certificates (Local Computer) > the CA certificate > Properties > General: \"Enable all purposes\", or both Server Authentication and Client Authentication ticked."
+                ),
+                ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
+            ),
+            Blocker::ChainUntrusted { root } => add(
+                format!(
+                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer) and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
+                ),
+                ids::CHAIN_UNTRUSTED_ROOT,
+            ),
+            Blocker::ChainIncomplete { missing_issuer } => add(
+                format!(
+                    "Install {missing_issuer} on {sl} (Trusted Root, or Intermediate Certification Authorities if it is an intermediate: certutil -addstore CA) and on {cl}, so that {cl} sends its full chain; give certwiz the pool's root with --ca."
+                ),
+                ids::CHAIN_INCOMPLETE,
+            ),
+            Blocker::Expired { certificate } | Blocker::NotYetValid { certificate } => add(
+                format!(
+                    "Renew \"{certificate}\" (or correct the clock if it is wrong), assign the new certificate on {cl} and restart its services."
+                ),
+                ids::CERT_EXPIRED,
+            ),
+            Blocker::BadSignature { certificate } | Blocker::IssuerNotCa { certificate } => add(
+                format!(
+                    "\"{certificate}\" does not chain correctly to its issuer: reissue {cl}'s certificate from the pool's CA and check it with certutil -verify."
+                ),
+                ids::CHAIN_BAD_SIGNATURE,
+            ),
+        }
+    }
+    (texts, finding_ids)
+}
+
+fn blocking_reasons(cell: &PoolCell) -> String {
+    cell.reasons
+        .iter()
+        .take(cell.blockers.len())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn about_client(finding: Finding, matrix: &PoolMatrix, client: usize) -> Finding {
+    match matrix
+        .members
+        .get(client)
+        .and_then(|m| m.certificate.as_ref())
+    {
+        Some(c) => finding.about(
+            crate::engine::finding::CertificateRef {
+                subject: c.subject.clone(),
+                sha256: c.sha256.clone(),
+            },
+            Scope::Remote,
+        ),
+        None => finding,
+    }
+}
+
+fn would_fail(matrix: &PoolMatrix, cell: &PoolCell) -> Finding {
+    let (cl, sl) = (matrix.label(cell.client), matrix.label(cell.server));
+    let server = matrix.members.get(cell.server);
+    let port = server.map_or(0, |m| m.port);
+    let certificate = matrix
+        .members
+        .get(cell.client)
+        .and_then(|m| m.certificate.as_ref())
+        .map(|c| format!(" \"{}\"", c.display_name))
+        .unwrap_or_default();
+    let (fixes, finding_ids) = remedies(matrix, cell);
+    let mut finding = Finding::new(
+        ids::POOL_MTLS_WOULD_FAIL,
+        Severity::Fail,
+        format!("{sl} would reject {cl} in mutual TLS"),
+        format!(
+            "When {cl} connects to {sl} on port {port}, it presents its own certificate{certificate} as the client certificate, and {sl} would refuse it: {}. Calls from {cl} to {sl} then fail (events 61013 / 30988 on {cl}, \"ReceiveFailure\" in the validation wizard).",
+            blocking_reasons(cell)
+        ),
+        fixes.join(" "),
+    );
+    if let Some(server) = server {
+        finding.commands = commands(&finding_ids, server);
+    }
+    about_client(finding, matrix, cell.client)
+}
+
+/// `rejected` is the cell that fails; the reverse cell is accepted.
+fn asymmetric(matrix: &PoolMatrix, rejected: &PoolCell) -> Finding {
+    let (cl, sl) = (matrix.label(rejected.client), matrix.label(rejected.server));
+    let (fixes, finding_ids) = remedies(matrix, rejected);
+    let mut finding = Finding::new(
+        ids::POOL_TRUST_ASYMMETRIC,
+        Severity::Fail,
+        format!("Trust between {cl} and {sl} is one-way: {cl} accepts {sl}, {sl} rejects {cl}"),
+        format!(
+            "{sl} connecting to {cl} would work: {cl} accepts {sl}'s certificate. {cl} connecting to {sl} would not: {}. Members of a pool call each other in both directions (conferencing on 444, SIP on 5061), so every call from {cl} to {sl} fails. Usually the certificate chain of {cl} is installed on {cl} but not on {sl}.",
+            blocking_reasons(rejected)
+        ),
+        format!(
+            "Make the trust mutual: the certificate chain of {cl} must be installed on {sl}, as {sl}'s is on {cl}. {}",
+            fixes.join(" ")
+        ),
+    );
+    if let Some(server) = matrix.members.get(rejected.server) {
+        finding.commands = commands(&finding_ids, server);
+    }
+    about_client(finding, matrix, rejected.client)
+}
+
+fn all_accept(matrix: &PoolMatrix, known: usize) -> Finding {
+    let unknown: Vec<&str> = matrix
+        .members
+        .iter()
+        .filter(|m| !m.client_known() || !m.server_known())
+        .map(|m| m.label.as_str())
+        .collect();
+    let anchors = if matrix.trust_judged {
+        ", builds to a --ca trust anchor"
+    } else {
+        ""
+    };
+    let (title, scope) = if unknown.is_empty() {
+        (
+            "Every member of the pool accepts every other in mutual TLS".to_owned(),
+            String::new(),
+        )
+    } else {
+        (
+            "The members that answered accept each other in mutual TLS".to_owned(),
+            format!(
+                " {} could not be judged (see the findings about {}).",
+                unknown.join(", "),
+                if unknown.len() == 1 { "it" } else { "them" }
+            ),
+        )
+    };
+    Finding::new(
+        ids::POOL_MTLS_OK,
+        Severity::Pass,
+        title,
+        format!(
+            "{known} ordered pair(s) checked: each server asks for a client certificate, and each calling member's certificate allows Client Authentication{anchors}, is in date, and (where the server sends a CA list) comes from a CA the server names.{scope}"
+        ),
+        "Nothing to do.",
+    )
+}
+
+/// `cert.name-mismatch` for each member whose certificate lacks one of `expected` (or
+/// `cert.name-match` when every member's carries them all).
+pub(super) fn member_name_findings(
+    facts: &PoolFacts,
+    matrix: &PoolMatrix,
+    expected: &[String],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut checked = Vec::new();
+    for (member, probe) in matrix.members.iter().zip(&facts.members) {
+        let Some(leaf) = probe
+            .handshake
+            .as_ref()
+            .and_then(|h| h.presented_chain.first())
+        else {
+            continue;
+        };
+        let names = crate::engine::names::check_names(leaf, expected);
+        let missing: Vec<&str> = names
+            .iter()
+            .filter(|n| n.matched_by.is_none())
+            .map(|n| n.expected.as_str())
+            .collect();
+        checked.push(member.label.clone());
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                ids::CERT_NAME_MISMATCH,
+                Severity::Fail,
+                format!(
+                    "{}'s certificate does not carry the name {}",
+                    member.label,
+                    missing.join(", ")
+                ),
+                format!(
+                    "Every front end of the pool answers for {}, but the certificate \"{}\" that {} presents names {}. Calls to the pool that land on {} fail (SEC_E_WRONG_PRINCIPAL, 0x80090322).",
+                    missing.join(", "),
+                    leaf.display_name,
+                    member.label,
+                    leaf.alternative_names_text(),
+                    member.label
+                ),
+                format!(
+                    "Request a certificate for {} whose Subject Alternative Name lists the pool FQDN and {}'s own FQDN (Request-CsCertificate, or the OCS Certificate Wizard's Subject Alternative Name page), then assign it.",
+                    member.label, member.label
+                ),
+            )
+            .about(leaf.reference(), Scope::Remote),
+        );
+    }
+    if out.is_empty() && !checked.is_empty() {
+        out.push(Finding::new(
+            ids::CERT_NAME_MATCH,
+            Severity::Pass,
+            "Every member's certificate carries the expected names",
+            format!("{} carry {}.", checked.join(", "), expected.join(", ")),
+            "Nothing to do.",
+        ));
+    }
+    out
+}
