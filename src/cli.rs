@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::engine::check::{CheckRequest, check};
+use crate::engine::identity::{self, IdentityError};
 use crate::engine::inspect::{InspectRequest, inspect, inspect_fetching};
 use crate::engine::load::SourcedCertificate;
 use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
@@ -654,7 +655,12 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
             );
         };
         client_chain = loaded.certificates;
-        identity = Some(client_identity(&client_chain, key));
+        identity = Some(identity::from_files(&client_chain, key).with_context(|| {
+            format!(
+                "--pfx {}: the PFX holds no certificate to present, only a self-signed root",
+                pfx.display()
+            )
+        })?);
     } else if let (Some(cert), Some(key_file)) = (&args.client_cert, &args.client_key) {
         let loaded = load_reporting(cert, &mut password).context("--client-cert")?;
         inputs.push(summary(cert, "client-certificate", &loaded));
@@ -672,7 +678,12 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
             );
         }
         client_chain = loaded.certificates;
-        identity = Some(client_identity(&client_chain, key));
+        identity = Some(identity::from_files(&client_chain, key).with_context(|| {
+            format!(
+                "--client-cert {}: no certificate to present, only a self-signed root",
+                cert.display()
+            )
+        })?);
     }
     if let Some(thumbprint) = &args.store_cert {
         let (store_identity, anchors, chain, input) = store_identity(thumbprint)?;
@@ -935,7 +946,7 @@ fn store_identity(
     Vec<SourcedCertificate>,
     InputSummary,
 )> {
-    use crate::engine::store::{StoreKind, StoreName, snapshot, store_signing_key, this_computer};
+    use crate::engine::store::{StoreKind, StoreName, snapshot, this_computer};
     let listing = snapshot(this_computer().as_ref());
     if listing.kind != StoreKind::WindowsMachine {
         bail!(
@@ -950,16 +961,14 @@ fn store_identity(
             "--store-cert {thumbprint}: no certificate with this thumbprint in the Local Machine Personal store (certwiz store lists them)"
         );
     };
-    let key = match store_signing_key(certificate) {
-        Ok(Some(key)) => key,
-        Ok(None) => bail!(
-            "--store-cert {thumbprint}: the Personal store holds no private key for \"{}\"",
-            certificate.display_name
+    let at = OffsetDateTime::now_utc();
+    let presented = match identity::from_store(&listing, certificate, &[], &[], at) {
+        Ok(presented) => presented,
+        Err(IdentityError::NoKey { certificate }) => bail!(
+            "--store-cert {thumbprint}: the Personal store holds no private key for \"{certificate}\""
         ),
         Err(e) => bail!("--store-cert {thumbprint}: {e}"),
     };
-    let at = OffsetDateTime::now_utc();
-    let chain = listing.client_chain(certificate, &[], at);
     let mut client_chain = vec![certificate.sourced()];
     client_chain.extend(listing.intermediates());
     let input = InputSummary {
@@ -968,39 +977,10 @@ fn store_identity(
             certificate.display_name, certificate.thumbprint_sha1
         ),
         role: "client-certificate".into(),
-        certificates: chain.len(),
+        certificates: presented.chain.len(),
         private_keys: 0,
     };
-    Ok((
-        ClientIdentity {
-            chain,
-            key: crate::engine::probe::ClientKey::Store(key),
-        },
-        listing.trust_anchors(),
-        client_chain,
-        input,
-    ))
-}
-
-/// The identity to present: the leaf (the certificate that belongs to the key comes first) and the
-/// other certificates given, roots last.
-fn client_identity(
-    certs: &[SourcedCertificate],
-    key: crate::engine::load::PrivateKey,
-) -> ClientIdentity {
-    let chain = certs
-        .iter()
-        .filter(|c| {
-            // A self-signed root is not sent: the server must already have it.
-            crate::engine::cert::CertificateFacts::from_der(&c.der)
-                .is_ok_and(|f| !(f.self_signed && f.is_ca))
-        })
-        .map(|c| Arc::clone(&c.der))
-        .collect();
-    ClientIdentity {
-        chain,
-        key: key.into(),
-    }
+    Ok((presented, listing.trust_anchors(), client_chain, input))
 }
 
 /// Progress lines on stderr when it is a terminal (never in pipes, tests or JSON consumers' logs).

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fixes;
 #[cfg(windows)]
 pub mod http_sys;
+pub mod identity;
 pub mod inspect;
 pub mod load;
 pub mod logs;
