@@ -14,7 +14,7 @@ use windows_sys::Win32::Networking::HttpServer::{
     HttpTerminate,
 };
 
-use crate::engine::port_owner::{HttpSysBinding, guid_text, socket_address};
+use crate::engine::facts::port_owner::{HttpSysBinding, guid_text, socket_address};
 
 const NO_ERROR: u32 = 0;
 const ERROR_FILE_NOT_FOUND: u32 = 2;

@@ -11,6 +11,7 @@
 
 pub mod cert;
 pub mod check;
+pub mod facts;
 pub mod finding;
 pub mod fixes;
 #[cfg(windows)]

@@ -14,8 +14,8 @@ use crate::engine::purpose::{PurposeAnalysis, Role};
 
 use crate::engine::report::{Report, TimelineEntry};
 
-use super::sections::{Section, certificate_rows, name_lines, sections};
-use super::{clock, day, pool_mark, report_name, stamp};
+use super::sections::{Section, sections};
+use super::{certificate_rows, clock, day, name_lines, pool_mark, report_name, stamp};
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }

@@ -8,9 +8,9 @@ use crate::engine::finding::{Finding, FixCommand, Severity};
 use crate::engine::purpose::Role;
 use crate::engine::report::{Report, TimelineEntry, platform};
 
-use super::sections::{Section, certificate_block, name_lines, sections};
+use super::sections::{Section, sections};
 use super::text::{path_text, pool_text, probe_text};
-use super::{clock, report_name, stamp};
+use super::{certificate_block, clock, name_lines, report_name, stamp};
 
 /// Renders a report as Markdown for a ticket or a chat: where and when it was made, the case notes,
 /// the verdict and what to do, possible causes (logs), the findings with their fixes, the path tree,

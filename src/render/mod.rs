@@ -9,7 +9,12 @@ pub mod markdown;
 pub mod sections;
 pub mod text;
 
+use std::fmt::Write as _;
+
 use time::OffsetDateTime;
+
+use crate::engine::cert::CertificateFacts;
+use crate::engine::names::NameCheck;
 
 use crate::engine::report::Report;
 
@@ -178,4 +183,51 @@ pub fn pool_mark(accepted: Option<bool>) -> &'static str {
         Some(false) => "✗",
         None => "?",
     }
+}
+
+/// A certificate's details as label / value rows, for a table or a text block (every format shows
+/// the same rows).
+pub fn certificate_rows(c: &CertificateFacts) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        ("Subject", c.subject.clone()),
+        ("Issuer", c.issuer.clone()),
+        ("Serial number", c.serial.clone()),
+        ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
+        ("SHA-256", c.sha256.clone()),
+        (
+            "Valid",
+            format!("{} to {}", day(c.not_before), day(c.not_after)),
+        ),
+        ("Alternative names", c.alternative_names_text()),
+        ("Enhanced key usage", c.eku_text()),
+        ("Public key", c.key_text()),
+        ("Signature algorithm", c.signature_algorithm.name.clone()),
+    ];
+    if !c.crl_distribution_points.is_empty() {
+        rows.push(("CRL distribution", c.crl_distribution_points.join(", ")));
+    }
+    if !c.aia_ca_issuers.is_empty() || !c.aia_ocsp.is_empty() {
+        rows.push(("Authority info", c.authority_info_text()));
+    }
+    rows
+}
+
+/// The names as lines: "✓ NAME (matched by ...)" or "✗ NAME (not on the certificate)".
+pub fn name_lines(names: &[NameCheck]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| match &n.matched_by {
+            Some(by) => format!("✓ {} (matched by {by})", n.expected),
+            None => format!("✗ {} (not on the certificate)", n.expected),
+        })
+        .collect()
+}
+
+/// The certificate rows as an aligned text block (the text report and Markdown's fence).
+pub fn certificate_block(c: &CertificateFacts) -> String {
+    let mut out = String::new();
+    for (label, value) in certificate_rows(c) {
+        let _ = writeln!(out, "  {} {}", pad(label, 20), wrap(&value, 23));
+    }
+    out
 }

@@ -4,8 +4,6 @@
 //! and the details). Markdown and HTML draw each [`Section`] their own way; neither decides again what
 //! to show or in which order, so a part added here reaches both.
 
-use std::fmt::Write as _;
-
 use crate::engine::cert::CertificateFacts;
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::logs::{LogAnalysis, RankedHypothesis};
@@ -15,8 +13,6 @@ use crate::engine::pool::PoolMatrix;
 use crate::engine::probe::ProbeFacts;
 use crate::engine::purpose::PurposeAnalysis;
 use crate::engine::report::{Report, Verdict};
-
-use super::pad;
 
 /// One part of a report body.
 #[derive(Debug)]
@@ -134,57 +130,6 @@ pub fn sections(report: &Report) -> Vec<Section<'_>> {
     let rest = super::text::details_text(report);
     if !rest.trim().is_empty() {
         out.push(Section::Details(rest));
-    }
-    out
-}
-
-/// A certificate's details as label / value rows, for a table or a text block (every format shows
-/// the same rows).
-pub fn certificate_rows(c: &CertificateFacts) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("Subject", c.subject.clone()),
-        ("Issuer", c.issuer.clone()),
-        ("Serial number", c.serial.clone()),
-        ("Thumbprint (SHA-1)", c.thumbprint_sha1.clone()),
-        ("SHA-256", c.sha256.clone()),
-        (
-            "Valid",
-            format!(
-                "{} to {}",
-                super::day(c.not_before),
-                super::day(c.not_after)
-            ),
-        ),
-        ("Alternative names", c.alternative_names_text()),
-        ("Enhanced key usage", c.eku_text()),
-        ("Public key", c.key_text()),
-        ("Signature algorithm", c.signature_algorithm.name.clone()),
-    ];
-    if !c.crl_distribution_points.is_empty() {
-        rows.push(("CRL distribution", c.crl_distribution_points.join(", ")));
-    }
-    if !c.aia_ca_issuers.is_empty() || !c.aia_ocsp.is_empty() {
-        rows.push(("Authority info", c.authority_info_text()));
-    }
-    rows
-}
-
-/// The names as lines: "✓ NAME (matched by ...)" or "✗ NAME (not on the certificate)".
-pub fn name_lines(names: &[NameCheck]) -> Vec<String> {
-    names
-        .iter()
-        .map(|n| match &n.matched_by {
-            Some(by) => format!("✓ {} (matched by {by})", n.expected),
-            None => format!("✗ {} (not on the certificate)", n.expected),
-        })
-        .collect()
-}
-
-/// The certificate rows as an aligned text block (the text report and Markdown's fence).
-pub fn certificate_block(c: &CertificateFacts) -> String {
-    let mut out = String::new();
-    for (label, value) in certificate_rows(c) {
-        let _ = writeln!(out, "  {} {}", pad(label, 20), super::wrap(&value, 23));
     }
     out
 }

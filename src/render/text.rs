@@ -15,8 +15,7 @@ use crate::engine::report::Report;
 use crate::engine::revocation::RevocationFacts;
 use crate::engine::store::StoreListing;
 
-use super::sections::{certificate_block, name_lines};
-use super::{pad, pool_mark, report_name, stamp, wrap};
+use super::{certificate_block, name_lines, pad, pool_mark, report_name, stamp, wrap};
 
 fn logs_text(out: &mut String, logs: &LogAnalysis) {
     let _ = writeln!(

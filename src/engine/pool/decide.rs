@@ -14,7 +14,9 @@ use crate::engine::purpose::{PathPosition, PurposeAnalysis, Role};
 
 use super::probe::member_labels;
 
-use super::matrix::{Blocker, MemberCertificate, MemberStatus, PoolCell, PoolMatrix, PoolMember};
+use crate::engine::facts::pool::{
+    Blocker, MemberCertificate, MemberStatus, PoolCell, PoolMatrix, PoolMember,
+};
 
 /// A member's client side as the deciding needs it: its certificate facts and the row-wide notes.
 struct ClientSide {

@@ -4,8 +4,8 @@
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
 use crate::engine::fixes::{FixCommand, FixContext, commands_for};
 
-use super::matrix::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
 use super::probe::PoolFacts;
+use crate::engine::facts::pool::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
 
 /// Turns the matrix into findings, sorted (fail, warn, info, pass): `pool.mtls-would-fail` for each
 /// ordered pair that would be rejected, `pool.trust-asymmetric` for each pair that trusts one way

@@ -28,16 +28,15 @@
 
 mod decide;
 mod judge;
-pub mod matrix;
 mod probe;
 #[cfg(test)]
 mod tests;
 
-pub use decide::decide;
-pub use judge::judge;
-pub use matrix::{
+pub use crate::engine::facts::pool::{
     Blocker, MAX_MEMBERS, MemberCertificate, MemberStatus, PoolCell, PoolMatrix, PoolMember,
 };
+pub use decide::decide;
+pub use judge::judge;
 pub use probe::{PoolFacts, PoolRequest, probe_pool};
 
 use crate::engine::finding::{Finding, sort_findings};

@@ -9,17 +9,17 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertificateFacts;
+use crate::engine::facts::port_owner::PortOwnerFacts;
+use crate::engine::facts::root_store::RootStoreFacts;
+use crate::engine::facts::store::StoreListing;
 use crate::engine::finding::{Finding, Severity, worst};
 use crate::engine::logs::{LogAnalysis, RankedHypothesis};
 use crate::engine::names::NameCheck;
 use crate::engine::path::CertificationPath;
-use crate::engine::port_owner::PortOwnerFacts;
 pub use crate::engine::probe::TimelineEntry;
 use crate::engine::probe::{ProbeFacts, StepTimings};
 use crate::engine::purpose::PurposeAnalysis;
 use crate::engine::revocation::RevocationFacts;
-use crate::engine::root_store::RootStoreFacts;
-use crate::engine::store::StoreListing;
 
 /// Largest report file `open` reads (a session with a 500-root store listing is about 2 MiB).
 pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -425,7 +425,7 @@ pub struct Report {
     pub store: Option<StoreListing>,
     /// The pool trust matrix (`pool`): who would accept whom for mutual TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pool: Option<crate::engine::pool::matrix::PoolMatrix>,
+    pub pool: Option<crate::engine::facts::pool::PoolMatrix>,
     /// The case notes of the wizard's step 1: the symptom and the three questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_notes: Option<CaseNotes>,
@@ -552,15 +552,15 @@ impl Report {
     }
 
     /// What a report read from a file must hold to be drawn without harm: a pool matrix of at most
-    /// [`crate::engine::pool::matrix::MAX_MEMBERS`] members whose cells point at members (a crafted file must
+    /// [`crate::engine::facts::pool::MAX_MEMBERS`] members whose cells point at members (a crafted file must
     /// not make certwiz draw millions of cells).
     fn check_shape(&self) -> Result<(), ReportReadError> {
         if let Some(pool) = &self.pool {
             let n = pool.members.len();
-            if n > crate::engine::pool::matrix::MAX_MEMBERS {
+            if n > crate::engine::facts::pool::MAX_MEMBERS {
                 return Err(ReportReadError::Damaged(format!(
                     "a pool of {n} members; certwiz reads at most {}",
-                    crate::engine::pool::matrix::MAX_MEMBERS
+                    crate::engine::facts::pool::MAX_MEMBERS
                 )));
             }
             let in_range = pool

@@ -24,9 +24,7 @@ pub mod system;
 pub mod windows;
 pub mod windows_props;
 
-mod listing;
-
-pub use listing::{StoreCertificate, StoreKind, StoreListing, StoreName};
+pub use crate::engine::facts::store::{StoreCertificate, StoreKind, StoreListing, StoreName};
 
 use std::sync::Arc;
 

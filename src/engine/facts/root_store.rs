@@ -1,6 +1,6 @@
 //! What a Trusted Root store holds, as far as Schannel's CA list goes: each root's name, size and
 //! whether it is self-signed, the distinct count and the bytes of the list. Plain data; read by
-//! [`facts`], judged by [`super::judge`].
+//! [`facts`], judged by [`crate::engine::root_store::judge`].
 
 use std::collections::HashSet;
 

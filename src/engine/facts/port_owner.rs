@@ -1,6 +1,6 @@
 //! What was seen of a port's owners: the listeners (PID, name, path), HTTP.SYS's bindings, and the
-//! classification of a process as a web server. Plain data and pure helpers; [`super::look`] fills it
-//! in and [`super::findings`] judges it.
+//! classification of a process as a web server. Plain data and pure helpers; [`crate::engine::port_owner::look`] fills it
+//! in and [`crate::engine::port_owner::judge`] judges it.
 
 use serde::{Deserialize, Serialize};
 

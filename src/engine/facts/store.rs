@@ -1,7 +1,7 @@
 //! A store backend read once ([`StoreListing`]): the certificates of the Personal, Trusted Root and
 //! Intermediate stores as MMC shows them, with friendly name, private key and the store's purpose
-//! setting. Plain data and what it answers by itself; read by [`super::snapshot`], judged by
-//! [`super::judge`].
+//! setting. Plain data and what it answers by itself; read by [`crate::engine::store::snapshot`], judged by
+//! [`crate::engine::store::judge`].
 
 use std::collections::HashMap;
 use std::sync::Arc;

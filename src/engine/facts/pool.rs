@@ -191,7 +191,8 @@ impl PoolMatrix {
         self.members.iter().position(|m| m.label == label)
     }
 
-    pub(super) fn label(&self, index: usize) -> &str {
+    /// A member's label by index ("?" when out of range).
+    pub(crate) fn label(&self, index: usize) -> &str {
         self.members.get(index).map_or("?", |m| m.label.as_str())
     }
 }

@@ -5,9 +5,9 @@
 //! stops a Lync 2013 front end (0x800B0109); duplicates are a smell. [`facts`] reads the store,
 //! [`judge`] is pure, [`report`] puts both in a report.
 
-mod facts;
-
-pub use facts::{MAX_NAME_BYTES, MAX_ROOTS, RootEntry, RootStoreFacts, facts};
+pub use crate::engine::facts::root_store::{
+    MAX_NAME_BYTES, MAX_ROOTS, RootEntry, RootStoreFacts, facts,
+};
 
 use std::collections::{HashMap, HashSet};
 

@@ -3,9 +3,7 @@
 //! (the famous incident: Communicator Web Access in IIS bound to port 444). [`look`] asks the operating
 //! system; [`findings`] is pure.
 
-mod facts;
-
-pub use facts::{
+pub use crate::engine::facts::port_owner::{
     HttpSysBinding, IIS_APP_ID, OwnerKind, PortListener, PortOwnerFacts, classify, guid_text,
     socket_address,
 };
