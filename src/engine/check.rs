@@ -19,7 +19,7 @@ use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
 use crate::engine::report::{InputSummary, Report, Verdict};
 use crate::engine::revocation::{self, FetchOptions, RevocationFacts};
-use crate::engine::rules::{PathFacts, path_findings};
+use crate::engine::rules::{PathFacts, judge_path};
 
 pub use crate::engine::ports::MTLS_PORTS;
 
@@ -176,7 +176,7 @@ pub fn judge_with(
             if let Some(leaf) = analysis.0.leaf() {
                 names = check_names(&leaf.certificate, &expected);
             }
-            findings.extend(path_findings(&PathFacts {
+            findings.extend(judge_path(&PathFacts {
                 path: &analysis.0,
                 purposes: &analysis.1,
                 names: &names,
@@ -200,7 +200,7 @@ pub fn judge_with(
     }
     browse_findings(facts, &mut findings);
     if let Some(revocation) = revocation {
-        findings.extend(revocation::findings(revocation, request.at));
+        findings.extend(revocation::judge(revocation, request.at));
     }
     sort_findings(&mut findings);
     crate::engine::fixes::attach(

@@ -13,7 +13,7 @@ use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
 use crate::engine::report::{InputSummary, Report};
 use crate::engine::revocation::{self, FetchOptions};
-use crate::engine::rules::{PathFacts, path_findings};
+use crate::engine::rules::{PathFacts, judge_path};
 
 /// What to inspect.
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ fn inspect_inner(
         Some(leaf) => check_names(&leaf.certificate, &request.expected_names),
         None => Vec::new(),
     };
-    let mut findings = path_findings(&PathFacts {
+    let mut findings = judge_path(&PathFacts {
         path: &path,
         purposes: &purposes,
         names: &names,
@@ -142,7 +142,7 @@ fn inspect_inner(
         at: request.at,
     });
     if let Some(facts) = &revocation {
-        findings.extend(revocation::findings(facts, request.at));
+        findings.extend(revocation::judge(facts, request.at));
         sort_findings(&mut findings);
         crate::engine::fixes::attach(&mut findings, &crate::engine::fixes::FixContext::default());
     }

@@ -1,7 +1,7 @@
 //! Who owns a port on this machine: the process behind each TCP listener (PID, name, path) through the
 //! `listeners` crate, classified so that a web server on the conferencing port is named as the cause
 //! (the famous incident: Communicator Web Access in IIS bound to port 444). [`look`] asks the operating
-//! system; [`findings`] is pure.
+//! system; [`judge`] is pure, [`report`] puts both in a report.
 
 pub use crate::engine::facts::port_owner::{
     HttpSysBinding, IIS_APP_ID, OwnerKind, PortListener, PortOwnerFacts, classify, guid_text,
@@ -60,7 +60,7 @@ pub fn look(port: u16) -> PortOwnerFacts {
 
 /// The report of `port-owner`: who listens on a port of this machine, judged.
 pub fn report(facts: PortOwnerFacts, at: OffsetDateTime) -> Report {
-    let findings = findings(&facts);
+    let findings = judge(&facts);
     let mut report = Report::new("port-owner", findings, Vec::new(), at);
     report.port_owner = Some(facts);
     report
@@ -69,7 +69,7 @@ pub fn report(facts: PortOwnerFacts, at: OffsetDateTime) -> Report {
 /// The findings: `port.owned-by-web-server` (fail) when a web server listens on the port the
 /// conferencing service must own, `port.owner` (info) for every other listener, and an info when
 /// nothing (visible) listens.
-pub fn findings(facts: &PortOwnerFacts) -> Vec<Finding> {
+pub fn judge(facts: &PortOwnerFacts) -> Vec<Finding> {
     let port = facts.port;
     let mut out = Vec::new();
     // One finding per process: a dual-stack listener (0.0.0.0 and [::]) is one owner.
@@ -251,7 +251,7 @@ mod tests {
             http_sys: Vec::new(),
             http_sys_error: None,
         };
-        let found = findings(&facts);
+        let found = judge(&facts);
         assert_eq!(found[0].id, ids::PORT_OWNED_BY_WEB_SERVER);
         assert_eq!(found[0].severity, Severity::Fail);
         assert!(found[0].detail.contains("PID 5120"));
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn an_iis_binding_on_the_port_fails_and_another_is_described() {
-        let iis = findings(&http_sys("{4DC3E181-E14B-4A21-B022-59FC669B0914}"));
+        let iis = judge(&http_sys("{4DC3E181-E14B-4A21-B022-59FC669B0914}"));
         assert!(
             iis[0]
                 .fix
@@ -306,7 +306,7 @@ mod tests {
                 .detail
                 .contains("D675BA7686820E258F20788473867E84E42E11EC")
         );
-        let other = findings(&http_sys("{12345678-1234-1234-1234-123456789abc}"));
+        let other = judge(&http_sys("{12345678-1234-1234-1234-123456789abc}"));
         assert!(
             other.iter().all(|f| f.severity == Severity::Info),
             "{other:?}"
@@ -324,7 +324,7 @@ mod tests {
         let mut facts = http_sys(IIS_APP_ID);
         facts.port = 443;
         facts.http_sys[0].ip_port = "0.0.0.0:443".into();
-        let found = findings(&facts);
+        let found = judge(&facts);
         assert!(
             found.iter().all(|f| f.severity == Severity::Info),
             "{found:?}"

@@ -30,7 +30,7 @@ pub struct PathFacts<'a> {
 }
 
 /// Judges a path. The result is sorted (fail, warn, info, pass) and deterministic.
-pub fn path_findings(facts: &PathFacts<'_>) -> Vec<Finding> {
+pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     date_findings(facts, &mut out);
     trust_findings(facts, &mut out);

@@ -649,7 +649,7 @@ fn store_purpose_property_narrows_the_extension() {
             .is_some_and(|v| !v.usable && v.blocked_by == [1])
     );
     // The fix differs: a store setting is changed in MMC; an extension needs a renewed CA.
-    let findings = certwiz::engine::rules::path_findings(&certwiz::engine::rules::PathFacts {
+    let findings = certwiz::engine::rules::judge_path(&certwiz::engine::rules::PathFacts {
         path,
         purposes: &analysis,
         names: &[],

@@ -5,12 +5,13 @@
 //! other member's certificate: "the certificate chain of the local server is installed on the remote
 //! server and vice-versa".
 //!
-//! The parts: [`probe`] (the network: one probe per member, all at once), [`matrix`] (the plain data
-//! the report and the GUI show), [`decide`] (facts → matrix, pure) and [`judge`] (matrix → findings,
-//! pure); this file runs them in order and builds the report.
+//! The parts: `probe.rs` (the network: one probe per member, all at once), the matrix as plain data
+//! in [`crate::engine::facts::pool`] (what the report and the GUI show), `decide.rs` (facts →
+//! matrix, pure) and `judge.rs` (matrix → findings, pure); this file runs them in order and builds
+//! the report.
 //!
 //! [`probe_pool`] probes every member at once (one thread each, connect and the recording handshake
-//! only: [`probe::handshake_only`]) and returns [`PoolFacts`]. [`decide`] is pure: for every ordered
+//! only: [`crate::engine::probe::handshake_only`]) and returns [`PoolFacts`]. [`decide`] is pure: for every ordered
 //! pair (A the client, B the server) it says whether B would accept A's certificate, with the reasons
 //! in words, and returns a self-contained [`PoolMatrix`] (what the report and the GUI show).
 //! [`judge()`] turns the matrix into `pool.*` findings. [`check_pool`] runs all three.
@@ -18,7 +19,7 @@
 //! B accepts A when, as far as certwiz can see from the outside:
 //! - B asks for a client certificate (a CertificateRequest); without one, mutual TLS to B cannot work;
 //! - A's certificate path allows Client Authentication (the leaf's EKU and every CA above it:
-//!   [`PurposeAnalysis`]);
+//!   [`crate::engine::purpose::PurposeAnalysis`]);
 //! - B's acceptable-CA list (what its Trusted Root store announces) names a CA of A's path (an empty
 //!   list means "any CA B trusts", a caution, not a rejection);
 //! - A's path builds to a `--ca` trust anchor (all members share them; without any, trust is not

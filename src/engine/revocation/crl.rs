@@ -1,6 +1,6 @@
 //! Reading a downloaded CRL: its signature against the issuing CA, its dates, and whether it lists the
 //! certificate's serial number. The facts are recorded; judging them against the clock is left to
-//! [`super::findings`], so a report can be judged again.
+//! [`super::judge`], so a report can be judged again.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -4,7 +4,7 @@
 //! AIA "CA Issuers" URL and builds the path again (up to three times), then fetches every CRL
 //! distribution point and asks every OCSP responder of the path's certificates, all URLs of a round at
 //! once, each bounded by a timeout and a size cap. It records facts ([`RevocationFacts`]): what each URL
-//! did, what each CRL or OCSP answer says. [`findings`] judges those facts at an instant and is pure.
+//! did, what each CRL or OCSP answer says. [`judge`] judges those facts at an instant and is pure.
 
 pub mod crl;
 pub mod http;
@@ -738,7 +738,7 @@ fn whose(scope: Scope) -> &'static str {
 /// The findings for revocation facts judged at `at`: per certificate below the root one of
 /// `revocation.ok` / `revoked` / `crl-bad-signature` / `crl-expired` / `offline` / `no-cdp` /
 /// `ldap-not-checked`, and `chain.intermediate-fetched` for each downloaded issuer now in the path.
-pub fn findings(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
+pub fn judge(facts: &RevocationFacts, at: OffsetDateTime) -> Vec<Finding> {
     let mut out = Vec::new();
     let scope = facts.scope;
     let mut reported: Vec<&str> = Vec::new();
