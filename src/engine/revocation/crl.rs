@@ -81,12 +81,33 @@ impl CrlFacts {
     }
 }
 
+/// Why a downloaded answer is no CRL certwiz can judge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CrlError {
+    /// PEM armour around something unreadable.
+    #[error("not a CRL: the PEM text cannot be read ({0})")]
+    Pem(String),
+    /// A web page where the CRL should be (a portal, a login page, a 404 page served as 200).
+    #[error("not a CRL: the server sent an HTML or XML page ({0}…)")]
+    Page(String),
+    /// Bytes that do not decode as a CRL.
+    #[error("not a CRL: {0}")]
+    NotACrl(String),
+    /// The certificate it is about cannot be read.
+    #[error("certificate unreadable: {0}")]
+    Certificate(String),
+    /// The issuing CA's certificate cannot be read.
+    #[error("issuer unreadable: {0}")]
+    Issuer(String),
+}
+
 /// Reads `bytes` (DER, or PEM `X509 CRL`) as the CRL for `cert`, checking its signature with `issuer`.
-pub fn evaluate(bytes: &[u8], cert: &[u8], issuer: &[u8]) -> Result<CrlFacts, String> {
+pub fn evaluate(bytes: &[u8], cert: &[u8], issuer: &[u8]) -> Result<CrlFacts, CrlError> {
     let pem_body;
     let der: &[u8] = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
         pem_body = pem::parse(bytes)
-            .map_err(|e| format!("not a CRL: the PEM text cannot be read ({e})"))?
+            .map_err(|e| CrlError::Pem(e.to_string()))?
             .into_contents();
         &pem_body
     } else {
@@ -98,18 +119,15 @@ pub fn evaluate(bytes: &[u8], cert: &[u8], issuer: &[u8]) -> Result<CrlFacts, St
             .filter(|c| !c.is_control())
             .collect();
         if start.trim_start().starts_with('<') {
-            format!(
-                "not a CRL: the server sent an HTML or XML page ({}…)",
-                start.trim()
-            )
+            CrlError::Page(start.trim().to_owned())
         } else {
-            format!("not a CRL: {e}")
+            CrlError::NotACrl(e.to_string())
         }
     })?;
     let (_, cert) =
-        X509Certificate::from_der(cert).map_err(|e| format!("certificate unreadable: {e}"))?;
+        X509Certificate::from_der(cert).map_err(|e| CrlError::Certificate(e.to_string()))?;
     let (_, issuer) =
-        X509Certificate::from_der(issuer).map_err(|e| format!("issuer unreadable: {e}"))?;
+        X509Certificate::from_der(issuer).map_err(|e| CrlError::Issuer(e.to_string()))?;
     let signature = verify_signed(
         &crl.signature_algorithm,
         &crl.signature_value,

@@ -583,13 +583,17 @@ fn check_path(
                                     SourceKind::Crl => {
                                         match crl::evaluate(&fetched.body, cert, issuer) {
                                             Ok(crl) => SourceResult::Crl { crl },
-                                            Err(reason) => SourceResult::Unreadable { reason },
+                                            Err(e) => SourceResult::Unreadable {
+                                                reason: e.to_string(),
+                                            },
                                         }
                                     }
                                     SourceKind::Ocsp => {
                                         match ocsp::evaluate(&fetched.body, cert, issuer) {
                                             Ok(ocsp) => SourceResult::Ocsp { ocsp },
-                                            Err(reason) => SourceResult::Unreadable { reason },
+                                            Err(e) => SourceResult::Unreadable {
+                                                reason: e.to_string(),
+                                            },
                                         }
                                     }
                                 }

@@ -99,57 +99,92 @@ impl OcspFacts {
 /// The DER of an OCSP request for `cert` issued by `issuer`: one SHA-1 CertID (what every responder,
 /// Microsoft's Online Responder included, understands), unsigned, no nonce (Microsoft's responder does
 /// not echo one and caches answers).
-pub fn request(cert: &[u8], issuer: &[u8]) -> Result<Vec<u8>, String> {
+pub fn request(cert: &[u8], issuer: &[u8]) -> Result<Vec<u8>, OcspError> {
     let cert_id = cert_id(cert, issuer)?;
     OcspRequestBuilder::default()
         .with_request(Request::new(cert_id))
         .build()
         .to_der()
-        .map_err(|e| format!("the request could not be encoded: {e}"))
+        .map_err(|e| OcspError::Encode(e.to_string()))
 }
 
-fn cert_id(cert: &[u8], issuer: &[u8]) -> Result<CertId, String> {
-    let cert = Certificate::from_der(cert).map_err(|e| format!("certificate: {e}"))?;
-    let issuer = Certificate::from_der(issuer).map_err(|e| format!("issuer: {e}"))?;
+fn cert_id(cert: &[u8], issuer: &[u8]) -> Result<CertId, OcspError> {
+    let cert = Certificate::from_der(cert).map_err(|e| OcspError::Certificate(e.to_string()))?;
+    let issuer = Certificate::from_der(issuer).map_err(|e| OcspError::Issuer(e.to_string()))?;
     Request::from_cert::<sha1::Sha1>(&issuer, &cert)
         .map(|r| r.req_cert)
-        .map_err(|e| format!("CertID: {e}"))
+        .map_err(|e| OcspError::CertId(e.to_string()))
+}
+
+/// Why an OCSP request cannot be made, or an answer is none certwiz can judge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcspError {
+    /// The certificate it is about cannot be read.
+    #[error("certificate: {0}")]
+    Certificate(String),
+    /// The issuing CA's certificate cannot be read.
+    #[error("issuer: {0}")]
+    Issuer(String),
+    /// The CertID (hashes of the issuer's name and key, and the serial) cannot be made.
+    #[error("CertID: {0}")]
+    CertId(String),
+    /// The request cannot be encoded.
+    #[error("the request could not be encoded: {0}")]
+    Encode(String),
+    /// Bytes that do not decode as an OCSP response.
+    #[error("not an OCSP response: {0}")]
+    NotAResponse(String),
+    /// The responder answered, but with an error status.
+    #[error("the responder refused to answer ({0})")]
+    Refused(&'static str),
+    /// "Successful" without the answer.
+    #[error("a successful OCSP response without a body")]
+    NoBody,
+    /// Not the basic response type every responder uses.
+    #[error("unsupported OCSP response type {0}")]
+    UnsupportedType(String),
+    /// The basic response does not decode.
+    #[error("the OCSP response cannot be read: {0}")]
+    Unreadable(String),
+    /// Its signature algorithm does not decode.
+    #[error("signature algorithm: {0}")]
+    SignatureAlgorithm(String),
+    /// It answers for another certificate.
+    #[error("the OCSP answer is about another certificate")]
+    OtherCertificate,
+    /// A date beyond what certwiz can represent.
+    #[error("time out of range")]
+    TimeOutOfRange,
 }
 
 /// Reads an OCSP response for `cert` issued by `issuer`: the status the responder gives, and whether
 /// the issuer (or a responder certificate it issued for OCSP signing) signed it.
-pub fn evaluate(response: &[u8], cert: &[u8], issuer: &[u8]) -> Result<OcspFacts, String> {
+pub fn evaluate(response: &[u8], cert: &[u8], issuer: &[u8]) -> Result<OcspFacts, OcspError> {
     let parsed =
-        OcspResponse::from_der(response).map_err(|e| format!("not an OCSP response: {e}"))?;
+        OcspResponse::from_der(response).map_err(|e| OcspError::NotAResponse(e.to_string()))?;
     if parsed.response_status != OcspResponseStatus::Successful {
-        return Err(format!(
-            "the responder refused to answer ({})",
-            status_words(parsed.response_status)
-        ));
+        return Err(OcspError::Refused(status_words(parsed.response_status)));
     }
-    let bytes = parsed
-        .response_bytes
-        .ok_or("a successful OCSP response without a body")?;
+    let bytes = parsed.response_bytes.ok_or(OcspError::NoBody)?;
     if bytes.response_type != <BasicOcspResponse as der::oid::AssociatedOid>::OID {
-        return Err(format!(
-            "unsupported OCSP response type {}",
-            bytes.response_type
-        ));
+        return Err(OcspError::UnsupportedType(bytes.response_type.to_string()));
     }
     let basic_der = bytes.response.as_bytes();
-    let basic = BasicOcspResponse::from_der(basic_der)
-        .map_err(|e| format!("the OCSP response cannot be read: {e}"))?;
-    let signed = raw_tbs_response_data(basic_der)
-        .map_err(|e| format!("the OCSP response cannot be read: {e}"))?;
+    let basic =
+        BasicOcspResponse::from_der(basic_der).map_err(|e| OcspError::Unreadable(e.to_string()))?;
+    let signed =
+        raw_tbs_response_data(basic_der).map_err(|e| OcspError::Unreadable(e.to_string()))?;
     let algorithm_der = basic
         .signature_algorithm
         .to_der()
-        .map_err(|e| format!("signature algorithm: {e}"))?;
+        .map_err(|e| OcspError::SignatureAlgorithm(e.to_string()))?;
     let (_, algorithm) = AlgorithmIdentifier::from_der(&algorithm_der)
-        .map_err(|e| format!("signature algorithm: {e}"))?;
+        .map_err(|e| OcspError::SignatureAlgorithm(e.to_string()))?;
     let signature =
         asn1_rs::BitString::new(basic.signature.unused_bits(), basic.signature.raw_bytes());
-    let (_, issuer_cert) = X509Certificate::from_der(issuer).map_err(|e| format!("issuer: {e}"))?;
+    let (_, issuer_cert) =
+        X509Certificate::from_der(issuer).map_err(|e| OcspError::Issuer(e.to_string()))?;
     let by_issuer = verify_signed(&algorithm, &signature, signed, issuer_cert.public_key());
     let (signer, check, authorized) = if by_issuer == SignatureCheck::Valid {
         ("the issuing CA".to_owned(), by_issuer, true)
@@ -194,7 +229,7 @@ pub fn evaluate(response: &[u8], cert: &[u8], issuer: &[u8]) -> Result<OcspFacts
         .responses
         .iter()
         .find(|s| same_cert_id(&s.cert_id, &wanted))
-        .ok_or("the OCSP answer is about another certificate")?;
+        .ok_or(OcspError::OtherCertificate)?;
     let status = match single.cert_status {
         CertStatus::Good(_) => OcspStatus::Good,
         CertStatus::Revoked(info) => OcspStatus::Revoked {
@@ -215,9 +250,10 @@ pub fn evaluate(response: &[u8], cert: &[u8], issuer: &[u8]) -> Result<OcspFacts
     })
 }
 
-fn to_time(t: der::asn1::GeneralizedTime) -> Result<OffsetDateTime, String> {
-    let secs = i64::try_from(t.to_unix_duration().as_secs()).map_err(|_| "time out of range")?;
-    OffsetDateTime::from_unix_timestamp(secs).map_err(|e| format!("time out of range: {e}"))
+fn to_time(t: der::asn1::GeneralizedTime) -> Result<OffsetDateTime, OcspError> {
+    let secs =
+        i64::try_from(t.to_unix_duration().as_secs()).map_err(|_| OcspError::TimeOutOfRange)?;
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|_| OcspError::TimeOutOfRange)
 }
 
 fn status_words(status: OcspResponseStatus) -> &'static str {
