@@ -219,17 +219,7 @@ pub fn judge_with(
 }
 
 fn addresses(facts: &ProbeFacts) -> String {
-    let tried: Vec<&str> = facts
-        .connect
-        .attempts
-        .iter()
-        .map(|a| a.address.as_str())
-        .collect();
-    if tried.is_empty() {
-        "(none)".into()
-    } else {
-        tried.join(", ")
-    }
+    facts.connect.tried_text("(none)")
 }
 
 fn connect_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {

@@ -493,26 +493,11 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
                 &hs.outcome,
             )),
         );
-        if let Some(v) = &hs.version {
-            row(
-                out,
-                "Version",
-                &escape(&format!(
-                    "{v}{}",
-                    hs.cipher_suite
-                        .as_deref()
-                        .map(|c| format!(", {c}"))
-                        .unwrap_or_default()
-                )),
-            );
+        if let Some(v) = hs.version_text() {
+            row(out, "Version", &escape(&v));
         }
-        if !hs.presented_chain.is_empty() {
-            let names: Vec<&str> = hs
-                .presented_chain
-                .iter()
-                .map(|c| c.display_name.as_str())
-                .collect();
-            row(out, "Chain sent", &escape(&names.join(" ← ")));
+        if let Some(chain) = hs.chain_text() {
+            row(out, "Chain sent", &escape(&chain));
         }
         row(
             out,
@@ -582,15 +567,7 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
                         row(out, label, &escape(v));
                     }
                 }
-                row(
-                    out,
-                    "Body",
-                    &format!(
-                        "{} bytes{}",
-                        a.body_bytes,
-                        if a.body_capped { " (cut at 1 MiB)" } else { "" }
-                    ),
-                );
+                row(out, "Body", &a.body_size_text());
                 if !a.body_preview.is_empty() {
                     let preview: Vec<&str> =
                         a.body_preview.iter().take(5).map(String::as_str).collect();
@@ -708,14 +685,7 @@ fn pool_matrix(out: &mut String, pool: &crate::engine::pool::PoolMatrix, h: u8) 
     }
     out.push_str("</ul>\n");
     for cell in pool.cells.iter().filter(|c| c.accepted != Some(true)) {
-        let client = pool
-            .members
-            .get(cell.client)
-            .map_or("?", |m| m.label.as_str());
-        let server = pool
-            .members
-            .get(cell.server)
-            .map_or("?", |m| m.label.as_str());
+        let (client, server) = (pool.label(cell.client), pool.label(cell.server));
         let _ = writeln!(
             out,
             "<p><strong>{} {} → {}</strong></p>\n<ul>",

@@ -10,7 +10,7 @@ use crate::engine::report::{Report, TimelineEntry, platform};
 
 use super::sections::{Section, sections};
 use super::text::{path_text, pool_text, probe_text};
-use super::{certificate_block, clock, name_lines, report_name, stamp};
+use super::{certificate_block, clock, name_lines, report_name, stamp, usable_text};
 
 /// Renders a report as Markdown for a ticket or a chat: where and when it was made, the case notes,
 /// the verdict and what to do, possible causes (logs), the findings with their fixes, the path tree,
@@ -188,13 +188,7 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
                         md_cell(&cell(Role::ClientAuth))
                     );
                 }
-                let usable = |role: Role| {
-                    if purposes.role(role).is_some_and(|v| v.usable) {
-                        "✓ usable"
-                    } else {
-                        "✗ NOT usable"
-                    }
-                };
+                let usable = |role: Role| usable_text(purposes, role);
                 let _ = writeln!(
                     out,
                     "| **Chain as a whole** | {} | {} |\n",

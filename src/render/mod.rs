@@ -185,6 +185,18 @@ pub fn pool_mark(accepted: Option<bool>) -> &'static str {
     }
 }
 
+/// Whether the chain as a whole can be used for `role`, with its symbol ("✓ usable", "✗ NOT usable").
+pub fn usable_text(
+    purposes: &crate::engine::purpose::PurposeAnalysis,
+    role: crate::engine::purpose::Role,
+) -> &'static str {
+    if purposes.role(role).is_some_and(|v| v.usable) {
+        "✓ usable"
+    } else {
+        "✗ NOT usable"
+    }
+}
+
 /// A certificate's details as label / value rows, for a table or a text block (every format shows
 /// the same rows).
 pub fn certificate_rows(c: &CertificateFacts) -> Vec<(&'static str, String)> {

@@ -15,7 +15,7 @@ use crate::engine::report::Report;
 use crate::engine::revocation::RevocationFacts;
 use crate::engine::store::StoreListing;
 
-use super::{certificate_block, name_lines, pad, pool_mark, report_name, stamp, wrap};
+use super::{certificate_block, name_lines, pad, pool_mark, report_name, stamp, usable_text, wrap};
 
 fn logs_text(out: &mut String, logs: &LogAnalysis) {
     let _ = writeln!(
@@ -306,14 +306,7 @@ pub(crate) fn pool_text(out: &mut String, pool: &crate::engine::pool::PoolMatrix
         }
     }
     for cell in pool.cells.iter().filter(|c| c.accepted != Some(true)) {
-        let client = pool
-            .members
-            .get(cell.client)
-            .map_or("?", |m| m.label.as_str());
-        let server = pool
-            .members
-            .get(cell.server)
-            .map_or("?", |m| m.label.as_str());
+        let (client, server) = (pool.label(cell.client), pool.label(cell.server));
         let _ = writeln!(out, "  {} {client} → {server}:", pool_mark(cell.accepted));
         for reason in &cell.reasons {
             let _ = writeln!(out, "      - {}", wrap(reason, 8));
@@ -408,13 +401,7 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
             cell(Role::ClientAuth)
         );
     }
-    let usable = |role: Role| {
-        if purposes.role(role).is_some_and(|v| v.usable) {
-            "✓ usable"
-        } else {
-            "✗ NOT usable"
-        }
-    };
+    let usable = |role: Role| usable_text(purposes, role);
     let _ = writeln!(
         out,
         "  {}{}{}",
@@ -452,27 +439,11 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             "  Handshake            {}",
             crate::engine::probe::handshake_outcome_summary(&h.outcome)
         );
-        if let Some(v) = &h.version {
-            let _ = writeln!(
-                out,
-                "  Version              {v}{}",
-                h.cipher_suite
-                    .as_deref()
-                    .map(|c| format!(", {c}"))
-                    .unwrap_or_default()
-            );
+        if let Some(v) = h.version_text() {
+            let _ = writeln!(out, "  Version              {v}");
         }
-        if !h.presented_chain.is_empty() {
-            let names: Vec<&str> = h
-                .presented_chain
-                .iter()
-                .map(|c| c.display_name.as_str())
-                .collect();
-            let _ = writeln!(
-                out,
-                "  Chain sent           {}",
-                wrap(&names.join(" ← "), 23)
-            );
+        if let Some(chain) = h.chain_text() {
+            let _ = writeln!(out, "  Chain sent           {}", wrap(&chain, 23));
         }
         let _ = writeln!(
             out,
@@ -588,12 +559,7 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
                 if let Some(v) = &a.title {
                     let _ = writeln!(out, "  Page title           {v}");
                 }
-                let _ = writeln!(
-                    out,
-                    "  Body                 {} bytes{}",
-                    a.body_bytes,
-                    if a.body_capped { " (cut at 1 MiB)" } else { "" }
-                );
+                let _ = writeln!(out, "  Body                 {}", a.body_size_text());
                 for line in a.body_preview.iter().take(5) {
                     let _ = writeln!(out, "    | {line}");
                 }

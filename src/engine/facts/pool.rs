@@ -192,7 +192,7 @@ impl PoolMatrix {
     }
 
     /// A member's label by index ("?" when out of range).
-    pub(crate) fn label(&self, index: usize) -> &str {
+    pub fn label(&self, index: usize) -> &str {
         self.members.get(index).map_or("?", |m| m.label.as_str())
     }
 }

@@ -150,17 +150,7 @@ fn status_of(facts: &ProbeFacts) -> MemberStatus {
 
 fn status_text(facts: &ProbeFacts, status: MemberStatus) -> String {
     let port = facts.target.port;
-    let tried: Vec<&str> = facts
-        .connect
-        .attempts
-        .iter()
-        .map(|a| a.address.as_str())
-        .collect();
-    let tried = if tried.is_empty() {
-        "(no address)".to_owned()
-    } else {
-        tried.join(", ")
-    };
+    let tried = facts.connect.tried_text("(no address)");
     let handshake = facts.handshake.as_ref();
     match status {
         MemberStatus::Answered => {

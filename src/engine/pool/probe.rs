@@ -85,15 +85,15 @@ pub fn probe_pool(request: &PoolRequest, cancel: &CancelFlag, progress: &Progres
 
 /// The facts of a member whose probe thread stopped without an answer (a bug, not the peer).
 fn stopped(plan: &ProbePlan) -> ProbeFacts {
-    ProbeFacts {
-        target: plan.target.clone(),
-        connect: probe::tcp::ConnectFacts {
+    ProbeFacts::up_to_handshake(
+        plan.target.clone(),
+        probe::tcp::ConnectFacts {
             resolved_by: String::new(),
             resolve_error: None,
             attempts: Vec::new(),
             connected: None,
         },
-        handshake: Some(HandshakeFacts {
+        Some(HandshakeFacts {
             outcome: HandshakeOutcome::Failed {
                 reason: "the probe of this member stopped unexpectedly".into(),
             },
@@ -106,12 +106,7 @@ fn stopped(plan: &ProbePlan) -> ProbeFacts {
             legacy: false,
             legacy_error: None,
         }),
-        mutual_tls: None,
-        browse: None,
-        browse_with_certificate: None,
-        cancelled: false,
-        timings: probe::StepTimings::default(),
-    }
+    )
 }
 
 /// The targets without repeats (same host, ignoring case, same port and address), first one kept.

@@ -86,9 +86,9 @@ fn target(host: &str, port: u16) -> ProbeTarget {
 /// A member that answered TLS with `chain`, asking for a client certificate from `accepts`
 /// (`None`: no CertificateRequest).
 fn answered(host: &str, chain: &[&[u8]], accepts: Option<Vec<String>>) -> ProbeFacts {
-    ProbeFacts {
-        target: target(host, 444),
-        connect: ConnectFacts {
+    ProbeFacts::up_to_handshake(
+        target(host, 444),
+        ConnectFacts {
             resolved_by: "dns".into(),
             resolve_error: None,
             attempts: vec![AddressAttempt {
@@ -97,7 +97,7 @@ fn answered(host: &str, chain: &[&[u8]], accepts: Option<Vec<String>>) -> ProbeF
             }],
             connected: Some("10.0.0.1:444".into()),
         },
-        handshake: Some(HandshakeFacts {
+        Some(HandshakeFacts {
             outcome: HandshakeOutcome::Completed,
             version: Some("TLSv1.3".into()),
             cipher_suite: None,
@@ -111,12 +111,7 @@ fn answered(host: &str, chain: &[&[u8]], accepts: Option<Vec<String>>) -> ProbeF
             legacy: false,
             legacy_error: None,
         }),
-        mutual_tls: None,
-        browse: None,
-        browse_with_certificate: None,
-        cancelled: false,
-        timings: crate::engine::probe::StepTimings::default(),
-    }
+    )
 }
 
 fn timed_out(host: &str) -> ProbeFacts {

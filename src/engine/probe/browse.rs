@@ -59,6 +59,21 @@ pub struct HttpAnswer {
     pub kind: AnswerKind,
 }
 
+impl HttpAnswer {
+    /// The body's size in words ("5120 bytes", "1048576 bytes (cut at 1 MiB)").
+    pub fn body_size_text(&self) -> String {
+        format!(
+            "{} bytes{}",
+            self.body_bytes,
+            if self.body_capped {
+                " (cut at 1 MiB)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
 /// How the browse ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "result")]

@@ -83,6 +83,15 @@ impl DeadlineStream {
     }
 }
 
+/// Whether an error only means "nothing yet in this slice": the socket's own timeout, which the
+/// stream answers by looking at the deadline and the cancel flag again.
+fn slice_ended(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
 impl Read for DeadlineStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
@@ -97,14 +106,7 @@ impl Read for DeadlineStream {
                     self.bytes_received += n;
                     return Ok(n);
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    continue;
-                }
+                Err(e) if slice_ended(&e) => continue,
                 Err(e) => return Err(e),
             }
         }
@@ -117,14 +119,7 @@ impl Write for DeadlineStream {
             let wait = self.slice()?;
             self.inner.set_write_timeout(Some(wait))?;
             match self.inner.write(buf) {
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    continue;
-                }
+                Err(e) if slice_ended(&e) => continue,
                 other => return other,
             }
         }

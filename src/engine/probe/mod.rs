@@ -149,6 +149,28 @@ pub struct HandshakeFacts {
     pub legacy_error: Option<String>,
 }
 
+impl HandshakeFacts {
+    /// The negotiated version and cipher suite in words ("TLSv1_2, TLS_ECDHE_..."), when known.
+    pub fn version_text(&self) -> Option<String> {
+        let version = self.version.as_deref()?;
+        Some(match self.cipher_suite.as_deref() {
+            Some(suite) => format!("{version}, {suite}"),
+            None => version.to_owned(),
+        })
+    }
+
+    /// The chain the server sent, leaf first, as MMC names the certificates ("fe1 ← Issuing CA").
+    pub fn chain_text(&self) -> Option<String> {
+        (!self.presented_chain.is_empty()).then(|| {
+            self.presented_chain
+                .iter()
+                .map(|c| c.display_name.as_str())
+                .collect::<Vec<_>>()
+                .join(" ← ")
+        })
+    }
+}
+
 /// What mutual TLS with the client certificate showed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MutualTlsFacts {
@@ -191,6 +213,27 @@ pub struct ProbeFacts {
     /// Step durations (not facts: they vary run to run).
     #[serde(skip)]
     pub timings: StepTimings,
+}
+
+impl ProbeFacts {
+    /// The facts of a probe that went no further than the handshake (the pool's handshake-only
+    /// probe): no mutual TLS, no browse, not cancelled.
+    pub fn up_to_handshake(
+        target: ProbeTarget,
+        connect: ConnectFacts,
+        handshake: Option<HandshakeFacts>,
+    ) -> ProbeFacts {
+        ProbeFacts {
+            target,
+            connect,
+            handshake,
+            mutual_tls: None,
+            browse: None,
+            browse_with_certificate: None,
+            cancelled: false,
+            timings: StepTimings::default(),
+        }
+    }
 }
 
 /// Runs the plan. Never panics on what the peer does; every step ends by its deadline.

@@ -48,6 +48,18 @@ pub struct ConnectFacts {
 }
 
 impl ConnectFacts {
+    /// The addresses tried, in order, joined for a sentence; `none` when none was tried.
+    pub fn tried_text(&self, none: &str) -> String {
+        if self.attempts.is_empty() {
+            return none.to_owned();
+        }
+        self.attempts
+            .iter()
+            .map(|a| a.address.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether a connection was made.
     pub fn is_open(&self) -> bool {
         self.connected.is_some()

@@ -63,15 +63,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                     if let Some(l) = &a.location {
                         row_ui(ui, "Redirects to", l);
                     }
-                    row_ui(
-                        ui,
-                        "Body",
-                        &format!(
-                            "{} bytes{}",
-                            a.body_bytes,
-                            if a.body_capped { " (cut at 1 MiB)" } else { "" }
-                        ),
-                    );
+                    row_ui(ui, "Body", &a.body_size_text());
                 });
             if !a.body_preview.is_empty() {
                 ui.label(
