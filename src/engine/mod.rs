@@ -1,13 +1,20 @@
 //! The certwiz engine: everything that reads, checks and decides. It never imports a GUI toolkit and
-//! never prints; the CLI and the GUI render what it returns.
+//! never prints; the CLI and the GUI render what it returns (through `crate::render`).
 //!
-//! Data flows one way:
-//! [`load`] (files, folders, stores → DER + keys) → [`cert`] (facts per certificate) →
-//! [`path`] (candidate pool → [`path::CertificationPath`]) → [`purpose`] / [`names`] (facts across the
-//! path) → [`rules`] (facts → [`finding::Finding`]s) → [`report::Report`] (what every output is made of).
-//! [`inspect`] runs that pipeline for local certificates.
-//! [`pool`] probes every front end of a pool at once and decides, for each ordered pair, whether one
-//! would accept the other's certificate in mutual TLS (the pool trust matrix).
+//! Data flows one way, and imports only point down this list:
+//! - facts: [`load`] (files, folders, stores → DER + keys) → [`cert`] (facts per certificate) →
+//!   [`path`] (candidate pool → [`path::CertificationPath`]); [`probe`] (the network: what answers,
+//!   what it presents, mutual TLS, the HTTPS answer); [`revocation`], [`logs`], [`purpose`],
+//!   [`names`]; [`facts`] (what the report-building producers found, as plain data);
+//! - plumbing they share: [`finding`] (the one `Finding` model and its ids), [`fixes`] (the copyable
+//!   commands), [`progress`] (cancel, progress events, the journal of timed steps), [`ports`];
+//! - judgement: every `facts → findings` function is called `judge` ([`rules::judge_path`],
+//!   [`check::judge`], [`revocation::judge`], [`pool::judge`], [`store::judge`],
+//!   [`root_store::judge`], [`port_owner::judge`]) and is pure;
+//! - [`report::Report`]: what every output is made of, plain data;
+//! - producers, each building its own report: [`check`] (a live server), [`inspect`] (local
+//!   files), [`pool`] (every front end at once), [`store`], [`port_owner`], [`root_store`];
+//! - [`identity`]: which client certificate, key and chain are presented (CLI and GUI share it).
 
 pub mod cert;
 pub mod check;
