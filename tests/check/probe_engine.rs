@@ -9,11 +9,22 @@ use certwiz::engine::load::load_path;
 use certwiz::engine::probe::{
     CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeStep, ProbeTarget, Progress,
 };
-use certwiz::lab::{LAB_HOST, LabServer, Scenario};
+use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
 
 fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckRequest {
     let dir = tempfile::tempdir().expect("dir");
     let files = server.write_files(dir.path()).expect("files");
+    port_request(server.port(), &files, timeout, with_identity)
+}
+
+/// A check of the MCU Factory path on 127.0.0.1:`port` as the lab's host, with the lab's root as the
+/// trust anchor and (`with_identity`) its client certificate: what an admin gives `certwiz check`.
+pub fn port_request(
+    port: u16,
+    files: &LabFiles,
+    timeout: Duration,
+    with_identity: bool,
+) -> CheckRequest {
     let anchors = load_path(&files.root, None).expect("root").certificates;
     let client = load_path(&files.client_cert, None)
         .expect("client")
@@ -29,7 +40,7 @@ fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckR
         plan: ProbePlan {
             target: ProbeTarget {
                 host: LAB_HOST.into(),
-                port: server.port(),
+                port,
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
             },
