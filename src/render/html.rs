@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::path::CertificationPath;
-use crate::engine::probe::ProbeFacts;
 use crate::engine::probe::browse::BrowseOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
+use crate::engine::probe::{ProbeFacts, ProbeStep};
 use crate::engine::purpose::{PurposeAnalysis, Role};
 
 use crate::engine::report::{Report, TimelineEntry};
@@ -592,6 +592,13 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
         }
         out.push_str("</table>\n");
     }
+    for (with, reason) in crate::render::browses_not_tried(probe) {
+        let _ = writeln!(
+            out,
+            "<p><strong>HTTP answer {with} a client certificate</strong>: - Not tried: {}.</p>",
+            escape(reason)
+        );
+    }
 }
 
 fn mutual_tls(out: &mut String, probe: &ProbeFacts, h: u8) {
@@ -619,20 +626,8 @@ fn mutual_tls(out: &mut String, probe: &ProbeFacts, h: u8) {
             let _ = writeln!(out, "<p>Presenting {}: {result}</p>", escape(presenting));
         }
         None => {
-            let requested = probe
-                .handshake
-                .as_ref()
-                .is_some_and(|h| h.certificate_requested);
-            let why = if probe.handshake.is_none() {
-                "no TLS handshake took place"
-            } else if requested {
-                "no client certificate was given"
-            } else if probe.handshake.as_ref().is_some_and(|h| h.legacy) {
-                "certwiz cannot complete a TLS 1.0 handshake"
-            } else {
-                "the server does not ask for a client certificate"
-            };
-            let _ = writeln!(out, "<p>- Not tried: {why}.</p>");
+            let why = crate::render::not_tried_text(probe, ProbeStep::MutualTls);
+            let _ = writeln!(out, "<p>- Not tried: {}.</p>", escape(&why));
         }
     }
 }

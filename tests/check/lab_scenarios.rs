@@ -367,6 +367,56 @@ fn tls10_only_server_is_legacy() {
     assert_eq!(r.ids("warn"), ["tls.legacy-only"]);
 }
 
+/// Issue #15, point 5: a client certificate was given, so "no client certificate was given" would be
+/// false; the true reason (the server's TLS 1.0 handshake) is in the JSON for each absent step.
+#[test]
+fn tls10_only_server_says_why_mutual_tls_and_browse_were_not_tried() {
+    let r = run(Scenario::Tls10Only);
+    let probe = &r.json["probe"];
+    assert!(probe["mutual_tls"].is_null() && probe["browse"].is_null());
+    let not_tried = probe["not_tried"].as_array().expect("not_tried");
+    let steps: Vec<&str> = not_tried
+        .iter()
+        .filter_map(|n| n["step"].as_str())
+        .collect();
+    assert_eq!(steps, ["mutual-tls", "browse", "browse-with-certificate"]);
+    for n in not_tried {
+        let reason = n["reason"].as_str().expect("reason");
+        assert!(reason.contains("TLS 1.0 / 1.1"), "{reason}");
+        assert!(!reason.contains("no client certificate"), "{reason}");
+    }
+}
+
+/// Point 5 for the cases before TLS: a closed port and a server that does not ask for a certificate.
+#[test]
+fn skipped_steps_carry_their_reason_in_json_and_text() {
+    let r = run(Scenario::ClosedPort);
+    assert_eq!(
+        r.json["probe"]["not_tried"][0]["reason"],
+        "the port did not accept a TCP connection"
+    );
+    let (server, _dir, files) = lab(Scenario::ImpostorWebSite);
+    let json = check(&server, &files, &[]).json;
+    let not_tried = json["probe"]["not_tried"].as_array().expect("not_tried");
+    assert_eq!(not_tried.len(), 2, "{not_tried:?}");
+    assert!(not_tried.iter().all(|n| {
+        n["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("the server did not ask for a client certificate"))
+    }));
+    let (_, text, _) = crate::reports::check(&server, &files, &[]);
+    assert!(
+        text.contains("Mutual TLS\n  - not tried: the server did not ask for a client certificate"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "HTTP answer with a client certificate\n  - not tried: the server did not ask"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn local_certificate_is_compared_with_the_presented_one() {
     let (server, _dir, files) = lab(Scenario::Healthy);

@@ -184,6 +184,15 @@ pub struct MutualTlsFacts {
     pub presented: Vec<String>,
 }
 
+/// A step the probe did not take, and why (the true reason, decided where the step was skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotTried {
+    /// The step.
+    pub step: ProbeStep,
+    /// Why it was not taken, in words a report shows as they are.
+    pub reason: String,
+}
+
 /// How long each step took, kept apart from the facts so reports stay deterministic without them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepTimings {
@@ -210,6 +219,10 @@ pub struct ProbeFacts {
     pub browse_with_certificate: Option<BrowseFacts>,
     /// Whether the user cancelled.
     pub cancelled: bool,
+    /// Every later step (mutual TLS, the two browses) the probe did not take, with its reason, in step
+    /// order. Empty in reports from before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_tried: Vec<NotTried>,
     /// Step durations (not facts: they vary run to run).
     #[serde(skip)]
     pub timings: StepTimings,
@@ -231,8 +244,17 @@ impl ProbeFacts {
             browse: None,
             browse_with_certificate: None,
             cancelled: false,
+            not_tried: Vec::new(),
             timings: StepTimings::default(),
         }
+    }
+
+    /// Why `step` was not taken, when the probe recorded it.
+    pub fn not_tried_reason(&self, step: ProbeStep) -> Option<&str> {
+        self.not_tried
+            .iter()
+            .find(|n| n.step == step)
+            .map(|n| n.reason.as_str())
     }
 }
 
@@ -323,7 +345,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             timings.steps_ms.extend(r);
         }
     }
-    finish(facts, timings, started, cancel)
+    finish(facts, timings, started, cancel, plan.identity.is_some())
 }
 
 /// Connect and the recording handshake only (with the read-only TLS 1.0 handshake when the server
@@ -333,7 +355,12 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
 pub fn handshake_only(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
     let started = Instant::now();
     let (facts, timings, _) = connect_and_handshake(plan, cancel, progress);
-    finish(facts, timings, started, cancel)
+    let mut facts = finish(facts, timings, started, cancel, plan.identity.is_some());
+    // The pool's probe stops after the handshake by design; its matrix judges from that alone.
+    for n in &mut facts.not_tried {
+        n.reason = "a handshake-only probe (the pool matrix) does not take this step".into();
+    }
+    facts
 }
 
 /// The steps every probe starts with: connect, then the recording handshake (and the TLS 1.0 read
@@ -365,6 +392,7 @@ fn connect_and_handshake(
         browse: None,
         browse_with_certificate: None,
         cancelled: false,
+        not_tried: Vec::new(),
         timings: StepTimings::default(),
     };
     let Some(stream) = stream else {
@@ -442,11 +470,77 @@ fn finish(
     mut timings: StepTimings,
     started: Instant,
     cancel: &CancelFlag,
+    identity_given: bool,
 ) -> ProbeFacts {
     facts.cancelled = cancel.is_cancelled();
     timings.total_ms = elapsed_ms(started);
+    facts.not_tried = not_tried(&facts, identity_given);
     facts.timings = timings;
     facts
+}
+
+/// The steps after the handshake that did not run, each with the reason that held when the probe
+/// decided: the same conditions [`run`] tests, in the same order.
+fn not_tried(facts: &ProbeFacts, identity_given: bool) -> Vec<NotTried> {
+    let reason_all = || -> Option<String> {
+        if facts.cancelled {
+            return Some("the check was cancelled before this step".into());
+        }
+        if let Some(why) = &facts.connect.resolve_error {
+            return Some(format!("the name could not be resolved ({why})"));
+        }
+        let Some(h) = &facts.handshake else {
+            return Some("the port did not accept a TCP connection".into());
+        };
+        if h.legacy {
+            return Some(
+                "the server speaks only TLS 1.0 / 1.1: certwiz read its certificate and CertificateRequest from the clear-text part of the handshake but cannot complete that handshake"
+                    .into(),
+            );
+        }
+        if h.presented_der.is_empty() {
+            return Some(format!(
+                "the TLS handshake ended before the server showed a certificate ({})",
+                handshake_outcome_summary(&h.outcome)
+            ));
+        }
+        None
+    };
+    let common = reason_all();
+    let requested = facts
+        .handshake
+        .as_ref()
+        .is_some_and(|h| h.certificate_requested);
+    let with_certificate = common.clone().or_else(|| {
+        if !requested {
+            Some("the server did not ask for a client certificate (no CertificateRequest in the handshake), so there was nothing to present".into())
+        } else if !identity_given {
+            Some("no client certificate with its private key was given".into())
+        } else {
+            None
+        }
+    });
+    let mut out = Vec::new();
+    let mut add = |step, present: bool, reason: &Option<String>| {
+        if let (false, Some(reason)) = (present, reason) {
+            out.push(NotTried {
+                step,
+                reason: reason.clone(),
+            });
+        }
+    };
+    add(
+        ProbeStep::MutualTls,
+        facts.mutual_tls.is_some(),
+        &with_certificate,
+    );
+    add(ProbeStep::Browse, facts.browse.is_some(), &common);
+    add(
+        ProbeStep::BrowseWithCertificate,
+        facts.browse_with_certificate.is_some(),
+        &with_certificate,
+    );
+    out
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
