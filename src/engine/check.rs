@@ -196,7 +196,10 @@ pub fn judge_with(
         .as_ref()
         .is_some_and(|h| h.certificate_requested);
     if let (Some(m), true) = (&facts.mutual_tls, requested) {
-        mtls_findings(facts, m, &mut findings);
+        let mut mtls = Vec::new();
+        mtls_findings(facts, m, &mut mtls);
+        explain_rejection(request, &mut mtls, &mut findings);
+        findings.extend(mtls);
     }
     browse_findings(facts, &mut findings);
     if let Some(revocation) = revocation {
@@ -643,6 +646,71 @@ fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Fi
             "Check that the client certificate and its key belong together (a PFX exported with its private key, or --client-cert with the matching --client-key).",
         )),
         _ => {}
+    }
+}
+
+/// What in our own client certificate's path can make a server reject it, most telling first.
+const REJECTION_CAUSES: [&str; 5] = [
+    ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
+    ids::CERT_CLIENT_AUTH_MISSING,
+    ids::CERT_EXPIRED,
+    ids::CERT_NOT_YET_VALID,
+    ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
+];
+
+/// Names the cause of a rejection when our own path explains it: our client certificate's path is
+/// judged (scope local), the findings that can make a server refuse it join `findings`, and each
+/// rejection among the mutual-TLS findings `mtls` names the certificate at fault and points to the
+/// finding that explains it.
+fn explain_rejection(request: &CheckRequest, mtls: &mut [Finding], findings: &mut Vec<Finding>) {
+    let rejected =
+        |f: &Finding| f.id == ids::TLS_CLIENT_CERT_REJECTED || f.id == ids::TLS_REMOTE_CLOSED;
+    if !mtls.iter().any(rejected) {
+        return;
+    }
+    let client: Vec<Arc<[u8]>> = request
+        .client_chain
+        .iter()
+        .map(|c| Arc::clone(&c.der))
+        .collect();
+    if let Some((path, purposes)) = presented_path(&client, &request.trust_anchors, request.at, &[])
+    {
+        let local = judge_path(&PathFacts {
+            path: &path,
+            purposes: &purposes,
+            names: &[],
+            scope: Scope::Local,
+            trust_anchors_given: !request.trust_anchors.is_empty(),
+            at: request.at,
+        });
+        findings.extend(
+            local
+                .into_iter()
+                .filter(|f| REJECTION_CAUSES.contains(&f.id.as_str())),
+        );
+    }
+    let Some(cause) = REJECTION_CAUSES
+        .iter()
+        .find_map(|id| findings.iter().find(|f| f.id == *id))
+        .cloned()
+    else {
+        return;
+    };
+    for finding in mtls.iter_mut().filter(|f| rejected(f)) {
+        let named = cause
+            .certificate
+            .as_ref()
+            .map(|c| format!(" ({})", c.subject))
+            .unwrap_or_default();
+        finding.detail.push_str(&format!(
+            " Our own side explains it{named}: {} (finding {}).",
+            cause.title, cause.id
+        ));
+        finding.explained_by = Some(cause.id.clone());
+        if let (Some(certificate), Some(scope)) = (&cause.certificate, cause.scope) {
+            finding.certificate = Some(certificate.clone());
+            finding.scope = Some(scope);
+        }
     }
 }
 

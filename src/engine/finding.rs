@@ -83,6 +83,10 @@ pub struct Finding {
     /// Commands to copy that confirm or fix it (certwiz never runs them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<FixCommand>,
+    /// The id of another finding in the same report that explains this one (a rejection of our
+    /// certificate explained by our own path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
 }
 
 impl Finding {
@@ -103,6 +107,7 @@ impl Finding {
             certificate: None,
             scope: None,
             commands: Vec::new(),
+            explained_by: None,
         }
     }
 

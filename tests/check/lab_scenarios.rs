@@ -230,6 +230,11 @@ fn foreign_ca_list_rejects_our_certificate() {
             .is_some_and(|t| t.contains("unknown_ca") || t.contains("bad_certificate")),
         "{rejected}"
     );
+    // Issue #15, point 6: the rejection points to what explains it, the server's CA list.
+    assert_eq!(
+        rejected["explained_by"], "tls.client-ca-list-excludes-issuer",
+        "{rejected}"
+    );
     assert!(
         r.finding("tls.client-ca-list-excludes-issuer")["detail"]
             .as_str()

@@ -85,3 +85,56 @@ fn assert_alert_every_time(pki: &LabPki, server: &RealServer, alert: &str) {
     let right = seen.iter().filter(|o| **o == expected).count();
     assert_eq!(right, 50, "{right} of 50 read right; outcomes: {seen:?}");
 }
+
+/// Issue #15, point 6: Apache trusts the lab root, but our client certificate's issuing CA allows only
+/// Server Authentication. OpenSSL refuses the path for a client (`unsupported certificate purpose`) and
+/// sends `unsupported_certificate`. Expected before certwiz runs: the rejection names that CA
+/// (scope local) and points to `chain.ca-restricts-client-auth`, which is in the report.
+#[test]
+fn apache_rejection_names_our_ca_without_client_authentication() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = apache(
+        &pki.server.chain_pem,
+        &pki.server.key_pem,
+        "  SSLProtocol -all +TLSv1.2\n  SSLVerifyClient require\n  SSLVerifyDepth 3\n  SSLCACertificateFile {dir}/root.pem",
+        &[("root.pem", &pki.root_pem)],
+    ) else {
+        return;
+    };
+    let mut files = pki.write_files(server.dir.path()).expect("files");
+    let restricted = &pki.server_restricted_issuer;
+    files.client_cert = write(server.dir.path(), "restricted.pem", &restricted.chain_pem);
+    files.client_key = write(server.dir.path(), "restricted.key", &restricted.key_pem);
+    let request = port_request(server.port, &files, Duration::from_secs(5), true);
+    let report = check(&request, &CancelFlag::new(), &Progress::none());
+    let mtls = report.probe.as_ref().and_then(|p| p.mutual_tls.as_ref());
+    assert_eq!(
+        mtls.map(|m| &m.outcome),
+        Some(&HandshakeOutcome::Alert {
+            alert: "unsupported_certificate".into(),
+            during: "handshake".into()
+        })
+    );
+    let rejected = report
+        .findings
+        .iter()
+        .find(|f| f.id == "tls.client-cert-rejected")
+        .expect("rejection");
+    assert_eq!(
+        rejected.explained_by.as_deref(),
+        Some("chain.ca-restricts-client-auth")
+    );
+    let cause = report
+        .findings
+        .iter()
+        .find(|f| f.id == "chain.ca-restricts-client-auth")
+        .expect("cause");
+    assert_eq!(rejected.certificate, cause.certificate);
+    let ca = cause.certificate.as_ref().expect("names the CA");
+    assert!(
+        ca.subject.contains("Server-Only Issuing CA"),
+        "{}",
+        ca.subject
+    );
+    assert!(rejected.detail.contains(&ca.subject), "{}", rejected.detail);
+}
