@@ -184,6 +184,8 @@ pub mod ids {
     pub const CHAIN_OK: &str = "chain.ok";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
+    /// The purposes of the whole path cannot be judged: an issuer was not seen (info, never a pass).
+    pub const CHAIN_PURPOSES_NOT_JUDGED: &str = "chain.purposes-not-judged";
     /// The server presents the certificate given with `--cert`.
     pub const CERT_PRESENTED_IS_LOCAL: &str = "cert.presented-is-local";
     /// The server presents another certificate than `--cert`.

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::cert::{CertificateFacts, OID_ANY_EKU, OID_CLIENT_AUTH, OID_SERVER_AUTH};
-use crate::engine::path::CertificationPath;
+use crate::engine::path::{CertificationPath, PathEnd};
 
 /// The two TLS roles a conferencing server's certificate must serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -196,6 +196,10 @@ pub struct RoleVerdict {
     pub usable: bool,
     /// Indexes into [`PurposeAnalysis::rows`] of the certificates that do not allow it.
     pub blocked_by: Vec<usize>,
+    /// Why the chain as a whole is not judged for the role although no seen certificate blocks it (an
+    /// issuer is missing: `usable` then speaks only of the certificates seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_judged: Option<String>,
 }
 
 /// The purpose table for a path: each certificate × Server / Client Authentication, and the verdict
@@ -249,6 +253,8 @@ impl PurposeAnalysis {
                 RoleVerdict {
                     role,
                     usable: blocked_by.is_empty(),
+                    not_judged: (blocked_by.is_empty() && path.end == PathEnd::IssuerNotFound)
+                        .then(|| "not judged: an issuer is missing".to_owned()),
                     blocked_by,
                 }
             })

@@ -434,7 +434,9 @@ fn purpose_table(out: &mut String, purposes: &PurposeAnalysis, h: u8) {
         );
     }
     let usable = |role: Role| {
-        if purposes.role(role).is_some_and(|v| v.usable) {
+        if purposes.role(role).is_some_and(|v| v.not_judged.is_some()) {
+            "<span class=\"warn\">? not judged (issuer missing)</span>"
+        } else if purposes.role(role).is_some_and(|v| v.usable) {
             "<span class=\"good\">✓ usable</span>"
         } else {
             "<span class=\"bad\">✗ NOT usable</span>"

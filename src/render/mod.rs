@@ -190,7 +190,10 @@ pub fn usable_text(
     purposes: &crate::engine::purpose::PurposeAnalysis,
     role: crate::engine::purpose::Role,
 ) -> &'static str {
-    if purposes.role(role).is_some_and(|v| v.usable) {
+    let verdict = purposes.role(role);
+    if verdict.is_some_and(|v| v.not_judged.is_some()) {
+        "? not judged (issuer missing)"
+    } else if verdict.is_some_and(|v| v.usable) {
         "✓ usable"
     } else {
         "✗ NOT usable"

@@ -187,6 +187,15 @@ fn missing_intermediate() {
         (r.code, r.ids("fail")),
         (1, vec!["chain.incomplete".to_owned()])
     );
+    // Issue #15: purposes over a CA never seen are not judged, and not passed.
+    assert!(!r.ids("pass").contains(&"chain.purposes-ok".to_owned()));
+    assert!(
+        r.finding("chain.purposes-not-judged")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("certwiz Lab Issuing CA")),
+        "{}",
+        r.finding("chain.purposes-not-judged")
+    );
 }
 
 #[test]
