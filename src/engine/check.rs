@@ -12,6 +12,7 @@ use crate::engine::load::{Origin, SourcedCertificate};
 use crate::engine::names::{NameCheck, check_names};
 use crate::engine::path::{CandidatePool, CertificationPath};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
+use crate::engine::probe::http::ClientCertificateAnswer;
 use crate::engine::probe::tcp::ConnectOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::probe::{self, ProbeFacts, ProbePlan};
@@ -607,17 +608,7 @@ fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Fi
     let t = &facts.target;
     let who = m.presented.first().cloned().unwrap_or_default();
     match &m.outcome {
-        HandshakeOutcome::Completed => out.push(Finding::new(
-            ids::TLS_MTLS_OK,
-            Severity::Pass,
-            format!("Mutual TLS with {} works", t.host),
-            format!(
-                "{} accepted the client certificate \"{who}\"{}.",
-                t.host,
-                m.http_status_line.as_deref().map(|s| format!(" and answered \"{s}\"")).unwrap_or_default()
-            ),
-            "Nothing to do.",
-        )),
+        HandshakeOutcome::Completed => out.push(http_layer_verdict(facts, m, &who)),
         HandshakeOutcome::Alert { alert, during } => out.push(Finding::new(
             ids::TLS_CLIENT_CERT_REJECTED,
             Severity::Fail,
@@ -714,6 +705,63 @@ fn explain_rejection(request: &CheckRequest, mtls: &mut [Finding], findings: &mu
     }
 }
 
+/// The verdict on a mutual-TLS handshake the server completed: accepted only when the HTTP layer
+/// accepted the certificate too. nginx and IIS finish the handshake with any certificate and refuse it
+/// in the HTTP answer (the browse with our certificate reads its words); a bare 400 / 403 says neither.
+fn http_layer_verdict(facts: &ProbeFacts, m: &probe::MutualTlsFacts, who: &str) -> Finding {
+    let t = &facts.target;
+    let answer = facts
+        .browse_with_certificate
+        .as_ref()
+        .and_then(|b| b.answer());
+    let answered = m
+        .http_status_line
+        .as_deref()
+        .map(|s| format!(" and answered \"{s}\""))
+        .unwrap_or_default();
+    if let Some(said) = answer.and_then(|a| a.client_certificate.as_ref()) {
+        let fix = match said {
+            ClientCertificateAnswer::Rejected { fix, .. } => fix.clone(),
+            ClientCertificateAnswer::Required { .. } => "The server finished the TLS handshake but did not take our certificate: where it asks only after the handshake (renegotiation, post-handshake authentication), enable \"Negotiate Client Certificate\" on the binding (netsh http show sslcert ipport=0.0.0.0:444; netsh http update sslcert ... clientcertnegotiation=enable) and check that it trusts our CA.".to_owned(),
+        };
+        return Finding::new(
+            ids::TLS_CLIENT_CERT_REJECTED,
+            Severity::Fail,
+            format!(
+                "{} rejected our client certificate at the HTTP layer",
+                t.host
+            ),
+            format!(
+                "The TLS handshake presenting \"{who}\" completed, but the HTTP answer refuses the certificate: {}. Web servers such as nginx and IIS reject a client certificate this way, not with a TLS alert.",
+                said.words()
+            ),
+            fix,
+        );
+    }
+    let status = answer.map(|a| a.status).or(m.http_status);
+    if let Some(code @ (400 | 401 | 403 | 495 | 496)) = status {
+        return Finding::new(
+            ids::TLS_MTLS_UNCONFIRMED,
+            Severity::Warn,
+            format!("{} completed mutual TLS but answered HTTP {code}", t.host),
+            format!(
+                "The TLS handshake presenting \"{who}\" completed{answered}. The answer does not say whether the certificate was accepted: IIS hides its sub-status (403.7, 403.16, ...) from remote clients unless detailed errors are on, so certwiz does not call mutual TLS working."
+            ),
+            "On the server, look up the request in the IIS log (C:\\inetpub\\logs\\LogFiles, columns sc-status and sc-substatus) or the web server's error log; 403.16 = our CA is not trusted, 403.17 = expired, 403.13 = revoked, 403.7 = no certificate negotiated.",
+        );
+    }
+    Finding::new(
+        ids::TLS_MTLS_OK,
+        Severity::Pass,
+        format!("Mutual TLS with {} works", t.host),
+        format!(
+            "{} accepted the client certificate \"{who}\" in the TLS handshake{answered}, and the HTTP answer does not refuse it.",
+            t.host
+        ),
+        "Nothing to do.",
+    )
+}
+
 fn alert_meaning(alert: &str) -> &'static str {
     match alert {
         "unknown_ca" => "It does not trust the CA that issued our certificate.",
@@ -760,7 +808,15 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             .handshake
             .as_ref()
             .is_some_and(|h| h.certificate_requested);
-        if answer.kind == AnswerKind::WebSite && !site_reported {
+        // Where the server asks for a certificate, the answer with ours is what conferencing servers
+        // get: the page a certificate-less browser sees is not judged as a site then.
+        let judged_elsewhere = asked
+            && !browse.with_client_certificate
+            && facts
+                .browse_with_certificate
+                .as_ref()
+                .is_some_and(|b| b.answer().is_some());
+        if answer.kind == AnswerKind::WebSite && !site_reported && !judged_elsewhere {
             site_reported = true;
             let title = answer
                 .title
@@ -830,7 +886,29 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if let Some(BrowseFacts {
+    let refused_in_http = facts.browse.as_ref().and_then(|b| b.answer()).filter(|a| {
+        matches!(
+            a.kind,
+            AnswerKind::ClientCertificateRequired | AnswerKind::ClientCertificateRejected
+        )
+    });
+    if let Some(answer) = refused_in_http {
+        out.push(Finding::new(
+            ids::HTTP_REQUIRES_CLIENT_CERTIFICATE,
+            Severity::Pass,
+            "Without a client certificate the endpoint refuses, as it should",
+            format!(
+                "A browser without a certificate gets HTTP {} from {}: {}. That is a mutual-TLS endpoint refusing at the HTTP layer, not a web site.",
+                answer.status,
+                t.url(),
+                answer
+                    .client_certificate
+                    .as_ref()
+                    .map_or("a client certificate is required", |c| c.words())
+            ),
+            "Nothing to do.",
+        ));
+    } else if let Some(BrowseFacts {
         outcome: BrowseOutcome::Failed { kind, .. },
         ..
     }) = &facts.browse

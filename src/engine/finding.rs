@@ -220,6 +220,9 @@ pub mod ids {
     pub const TLS_REMOTE_CLOSED: &str = "tls.remote-closed";
     /// Mutual TLS works.
     pub const TLS_MTLS_OK: &str = "tls.mtls-ok";
+    /// The mutual-TLS handshake completed but the HTTP answer (a bare 400 / 403) does not say whether
+    /// the certificate was accepted (warn: never an all-clear).
+    pub const TLS_MTLS_UNCONFIRMED: &str = "tls.mtls-unconfirmed";
     /// Mutual TLS could not be tried (the key does not fit, ...).
     pub const TLS_MTLS_ERROR: &str = "tls.mtls-error";
     /// An HTML page answers where the conferencing endpoint should.

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use certwiz::engine::check::check;
+use certwiz::engine::finding::Severity;
 use certwiz::engine::probe::tls::HandshakeOutcome;
 use certwiz::engine::probe::{CancelFlag, Progress};
 use certwiz::engine::report::Report;
@@ -12,7 +13,7 @@ use certwiz::lab::LabPki;
 
 use crate::probe_engine::port_request;
 
-use crate::common::real::{RealServer, apache, openssl_s_server, write};
+use crate::common::real::{RealServer, apache, nginx, openssl_s_server, write};
 
 /// A check of `server` with the lab's client certificate and root, the way an admin runs it.
 fn check_with_client_certificate(pki: &LabPki, server: &RealServer) -> Report {
@@ -137,4 +138,92 @@ fn apache_rejection_names_our_ca_without_client_authentication() {
         ca.subject
     );
     assert!(rejected.detail.contains(&ca.subject), "{}", rejected.detail);
+}
+
+/// Ids of the findings of one severity.
+fn ids(report: &Report, severity: Severity) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity == severity)
+        .map(|f| f.id.clone())
+        .collect()
+}
+
+/// Issue #15, point 1: nginx with `ssl_verify_client on` trusting our root is a healthy mutual-TLS
+/// endpoint. Expected (what curl shows): without a certificate, HTTP 400 "No required SSL
+/// certificate was sent" (an HTML page); with ours, 200 and the XML answer. So:
+/// `http.requires-client-certificate`, `tls.mtls-ok`, `http.mcu-endpoint-ok`, no failure, and never
+/// `http.web-site-answering`.
+#[test]
+fn nginx_healthy_mutual_tls_is_not_a_web_site() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = nginx(
+        &pki.server.chain_pem,
+        &pki.server.key_pem,
+        "    ssl_verify_client on;\n    ssl_verify_depth 3;\n    ssl_client_certificate {dir}/root.pem;",
+        &[("root.pem", &pki.root_pem)],
+    ) else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    let plain = report
+        .probe
+        .as_ref()
+        .and_then(|p| p.browse.as_ref())
+        .and_then(|b| b.answer())
+        .expect("answer without a certificate");
+    assert_eq!(plain.status, 400);
+    assert_eq!(ids(&report, Severity::Fail), Vec::<String>::new());
+    let passes = ids(&report, Severity::Pass);
+    for id in [
+        "http.requires-client-certificate",
+        "tls.mtls-ok",
+        "http.mcu-endpoint-ok",
+    ] {
+        assert!(passes.contains(&id.to_owned()), "{id} missing: {passes:?}");
+    }
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.id == "http.web-site-answering")
+    );
+}
+
+/// Issue #15, point 2: nginx trusting only another CA finishes the handshake with our certificate
+/// and answers 400 "The SSL certificate error". Expected: `tls.client-cert-rejected` (at the HTTP
+/// layer, with nginx's words), no `tls.mtls-ok`, no `http.mcu-endpoint-ok`, exit 1.
+#[test]
+fn nginx_http_layer_rejection_is_a_rejection() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = nginx(
+        &pki.server.chain_pem,
+        &pki.server.key_pem,
+        "    ssl_verify_client on;\n    ssl_verify_depth 3;\n    ssl_client_certificate {dir}/foreign.pem;",
+        &[("foreign.pem", &pki.new_root_pem)],
+    ) else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    let mtls = report.probe.as_ref().and_then(|p| p.mutual_tls.as_ref());
+    assert_eq!(mtls.map(|m| &m.outcome), Some(&HandshakeOutcome::Completed));
+    let rejected = report
+        .findings
+        .iter()
+        .find(|f| f.id == "tls.client-cert-rejected")
+        .unwrap_or_else(|| panic!("no rejection: {:#?}", report.findings));
+    assert!(rejected.title.contains("HTTP layer"), "{}", rejected.title);
+    assert!(
+        rejected.detail.contains("The SSL certificate error"),
+        "{}",
+        rejected.detail
+    );
+    for never in [
+        "tls.mtls-ok",
+        "http.mcu-endpoint-ok",
+        "http.web-site-answering",
+    ] {
+        assert!(!report.findings.iter().any(|f| f.id == never), "{never}");
+    }
 }

@@ -128,13 +128,8 @@ pub fn apache(
     files: &[(&str, &str)],
 ) -> Option<RealServer> {
     let httpd = binary_or_skip("apache2", "apache2", "Apache httpd test")?;
-    let dir = tempfile::tempdir().expect("dir");
+    let dir = server_dir(chain_pem, key_pem, files);
     let d = dir.path();
-    write(d, "server.pem", chain_pem);
-    write(d, "server.key", key_pem);
-    for (name, text) in files {
-        write(d, name, text);
-    }
     std::fs::create_dir_all(d.join("docs/LiveServer/MCUFactory")).expect("docs");
     write(
         d,
@@ -170,10 +165,60 @@ pub fn apache(
     Some(RealServer::start(command, port, dir))
 }
 
+/// A temporary directory with the server's chain (`server.pem`), key (`server.key`) and `files`.
+fn server_dir(chain_pem: &str, key_pem: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    write(dir.path(), "server.pem", chain_pem);
+    write(dir.path(), "server.key", key_pem);
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    dir
+}
+
 /// Whether the tests run as root (CI does): servers that refuse root then switch users.
 pub fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// nginx (Debian's `nginx`) in the foreground, one process, on 127.0.0.1 with the server chain and
+/// key; `server_directives` go inside its one TLS `server` block (`ssl_verify_client`,
+/// `ssl_client_certificate {dir}/...`). The MCU Factory path answers 200 with a small XML body.
+pub fn nginx(
+    chain_pem: &str,
+    key_pem: &str,
+    server_directives: &str,
+    files: &[(&str, &str)],
+) -> Option<RealServer> {
+    let bin = binary_or_skip("nginx", "nginx", "nginx test")?;
+    let dir = server_dir(chain_pem, key_pem, files);
+    let d = dir.path();
+    let port = free_port();
+    let root = d.display().to_string();
+    let temp_paths: String = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+        .iter()
+        .map(|t| format!("  {t}_temp_path {root}/{t};\n"))
+        .collect();
+    let conf = format!(
+        "daemon off;\nmaster_process off;\nworker_processes 1;\npid {root}/nginx.pid;\nerror_log {root}/error.log info;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n{temp_paths}\
+         server {{\n    listen 127.0.0.1:{port} ssl;\n    server_name lab.certwiz.test;\n\
+         ssl_certificate {root}/server.pem;\n    ssl_certificate_key {root}/server.key;\n{directives}\n\
+         location / {{ default_type application/xml; return 200 '<?xml version=\"1.0\"?><MCUFactory/>'; }}\n  }}\n}}\n",
+        directives = server_directives.replace("{dir}", &root),
+    );
+    let conf_path = write(d, "nginx.conf", &conf);
+    let mut command = Command::new(bin);
+    command
+        .arg("-p")
+        .arg(d)
+        .arg("-e")
+        .arg(d.join("error.log"))
+        .arg("-c")
+        .arg(&conf_path);
+    Some(RealServer::start(command, port, dir))
 }

@@ -13,6 +13,7 @@ use rustls::sign::CertifiedKey;
 use serde::{Deserialize, Serialize};
 
 use super::ProbeTarget;
+use super::http::{ClientCertificateAnswer, client_certificate_answer};
 use super::tls::danger_browse_config;
 
 /// Most body bytes read.
@@ -30,6 +31,12 @@ pub enum AnswerKind {
     Redirect,
     /// An HTTP error status without a web page.
     HttpError,
+    /// A 4xx saying a client certificate is required and none (usable) came: what a mutual-TLS
+    /// endpoint answers without one (nginx 400, IIS 403.7), not a web site.
+    ClientCertificateRequired,
+    /// A 4xx refusing the client certificate sent, at the HTTP layer (nginx 400 "The SSL certificate
+    /// error", IIS 403.13 / 403.16 / 403.17).
+    ClientCertificateRejected,
     /// Something else.
     Other,
 }
@@ -57,6 +64,9 @@ pub struct HttpAnswer {
     pub body_capped: bool,
     /// What kind of thing answered.
     pub kind: AnswerKind,
+    /// What the answer says about the client certificate, when it says something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<ClientCertificateAnswer>,
 }
 
 impl HttpAnswer {
@@ -188,8 +198,14 @@ fn fetch(
             .get(..15)
             .is_some_and(|s| s.to_ascii_lowercase().starts_with("<!doctype html"))
         || text.to_ascii_lowercase().contains("<html");
+    let client_certificate = client_certificate_answer(status.as_u16(), title.as_deref(), &text);
     let kind = if status.is_redirection() {
         AnswerKind::Redirect
+    } else if let Some(said) = &client_certificate {
+        match said {
+            ClientCertificateAnswer::Required { .. } => AnswerKind::ClientCertificateRequired,
+            ClientCertificateAnswer::Rejected { .. } => AnswerKind::ClientCertificateRejected,
+        }
     } else if is_html {
         AnswerKind::WebSite
     } else if status.is_client_error() || status.is_server_error() {
@@ -210,6 +226,7 @@ fn fetch(
         body_bytes: body.len(),
         body_capped,
         kind,
+        client_certificate,
     })
 }
 

@@ -8,6 +8,7 @@
 //! [`ProbeFacts`]: facts only; [`crate::engine::check`] judges them.
 
 pub mod browse;
+pub mod http;
 pub mod io;
 pub mod legacy;
 pub mod tcp;
@@ -180,6 +181,9 @@ pub struct MutualTlsFacts {
     pub version: Option<String>,
     /// The first line of the server's HTTP answer.
     pub http_status_line: Option<String>,
+    /// Its status code (parsed with httparse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
     /// The certificates presented (display names, leaf first).
     pub presented: Vec<String>,
 }
@@ -449,6 +453,7 @@ fn connect_and_handshake(
                 version: capture.version,
                 cipher_suite: capture.cipher_suite,
                 http_status_line: None,
+                http_status: None,
             };
             let outcome = handshake.outcome.clone();
             handshake = handshake_facts(outcome, record);
@@ -558,6 +563,7 @@ fn mutual_tls(
         outcome: HandshakeOutcome::Failed { reason },
         version: None,
         http_status_line: None,
+        http_status: None,
         presented: presented.clone(),
     };
     let key = match key {
@@ -580,6 +586,7 @@ fn mutual_tls(
         outcome,
         version: record.version,
         http_status_line: record.http_status_line,
+        http_status: record.http_status,
         presented,
     }
 }

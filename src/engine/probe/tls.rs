@@ -86,6 +86,8 @@ pub struct HandshakeRecord {
     pub cipher_suite: Option<String>,
     /// The first line of the HTTP answer (mutual TLS step only).
     pub http_status_line: Option<String>,
+    /// Its status code, parsed with httparse.
+    pub http_status: Option<u16>,
 }
 
 #[derive(Debug)]
@@ -425,6 +427,7 @@ fn first_exchange(
     }
     let text = String::from_utf8_lossy(&head);
     record.http_status_line = text.lines().next().map(|l| l.chars().take(200).collect());
+    record.http_status = super::http::status_code(&head);
     HandshakeOutcome::Completed
 }
 

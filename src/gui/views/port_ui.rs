@@ -38,6 +38,12 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                 AnswerKind::Endpoint => ("✔ A non-web endpoint answers", tokens::PASS),
                 AnswerKind::Redirect => ("! A redirect", tokens::WARN),
                 AnswerKind::HttpError => ("i An HTTP error, no web page", tokens::NEUTRAL),
+                AnswerKind::ClientCertificateRequired => {
+                    ("✔ Refused: a client certificate is required", tokens::PASS)
+                }
+                AnswerKind::ClientCertificateRejected => {
+                    ("✖ Our client certificate is refused", tokens::FAIL)
+                }
                 AnswerKind::Other => ("i Another answer", tokens::NEUTRAL),
             };
             ui.label(
