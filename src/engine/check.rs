@@ -352,7 +352,19 @@ fn handshake_findings(
             format!("{} speaks only TLS 1.0 / 1.1 on port {}", t.host, t.port),
             format!(
                 "The server does not speak TLS 1.2 or 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0.{}",
-                if h.legacy {
+                if let Some(engine) = &h.engine {
+                    format!(
+                        " certwiz completed the handshake with its second TLS engine ({}: {}), {}{}, and tried mutual TLS and the browse through it.",
+                        engine.engine,
+                        h.version_text().unwrap_or_default(),
+                        engine.reason,
+                        if h.insecure_renegotiation {
+                            "; the server lacks RFC 5746 secure renegotiation (unpatched Windows Server 2003), which certwiz allowed in order to connect"
+                        } else {
+                            ""
+                        }
+                    )
+                } else if h.legacy {
                     " certwiz read the server's certificates and its acceptable-CA list from the clear-text TLS 1.0 handshake (below), but cannot complete it, so mutual TLS and the browse were not tried.".to_owned()
                 } else {
                     match &h.legacy_error {
@@ -391,6 +403,21 @@ fn handshake_findings(
     }
     if h.presented_der.is_empty() {
         return;
+    }
+    if let Some(how) = &h.requested_after_handshake {
+        out.push(Finding::new(
+            ids::TLS_CLIENT_CERT_REQUESTED_AFTER_HANDSHAKE,
+            Severity::Info,
+            format!("{} asks for the client certificate only after the handshake ({how})", t.host),
+            format!(
+                "The TLS handshake itself has no CertificateRequest; the server asks by {how} once the request for {} arrives. certwiz answered through its second TLS engine (OpenSSL), since rustls does neither. Other Schannel servers and older clients may not answer such a late request, and an admin reading a handshake capture sees no request at all.",
+                t.path
+            ),
+            format!(
+                "On IIS / HTTP.SYS, enable \"Negotiate Client Certificate\" on the binding so the certificate is asked for in the handshake: netsh http show sslcert ipport=0.0.0.0:{} shows it; netsh http update sslcert ipport=0.0.0.0:{} ... clientcertnegotiation=enable sets it. On Apache, move SSLVerifyClient require from <Location> / <Directory> to the virtual host.",
+                t.port, t.port
+            ),
+        ));
     }
     // The default path is the MCU Factory's: a check of /LiveServer/... expects mutual TLS on any port.
     let mtls_port =

@@ -220,6 +220,10 @@ pub mod ids {
     pub const TLS_REMOTE_CLOSED: &str = "tls.remote-closed";
     /// Mutual TLS works.
     pub const TLS_MTLS_OK: &str = "tls.mtls-ok";
+    /// The server asks for the client certificate only after the handshake (renegotiation or TLS 1.3
+    /// post-handshake authentication) (info).
+    pub const TLS_CLIENT_CERT_REQUESTED_AFTER_HANDSHAKE: &str =
+        "tls.client-cert-requested-after-handshake";
     /// The mutual-TLS handshake completed but the HTTP answer (a bare 400 / 403) does not say whether
     /// the certificate was accepted (warn: never an all-clear).
     pub const TLS_MTLS_UNCONFIRMED: &str = "tls.mtls-unconfirmed";

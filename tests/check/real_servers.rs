@@ -59,11 +59,9 @@ fn tls12_rejection_is_read_as_its_alert_50_times_of_50() {
 #[test]
 fn apache_tls12_rejection_is_read_as_its_alert_50_times_of_50() {
     let pki = LabPki::generate().expect("pki");
-    let Some(server) = apache(
-        &pki.server.chain_pem,
-        &pki.server.key_pem,
-        "  SSLProtocol -all +TLSv1.2\n  SSLVerifyClient require\n  SSLVerifyDepth 3\n  SSLCACertificateFile {dir}/foreign-root.pem",
-        &[("foreign-root.pem", &pki.new_root_pem)],
+    let Some(server) = apache_with(
+        &pki,
+        "  SSLProtocol -all +TLSv1.2\n  SSLVerifyClient require\n  SSLVerifyDepth 3\n  SSLCACertificateFile {dir}/foreign.pem",
     ) else {
         return;
     };
@@ -94,11 +92,9 @@ fn assert_alert_every_time(pki: &LabPki, server: &RealServer, alert: &str) {
 #[test]
 fn apache_rejection_names_our_ca_without_client_authentication() {
     let pki = LabPki::generate().expect("pki");
-    let Some(server) = apache(
-        &pki.server.chain_pem,
-        &pki.server.key_pem,
+    let Some(server) = apache_with(
+        &pki,
         "  SSLProtocol -all +TLSv1.2\n  SSLVerifyClient require\n  SSLVerifyDepth 3\n  SSLCACertificateFile {dir}/root.pem",
-        &[("root.pem", &pki.root_pem)],
     ) else {
         return;
     };
@@ -158,11 +154,9 @@ fn ids(report: &Report, severity: Severity) -> Vec<String> {
 #[test]
 fn nginx_healthy_mutual_tls_is_not_a_web_site() {
     let pki = LabPki::generate().expect("pki");
-    let Some(server) = nginx(
-        &pki.server.chain_pem,
-        &pki.server.key_pem,
+    let Some(server) = nginx_with(
+        &pki,
         "    ssl_verify_client on;\n    ssl_verify_depth 3;\n    ssl_client_certificate {dir}/root.pem;",
-        &[("root.pem", &pki.root_pem)],
     ) else {
         return;
     };
@@ -174,15 +168,14 @@ fn nginx_healthy_mutual_tls_is_not_a_web_site() {
         .and_then(|b| b.answer())
         .expect("answer without a certificate");
     assert_eq!(plain.status, 400);
-    assert_eq!(ids(&report, Severity::Fail), Vec::<String>::new());
-    let passes = ids(&report, Severity::Pass);
-    for id in [
-        "http.requires-client-certificate",
-        "tls.mtls-ok",
-        "http.mcu-endpoint-ok",
-    ] {
-        assert!(passes.contains(&id.to_owned()), "{id} missing: {passes:?}");
-    }
+    assert_no_failure_and_passes(
+        &report,
+        &[
+            "http.requires-client-certificate",
+            "tls.mtls-ok",
+            "http.mcu-endpoint-ok",
+        ],
+    );
     assert!(
         !report
             .findings
@@ -197,11 +190,9 @@ fn nginx_healthy_mutual_tls_is_not_a_web_site() {
 #[test]
 fn nginx_http_layer_rejection_is_a_rejection() {
     let pki = LabPki::generate().expect("pki");
-    let Some(server) = nginx(
-        &pki.server.chain_pem,
-        &pki.server.key_pem,
+    let Some(server) = nginx_with(
+        &pki,
         "    ssl_verify_client on;\n    ssl_verify_depth 3;\n    ssl_client_certificate {dir}/foreign.pem;",
-        &[("foreign.pem", &pki.new_root_pem)],
     ) else {
         return;
     };
@@ -225,5 +216,162 @@ fn nginx_http_layer_rejection_is_a_rejection() {
         "http.web-site-answering",
     ] {
         assert!(!report.findings.iter().any(|f| f.id == never), "{never}");
+    }
+}
+
+/// TLS 1.0 only, at OpenSSL's security level 0 (what Schannel on Windows Server 2003 / 2008 speaks;
+/// Debian's OpenSSL 3.0 still serves it there).
+const NGINX_TLS10: &str = "    ssl_protocols TLSv1;\n    ssl_ciphers DEFAULT:@SECLEVEL=0;\n";
+
+/// Issue #15, points 1 and 5: a TLS 1.0 front end (nginx demanding a certificate from our root).
+/// Expected: rustls refuses, the second engine (OpenSSL) completes the handshake and says so;
+/// without a certificate nginx's 400 page gives `http.requires-client-certificate`, with ours 200:
+/// `tls.mtls-ok` and `http.mcu-endpoint-ok`; `tls.legacy-only` warns; no failure.
+#[test]
+fn nginx_tls10_front_end_is_checked_through_the_second_engine() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = nginx_with(
+        &pki,
+        &format!(
+            "{NGINX_TLS10}    ssl_verify_client on;\n    ssl_verify_depth 3;\n    ssl_client_certificate {{dir}}/root.pem;"
+        ),
+    ) else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    let probe = report.probe.as_ref().expect("probe");
+    let handshake = probe.handshake.as_ref().expect("handshake");
+    assert_eq!(handshake.version.as_deref(), Some("TLSv1.0"));
+    assert_eq!(
+        handshake.engine.as_ref().map(|e| e.engine.as_str()),
+        Some("openssl")
+    );
+    assert_eq!(ids(&report, Severity::Warn), ["tls.legacy-only"]);
+    assert_no_failure_and_passes(
+        &report,
+        &[
+            "http.requires-client-certificate",
+            "tls.mtls-ok",
+            "http.mcu-endpoint-ok",
+        ],
+    );
+}
+
+/// Issue #15, point 5: the impostor on a TLS 1.0 server (a web site on the conferencing port that
+/// asks for no certificate). Expected: `http.web-site-answering` (fail) with the page's title,
+/// `tls.no-client-cert-request` (fail), `tls.legacy-only` (warn); the browse is not "not tried".
+#[test]
+fn nginx_tls10_impostor_is_found() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = nginx_with(
+        &pki,
+        &format!(
+            "{NGINX_TLS10}    location /LiveServer/ {{ default_type text/html; return 200 '<html><head><title>Communicator Web Access</title></head><body>Sign in</body></html>'; }}"
+        ),
+    ) else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    assert_eq!(
+        ids(&report, Severity::Fail),
+        ["http.web-site-answering", "tls.no-client-cert-request"],
+        "{:#?}",
+        report.findings
+    );
+    let site = report
+        .findings
+        .iter()
+        .find(|f| f.id == "http.web-site-answering")
+        .expect("site");
+    assert!(
+        site.title.contains("Communicator Web Access"),
+        "{}",
+        site.title
+    );
+    assert!(ids(&report, Severity::Warn).contains(&"tls.legacy-only".to_owned()));
+}
+
+/// Apache asking for the certificate only for the MCU Factory path (per-directory
+/// `SSLVerifyClient require`): on TLS 1.2 it renegotiates, on TLS 1.3 it uses post-handshake auth.
+fn apache_late_request(pki: &LabPki, protocol: &str) -> Option<RealServer> {
+    apache_with(
+        pki,
+        &format!(
+            "  SSLProtocol -all +{protocol}\n  SSLVerifyDepth 3\n  SSLCACertificateFile {{dir}}/root.pem\n  <Location /LiveServer/>\n    SSLVerifyClient require\n  </Location>"
+        ),
+    )
+}
+
+/// Issue #15, point 4: expected `tls.client-cert-requested-after-handshake` (info, saying how),
+/// mutual TLS through that path accepted (`tls.mtls-ok`, `http.mcu-endpoint-ok`), no
+/// `tls.no-client-cert-request`, no failure.
+fn assert_late_request_is_answered(report: &Report, how: &str) {
+    assert_no_failure_and_passes(report, &["tls.mtls-ok", "http.mcu-endpoint-ok"]);
+    let late = report
+        .findings
+        .iter()
+        .find(|f| f.id == "tls.client-cert-requested-after-handshake")
+        .unwrap_or_else(|| panic!("no late request: {:#?}", report.findings));
+    assert!(late.title.contains(how), "{}", late.title);
+}
+
+#[test]
+fn apache_renegotiation_is_answered_through_the_second_engine() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = apache_late_request(&pki, "TLSv1.2") else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    assert_late_request_is_answered(&report, "renegotiation");
+}
+
+#[test]
+fn apache_post_handshake_auth_is_answered_through_the_second_engine() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = apache_late_request(&pki, "TLSv1.3") else {
+        return;
+    };
+    let report = check_with_client_certificate(&pki, &server);
+    assert_late_request_is_answered(&report, "post-handshake authentication");
+}
+
+/// nginx with the lab's server certificate and, beside its config, `root.pem` (the lab root) and
+/// `foreign.pem` (another company's root).
+fn nginx_with(pki: &LabPki, directives: &str) -> Option<RealServer> {
+    nginx(
+        &pki.server.chain_pem,
+        &pki.server.key_pem,
+        directives,
+        &[
+            ("root.pem", &pki.root_pem),
+            ("foreign.pem", &pki.new_root_pem),
+        ],
+    )
+}
+
+/// Apache httpd with the same files as [`nginx_with`].
+fn apache_with(pki: &LabPki, directives: &str) -> Option<RealServer> {
+    apache(
+        &pki.server.chain_pem,
+        &pki.server.key_pem,
+        directives,
+        &[
+            ("root.pem", &pki.root_pem),
+            ("foreign.pem", &pki.new_root_pem),
+        ],
+    )
+}
+
+/// No finding fails, and each of `passes` is among the passes.
+fn assert_no_failure_and_passes(report: &Report, passes: &[&str]) {
+    assert_eq!(
+        ids(report, Severity::Fail),
+        Vec::<String>::new(),
+        "{:#?}",
+        report.findings
+    );
+    let passed = ids(report, Severity::Pass);
+    for id in passes {
+        assert!(passed.iter().any(|p| p == id), "{id} missing: {passed:?}");
     }
 }

@@ -186,6 +186,22 @@ fn fetch(
     {
         return Err(err);
     }
+    Ok(answer_from(
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        [server, content_type, location],
+        body,
+    ))
+}
+
+/// An HTTP answer from its status, its `Server`, `Content-Type` and `Location` headers and its body
+/// (cut at [`BODY_CAP_BYTES`]), classified: the same for every engine that read it.
+pub fn answer_from(
+    status_code: u16,
+    reason: &str,
+    [server, content_type, location]: [Option<String>; 3],
+    mut body: Vec<u8>,
+) -> HttpAnswer {
     let body_capped = body.len() > BODY_CAP_BYTES;
     body.truncate(BODY_CAP_BYTES);
     let text = String::from_utf8_lossy(&body);
@@ -198,8 +214,8 @@ fn fetch(
             .get(..15)
             .is_some_and(|s| s.to_ascii_lowercase().starts_with("<!doctype html"))
         || text.to_ascii_lowercase().contains("<html");
-    let client_certificate = client_certificate_answer(status.as_u16(), title.as_deref(), &text);
-    let kind = if status.is_redirection() {
+    let client_certificate = client_certificate_answer(status_code, title.as_deref(), &text);
+    let kind = if (300..400).contains(&status_code) {
         AnswerKind::Redirect
     } else if let Some(said) = &client_certificate {
         match said {
@@ -208,16 +224,16 @@ fn fetch(
         }
     } else if is_html {
         AnswerKind::WebSite
-    } else if status.is_client_error() || status.is_server_error() {
+    } else if (400..600).contains(&status_code) {
         AnswerKind::HttpError
-    } else if status.is_success() {
+    } else if (200..300).contains(&status_code) {
         AnswerKind::Endpoint
     } else {
         AnswerKind::Other
     };
-    Ok(HttpAnswer {
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("").to_owned(),
+    HttpAnswer {
+        status: status_code,
+        reason: reason.to_owned(),
         server,
         content_type,
         location,
@@ -227,7 +243,7 @@ fn fetch(
         body_capped,
         kind,
         client_certificate,
-    })
+    }
 }
 
 fn error_kind(e: &reqwest::Error) -> &'static str {

@@ -11,6 +11,7 @@ pub mod browse;
 pub mod http;
 pub mod io;
 pub mod legacy;
+pub mod openssl;
 pub mod tcp;
 pub mod tls;
 
@@ -148,6 +149,25 @@ pub struct HandshakeFacts {
     /// Why the TLS 1.0 read-only handshake gave nothing, when it was tried and failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_error: Option<String>,
+    /// Which TLS engine gave these facts when it was not rustls, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineNote>,
+    /// How the server asks for the client certificate when it asks only after the handshake
+    /// (`renegotiation`, `post-handshake authentication`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_after_handshake: Option<String>,
+    /// The server lacks RFC 5746 secure renegotiation (certwiz connected anyway, as Windows 2003 needs).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure_renegotiation: bool,
+}
+
+/// The TLS engine that spoke, when not the first one (rustls), and why it was needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineNote {
+    /// `openssl`.
+    pub engine: String,
+    /// Why rustls could not do it.
+    pub reason: String,
 }
 
 impl HandshakeFacts {
@@ -184,6 +204,9 @@ pub struct MutualTlsFacts {
     /// Its status code (parsed with httparse).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// The engine that spoke when it was not rustls (`openssl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The certificates presented (display names, leaf first).
     pub presented: Vec<String>,
 }
@@ -267,7 +290,59 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
     let started = Instant::now();
     let target = &plan.target;
     let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
-    if speaks_tls && !cancel.is_cancelled() {
+    let legacy_spoken = facts.handshake.as_ref().is_some_and(|h| {
+        h.engine.is_some() && matches!(h.outcome, HandshakeOutcome::LegacyOnly { .. })
+    });
+    if legacy_spoken && !cancel.is_cancelled() {
+        // rustls cannot speak to this server at all: mutual TLS (and the browse with it) go through
+        // the second engine as well; the browse without a certificate came with its handshake.
+        let requested = facts
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.certificate_requested);
+        if let (Some(identity), true) = (plan.identity.as_deref(), requested) {
+            let (exchange, ms) = progress.step(
+                ProbeStep::MutualTls,
+                || second_engine(plan, cancel, Some(identity)),
+                |x| match x {
+                    Some(x) => handshake_outcome_summary(&x.outcome),
+                    None => "could not reconnect".to_owned(),
+                },
+            );
+            timings.steps_ms.push((ProbeStep::MutualTls, ms));
+            match exchange {
+                Some(x) => {
+                    facts.mutual_tls = Some(second_engine_mtls(identity, &x));
+                    facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+                }
+                None => {
+                    facts.mutual_tls = Some(MutualTlsFacts {
+                        outcome: HandshakeOutcome::Failed {
+                            reason: "could not reconnect".into(),
+                        },
+                        version: None,
+                        http_status_line: None,
+                        http_status: None,
+                        engine: Some("openssl".into()),
+                        presented: presented_names(identity),
+                    });
+                }
+            }
+        }
+        return finish(facts, timings, started, cancel, plan.identity.is_some());
+    }
+    let late_done = facts.mutual_tls.is_some();
+    if late_done && !cancel.is_cancelled() {
+        // Mutual TLS went through the second engine; the browse without a certificate is rustls's.
+        let (b, ms) = progress.step(
+            ProbeStep::Browse,
+            || browse::browse(target, plan.timeout, None),
+            browse_summary,
+        );
+        timings.steps_ms.push((ProbeStep::Browse, ms));
+        facts.browse = Some(b);
+    }
+    if speaks_tls && !cancel.is_cancelled() && !late_done {
         // Without a CertificateRequest there is no mutual TLS to try: the server never sees a
         // client certificate, so neither the MTLS handshake nor the browse with it would tell more.
         let requested = facts
@@ -293,15 +368,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             });
             let with_cert = identity.as_ref().map(|(key, id)| {
                 let key = key.clone();
-                let presented: Vec<String> = id
-                    .chain
-                    .iter()
-                    .map(|der| {
-                        CertificateFacts::from_der(der)
-                            .map(|f| f.display_name)
-                            .unwrap_or_else(|_| "(unreadable)".into())
-                    })
-                    .collect();
+                let presented = presented_names(id);
                 let results = &results;
                 let mtls_key = key.clone();
                 let mtls = scope.spawn(move || {
@@ -414,6 +481,74 @@ fn connect_and_handshake(
     );
     timings.steps_ms.push((ProbeStep::Handshake, ms));
     let mut handshake = handshake;
+    if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
+        let why = match &handshake.outcome {
+            HandshakeOutcome::LegacyOnly { detail } => format!(
+                "the server speaks only TLS 1.0 / 1.1, which rustls refuses by design ({detail})"
+            ),
+            _ => String::new(),
+        };
+        let (exchange, ms) = progress.step(
+            ProbeStep::SecondEngine,
+            || second_engine(plan, cancel, None),
+            |x| match x {
+                Some(x) => second_engine_summary(x),
+                None => "could not reconnect".to_owned(),
+            },
+        );
+        timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+        if let Some(x) = exchange.filter(openssl::OpensslExchange::spoke) {
+            let outcome = handshake.outcome.clone();
+            let mut spoken = handshake_facts(outcome, x.record.clone());
+            spoken.engine = Some(EngineNote {
+                engine: "openssl".into(),
+                reason: why,
+            });
+            spoken.insecure_renegotiation = x.legacy_renegotiation;
+            note_late_request(&mut spoken, &x);
+            facts.browse = Some(second_engine_browse(target, false, &x));
+            facts.handshake = Some(spoken);
+            return (facts, timings, true);
+        }
+    }
+    if handshake.outcome == HandshakeOutcome::Completed
+        && !handshake.certificate_requested
+        && !handshake.presented_der.is_empty()
+        && !cancel.is_cancelled()
+    {
+        // rustls saw no CertificateRequest in the handshake; IIS without "Negotiate Client
+        // Certificate", Apache's per-directory SSLVerifyClient and TLS 1.3 post-handshake auth ask
+        // only after the request, which rustls cannot answer. One OpenSSL exchange finds out.
+        let identity = plan.identity.as_deref();
+        let (exchange, ms) = progress.step(
+            ProbeStep::SecondEngine,
+            || second_engine(plan, cancel, identity),
+            |x| match x {
+                Some(x) => second_engine_summary(x),
+                None => "could not reconnect".to_owned(),
+            },
+        );
+        timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+        if let Some(x) = exchange.filter(|x| {
+            matches!(
+                x.request,
+                Some(openssl::RequestTiming::AfterHandshake { .. })
+            )
+        }) {
+            note_late_request(&mut handshake, &x);
+            handshake.engine = Some(EngineNote {
+                engine: "openssl".into(),
+                reason: format!(
+                    "the server asks for the client certificate only after the handshake ({}), which rustls cannot answer",
+                    handshake.requested_after_handshake.as_deref().unwrap_or("")
+                ),
+            });
+            if let Some(identity) = identity {
+                facts.mutual_tls = Some(second_engine_mtls(identity, &x));
+                facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+            }
+        }
+    }
     if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
         let (capture, ms) = progress.step(
             ProbeStep::LegacyHandshake,
@@ -564,6 +699,7 @@ fn mutual_tls(
         version: None,
         http_status_line: None,
         http_status: None,
+        engine: None,
         presented: presented.clone(),
     };
     let key = match key {
@@ -587,7 +723,113 @@ fn mutual_tls(
         version: record.version,
         http_status_line: record.http_status_line,
         http_status: record.http_status,
+        engine: None,
         presented,
+    }
+}
+
+/// The display names of the certificates an identity presents, leaf first.
+fn presented_names(identity: &ClientIdentity) -> Vec<String> {
+    identity
+        .chain
+        .iter()
+        .map(|der| {
+            CertificateFacts::from_der(der)
+                .map(|f| f.display_name)
+                .unwrap_or_else(|_| "(unreadable)".into())
+        })
+        .collect()
+}
+
+/// One OpenSSL exchange on a new connection (`None` when the port no longer accepts one).
+fn second_engine(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    identity: Option<&ClientIdentity>,
+) -> Option<openssl::OpensslExchange> {
+    let (_, stream) = tcp::connect(&plan.target, plan.timeout, cancel);
+    stream.map(|s| {
+        openssl::exchange(
+            s,
+            &plan.target,
+            Instant::now() + plan.timeout,
+            cancel,
+            identity,
+        )
+    })
+}
+
+fn second_engine_summary(x: &openssl::OpensslExchange) -> String {
+    let mut text = handshake_outcome_summary(&x.outcome);
+    if let Some(v) = &x.record.version {
+        text.push_str(&format!(", {v}"));
+    }
+    match x.request {
+        Some(openssl::RequestTiming::InHandshake) => {
+            text.push_str(", client certificate requested");
+        }
+        Some(openssl::RequestTiming::AfterHandshake { how }) => {
+            text.push_str(&format!(
+                ", client certificate requested after the handshake ({how})"
+            ));
+        }
+        None => text.push_str(", no client certificate requested"),
+    }
+    text
+}
+
+/// Records a CertificateRequest the second engine saw (and whether it came after the handshake).
+fn note_late_request(handshake: &mut HandshakeFacts, x: &openssl::OpensslExchange) {
+    let Some(timing) = x.request else { return };
+    handshake.certificate_requested = true;
+    handshake.acceptable_ca_names = x
+        .record
+        .certificate_request
+        .iter()
+        .flatten()
+        .map(|n| ca_name(n))
+        .collect();
+    if let openssl::RequestTiming::AfterHandshake { how } = timing {
+        handshake.requested_after_handshake = Some(how.to_owned());
+    }
+}
+
+/// Mutual TLS as the second engine did it.
+fn second_engine_mtls(identity: &ClientIdentity, x: &openssl::OpensslExchange) -> MutualTlsFacts {
+    MutualTlsFacts {
+        outcome: x.outcome.clone(),
+        version: x.record.version.clone(),
+        http_status_line: x.record.http_status_line.clone(),
+        http_status: x.record.http_status,
+        engine: Some("openssl".into()),
+        presented: presented_names(identity),
+    }
+}
+
+/// The browse the second engine's exchange amounts to (the same GET, read the same way).
+fn second_engine_browse(
+    target: &ProbeTarget,
+    with_client_certificate: bool,
+    x: &openssl::OpensslExchange,
+) -> BrowseFacts {
+    let outcome = match &x.answer {
+        Some(answer) => browse::BrowseOutcome::Answered(answer.clone()),
+        None => browse::BrowseOutcome::Failed {
+            kind: if matches!(
+                x.outcome,
+                HandshakeOutcome::Alert { .. } | HandshakeOutcome::RemoteClosed { .. }
+            ) {
+                "tls".into()
+            } else {
+                "other".into()
+            },
+            reason: handshake_outcome_summary(&x.outcome),
+        },
+    };
+    BrowseFacts {
+        url: target.url(),
+        with_client_certificate,
+        outcome,
     }
 }
 
@@ -616,6 +858,9 @@ fn handshake_facts(outcome: HandshakeOutcome, record: tls::HandshakeRecord) -> H
         acceptable_ca_names,
         legacy: false,
         legacy_error: None,
+        engine: None,
+        requested_after_handshake: None,
+        insecure_renegotiation: false,
     }
 }
 

@@ -442,14 +442,8 @@ fn classify(e: &std::io::Error, io: &DeadlineStream, during: &str) -> HandshakeO
             answer: describe_non_tls(first),
         };
     }
-    if io.timed_out() {
-        return if io.bytes_received() == 0 {
-            HandshakeOutcome::Silent
-        } else {
-            HandshakeOutcome::Stalled {
-                bytes_received: io.bytes_received(),
-            }
-        };
+    if let Some(outcome) = timed_out_outcome(io) {
+        return outcome;
     }
     if let Some(tls) = e
         .get_ref()
@@ -468,6 +462,19 @@ fn classify(e: &std::io::Error, io: &DeadlineStream, during: &str) -> HandshakeO
             reason: e.to_string(),
         },
     }
+}
+
+/// "Silent" or "stalled" when the stream ran into its deadline (by how much the peer had sent).
+pub(super) fn timed_out_outcome(io: &DeadlineStream) -> Option<HandshakeOutcome> {
+    io.timed_out().then(|| {
+        if io.bytes_received() == 0 {
+            HandshakeOutcome::Silent
+        } else {
+            HandshakeOutcome::Stalled {
+                bytes_received: io.bytes_received(),
+            }
+        }
+    })
 }
 
 /// The outcome a rustls error stands for: the peer's alert, a TLS 1.0 / 1.1 server, or the error itself.
