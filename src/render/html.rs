@@ -498,6 +498,9 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
         if let Some(v) = hs.version_text() {
             row(out, "Version", &escape(&v));
         }
+        if let Some(engine) = hs.engine_text() {
+            row(out, "Engine", &escape(&engine));
+        }
         if let Some(chain) = hs.chain_text() {
             row(out, "Chain sent", &escape(&chain));
         }

@@ -442,6 +442,9 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
         if let Some(v) = h.version_text() {
             let _ = writeln!(out, "  Version              {v}");
         }
+        if let Some(engine) = h.engine_text() {
+            let _ = writeln!(out, "  Engine               {}", wrap(&engine, 23));
+        }
         if let Some(chain) = h.chain_text() {
             let _ = writeln!(out, "  Chain sent           {}", wrap(&chain, 23));
         }

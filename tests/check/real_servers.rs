@@ -13,7 +13,9 @@ use certwiz::lab::LabPki;
 
 use crate::probe_engine::port_request;
 
-use crate::common::real::{RealServer, apache, nginx, openssl_s_server, write};
+use crate::common::real::{
+    RealServer, apache, binary_or_skip, is_root, nginx, openssl_s_server, write,
+};
 
 /// A check of `server` with the lab's client certificate and root, the way an admin runs it.
 fn check_with_client_certificate(pki: &LabPki, server: &RealServer) -> Report {
@@ -374,4 +376,87 @@ fn assert_no_failure_and_passes(report: &Report, passes: &[&str]) {
     for id in passes {
         assert!(passed.iter().any(|p| p == id), "{id} missing: {passed:?}");
     }
+}
+
+/// Issue #15, point 5 / 7: a stand-in for Windows Server 2003 (gnutls-serv: TLS 1.0 only, RSA key
+/// exchange with 3DES / RC4 only, no RFC 5746), serving an HTML page: the impostor on the incident's
+/// own servers. gnutls-serv cannot bind to 127.0.0.1 alone, so it and `certwiz check` run in a private
+/// network namespace (`unshare -n`, loopback only). Expected (what `openssl s_client -tls1 -cipher
+/// DES-CBC3-SHA@SECLEVEL=0` and curl see there): the second engine completes TLS 1.0 with
+/// DES-CBC3-SHA, the page answers: `http.web-site-answering` (fail), `tls.legacy-only` (warn), exit 1;
+/// never "check the server's Schannel settings" (`tls.handshake-failed`).
+#[test]
+fn windows_2003_stand_in_is_checked_through_the_second_engine() {
+    let test = "windows_2003_stand_in_is_checked_through_the_second_engine";
+    let (Some(gnutls), Some(unshare), Some(openssl)) = (
+        binary_or_skip("gnutls-serv", "gnutls-bin", test),
+        binary_or_skip("unshare", "util-linux", test),
+        binary_or_skip("openssl", "openssl", test),
+    ) else {
+        return;
+    };
+    if !is_root() {
+        eprintln!("SKIPPED {test}: unshare -n needs root (CI runs as root)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    // An RSA certificate: RSA key exchange needs one (rcgen cannot make RSA keys).
+    let made = std::process::Command::new(&openssl)
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+        ])
+        .args([
+            "-subj",
+            "/CN=lab.certwiz.test",
+            "-addext",
+            "subjectAltName=DNS:lab.certwiz.test",
+        ])
+        .arg("-keyout")
+        .arg(dir.path().join("w2k3.key"))
+        .arg("-out")
+        .arg(dir.path().join("w2k3.pem"))
+        .output()
+        .expect("openssl req");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let certwiz = assert_cmd::cargo::cargo_bin("certwiz");
+    let script = format!(
+        "ip link set lo up && {gnutls} --http -p 4444 --x509certfile {d}/w2k3.pem --x509keyfile {d}/w2k3.key \
+         --priority 'NONE:+VERS-TLS1.0:+3DES-CBC:+ARCFOUR-128:+RSA:+SHA1:+MD5:+COMP-NULL:+SIGN-ALL:%DISABLE_SAFE_RENEGOTIATION' \
+         >{d}/gnutls.log 2>&1 & server=$!; \
+         for i in $(seq 50); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done; \
+         {certwiz} check lab.certwiz.test --address 127.0.0.1 --port 4444 --timeout 5 --json; code=$?; \
+         kill $server; exit $code",
+        gnutls = gnutls.display(),
+        d = dir.path().display(),
+        certwiz = certwiz.display(),
+    );
+    let out = std::process::Command::new(unshare)
+        .args(["-n", "bash", "-c", &script])
+        .output()
+        .expect("unshare");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(out.status.code(), Some(1));
+    let handshake = &json["probe"]["handshake"];
+    assert_eq!(handshake["version"], "TLSv1.0");
+    assert_eq!(handshake["cipher_suite"], "DES-CBC3-SHA");
+    assert_eq!(handshake["engine"]["engine"], "openssl");
+    assert_eq!(handshake["insecure_renegotiation"], true);
+    let ids: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"http.web-site-answering"), "{ids:?}");
+    assert!(ids.contains(&"tls.legacy-only"), "{ids:?}");
+    assert!(!ids.contains(&"tls.handshake-failed"), "{ids:?}");
 }

@@ -168,6 +168,10 @@ pub struct EngineNote {
     pub engine: String,
     /// Why rustls could not do it.
     pub reason: String,
+    /// Every TLS step went through this engine (rustls cannot speak to the server at all); false when
+    /// it only answered a certificate request that came after the handshake.
+    #[serde(default)]
+    pub all_steps: bool,
 }
 
 impl HandshakeFacts {
@@ -177,6 +181,27 @@ impl HandshakeFacts {
         Some(match self.cipher_suite.as_deref() {
             Some(suite) => format!("{version}, {suite}"),
             None => version.to_owned(),
+        })
+    }
+
+    /// Which engine spoke and why, when it was not rustls ("OpenSSL (second engine): the server speaks
+    /// only TLS 1.0 / 1.1 ...").
+    pub fn engine_text(&self) -> Option<String> {
+        self.engine.as_ref().map(|e| {
+            format!(
+                "{} (second engine): {}{}",
+                if e.engine == "openssl" {
+                    "OpenSSL"
+                } else {
+                    e.engine.as_str()
+                },
+                e.reason,
+                if self.insecure_renegotiation {
+                    "; the server lacks RFC 5746 secure renegotiation (allowed, to connect at all)"
+                } else {
+                    ""
+                }
+            )
         })
     }
 
@@ -290,9 +315,13 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
     let started = Instant::now();
     let target = &plan.target;
     let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
-    let legacy_spoken = facts.handshake.as_ref().is_some_and(|h| {
-        h.engine.is_some() && matches!(h.outcome, HandshakeOutcome::LegacyOnly { .. })
-    });
+    // The second engine did the handshake itself (not only a late certificate request): rustls
+    // cannot speak to this server at all.
+    let legacy_spoken = facts
+        .handshake
+        .as_ref()
+        .and_then(|h| h.engine.as_ref())
+        .is_some_and(|e| e.all_steps);
     if legacy_spoken && !cancel.is_cancelled() {
         // rustls cannot speak to this server at all: mutual TLS (and the browse with it) go through
         // the second engine as well; the browse without a certificate came with its handshake.
@@ -481,13 +510,9 @@ fn connect_and_handshake(
     );
     timings.steps_ms.push((ProbeStep::Handshake, ms));
     let mut handshake = handshake;
-    if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
-        let why = match &handshake.outcome {
-            HandshakeOutcome::LegacyOnly { detail } => format!(
-                "the server speaks only TLS 1.0 / 1.1, which rustls refuses by design ({detail})"
-            ),
-            _ => String::new(),
-        };
+    if let Some(why) = rustls_refused(&handshake)
+        && !cancel.is_cancelled()
+    {
         let (exchange, ms) = progress.step(
             ProbeStep::SecondEngine,
             || second_engine(plan, cancel, None),
@@ -498,11 +523,27 @@ fn connect_and_handshake(
         );
         timings.steps_ms.push((ProbeStep::SecondEngine, ms));
         if let Some(x) = exchange.filter(openssl::OpensslExchange::spoke) {
-            let outcome = handshake.outcome.clone();
+            let version = x.record.version.as_deref().unwrap_or("");
+            let outcome = match &handshake.outcome {
+                HandshakeOutcome::LegacyOnly { .. } => handshake.outcome.clone(),
+                _ if matches!(version, "TLSv1.0" | "TLSv1.1") => HandshakeOutcome::LegacyOnly {
+                    detail: format!(
+                        "{}; it speaks {version} with {}",
+                        handshake_outcome_summary(&handshake.outcome),
+                        x.record
+                            .cipher_suite
+                            .as_deref()
+                            .unwrap_or("an unnamed suite")
+                    ),
+                },
+                // A newer version with a suite rustls does not offer (3DES, RC4): TLS works.
+                _ => HandshakeOutcome::Completed,
+            };
             let mut spoken = handshake_facts(outcome, x.record.clone());
             spoken.engine = Some(EngineNote {
                 engine: "openssl".into(),
                 reason: why,
+                all_steps: true,
             });
             spoken.insecure_renegotiation = x.legacy_renegotiation;
             note_late_request(&mut spoken, &x);
@@ -542,6 +583,7 @@ fn connect_and_handshake(
                     "the server asks for the client certificate only after the handshake ({}), which rustls cannot answer",
                     handshake.requested_after_handshake.as_deref().unwrap_or("")
                 ),
+                all_steps: false,
             });
             if let Some(identity) = identity {
                 facts.mutual_tls = Some(second_engine_mtls(identity, &x));
@@ -725,6 +767,29 @@ fn mutual_tls(
         http_status: record.http_status,
         engine: None,
         presented,
+    }
+}
+
+/// Why rustls could not do the handshake when that is what it refuses by design (TLS 1.0 / 1.1, or
+/// only suites it does not offer: a `handshake_failure` before any certificate is what a Windows 2003
+/// server answers a ClientHello without 3DES / RC4), so the second engine should try.
+fn rustls_refused(handshake: &HandshakeFacts) -> Option<String> {
+    match &handshake.outcome {
+        HandshakeOutcome::LegacyOnly { detail } => Some(format!(
+            "the server speaks only TLS 1.0 / 1.1, which rustls refuses by design ({detail})"
+        )),
+        HandshakeOutcome::Alert { alert, .. }
+            if handshake.presented_der.is_empty()
+                && matches!(
+                    alert.as_str(),
+                    "handshake_failure" | "insufficient_security" | "protocol_version"
+                ) =>
+        {
+            Some(format!(
+                "the server refused every version and suite rustls offers (alert {alert}); rustls has no TLS 1.0 / 1.1, 3DES or RC4, by design"
+            ))
+        }
+        _ => None,
     }
 }
 
