@@ -71,9 +71,13 @@ fn apache_tls12_rejection_is_read_as_its_alert_50_times_of_50() {
 }
 
 fn assert_alert_every_time(pki: &LabPki, server: &RealServer, alert: &str) {
+    assert_alert_every_time_during(pki, server, alert, "handshake");
+}
+
+fn assert_alert_every_time_during(pki: &LabPki, server: &RealServer, alert: &str, during: &str) {
     let expected = HandshakeOutcome::Alert {
         alert: alert.into(),
-        during: "handshake".into(),
+        during: during.into(),
     };
     let mut seen = Vec::new();
     for _ in 0..50 {
@@ -459,4 +463,18 @@ fn windows_2003_stand_in_is_checked_through_the_second_engine() {
     assert!(ids.contains(&"http.web-site-answering"), "{ids:?}");
     assert!(ids.contains(&"tls.legacy-only"), "{ids:?}");
     assert!(!ids.contains(&"tls.handshake-failed"), "{ids:?}");
+}
+
+/// The TLS 1.3 side of point 3: Apache rejects our certificate after the client's Finished, so the
+/// alert arrives on the first read after the handshake (`first-read`); 50 runs, 50 alerts.
+#[test]
+fn apache_tls13_rejection_is_read_as_its_alert_50_times_of_50() {
+    let pki = LabPki::generate().expect("pki");
+    let Some(server) = apache_with(
+        &pki,
+        "  SSLProtocol -all +TLSv1.3\n  SSLVerifyClient require\n  SSLVerifyDepth 3\n  SSLCACertificateFile {dir}/foreign.pem",
+    ) else {
+        return;
+    };
+    assert_alert_every_time_during(&pki, &server, "unknown_ca", "first-read");
 }
