@@ -524,3 +524,39 @@ fn text_output_opens_with_the_verdict_and_the_fix() {
         "{rest}"
     );
 }
+
+/// Issue #15, point 1 in the lab: a front end that refuses certificate-less requests in HTTP (nginx's
+/// 400 page) is healthy, not a web site.
+#[test]
+fn http_layer_front_end_is_healthy_not_a_web_site() {
+    let r = run(Scenario::HttpLayerFrontEnd);
+    assert_eq!((r.code, r.ids("fail")), (0, Vec::<String>::new()));
+    let passes = r.ids("pass");
+    for id in [
+        "http.requires-client-certificate",
+        "tls.mtls-ok",
+        "http.mcu-endpoint-ok",
+    ] {
+        assert!(passes.contains(&id.to_owned()), "{id}: {passes:?}");
+    }
+}
+
+/// Issue #15, point 2 in the lab: IIS accepts the certificate in TLS and refuses it with 403.16:
+/// a rejection with IIS's words, never `tls.mtls-ok`.
+#[test]
+fn iis_http_layer_rejection_is_a_rejection() {
+    let r = run(Scenario::IisRejectsCertificate);
+    assert_eq!(r.code, 1);
+    let rejected = r.finding("tls.client-cert-rejected");
+    assert!(
+        rejected["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("IIS 403.16")),
+        "{rejected}"
+    );
+    assert!(!r.ids("pass").contains(&"tls.mtls-ok".to_owned()));
+    assert!(
+        !r.ids("fail")
+            .contains(&"http.web-site-answering".to_owned())
+    );
+}
