@@ -140,3 +140,40 @@ fn identical_facts_give_identical_json_apart_from_timings() {
     );
     assert_eq!(a, b);
 }
+
+/// Issue #15, point 2: a completed mutual-TLS handshake whose answer is a bare 403 (IIS with detailed
+/// errors off hides 403.16 from remote clients) is not "mutual TLS works": `tls.mtls-unconfirmed`
+/// (warn) instead of `tls.mtls-ok`. The facts come from a real lab run, then the answer is replaced.
+#[test]
+fn a_bare_403_over_mutual_tls_is_not_an_all_clear() {
+    use certwiz::engine::check::judge;
+    use certwiz::engine::probe::browse::{AnswerKind, BrowseOutcome};
+    let server = LabServer::start(Scenario::Healthy).expect("lab");
+    let req = request(&server, Duration::from_secs(3), true);
+    let mut facts = certwiz::engine::probe::run(&req.plan, &CancelFlag::new(), &Progress::none());
+    let ids = |facts: &certwiz::engine::probe::ProbeFacts| -> Vec<String> {
+        judge(facts, &req)
+            .findings
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(ids(&facts).contains(&"tls.mtls-ok".to_owned()));
+    let browse = facts
+        .browse_with_certificate
+        .as_mut()
+        .expect("browse with the certificate");
+    let BrowseOutcome::Answered(answer) = &mut browse.outcome else {
+        panic!("no answer: {browse:?}");
+    };
+    answer.status = 403;
+    answer.reason = "Forbidden".into();
+    answer.kind = AnswerKind::HttpError;
+    answer.client_certificate = None;
+    let judged = ids(&facts);
+    assert!(
+        judged.contains(&"tls.mtls-unconfirmed".to_owned()),
+        "{judged:?}"
+    );
+    assert!(!judged.contains(&"tls.mtls-ok".to_owned()), "{judged:?}");
+}
