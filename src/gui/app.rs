@@ -1,13 +1,12 @@
 //! The eframe app: drains background work into the wizard, draws the panels, applies messages.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Ui;
 
 use crate::engine::load::{Password, load_path};
-use crate::gui::tasks::{CheckTask, TaskUpdate};
+use crate::gui::errors::RootStoreError;
+use crate::gui::tasks::{BackgroundJobs, Job, JobDone, JobKind};
 use crate::gui::tokens;
 use crate::gui::views::{
     certificate_ui, path_ui, pool_ui, port_ui, server_ui, steps_ui, verdict_ui,
@@ -23,20 +22,10 @@ pub const TARGET_KEY: &str = "certwiz.target";
 pub struct CertwizApp {
     /// The wizard's state.
     pub wizard: Wizard,
-    task: Option<CheckTask>,
-    file_pick: Option<Receiver<Option<PathBuf>>>,
+    /// Everything running in the background.
+    jobs: BackgroundJobs,
     lab: Option<LabServer>,
-    lab_start: Option<Receiver<Result<LabServer, String>>>,
-    log_task: Option<Receiver<(u64, Result<crate::engine::logs::LogAnalysis, String>)>>,
-    port_owner_task: Option<Receiver<crate::engine::port_owner::PortOwnerFacts>>,
-    root_store_task: Option<Receiver<Result<crate::engine::report::Report, String>>>,
-    machine_store_task: Option<Receiver<crate::engine::store::StoreListing>>,
-    save_pick: Option<Receiver<Option<PathBuf>>>,
-    open_pick: Option<Receiver<Option<PathBuf>>>,
-    open_task: Option<Receiver<Result<(crate::engine::report::Report, String), String>>>,
-    pool_task: Option<Receiver<crate::engine::report::Report>>,
     practice_pool: Option<crate::lab::PracticePool>,
-    practice_pool_start: Option<Receiver<Result<crate::lab::PracticePool, String>>>,
     run_pool_on_start: bool,
     styled: bool,
     run_on_start: bool,
@@ -146,15 +135,7 @@ impl CertwizApp {
 
     /// Whether background work is still running (tests wait on it).
     pub fn is_busy(&self) -> bool {
-        self.task.is_some()
-            || self.lab_start.is_some()
-            || self.log_task.is_some()
-            || self.port_owner_task.is_some()
-            || self.root_store_task.is_some()
-            || self.machine_store_task.is_some()
-            || self.open_task.is_some()
-            || self.pool_task.is_some()
-            || self.practice_pool_start.is_some()
+        self.jobs.is_busy()
     }
 
     /// Draws the whole window into `ui` (the eframe root, or a test harness).
@@ -173,13 +154,15 @@ impl CertwizApp {
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
         // `--run` waits for a practice lab that is still starting.
-        if self.lab_start.is_none() && std::mem::take(&mut self.run_on_start) {
+        if !self.jobs.is_running(JobKind::StartLab) && std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);
         }
         if self.practice_pool.is_some() && std::mem::take(&mut self.run_pool_on_start) {
             msgs.push(Msg::RunPool);
-        } else if self.practice_pool_start.is_some() {
-            // Started from the command line, before the window had a context to wake.
+        }
+        if self.jobs.needs_looking_at() {
+            // Started from the command line, before the window had a context to wake: looked for a
+            // few times a second until it is done.
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));
         }
@@ -279,9 +262,7 @@ impl CertwizApp {
                 self.wizard.status = "Saved report closed.".to_owned();
             }
             Msg::Cancel => {
-                if let Some(task) = &self.task {
-                    task.cancel();
-                }
+                self.jobs.cancel(JobKind::Check);
                 self.wizard.apply(Msg::Cancel);
             }
             Msg::BrowseCertificate => self.browse(ctx),
@@ -316,256 +297,184 @@ impl CertwizApp {
             return;
         };
         let local = self.wizard.local_fetch_request();
-        let repaint = ctx.clone();
-        self.task = Some(CheckTask::spawn(
-            request,
-            local,
-            Arc::new(move || repaint.request_repaint()),
-        ));
+        self.jobs.spawn(
+            Job::Check {
+                request: Box::new(request),
+                local: local.map(Box::new),
+            },
+            Some(ctx),
+        );
     }
 
-    /// Drains the running check: progress into the status line, the report into the wizard.
+    /// Drains the background jobs: progress into the status line, each finished job into the wizard.
     fn poll(&mut self, ctx: &egui::Context) {
-        if let Some(task) = &self.task {
-            for update in task.poll() {
-                match update {
-                    TaskUpdate::Progress(event) => self.wizard.on_event(event),
-                    TaskUpdate::Done(report, local) => {
-                        self.wizard.on_done(*report);
-                        if let Some(local) = local {
-                            self.wizard.local.report = Some(*local);
-                        }
-                        self.task = None;
-                        if self.stats.enabled {
-                            eprintln!("certwiz: {}", self.wizard.status);
-                            eprintln!("{}", self.stats.line());
-                        }
-                        break;
-                    }
+        for done in self.jobs.poll() {
+            self.finish(done, ctx);
+        }
+    }
+
+    /// Takes one job's answer: what the window owns (a lab server, a picked path) stays here, the
+    /// rest goes to the wizard.
+    fn finish(&mut self, done: JobDone, ctx: &egui::Context) {
+        match done {
+            JobDone::Progress(event) => self.wizard.on_event(event),
+            JobDone::Checked(report, local) => {
+                self.wizard.on_done(*report);
+                if let Some(local) = local {
+                    self.wizard.local.report = Some(*local);
+                }
+                if self.stats.enabled {
+                    eprintln!("certwiz: {}", self.wizard.status);
+                    eprintln!("{}", self.stats.line());
                 }
             }
-        }
-        if let Some(rx) = &self.lab_start
-            && let Ok(started) = rx.try_recv()
-        {
-            self.lab_start = None;
-            match started {
-                Ok(server) => {
-                    let material = LabMaterial {
-                        root_pem: server.pki.root_pem.clone(),
-                        client_chain_pem: server.pki.client.chain_pem.clone(),
-                        client_key_pem: zeroize::Zeroizing::new(server.pki.client.key_pem.clone()),
-                    };
-                    self.wizard
-                        .on_lab_started(server.scenario, server.port(), &material);
-                    self.lab = Some(server);
-                }
-                Err(error) => self.wizard.on_lab_failed(error),
+            JobDone::LabStarted(Ok(server)) => {
+                let material = LabMaterial {
+                    root_pem: server.pki.root_pem.clone(),
+                    client_chain_pem: server.pki.client.chain_pem.clone(),
+                    client_key_pem: zeroize::Zeroizing::new(server.pki.client.key_pem.clone()),
+                };
+                self.wizard
+                    .on_lab_started(server.scenario, server.port(), &material);
+                self.lab = Some(*server);
+                ctx.request_repaint();
             }
-            ctx.request_repaint();
-        } else if self.lab_start.is_some() {
-            // A lab started from the command line (before the window had a context to wake) is
-            // looked for a few times a second until it is up.
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            JobDone::LabStarted(Err(error)) => {
+                self.wizard.on_lab_failed(error);
+                ctx.request_repaint();
+            }
+            JobDone::MachineStoreRead(listing) => self.wizard.on_machine_store(*listing),
+            JobDone::RootStoreChecked(result) => self.wizard.on_root_store(result.map(|r| *r)),
+            JobDone::PortOwnerFound(facts) => self.wizard.on_port_owner(facts),
+            JobDone::LogsRead { generation, result } => {
+                self.wizard.on_logs_analysed(generation, result)
+            }
+            JobDone::SaveFilePicked(Some(path)) => self.save_report_to(&path),
+            JobDone::SaveFilePicked(None) => self.wizard.status = "Not saved.".to_owned(),
+            JobDone::ReportFilePicked(picked) => {
+                if let Some(path) = picked {
+                    self.open_report_file(&path, ctx);
+                }
+            }
+            JobDone::ReportOpened(Ok((report, source))) => {
+                self.stop_lab();
+                self.stop_practice_pool();
+                self.wizard.open_report(*report, &source);
+            }
+            JobDone::ReportOpened(Err(error)) => {
+                self.wizard.status = format!("Cannot open the report: {error:#}")
+            }
+            JobDone::PracticePoolStarted(Ok(pool)) if self.wizard.is_read_only() => {
+                // A saved report was opened meanwhile: the practice pool is not wanted.
+                std::thread::spawn(move || drop(pool));
+            }
+            JobDone::PracticePoolStarted(Ok(pool)) => {
+                let roots = [pool.pki.root_pem.as_str(), pool.pki.new_root_pem.as_str()];
+                self.wizard
+                    .on_practice_pool_started(&pool.member_lines(), &roots);
+                self.practice_pool = Some(*pool);
+            }
+            JobDone::PracticePoolStarted(Err(error)) => {
+                self.wizard.pool.error =
+                    Some(format!("the practice pool could not start: {error}"));
+            }
+            JobDone::PoolChecked(report) => self.wizard.on_pool_done(*report),
+            JobDone::CertificateFilePicked(picked) => {
+                if let Some(path) = picked {
+                    self.load_file(&path);
+                }
+                ctx.request_repaint();
+            }
+            // A worker that died (a panic in a library) must not leave a spinner turning.
+            JobDone::Stopped(kind) => self.stopped(kind),
         }
-        match poll_task(&mut self.machine_store_task) {
-            Some(Ok(listing)) => self.wizard.on_machine_store(listing),
-            Some(Err(())) => {
+    }
+
+    /// A job's thread ended without an answer: whatever waited on it stops waiting, and says so.
+    fn stopped(&mut self, kind: JobKind) {
+        match kind {
+            JobKind::Check => self.wizard.on_checks_stopped(),
+            JobKind::StartLab => self.wizard.on_lab_failed("the start stopped unexpectedly"),
+            JobKind::ReadMachineStore => {
                 self.wizard.local.machine_reading = false;
                 self.wizard.status =
                     "The certificate stores could not be read: the reading stopped unexpectedly"
                         .to_owned();
             }
-            None => {}
-        }
-        // A worker that died (a panic in a library) must not leave the spinner turning.
-        match poll_task(&mut self.root_store_task) {
-            Some(Ok(result)) => self.wizard.on_root_store(result),
-            Some(Err(())) => self
-                .wizard
-                .on_root_store(Err("the reading stopped unexpectedly".to_owned())),
-            None => {}
-        }
-        match poll_task(&mut self.port_owner_task) {
-            Some(Ok(facts)) => self.wizard.on_port_owner(facts),
-            Some(Err(())) => {
+            JobKind::CheckRootStore => self.wizard.on_root_store(Err(RootStoreError::Stopped)),
+            JobKind::LookUpPortOwner => {
                 self.wizard.port_owner_looking = false;
                 self.wizard.status = "The port lookup stopped unexpectedly.".to_owned();
             }
-            None => {}
-        }
-        if let Some(rx) = &self.log_task
-            && let Ok((generation, result)) = rx.try_recv()
-        {
-            self.log_task = None;
-            self.wizard.on_logs_analysed(generation, result);
-        }
-        if let Some(rx) = &self.save_pick
-            && let Ok(picked) = rx.try_recv()
-        {
-            self.save_pick = None;
-            match picked {
-                Some(path) => self.save_report_to(&path),
-                None => self.wizard.status = "Not saved.".to_owned(),
-            }
-        }
-        if let Some(rx) = &self.open_pick
-            && let Ok(picked) = rx.try_recv()
-        {
-            self.open_pick = None;
-            if let Some(path) = picked {
-                self.open_report_file(&path, ctx);
-            }
-        }
-        match poll_task(&mut self.open_task) {
-            Some(Ok(Ok((report, source)))) => {
-                self.stop_lab();
-                self.stop_practice_pool();
-                self.wizard.open_report(report, &source);
-            }
-            Some(Ok(Err(error))) => self.wizard.status = format!("Cannot open the report: {error}"),
-            Some(Err(())) => {
+            JobKind::OpenReport => {
                 self.wizard.status =
                     "Cannot open the report: the reading stopped unexpectedly".to_owned();
             }
-            None => {}
-        }
-        match poll_task(&mut self.practice_pool_start) {
-            Some(Ok(Ok(pool))) if self.wizard.is_read_only() => {
-                // A saved report was opened meanwhile: the practice pool is not wanted.
-                std::thread::spawn(move || drop(pool));
-            }
-            Some(Ok(Ok(pool))) => {
-                let roots = [pool.pki.root_pem.as_str(), pool.pki.new_root_pem.as_str()];
-                self.wizard
-                    .on_practice_pool_started(&pool.member_lines(), &roots);
-                self.practice_pool = Some(pool);
-            }
-            Some(Ok(Err(error))) => {
-                self.wizard.pool.error =
-                    Some(format!("the practice pool could not start: {error}"));
-            }
-            Some(Err(())) => {
+            JobKind::StartPracticePool => {
                 self.wizard.pool.error = Some("the practice pool could not start".to_owned());
             }
-            None => {}
-        }
-        match poll_task(&mut self.pool_task) {
-            Some(Ok(report)) => self.wizard.on_pool_done(report),
-            Some(Err(())) => {
+            JobKind::CheckPool => {
                 self.wizard.pool.running = false;
                 self.wizard.pool.error = Some("the pool check stopped unexpectedly".to_owned());
             }
-            None => {}
-        }
-        if let Some(rx) = &self.file_pick
-            && let Ok(picked) = rx.try_recv()
-        {
-            self.file_pick = None;
-            if let Some(path) = picked {
-                self.load_file(&path);
+            JobKind::ReadLogs => {
+                self.wizard.logs.error = Some("the log reading stopped unexpectedly".to_owned());
             }
-            ctx.request_repaint();
+            // A dialog that died chose nothing.
+            JobKind::PickCertificateFile | JobKind::PickSaveFile | JobKind::PickReportFile => {}
         }
     }
 
     /// Starts the practice lab with the scenario picked in step 1. Making its certificates and binding
     /// the port happen on a thread; the frame only waits for the answer in [`Self::poll`].
     fn start_lab(&mut self, ctx: Option<&egui::Context>) {
-        if self.lab_start.is_some() {
+        if self.jobs.is_running(JobKind::StartLab) {
             return;
         }
         self.stop_lab();
         let scenario: Scenario = self.wizard.lab.scenario;
-        let (tx, rx) = channel();
-        let repaint = ctx.cloned();
-        std::thread::spawn(move || {
-            let _ = tx.send(LabServer::start(scenario).map_err(|e| e.to_string()));
-            if let Some(ctx) = repaint {
-                ctx.request_repaint();
-            }
-        });
-        self.lab_start = Some(rx);
+        self.jobs.spawn(Job::StartLab { scenario }, ctx);
         self.wizard.on_lab_starting();
     }
 
     /// Asks the operating system who listens on the target's port, off the UI thread (it reads every
     /// process's sockets).
     fn look_up_port_owner(&mut self, ctx: &egui::Context) {
-        if self.port_owner_task.is_some() {
+        if self.jobs.is_running(JobKind::LookUpPortOwner) {
             return;
         }
         let port = self.wizard.port_to_look_up();
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(crate::engine::port_owner::look(port));
-            repaint.request_repaint();
-        });
-        self.port_owner_task = Some(rx);
+        self.jobs.spawn(Job::LookUpPortOwner { port }, Some(ctx));
         self.wizard.port_owner_looking = true;
     }
 
     /// Reads this computer's certificate stores off the UI thread (a few hundred certificates, but
     /// CryptoAPI may touch the registry, disk and smart-card providers).
     fn read_machine_store(&mut self, ctx: &egui::Context) {
-        if self.machine_store_task.is_some() {
+        if self.jobs.is_running(JobKind::ReadMachineStore) {
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let store = crate::engine::store::this_computer();
-            let _ = tx.send(crate::engine::store::snapshot(store.as_ref()));
-            repaint.request_repaint();
-        });
-        self.machine_store_task = Some(rx);
+        self.jobs.spawn(Job::ReadMachineStore, Some(ctx));
         self.wizard.local.machine_reading = true;
     }
 
     /// Reads and judges this computer's Trusted Root store off the UI thread.
     fn check_root_store(&mut self, ctx: &egui::Context) {
-        if self.root_store_task.is_some() {
+        if self.jobs.is_running(JobKind::CheckRootStore) {
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let result = crate::engine::load::load_root_store()
-                .map(|(loaded, source)| {
-                    let inputs = vec![crate::engine::report::InputSummary {
-                        source: source.into(),
-                        role: "root-store".into(),
-                        certificates: loaded.certificates.len(),
-                        private_keys: 0,
-                    }];
-                    crate::engine::root_store::report(
-                        crate::engine::root_store::facts(&loaded.certificates),
-                        inputs,
-                        time::OffsetDateTime::now_utc(),
-                    )
-                })
-                .map_err(|e| e.to_string());
-            let _ = tx.send(result);
-            repaint.request_repaint();
-        });
-        self.root_store_task = Some(rx);
+        self.jobs.spawn(Job::CheckRootStore, Some(ctx));
         self.wizard.root_store_looking = true;
     }
 
     /// Runs the log matcher on the pasted text off the UI thread (a long export takes ~100 ms per 10 MB).
     /// A newer paste replaces the pending one; a stale result is dropped by its generation.
     fn read_logs(&mut self, ctx: &egui::Context) {
-        let generation = self.wizard.logs.generation;
-        let text = self.wizard.logs.text.clone();
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let result = crate::engine::logs::analyse(&text).map_err(|e| e.to_string());
-            let _ = tx.send((generation, result));
-            repaint.request_repaint();
-        });
-        self.log_task = Some(rx);
+        let job = Job::ReadLogs {
+            generation: self.wizard.logs.generation,
+            text: self.wizard.logs.text.clone(),
+        };
+        self.jobs.spawn(job, Some(ctx));
     }
 
     /// Stops the practice pool's servers (in the background, not in the frame).
@@ -584,53 +493,24 @@ impl CertwizApp {
 
     /// The file dialog runs on its own thread: a native dialog must never block the frame.
     fn browse(&mut self, ctx: &egui::Context) {
-        if self.file_pick.is_some() {
+        if self.jobs.is_running(JobKind::PickCertificateFile) {
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("Certificate file")
-                .add_filter(
-                    "Certificates",
-                    &[
-                        "cer", "crt", "pem", "der", "p7b", "p7c", "pfx", "p12", "key",
-                    ],
-                )
-                .add_filter("All files", &["*"])
-                .pick_file();
-            let _ = tx.send(picked);
-            repaint.request_repaint();
-        });
-        self.file_pick = Some(rx);
+        self.jobs.spawn(Job::PickCertificateFile, Some(ctx));
         self.wizard.status = "Choose a certificate file…".to_owned();
     }
 
     /// Asks where to save the session (a native dialog, on its own thread).
     fn ask_where_to_save(&mut self, ctx: &egui::Context) {
-        if self.save_pick.is_some() {
+        if self.jobs.is_running(JobKind::PickSaveFile) {
             return;
         }
         if !self.wizard.can_save() {
             self.wizard.status = "Nothing to save yet: run the checks first.".to_owned();
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        let name = format!("certwiz-{}.html", time::OffsetDateTime::now_utc().date());
-        std::thread::spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("Save report")
-                .set_file_name(name)
-                .add_filter("Web page (for the ticket)", &["html"])
-                .add_filter("Markdown (for a ticket or chat)", &["md"])
-                .add_filter("certwiz report (opens again in certwiz)", &["json"])
-                .save_file();
-            let _ = tx.send(picked);
-            repaint.request_repaint();
-        });
-        self.save_pick = Some(rx);
+        let file_name = format!("certwiz-{}.html", time::OffsetDateTime::now_utc().date());
+        self.jobs.spawn(Job::PickSaveFile { file_name }, Some(ctx));
         self.wizard.status = "Choose where to save the report…".to_owned();
     }
 
@@ -674,78 +554,42 @@ impl CertwizApp {
 
     /// Asks which saved report to open (a native dialog, on its own thread).
     fn ask_which_to_open(&mut self, ctx: &egui::Context) {
-        if self.open_pick.is_some() {
+        if self.jobs.is_running(JobKind::PickReportFile) {
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("Open a saved certwiz report")
-                .add_filter("certwiz report", &["json"])
-                .add_filter("All files", &["*"])
-                .pick_file();
-            let _ = tx.send(picked);
-            repaint.request_repaint();
-        });
-        self.open_pick = Some(rx);
+        self.jobs.spawn(Job::PickReportFile, Some(ctx));
         self.wizard.status = "Choose a saved report (.json)…".to_owned();
     }
 
     /// Reads a saved report off the UI thread (up to 64 MiB of JSON) and shows it read-only.
     pub fn open_report_file(&mut self, path: &std::path::Path, ctx: &egui::Context) {
         let path = path.to_path_buf();
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let result = crate::engine::report::read_report(&path)
-                .map(|report| (report, path.display().to_string()))
-                .map_err(|e| format!("{e:#}"));
-            let _ = tx.send(result);
-            repaint.request_repaint();
-        });
-        self.open_task = Some(rx);
+        self.jobs.spawn(Job::OpenReport { path }, Some(ctx));
         self.wizard.status = "Opening the report…".to_owned();
     }
 
     /// Starts the practice pool's three servers off the UI thread (their certificates take a few
     /// milliseconds to make).
     fn start_practice_pool(&mut self, ctx: Option<&egui::Context>) {
-        if self.practice_pool_start.is_some() || self.practice_pool.is_some() {
+        if self.jobs.is_running(JobKind::StartPracticePool) || self.practice_pool.is_some() {
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.cloned();
-        std::thread::spawn(move || {
-            let _ = tx.send(crate::lab::PracticePool::start().map_err(|e| e.to_string()));
-            if let Some(ctx) = repaint {
-                ctx.request_repaint();
-            }
-        });
-        self.practice_pool_start = Some(rx);
+        self.jobs.spawn(Job::StartPracticePool, ctx);
     }
 
     /// Probes the pool's members at once, off the UI thread.
     fn start_pool(&mut self, ctx: &egui::Context) {
-        if self.pool_task.is_some() {
+        if self.jobs.is_running(JobKind::CheckPool) {
             return;
         }
         let Some(request) = self.wizard.pool_request() else {
             return;
         };
-        let names = self.wizard.pool_expected_names();
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(crate::engine::pool::pool_report_expecting(
-                &request,
-                &names,
-                &crate::engine::probe::CancelFlag::new(),
-                &crate::engine::probe::Progress::none(),
-            ));
-            repaint.request_repaint();
-        });
-        self.pool_task = Some(rx);
+        let job = Job::CheckPool {
+            request: Box::new(request),
+            expected_names: self.wizard.pool_expected_names(),
+        };
+        self.jobs.spawn(job, Some(ctx));
     }
 
     /// Loads one file (small: certificate files are capped at 16 MiB and parse in microseconds).
@@ -868,16 +712,4 @@ impl eframe::App for CertwizApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, TARGET_KEY, self.wizard.target_to_remember());
     }
-}
-
-/// What a background task's channel holds: its answer, `Err(())` when the worker died without one,
-/// `None` while it works. An answer (or a death) empties the slot.
-fn poll_task<T>(slot: &mut Option<Receiver<T>>) -> Option<Result<T, ()>> {
-    let answer = match slot.as_ref()?.try_recv() {
-        Ok(value) => Ok(value),
-        Err(TryRecvError::Disconnected) => Err(()),
-        Err(TryRecvError::Empty) => return None,
-    };
-    *slot = None;
-    Some(answer)
 }

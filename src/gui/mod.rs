@@ -2,6 +2,7 @@
 //! [`wizard::Wizard`] state; slow work runs in [`tasks`]; colours and sizes come from [`tokens`].
 
 pub mod app;
+pub mod errors;
 pub mod session;
 pub mod tasks;
 pub mod tokens;

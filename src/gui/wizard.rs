@@ -694,6 +694,16 @@ impl Wizard {
         }
     }
 
+    /// The checks' thread ended without a report (a panic in a library): nothing was judged, and the
+    /// status line says so rather than keep a spinner turning.
+    pub fn on_checks_stopped(&mut self) {
+        if self.is_running() {
+            self.run = RunState::Idle;
+        }
+        self.status =
+            "The checks stopped unexpectedly: nothing was judged. Run them again.".to_owned();
+    }
+
     /// Takes the finished report and moves to the verdict.
     pub fn on_done(&mut self, report: Report) {
         if self.refuses_results() {
@@ -838,7 +848,7 @@ impl Wizard {
     pub fn on_logs_analysed(
         &mut self,
         generation: u64,
-        result: Result<crate::engine::logs::LogAnalysis, String>,
+        result: Result<crate::engine::logs::LogAnalysis, crate::engine::logs::LogError>,
     ) {
         if self.refuses_results() {
             return;
@@ -866,7 +876,7 @@ impl Wizard {
                 }
                 self.logs.analysis = Some((generation, Arc::new(analysis)));
             }
-            Err(e) => self.logs.error = Some(e),
+            Err(e) => self.logs.error = Some(e.to_string()),
         }
     }
 
@@ -964,7 +974,8 @@ impl Wizard {
     }
 
     /// The lab could not start.
-    pub fn on_lab_failed(&mut self, error: String) {
+    pub fn on_lab_failed(&mut self, error: impl std::fmt::Display) {
+        let error = error.to_string();
         self.status = format!("The practice lab could not start: {error}");
         self.lab.state = LabState::Failed(error);
     }
@@ -1240,7 +1251,7 @@ impl Wizard {
     }
 
     /// Takes the judged Root store (or why it could not be read).
-    pub fn on_root_store(&mut self, result: Result<Report, String>) {
+    pub fn on_root_store(&mut self, result: Result<Report, crate::gui::errors::RootStoreError>) {
         self.root_store_looking = false;
         if self.refuses_results() {
             return;
@@ -1575,7 +1586,7 @@ mod tests {
     fn a_lab_that_cannot_start_says_why() {
         let mut w = Wizard::default();
         w.on_lab_starting();
-        w.on_lab_failed("lab: address in use".into());
+        w.on_lab_failed("lab: address in use");
         assert!(w.status.contains("could not start: lab: address in use"));
         assert!(matches!(w.lab.state, LabState::Failed(_)));
         // Nothing of the user's was touched.
