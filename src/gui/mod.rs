@@ -3,7 +3,6 @@
 
 pub mod app;
 pub mod errors;
-pub mod session;
 pub mod tasks;
 pub mod tokens;
 pub mod views;

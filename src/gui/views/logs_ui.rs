@@ -11,11 +11,8 @@ use egui::{RichText, TextEdit, Ui};
 use super::section_ui;
 use crate::engine::logs::LogAnalysis;
 use crate::gui::tokens;
+use crate::gui::wizard::logs::MAX_SHOWN_BYTES;
 use crate::gui::wizard::{Msg, Step, Wizard};
-
-/// Texts longer than this are read in full but not shown in the box (an editor that lays out megabytes
-/// every frame would stall the window).
-pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
 
 /// The box, the recognised signals and the ranked causes.
 pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
