@@ -86,7 +86,7 @@ impl CertwizApp {
             if let (Some(notice), Some(renderer)) = (&self.renderer_notice, self.renderer) {
                 ui.label(
                     egui::RichText::new(format!("⚠ drawing with {} (fallback)", renderer.name()))
-                        .size(tokens::BODY_SIZE - 2.0)
+                        .size(tokens::SMALL_SIZE)
                         .color(tokens::WARN),
                 )
                 .on_hover_text(notice);
@@ -100,7 +100,7 @@ impl CertwizApp {
                                 "{:.1} s",
                                 started.elapsed().as_secs_f32()
                             ))
-                            .size(tokens::BODY_SIZE - 1.0),
+                            .size(tokens::DETAIL_SIZE),
                         );
                         // Only while a check runs: keep the seconds moving; idle frames cost nothing.
                         ui.ctx()
@@ -110,7 +110,7 @@ impl CertwizApp {
                 ui.add(
                     egui::Label::new(
                         egui::RichText::new(self.wizard.mask(&self.wizard.status))
-                            .size(tokens::BODY_SIZE - 1.0),
+                            .size(tokens::DETAIL_SIZE),
                     )
                     .truncate(),
                 );

@@ -22,7 +22,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "Events (Event Viewer text or XML, Get-WinEvent output), the validation wizard's output or \
              trace lines: certwiz says what they mean and which step to check first.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     let label = ui.label(RichText::new("Paste event log text").size(tokens::BODY_SIZE));
     let locked = super::locked(wizard);
@@ -34,7 +34,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                     RichText::new(
                         "The saved report keeps what certwiz read in the log, not the log itself.",
                     )
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .weak(),
                 );
             }
@@ -104,7 +104,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     if !logs.text.is_empty()
         && !locked
         && ui
-            .button(RichText::new("Clear log text").size(tokens::BODY_SIZE - 1.0))
+            .button(RichText::new("Clear log text").size(tokens::DETAIL_SIZE))
             .clicked()
     {
         msgs.push(Msg::ClearLogText);
@@ -151,7 +151,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 s.label,
                 s.title
             ))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .color(tokens::severity_color(s.severity)),
         );
     }
@@ -166,7 +166,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!("{}. {}", i + 1, h.title.trim()))
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .strong(),
             );
             let step = Step::ALL
@@ -176,7 +176,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 && ui
                     .button(
                         RichText::new(format!("Go to step {}: {}", step.number(), step.title()))
-                            .size(tokens::BODY_SIZE - 2.0),
+                            .size(tokens::SMALL_SIZE),
                     )
                     .clicked()
             {
@@ -186,7 +186,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         if let Some(reason) = h.reasons.first() {
             ui.label(
                 RichText::new(format!("   Why: {reason}"))
-                    .size(tokens::BODY_SIZE - 2.0)
+                    .size(tokens::SMALL_SIZE)
                     .weak(),
             );
         }
@@ -199,7 +199,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
 /// The text with every recognised signal marked: a tinted background and an underline.
 pub fn highlighted(text: &str, analysis: Option<&LogAnalysis>) -> LayoutJob {
     let plain = TextFormat {
-        font_id: egui::FontId::monospace(tokens::BODY_SIZE - 2.0),
+        font_id: egui::FontId::monospace(tokens::SMALL_SIZE),
         ..TextFormat::default()
     };
     let marked = TextFormat {

@@ -12,8 +12,8 @@ use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
 fn row_ui(ui: &mut Ui, label: &str, value: &str) {
-    ui.label(RichText::new(label).size(tokens::BODY_SIZE - 1.0).strong());
-    ui.label(RichText::new(value).size(tokens::BODY_SIZE - 1.0));
+    ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
+    ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
     ui.end_row();
 }
 
@@ -28,7 +28,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
     );
     ui.label(
         RichText::new(format!("GET {}", browse.url))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .monospace(),
     );
     match &browse.outcome {
@@ -75,7 +75,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                 });
             if !a.body_preview.is_empty() {
                 ui.label(
-                    RichText::new("The page begins (as plain text):").size(tokens::BODY_SIZE - 1.0),
+                    RichText::new("The page begins (as plain text):").size(tokens::DETAIL_SIZE),
                 );
                 for line in a.body_preview.iter().take(6) {
                     ui.label(RichText::new(format!("│ {line}")).monospace());
@@ -88,7 +88,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                     .size(tokens::BODY_SIZE)
                     .strong(),
             );
-            ui.label(RichText::new(reason).size(tokens::BODY_SIZE - 2.0).weak());
+            ui.label(RichText::new(reason).size(tokens::SMALL_SIZE).weak());
         }
     }
 }
@@ -100,7 +100,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, &format!("Who listens on port {port} on this computer"));
     ui.label(
         RichText::new("Run certwiz on the conferencing server itself: this asks the system (like netstat -ano) which process owns the port. On Windows PID 4 is HTTP.SYS (IIS or another HTTP API application).")
-            .size(tokens::BODY_SIZE - 1.0),
+            .size(tokens::DETAIL_SIZE),
     );
     ui.horizontal(|ui| {
         if ui
@@ -131,7 +131,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 "Last looked up for port {} (the port has changed since):",
                 facts.port
             ))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .italics(),
         );
     }
@@ -142,7 +142,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             .striped(true)
             .show(ui, |ui| {
                 for header in ["PID", "Process", "Listens on", "Program"] {
-                    ui.label(RichText::new(header).size(tokens::BODY_SIZE - 1.0).strong());
+                    ui.label(RichText::new(header).size(tokens::DETAIL_SIZE).strong());
                 }
                 ui.end_row();
                 for l in &facts.listeners {
@@ -151,12 +151,10 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                         crate::engine::port_owner::OwnerKind::HttpSys => "i HTTP.SYS: ",
                         crate::engine::port_owner::OwnerKind::Other => "",
                     };
-                    ui.label(RichText::new(l.pid.to_string()).size(tokens::BODY_SIZE - 1.0));
-                    ui.label(
-                        RichText::new(format!("{mark}{}", l.name)).size(tokens::BODY_SIZE - 1.0),
-                    );
-                    ui.label(RichText::new(&l.address).size(tokens::BODY_SIZE - 1.0));
-                    ui.label(RichText::new(&l.path).size(tokens::BODY_SIZE - 1.0));
+                    ui.label(RichText::new(l.pid.to_string()).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(format!("{mark}{}", l.name)).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(&l.address).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(&l.path).size(tokens::DETAIL_SIZE));
                     ui.end_row();
                 }
             });
@@ -240,7 +238,7 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Trusted Root store of this computer");
     ui.label(
         RichText::new("A server sends the names of its trusted roots when it asks for a client certificate; more than about 100 roots or 16 KB of names cut that list (KB 2880390), and a certificate that is not a root in the store breaks Lync 2013 on Windows Server 2012. Run this on the server; for another server, export its Root store to a folder and run certwiz root-store FOLDER.")
-            .size(tokens::BODY_SIZE - 1.0),
+            .size(tokens::DETAIL_SIZE),
     );
     ui.horizontal(|ui| {
         if ui
@@ -265,12 +263,12 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     if let Some(input) = report.inputs.first() {
         ui.label(
             RichText::new(format!("Read: {}", input.source))
-                .size(tokens::BODY_SIZE - 1.0)
+                .size(tokens::DETAIL_SIZE)
                 .weak(),
         );
     }
     if let Some(store) = &report.root_store {
-        ui.label(RichText::new(store.summary()).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(store.summary()).size(tokens::DETAIL_SIZE));
     }
     for finding in &report.findings {
         finding_ui(ui, finding);
@@ -310,7 +308,7 @@ fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             );
             ui.label(
                 RichText::new(format!("Presented: {}", m.presented.join(" ← ")))
-                    .size(tokens::BODY_SIZE - 1.0),
+                    .size(tokens::DETAIL_SIZE),
             );
         }
         None => {

@@ -45,7 +45,7 @@ fn problem_ui(ui: &mut Ui, problem: Option<&String>) {
         ui.label(
             RichText::new(format!("✖ {p}"))
                 .color(tokens::FAIL)
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
         );
     }
 }
@@ -73,7 +73,7 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui.add_space(12.0);
         let run = egui::Button::new(
             RichText::new("▶ Run all checks")
-                .size(tokens::BODY_SIZE + 1.0)
+                .size(tokens::RUN_BUTTON_TEXT_SIZE)
                 .strong(),
         )
         .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
@@ -113,7 +113,7 @@ pub const CLOSE_REPORT_LABEL: &str = "Close report";
 
 /// Save, open, the masking switch, and the banner of a saved report.
 fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
-    let small = tokens::BODY_SIZE - 1.0;
+    let small = tokens::DETAIL_SIZE;
     ui.horizontal(|ui| {
         if ui
             .add_enabled(
@@ -181,13 +181,13 @@ fn revocation_switch_ui(ui: &mut Ui, wizard: &mut Wizard) {
             .collect(),
         _ => Vec::new(),
     };
-    let small = tokens::BODY_SIZE - 2.0;
+    let small = tokens::SMALL_SIZE;
     ui.horizontal(|ui| {
         ui.add_enabled(
             !wizard.is_running(),
             egui::Checkbox::new(
                 &mut wizard.fetch_revocation,
-                RichText::new(FETCH_SWITCH_LABEL).size(tokens::BODY_SIZE - 1.0),
+                RichText::new(FETCH_SWITCH_LABEL).size(tokens::DETAIL_SIZE),
             ),
         );
         if !wizard.fetch_revocation {
@@ -287,7 +287,7 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
              one failure, fills in the server and step 3, and you run the checks as on a real pool.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     let starting = matches!(wizard.lab.state, LabState::Starting(_));
     ui.horizontal(|ui| {
