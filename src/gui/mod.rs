@@ -13,20 +13,16 @@ pub use start::{Renderer, StartOptions, mark_launch, since_launch};
 
 /// Opens the window and runs until it is closed. `renderer` is tried first (default: the platform's);
 /// if it cannot start, the other one is tried and the status line says so.
-pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), String> {
+pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), errors::WindowError> {
     let first = renderer.unwrap_or_else(Renderer::platform_default);
-    let no_window = |e: &dyn std::fmt::Display| {
-        format!(
-            "cannot open a window ({e}). On a machine without a display, use the commands instead: \
-             certwiz check HOST, certwiz inspect FILE (certwiz --help lists them)."
-        )
-    };
     match run_with(start.clone(), first) {
         Ok(()) => Ok(()),
         // No display at all (or the app failed, not the renderer): another renderer cannot help, and
         // the event loop cannot be made twice in one process.
         Err(e @ (eframe::Error::WinitEventLoop(_) | eframe::Error::AppCreation(_))) => {
-            Err(no_window(&e))
+            Err(errors::WindowError::NoDisplay {
+                reason: e.to_string(),
+            })
         }
         Err(first_error) => {
             let first_error = renderer_error(&first_error);
@@ -41,15 +37,11 @@ pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), String
                 notice: Some(notice),
                 ..start
             };
-            run_with(start, second).map_err(|second_error| {
-                format!(
-                    "cannot open a window: neither renderer could start ({}: {first_error}; {}: {}). \
-                     Updating the graphics driver may help; meanwhile the commands work without a \
-                     window: certwiz check HOST, certwiz inspect FILE (certwiz --help lists them).",
-                    first.name(),
-                    second.name(),
-                    renderer_error(&second_error)
-                )
+            run_with(start, second).map_err(|second_error| errors::WindowError::NoRenderer {
+                first: first.name(),
+                first_reason: first_error,
+                second: second.name(),
+                second_reason: renderer_error(&second_error),
             })
         }
     }
