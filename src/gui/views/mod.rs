@@ -33,6 +33,20 @@ pub fn step_heading_ui(ui: &mut Ui, number: usize, title: &str) {
     ui.add_space(tokens::SECTION_GAP / 2.0);
 }
 
+/// A button that asks for background work, disabled with a spinner beside it while that work runs
+/// (pressing it again would start the same work twice).
+pub fn work_button_ui(ui: &mut Ui, text: &str, working: bool, msg: Msg, msgs: &mut Vec<Msg>) {
+    ui.horizontal(|ui| {
+        let button = egui::Button::new(RichText::new(text).size(tokens::BODY_SIZE));
+        if ui.add_enabled(!working, button).clicked() {
+            msgs.push(msg);
+        }
+        if working {
+            ui.spinner();
+        }
+    });
+}
+
 /// Whether Enter was pressed in this single-line field (it gives up focus on Enter): the step's check
 /// runs, as it does for Enter anywhere outside a field.
 pub fn submitted(response: &egui::Response) -> bool {

@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{finding_ui, no_report_ui, section_ui, step_heading_ui};
+use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, work_button_ui};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
 use crate::engine::probe::handshake_outcome_summary;
 use crate::engine::probe::tls::HandshakeOutcome;
@@ -102,23 +102,13 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         RichText::new("Run certwiz on the conferencing server itself: this asks the system (like netstat -ano) which process owns the port. On Windows PID 4 is HTTP.SYS (IIS or another HTTP API application).")
             .size(tokens::DETAIL_SIZE),
     );
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !wizard.port_owner_looking,
-                egui::Button::new(
-                    RichText::new(format!("Who listens on port {port} here?"))
-                        .size(tokens::BODY_SIZE),
-                ),
-            )
-            .clicked()
-        {
-            msgs.push(Msg::LookUpPortOwner);
-        }
-        if wizard.port_owner_looking {
-            ui.spinner();
-        }
-    });
+    work_button_ui(
+        ui,
+        &format!("Who listens on port {port} here?"),
+        wizard.port_owner_looking,
+        Msg::LookUpPortOwner,
+        msgs,
+    );
     let Some(report) = wizard.port_owner_report() else {
         return;
     };
@@ -240,23 +230,13 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         RichText::new("A server sends the names of its trusted roots when it asks for a client certificate; more than about 100 roots or 16 KB of names cut that list (KB 2880390), and a certificate that is not a root in the store breaks Lync 2013 on Windows Server 2012. Run this on the server; for another server, export its Root store to a folder and run certwiz root-store FOLDER.")
             .size(tokens::DETAIL_SIZE),
     );
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !wizard.root_store_looking,
-                egui::Button::new(
-                    RichText::new("Check this computer's Trusted Root store")
-                        .size(tokens::BODY_SIZE),
-                ),
-            )
-            .clicked()
-        {
-            msgs.push(Msg::CheckRootStore);
-        }
-        if wizard.root_store_looking {
-            ui.spinner();
-        }
-    });
+    work_button_ui(
+        ui,
+        "Check this computer's Trusted Root store",
+        wizard.root_store_looking,
+        Msg::CheckRootStore,
+        msgs,
+    );
     let Some(report) = wizard.root_store_report() else {
         return;
     };
