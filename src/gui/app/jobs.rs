@@ -3,7 +3,6 @@
 //! a lab server or a picked path, stays here).
 
 use crate::gui::app::CertwizApp;
-use crate::gui::errors::RootStoreError;
 use crate::gui::tasks::{Job, JobDone, JobKind};
 use crate::gui::wizard::{LabMaterial, RunState};
 use crate::lab::Scenario;
@@ -89,42 +88,7 @@ impl CertwizApp {
                 ctx.request_repaint();
             }
             // A worker that died (a panic in a library) must not leave a spinner turning.
-            JobDone::Stopped(kind) => self.stopped(kind),
-        }
-    }
-
-    /// A job's thread ended without an answer: whatever waited on it stops waiting, and says so.
-    pub(super) fn stopped(&mut self, kind: JobKind) {
-        match kind {
-            JobKind::Check => self.wizard.on_checks_stopped(),
-            JobKind::StartLab => self.wizard.on_lab_failed("the start stopped unexpectedly"),
-            JobKind::ReadMachineStore => {
-                self.wizard.local.machine_reading = false;
-                self.wizard.status =
-                    "The certificate stores could not be read: the reading stopped unexpectedly"
-                        .to_owned();
-            }
-            JobKind::CheckRootStore => self.wizard.on_root_store(Err(RootStoreError::Stopped)),
-            JobKind::LookUpPortOwner => {
-                self.wizard.port_owner_looking = false;
-                self.wizard.status = "The port lookup stopped unexpectedly.".to_owned();
-            }
-            JobKind::OpenReport => {
-                self.wizard.status =
-                    "Cannot open the report: the reading stopped unexpectedly".to_owned();
-            }
-            JobKind::StartPracticePool => {
-                self.wizard.pool.error = Some("the practice pool could not start".to_owned());
-            }
-            JobKind::CheckPool => {
-                self.wizard.pool.running = false;
-                self.wizard.pool.error = Some("the pool check stopped unexpectedly".to_owned());
-            }
-            JobKind::ReadLogs => {
-                self.wizard.logs.error = Some("the log reading stopped unexpectedly".to_owned());
-            }
-            // A dialog that died chose nothing.
-            JobKind::PickCertificateFile | JobKind::PickSaveFile | JobKind::PickReportFile => {}
+            JobDone::Stopped(kind) => self.wizard.on_job_stopped(kind),
         }
     }
 

@@ -21,6 +21,7 @@ mod pool;
 mod port;
 mod redaction;
 mod session;
+mod stopped;
 mod target;
 
 pub use lab::{LabMaterial, LabState, PracticeLab};
