@@ -330,3 +330,41 @@ fn practice_pool_fills_step_9_and_shows_the_one_way_trust() {
     h.run();
     assert!(h.state().wizard.pool.text.is_empty() && !h.state().wizard.pool.practice);
 }
+
+/// A practice lab that comes up after a saved report was opened is not kept: the report stays shown
+/// read-only, untouched, and no practice server is left listening behind it.
+#[test]
+fn a_practice_lab_that_starts_after_a_saved_report_opened_is_not_kept() {
+    use certwiz::engine::port_owner::PortOwnerFacts;
+    use certwiz::gui::StartOptions;
+    use certwiz::gui::wizard::LabState;
+
+    let report = certwiz::engine::port_owner::report(
+        PortOwnerFacts {
+            port: 444,
+            listeners: Vec::new(),
+            accepts_connections: false,
+            error: None,
+            http_sys: Vec::new(),
+            http_sys_error: None,
+        },
+        time::OffsetDateTime::now_utc(),
+    );
+    let start = StartOptions {
+        lab: Some(Scenario::ImpostorWebSite),
+        open: Some((report, "ticket.json".to_owned())),
+        ..StartOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .build_ui_state(
+            |ui, app: &mut CertwizApp| app.ui_root(ui),
+            CertwizApp::with_start(start, None),
+        );
+    wait_for_checks(&mut h);
+    let app = h.state();
+    assert!(app.wizard.is_read_only(), "{}", app.wizard.status);
+    assert_eq!(app.wizard.lab.state, LabState::Stopped);
+    assert_ne!(app.wizard.target.server_fqdn, LAB_HOST);
+    assert!(!app.practice_servers_running(), "the late lab was dropped");
+}

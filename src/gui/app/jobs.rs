@@ -30,6 +30,10 @@ impl CertwizApp {
                     eprintln!("{}", self.stats.line());
                 }
             }
+            JobDone::LabStarted(Ok(server)) if self.wizard.is_read_only() => {
+                // A saved report was opened meanwhile: the practice lab is not wanted.
+                std::thread::spawn(move || drop(server));
+            }
             JobDone::LabStarted(Ok(server)) => {
                 let material = LabMaterial {
                     root_pem: server.pki.root_pem.clone(),

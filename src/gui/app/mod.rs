@@ -130,6 +130,11 @@ impl CertwizApp {
         self.renderer = Some(renderer);
     }
 
+    /// Whether a practice lab or practice pool server of this window is listening.
+    pub fn practice_servers_running(&self) -> bool {
+        self.lab.is_some() || self.practice_pool.is_some()
+    }
+
     /// Whether background work is still running (tests wait on it).
     pub fn is_busy(&self) -> bool {
         self.jobs.is_busy()
