@@ -10,7 +10,7 @@ use certwiz::lab::{LAB_HOST, LabServer, Scenario};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 
-use super::{aim_at, harness, run_all_checks, step_button, wait_for_checks};
+use super::{aim_at, harness, harness_of, run_all_checks, step_button, wait_for_checks};
 use crate::common;
 
 /// Every label and value the accessibility tree holds (what a screen reader, or a shared screen,
@@ -335,19 +335,13 @@ fn practice_pool_fills_step_9_and_shows_the_one_way_trust() {
 /// read-only, untouched, and no practice server is left listening behind it.
 #[test]
 fn a_practice_lab_that_starts_after_a_saved_report_opened_is_not_kept() {
-    use certwiz::engine::port_owner::PortOwnerFacts;
     use certwiz::gui::StartOptions;
     use certwiz::gui::wizard::LabState;
 
-    let report = certwiz::engine::port_owner::report(
-        PortOwnerFacts {
-            port: 444,
-            listeners: Vec::new(),
-            accepts_connections: false,
-            error: None,
-            http_sys: Vec::new(),
-            http_sys_error: None,
-        },
+    // An empty Root store's health, as a saved report (any saved report will do).
+    let report = certwiz::engine::root_store::report(
+        certwiz::engine::root_store::facts(&[]),
+        Vec::new(),
         time::OffsetDateTime::now_utc(),
     );
     let start = StartOptions {
@@ -355,12 +349,7 @@ fn a_practice_lab_that_starts_after_a_saved_report_opened_is_not_kept() {
         open: Some((report, "ticket.json".to_owned())),
         ..StartOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .build_ui_state(
-            |ui, app: &mut CertwizApp| app.ui_root(ui),
-            CertwizApp::with_start(start, None),
-        );
+    let mut h = harness_of(CertwizApp::with_start(start, None));
     wait_for_checks(&mut h);
     let app = h.state();
     assert!(app.wizard.is_read_only(), "{}", app.wizard.status);
