@@ -23,12 +23,14 @@ fn step_button<'a>(h: &'a Harness<'static, CertwizApp>, label: &'a str) -> egui_
 }
 
 fn harness() -> Harness<'static, CertwizApp> {
+    harness_of(CertwizApp::new())
+}
+
+/// The window of `app` (e.g. one made by `CertwizApp::with_start`), in a test harness.
+fn harness_of(app: CertwizApp) -> Harness<'static, CertwizApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
-        .build_ui_state(
-            |ui, app: &mut CertwizApp| app.ui_root(ui),
-            CertwizApp::new(),
-        )
+        .build_ui_state(|ui, app: &mut CertwizApp| app.ui_root(ui), app)
 }
 
 /// Fills the target with the lab server's address, as a user would in step 2.
@@ -442,12 +444,7 @@ fn gui_lab_option_starts_the_lab_and_runs() {
         run: true,
         ..StartOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .build_ui_state(
-            |ui, app: &mut CertwizApp| app.ui_root(ui),
-            CertwizApp::with_start(start, None),
-        );
+    let mut h = harness_of(CertwizApp::with_start(start, None));
     h.step();
     // First the lab starts, then the checks run (the run waits for the lab).
     let started = Instant::now();
@@ -572,7 +569,7 @@ fn run_all_checks_confirms_or_rules_out_what_the_pasted_log_suggested() {
         .expect("corpus");
         wizard.apply(certwiz::gui::wizard::Msg::LogTextChanged);
         let generation = wizard.logs.generation;
-        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text).map_err(|e| e.to_string());
+        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text);
         wizard.on_logs_analysed(generation, analysis);
     }
     aim_at(&mut h, &lab);

@@ -176,7 +176,7 @@ fn step_1_with_the_incidents_events_pasted_looks_as_recorded() {
         wizard.logs.text = text;
         wizard.apply(certwiz::gui::wizard::Msg::LogTextChanged);
         let generation = wizard.logs.generation;
-        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text).map_err(|e| e.to_string());
+        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text);
         wizard.on_logs_analysed(generation, analysis);
     }
     h.run();

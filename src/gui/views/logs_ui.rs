@@ -11,11 +11,8 @@ use egui::{RichText, TextEdit, Ui};
 use super::section_ui;
 use crate::engine::logs::LogAnalysis;
 use crate::gui::tokens;
+use crate::gui::wizard::logs::MAX_SHOWN_BYTES;
 use crate::gui::wizard::{Msg, Step, Wizard};
-
-/// Texts longer than this are read in full but not shown in the box (an editor that lays out megabytes
-/// every frame would stall the window).
-pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
 
 /// The box, the recognised signals and the ranked causes.
 pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
@@ -25,7 +22,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "Events (Event Viewer text or XML, Get-WinEvent output), the validation wizard's output or \
              trace lines: certwiz says what they mean and which step to check first.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     let label = ui.label(RichText::new("Paste event log text").size(tokens::BODY_SIZE));
     let locked = super::locked(wizard);
@@ -37,7 +34,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                     RichText::new(
                         "The saved report keeps what certwiz read in the log, not the log itself.",
                     )
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .weak(),
                 );
             }
@@ -107,7 +104,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     if !logs.text.is_empty()
         && !locked
         && ui
-            .button(RichText::new("Clear log text").size(tokens::BODY_SIZE - 1.0))
+            .button(RichText::new("Clear log text").size(tokens::DETAIL_SIZE))
             .clicked()
     {
         msgs.push(Msg::ClearLogText);
@@ -154,7 +151,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 s.label,
                 s.title
             ))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .color(tokens::severity_color(s.severity)),
         );
     }
@@ -169,7 +166,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!("{}. {}", i + 1, h.title.trim()))
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .strong(),
             );
             let step = Step::ALL
@@ -179,7 +176,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 && ui
                     .button(
                         RichText::new(format!("Go to step {}: {}", step.number(), step.title()))
-                            .size(tokens::BODY_SIZE - 2.0),
+                            .size(tokens::SMALL_SIZE),
                     )
                     .clicked()
             {
@@ -189,7 +186,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         if let Some(reason) = h.reasons.first() {
             ui.label(
                 RichText::new(format!("   Why: {reason}"))
-                    .size(tokens::BODY_SIZE - 2.0)
+                    .size(tokens::SMALL_SIZE)
                     .weak(),
             );
         }
@@ -202,7 +199,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
 /// The text with every recognised signal marked: a tinted background and an underline.
 pub fn highlighted(text: &str, analysis: Option<&LogAnalysis>) -> LayoutJob {
     let plain = TextFormat {
-        font_id: egui::FontId::monospace(tokens::BODY_SIZE - 2.0),
+        font_id: egui::FontId::monospace(tokens::SMALL_SIZE),
         ..TextFormat::default()
     };
     let marked = TextFormat {

@@ -160,8 +160,8 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         .striped(true)
         .show(ui, |ui| {
             for (label, value) in rows {
-                ui.label(RichText::new(label).size(tokens::BODY_SIZE - 1.0).strong());
-                ui.label(RichText::new(value).size(tokens::BODY_SIZE - 1.0));
+                ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
+                ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
                 ui.end_row();
             }
         });
@@ -257,7 +257,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 fetch.error.clone().unwrap_or_else(|| fetch.fetch.summary())
             )
         };
-        ui.label(RichText::new(text).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(text).size(tokens::DETAIL_SIZE));
     }
     match facts.certificates.iter().find(|c| c.sha256 == sha256) {
         Some(cert) if cert.sources.is_empty() => {
@@ -265,7 +265,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 RichText::new(
                     "This certificate names no CRL distribution point or OCSP responder.",
                 )
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
             );
         }
         Some(cert) => {
@@ -276,13 +276,13 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 };
                 ui.label(
                     RichText::new(format!("{kind} {}", source.url))
-                        .size(tokens::BODY_SIZE - 1.0)
+                        .size(tokens::DETAIL_SIZE)
                         .strong(),
                 );
                 ui.indent(("revocation_source", &source.url), |ui| {
                     ui.label(
                         RichText::new(source.summary(report.evaluated_at))
-                            .size(tokens::BODY_SIZE - 1.0),
+                            .size(tokens::DETAIL_SIZE),
                     );
                 });
             }
@@ -290,7 +290,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
         None => {
             ui.label(
                 RichText::new("Not checked for this certificate (roots are trusted as they are).")
-                    .size(tokens::BODY_SIZE - 1.0),
+                    .size(tokens::DETAIL_SIZE),
             );
         }
     }

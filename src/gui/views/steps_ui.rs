@@ -32,7 +32,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             }
             ui.label(
                 RichText::new(status.label())
-                    .size(tokens::STEP_SIZE - 3.0)
+                    .size(tokens::STEP_STATUS_SIZE)
                     .color(color),
             );
         });
@@ -42,7 +42,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 ui.add_space(28.0);
                 ui.label(
                     RichText::new("→ the log points here")
-                        .size(tokens::STEP_SIZE - 3.0)
+                        .size(tokens::STEP_STATUS_SIZE)
                         .color(tokens::HIGHLIGHT),
                 )
                 .on_hover_text(why);
