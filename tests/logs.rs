@@ -334,3 +334,93 @@ fn an_event_id_from_another_source_is_not_taken_for_a_conferencing_event() {
     assert!(a.signals.is_empty(), "{:?}", ids(&a));
     assert_eq!(a.events_read, 1);
 }
+
+fn logs_report(a: LogAnalysis) -> certwiz::engine::report::Report {
+    let f = findings(&a).expect("findings");
+    certwiz::engine::report::Report::for_logs(a, f, Vec::new(), time::OffsetDateTime::UNIX_EPOCH)
+}
+
+#[test]
+fn a_paste_of_unrelated_errors_is_unknown_never_pass_and_lists_what_was_read() {
+    // Written before running: 5 event records, none known; the two 1000s group into one row of 2, the
+    // 7034 and the disk warning follow, the Information 7036 is not listed.
+    let a = run(&corpus("unrecognised-errors.txt"));
+    assert!(a.signals.is_empty(), "{:?}", ids(&a));
+    assert_eq!(a.events_read, 5);
+    assert_eq!(a.events_unrecognised, 5);
+    let rows: Vec<(u32, Option<&str>, &str, usize)> = a
+        .unrecognised
+        .iter()
+        .map(|e| (e.id, e.source.as_deref(), e.level.as_str(), e.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1000, Some("Application Error"), "Error", 2),
+            (7034, Some("Service Control Manager"), "Error", 1),
+            (153, Some("disk"), "Warning", 1),
+        ]
+    );
+    assert_eq!(
+        a.unrecognised[0].description.as_deref(),
+        Some(
+            "Faulting application name: backupagent.exe, version: 4.2.0.1, time stamp: 0x5f1e2a3b"
+        )
+    );
+    assert_eq!(
+        a.unrecognised[1].description.as_deref(),
+        Some("The Print Spooler service terminated unexpectedly.  It has done this 1 time(s).")
+    );
+    let report = logs_report(a);
+    assert_eq!(
+        report.verdict.status,
+        certwiz::engine::finding::Severity::Unknown
+    );
+    assert!(!report.has_failures(), "exit code 0");
+    assert_eq!(
+        report.verdict.summary,
+        "certwiz recognises none of these 5 events. This is not an all-clear."
+    );
+    let text = certwiz::engine::report::render_text(&report);
+    assert!(text.contains("Verdict: ? UNKNOWN"), "{text}");
+    assert!(!text.contains("PASS"), "{text}");
+    assert!(
+        text.contains("Error · Event 1000 (Application Error) ×2, line 4: Faulting application")
+    );
+    assert!(text.contains("Warning · Event 153 (disk) ×1"), "{text}");
+    let md = certwiz::engine::report::render_markdown(&report);
+    assert!(md.contains("**Verdict: ? UNKNOWN**"), "{md}");
+    assert!(
+        md.contains("| Error | 7034 | Service Control Manager | 1 | The Print Spooler service")
+    );
+    let html = certwiz::engine::report::html::render_html(&report);
+    assert!(html.contains("<td>Error</td><td>1000</td><td>Application Error</td><td>2</td>"));
+    assert!(
+        html.contains("<section class=\"verdict unknown\">"),
+        "{html}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&report).expect("json")).expect("parse");
+    assert_eq!(json["verdict"]["status"], "unknown");
+    assert_eq!(json["logs"]["unrecognised"][0]["id"], 1000);
+    assert_eq!(json["logs"]["unrecognised"][0]["count"], 2);
+    assert_eq!(json["logs"]["unrecognised"][2]["level"], "Warning");
+}
+
+#[test]
+fn recognised_signals_keep_a_verdict_and_still_list_unknown_errors_beside_them() {
+    let text = format!(
+        "{}\n{}",
+        corpus("incident-eventviewer.txt"),
+        corpus("unrecognised-errors.txt")
+    );
+    let report = logs_report(run(&text));
+    assert_eq!(
+        report.verdict.status,
+        certwiz::engine::finding::Severity::Fail
+    );
+    let logs = report.logs.as_ref().expect("logs");
+    assert!(logs.unrecognised.iter().any(|e| e.id == 7034));
+    let text = certwiz::engine::report::render_text(&report);
+    assert!(text.contains("Also read, not recognised"), "{text}");
+}

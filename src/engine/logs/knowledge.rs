@@ -94,6 +94,13 @@ pub struct Signal {
     /// What it points at.
     #[serde(rename = "cause", default)]
     pub causes: Vec<Cause>,
+    /// The server roles that log it ("Front End", "Edge", "Director", "Mediation", "Exchange UM",
+    /// "Client", "Any Windows server").
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The public document it was taken from (a URL or a document name).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl Signal {

@@ -31,6 +31,7 @@ dl.meta dd { margin: 0; }
 .warn { border-color: #9a6700; background: #fff6dc; }
 .info { border-color: #1f5fa8; background: #eaf2fc; }
 .pass { border-color: #1a7f37; background: #e8f6ec; }
+.unknown { border-color: #5f6368; background: #f1f3f4; }
 .finding { border-left-width: 6px; border-left-style: solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
 ul.passed { padding-left: 1.2rem; }
 ul.passed li { margin: .35rem 0; }
@@ -75,6 +76,7 @@ fn class(severity: Severity) -> &'static str {
         Severity::Warn => "warn",
         Severity::Info => "info",
         Severity::Pass => "pass",
+        Severity::Unknown => "unknown",
     }
 }
 
@@ -224,6 +226,7 @@ fn body(out: &mut String, report: &Report, level: u8) {
             }
             out.push_str("</table>\n");
         }
+        crate::engine::logs::render::unrecognised_html(out, logs, escape);
     }
     if !report.hypotheses.is_empty() {
         let _ = writeln!(out, "<h{h}>Possible causes, most likely first</h{h}>\n<ol>");

@@ -499,12 +499,15 @@ impl Report {
                 top.title.trim().trim_end_matches('.'),
                 top.step
             );
-            report.verdict.next_step = Some(format!(
-                "Most likely: {} Go to step {} to confirm or rule it out: {}",
-                end_sentence(&top.title),
-                top.step,
-                top.check.trim()
-            ));
+            report.verdict.next_step = Some(crate::engine::logs::render::top_next_step(top));
+        } else if analysis.signals.is_empty() {
+            // Nothing recognised is not an all-clear: its own state, with what was read.
+            report.verdict.status = Severity::Unknown;
+            report.verdict.summary =
+                crate::engine::logs::render::nothing_recognised_summary(&analysis);
+            report.verdict.next_step = Some(
+                crate::engine::logs::render::nothing_recognised_next_step(&analysis),
+            );
         }
         if let Some(last) = report.timeline.last_mut() {
             last.result = report.verdict.summary.clone();
@@ -732,6 +735,7 @@ fn logs_text(out: &mut String, logs: &LogAnalysis) {
             s.title
         );
     }
+    crate::engine::logs::render::unrecognised_text(out, logs);
     if !logs.hypotheses.is_empty() {
         let _ = writeln!(out, "\nPossible causes, most likely first");
         for (i, h) in logs.hypotheses.iter().enumerate() {
@@ -748,15 +752,6 @@ fn logs_text(out: &mut String, logs: &LogAnalysis) {
                 let _ = writeln!(out, "     - {}", wrap(r, 7));
             }
         }
-    }
-}
-
-fn end_sentence(text: &str) -> String {
-    let t = text.trim();
-    if t.ends_with(['.', '!', '?']) {
-        t.to_owned()
-    } else {
-        format!("{t}.")
     }
 }
 
@@ -911,6 +906,7 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
             }
             out.push('\n');
         }
+        crate::engine::logs::render::unrecognised_markdown(out, logs, md_cell);
     }
     if !report.hypotheses.is_empty() {
         let _ = writeln!(out, "{hashes} Possible causes, most likely first\n");

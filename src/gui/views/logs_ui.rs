@@ -126,14 +126,26 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         return;
     };
     if analysis.signals.is_empty() {
+        // Nothing recognised is its own state, never a pass: say so, and show what was read.
         ui.label(
             RichText::new(format!(
-                "i Nothing certwiz knows in {} lines ({} event records). Paste the events around the \
-                 failure: Office Communications Server / Lync Server logs, and System for Schannel.",
-                analysis.lines, analysis.events_read
+                "{} {}",
+                tokens::severity_mark(crate::engine::finding::Severity::Unknown),
+                crate::engine::logs::render::nothing_recognised_summary(analysis)
             ))
-            .size(tokens::BODY_SIZE),
+            .size(tokens::BODY_SIZE)
+            .strong()
+            .color(tokens::severity_color(
+                crate::engine::finding::Severity::Unknown,
+            )),
         );
+        ui.label(
+            RichText::new(crate::engine::logs::render::nothing_recognised_next_step(
+                analysis,
+            ))
+            .size(tokens::BODY_SIZE - 1.0),
+        );
+        unrecognised_ui(ui, analysis);
         return;
     }
     ui.add_space(6.0);
@@ -196,6 +208,24 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     }
     if let Some(step) = go {
         msgs.push(Msg::Select(step));
+    }
+    unrecognised_ui(ui, analysis);
+}
+
+/// The Error and Warning events that were read but not recognised, one line each.
+fn unrecognised_ui(ui: &mut Ui, analysis: &LogAnalysis) {
+    if analysis.unrecognised.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    let title = if analysis.signals.is_empty() {
+        "Error and Warning events read (not recognised)"
+    } else {
+        "Also read, not recognised"
+    };
+    ui.label(RichText::new(title).size(tokens::BODY_SIZE).strong());
+    for line in crate::engine::logs::render::unrecognised_lines(analysis) {
+        ui.label(RichText::new(line).size(tokens::BODY_SIZE - 2.0));
     }
 }
 
