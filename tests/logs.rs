@@ -424,3 +424,306 @@ fn recognised_signals_keep_a_verdict_and_still_list_unknown_errors_beside_them()
     let text = certwiz::engine::report::render_text(&report);
     assert!(text.contains("Also read, not recognised"), "{text}");
 }
+
+/// Event Viewer's "Copy details as text" labels per language, as public copies of real events show
+/// them (sources in `src/engine/logs/labels.rs`): log name, source, date, event ID, level, description,
+/// then the language's level word for Error and its date format for 27 November 2026 at 09:58:40 and
+/// 10:14:22.
+const LANGUAGES: &[(&str, [&str; 6], &str, [&str; 2])] = &[
+    (
+        "English",
+        [
+            "Log Name:",
+            "Source:",
+            "Date:",
+            "Event ID:",
+            "Level:",
+            "Description:",
+        ],
+        "Error",
+        ["11/27/2026 9:58:40 AM", "11/27/2026 10:14:22 AM"],
+    ),
+    (
+        "German",
+        [
+            "Protokollname:",
+            "Quelle:",
+            "Datum:",
+            "Ereignis-ID:",
+            "Ebene:",
+            "Beschreibung:",
+        ],
+        "Fehler",
+        ["27.11.2026 09:58:40", "27.11.2026 10:14:22"],
+    ),
+    (
+        "French",
+        [
+            "Nom du journal :",
+            "Source :",
+            "Date :",
+            "ID de l’événement :",
+            "Niveau :",
+            "Description :",
+        ],
+        "Erreur",
+        ["27/11/2026 09:58:40", "27/11/2026 10:14:22"],
+    ),
+    (
+        "Spanish",
+        [
+            "Nombre de registro:",
+            "Origen:",
+            "Fecha:",
+            "Id. del evento:",
+            "Nivel:",
+            "Descripción:",
+        ],
+        "Error",
+        ["27/11/2026 9:58:40", "27/11/2026 10:14:22"],
+    ),
+    (
+        "Italian",
+        [
+            "Nome registro:",
+            "Origine:",
+            "Data:",
+            "ID evento:",
+            "Livello:",
+            "Descrizione:",
+        ],
+        "Errore",
+        ["27/11/2026 09:58:40", "27/11/2026 10:14:22"],
+    ),
+    (
+        "Portuguese",
+        [
+            "Nome do Log:",
+            "Fonte:",
+            "Data:",
+            "ID do Evento:",
+            "Nível:",
+            "Descrição:",
+        ],
+        "Erro",
+        ["27/11/2026 09:58:40", "27/11/2026 10:14:22"],
+    ),
+    (
+        "Dutch",
+        [
+            "Logboeknaam:",
+            "Bron:",
+            "Datum:",
+            "Gebeurtenis-id:",
+            "Niveau:",
+            "Beschrijving:",
+        ],
+        "Fout",
+        ["27-11-2026 09:58:40", "27-11-2026 10:14:22"],
+    ),
+    (
+        "Japanese",
+        [
+            "ログの名前:",
+            "ソース:",
+            "日付:",
+            "イベント ID:",
+            "レベル:",
+            "説明:",
+        ],
+        "エラー",
+        ["2026/11/27 9:58:40", "2026/11/27 10:14:22"],
+    ),
+    (
+        "Chinese (Simplified)",
+        ["日志名称:", "来源:", "日期:", "事件 ID:", "级别:", "描述:"],
+        "错误",
+        ["2026/11/27 9:58:40", "2026/11/27 10:14:22"],
+    ),
+    (
+        "Russian",
+        [
+            "Имя журнала:",
+            "Источник:",
+            "Дата:",
+            "Код события:",
+            "Уровень:",
+            "Описание:",
+        ],
+        "Ошибка",
+        ["27.11.2026 9:58:40", "27.11.2026 10:14:22"],
+    ),
+];
+
+fn localized_record(
+    labels: &[&str; 6],
+    error: &str,
+    date: &str,
+    source: &str,
+    id: u32,
+    text: &str,
+) -> String {
+    format!(
+        "{:<16}Application\n{:<16}{source}\n{:<16}{date}\n{:<16}{id}\n{:<16}{error}\n{}\n{text}\n\n",
+        labels[0], labels[1], labels[2], labels[3], labels[4], labels[5]
+    )
+}
+
+#[test]
+fn event_viewer_text_is_read_in_ten_languages_with_their_dates_and_levels() {
+    for (language, labels, error, [early, late]) in LANGUAGES {
+        // The later event first: first and last seen must come from the dates, not the order.
+        let text = [
+            localized_record(
+                labels,
+                error,
+                late,
+                "LS MCU Infrastructure",
+                61030,
+                "Process RtcHost(3532) did not receive a certificate from the client.",
+            ),
+            localized_record(
+                labels,
+                error,
+                early,
+                "OCS MCU Infrastructure",
+                61030,
+                "Process RtcHost(3532) did not receive a certificate from the client.",
+            ),
+            localized_record(
+                labels,
+                error,
+                late,
+                "Service Control Manager",
+                7034,
+                "The Print Spooler service terminated unexpectedly.",
+            ),
+        ]
+        .concat();
+        let a = run(&text);
+        assert_eq!(a.events_read, 3, "{language}: {text}");
+        let e = signal(&a, "event-61030");
+        assert_eq!(e.count, 2, "{language}");
+        assert_eq!(e.first_seen.as_deref(), Some(*early), "{language}");
+        assert_eq!(e.last_seen.as_deref(), Some(*late), "{language}");
+        assert_eq!(a.unrecognised.len(), 1, "{language}: {:?}", a.unrecognised);
+        let u = &a.unrecognised[0];
+        assert_eq!(
+            (u.id, u.source.as_deref(), u.level.as_str()),
+            (7034, Some("Service Control Manager"), "Error"),
+            "{language}"
+        );
+        assert_eq!(
+            u.description.as_deref(),
+            Some("The Print Spooler service terminated unexpectedly."),
+            "{language}"
+        );
+    }
+}
+
+#[test]
+fn format_list_labels_are_english_in_every_language_and_its_values_are_not() {
+    // Get-WinEvent | Format-List on a German server: property names in English, level and dates German.
+    let text = "Message          : Der Dienst \"Druckwarteschlange\" wurde unerwartet beendet.\n\
+                Id               : 7034\n\
+                Level            : 2\n\
+                ProviderName     : Service Control Manager\n\
+                TimeCreated      : 27.11.2026 09:58:40\n\
+                LevelDisplayName : Fehler\n\n\
+                Message          : Process RtcHost(3532) did not receive a certificate from the client.\n\
+                Id               : 61030\n\
+                Level            : 2\n\
+                ProviderName     : LS MCU Infrastructure\n\
+                TimeCreated      : 27.11.2026 10:14:22\n\
+                LevelDisplayName : Fehler\n";
+    let a = run(text);
+    assert_eq!(a.events_read, 2);
+    assert_eq!(
+        signal(&a, "event-61030").first_seen.as_deref(),
+        Some("27.11.2026 10:14:22")
+    );
+    assert_eq!(a.unrecognised.len(), 1);
+    assert_eq!(a.unrecognised[0].id, 7034);
+    assert_eq!(a.unrecognised[0].level, "Error");
+    assert_eq!(
+        a.unrecognised[0].description.as_deref(),
+        Some("Der Dienst \"Druckwarteschlange\" wurde unerwartet beendet.")
+    );
+}
+
+#[test]
+fn the_xml_view_is_language_neutral_and_gives_source_level_and_data() {
+    let text = r#"<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Service Control Manager" Guid="{555908d1-a6d7-4695-8e1e-26931d2012f4}" EventSourceName="Service Control Manager"/><EventID Qualifiers="49152">7034</EventID><Level>2</Level><TimeCreated SystemTime="2026-11-27T09:58:40.000Z"/></System><EventData><Data Name="param1">Druckwarteschlange</Data></EventData></Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="LS MCU Infrastructure"/><EventID Qualifiers="49152">61030</EventID><Level>2</Level><TimeCreated SystemTime="2026-11-27T10:14:22.000Z"/></System><EventData><Data>RtcHost(3532)</Data></EventData></Event>"#;
+    let a = run(text);
+    assert_eq!(a.events_read, 2);
+    signal(&a, "event-61030");
+    assert_eq!(a.unrecognised.len(), 1);
+    let u = &a.unrecognised[0];
+    assert_eq!(
+        (u.id, u.source.as_deref(), u.level.as_str()),
+        (7034, Some("Service Control Manager"), "Error")
+    );
+    assert_eq!(u.description.as_deref(), Some("Druckwarteschlange"));
+}
+
+#[test]
+fn unicode_spaces_between_label_and_value_are_spaces() {
+    // Copied from a web page or HTML mail: NBSP alternating with spaces, figure and narrow spaces, tabs.
+    for gap in [
+        "\u{a0} \u{a0} \u{a0} ",
+        "\u{2007}\u{2007}",
+        "\u{202f}",
+        "\t\t",
+        " \u{a0}\t",
+    ] {
+        let text = format!(
+            "Log Name:{gap}Application\nSource:{gap}OCS MCU Infrastructure\nDate:{gap}2/4/2009 10:14:22 AM\n\
+             Event\u{a0}ID:{gap}61030\nLevel:{gap}Error\nDescription:\nProcess RtcHost(3532) did not receive a certificate from the client.\n"
+        );
+        let a = run(&text);
+        assert_eq!(a.events_read, 1, "{gap:?}");
+        let e = signal(&a, "event-61030");
+        assert_eq!(e.label, "Event 61030 (OCS MCU Infrastructure)", "{gap:?}");
+        assert_eq!(
+            e.first_seen.as_deref(),
+            Some("2/4/2009 10:14:22 AM"),
+            "{gap:?}"
+        );
+        // The description's phrase belongs to the event: the ranking is the event's.
+        assert!(
+            !ids(&a).contains(&"no-client-certificate"),
+            "{gap:?}: {:?}",
+            ids(&a)
+        );
+        // Highlights point into the original text, on the ID.
+        let m = a
+            .mentions
+            .iter()
+            .find(|m| m.signal == "event-61030")
+            .expect("mention");
+        assert_eq!(&text[m.start..m.end], "61030", "{gap:?}");
+    }
+}
+
+#[test]
+fn a_known_event_is_recognised_under_any_spelling_of_its_product_family() {
+    for source in [
+        "OCS MCU Infrastructure",
+        "LS MCU Infrastructure",
+        "Skype for Business Server MCU Infrastructure",
+        "Lync Server MCU Infrastructure",
+        "LS Data MCU",
+    ] {
+        let text = format!("Source: {source}\nEvent ID: 61030\nLevel: Error\nDescription:\nx\n");
+        let a = run(&text);
+        assert_eq!(
+            signal(&a, "event-61030").label,
+            format!("Event 61030 ({source})")
+        );
+    }
+    // Not another product's event with the same number.
+    let a = run("Source: Application Error\nEvent ID: 61030\nLevel: Error\nDescription:\nx\n");
+    assert!(a.signals.is_empty(), "{:?}", ids(&a));
+    assert_eq!(a.unrecognised[0].id, 61030);
+}

@@ -176,10 +176,18 @@ impl Matcher {
             for k in keys {
                 texts.push((*k).to_owned());
                 patterns.push(pattern);
+                // A no-break space inside a label ("Event&nbsp;ID") becomes two spaces.
+                if k.contains(' ') {
+                    texts.push(k.replace(' ', "  "));
+                    patterns.push(pattern);
+                }
             }
         }
         for (text, pattern) in [
-            ("\nid ", Pattern::ListIdKey),
+            // Format-List pads "Id" to the longest property name: two spaces at least, so that
+            // "ID de l'événement" / "ID do evento" / "ID evento" stay the localized event-ID keys.
+            ("\nid  ", Pattern::ListIdKey),
+            ("\nid :", Pattern::ListIdKey),
             ("\nid:", Pattern::ListIdKey),
             ("\nid\t", Pattern::ListIdKey),
             ("<eventid", Pattern::XmlEventId),
