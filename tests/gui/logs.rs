@@ -34,8 +34,9 @@ fn step_1_says_nothing_was_recognised_and_lists_the_errors_it_read() {
     h.get_by_label("? certwiz recognises none of these 5 events. This is not an all-clear.");
     h.get_by_label("Error and Warning events read (not recognised)");
     h.get_by_label(
-        "Error · Event 7034 (Service Control Manager) ×1, line 17: The Print Spooler service \
-         terminated unexpectedly.  It has done this 1 time(s).",
+        "Error · Event 20 (Microsoft-Windows-WindowsUpdateClient) ×1, line 17: Installation \
+         Failure: Windows failed to install the following update with error 0x80070643: Security \
+         Intelligence Update.",
     );
     h.get_by_label_contains("Error · Event 1000 (Application Error) ×2");
     h.get_by_label_contains("Warning · Event 153 (disk) ×1");

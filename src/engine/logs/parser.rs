@@ -120,6 +120,8 @@ pub struct Matcher {
     /// For each event ID: the signals that have it.
     events: HashMap<u32, Vec<usize>>,
     kb_sources: Vec<Vec<String>>,
+    /// For each signal: whether it is a detail counted inside a recognised event.
+    details: Vec<bool>,
 }
 
 use labels::{DATE_KEYS, EVENT_ID_KEYS, TIME_KEYS};
@@ -222,6 +224,7 @@ impl Matcher {
             sources,
             events,
             kb_sources: kb.signals.iter().map(|s| s.sources.clone()).collect(),
+            details: kb.signals.iter().map(|s| s.detail).collect(),
         })
     }
 
@@ -496,7 +499,7 @@ impl Matcher {
             recognised = self
                 .events
                 .get(&id)
-                .and_then(|signals| self.pick(signals, source_name.as_deref()))
+                .and_then(|signals| self.pick(id, signals, source_name.as_deref()))
                 .map(|s| (s, line, start, end));
             if recognised.is_none() {
                 scan.unrecognised.push(UnreadEvent {
@@ -519,6 +522,16 @@ impl Matcher {
                 });
                 push_mention(scan, signal, line, start, end);
                 for (s, l, a, b) in taken.phrases {
+                    // The alert number of a Schannel event is its own evidence.
+                    if self.details.get(s).copied().unwrap_or(false) {
+                        scan.occurrences.push(Occurrence {
+                            signal: s,
+                            line: l,
+                            time: taken.time.clone(),
+                            counter: None,
+                            source: None,
+                        });
+                    }
                     push_mention(scan, s, l, a, b);
                 }
             }
@@ -542,9 +555,17 @@ impl Matcher {
     /// Infrastructure" for "OCS MCU Infrastructure"), then the same product family (any conferencing
     /// server source for a conferencing event, "Microsoft-Windows-Schannel" for "Schannel"). An ID
     /// from an unrelated source (61030 from "Application Error") is not the conferencing event.
-    fn pick(&self, signals: &[usize], source: Option<&str>) -> Option<usize> {
+    /// Without a source, only a conferencing event or a five-digit ID (Schannel, HttpEvent) is taken:
+    /// small IDs (CAPI2 11, Time-Service 36) are too common among other products' events.
+    fn pick(&self, id: u32, signals: &[usize], source: Option<&str>) -> Option<usize> {
         let Some(name) = source else {
-            return signals.first().copied();
+            return signals.iter().copied().find(|s| {
+                id >= 10_000
+                    || self.kb_sources[*s].is_empty()
+                    || self.kb_sources[*s]
+                        .iter()
+                        .any(|k| labels::family(k).0 == "conferencing")
+            });
         };
         let (product, service) = labels::family(name);
         let same_service = |s: &usize| {
