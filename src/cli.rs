@@ -210,6 +210,9 @@ struct GuiArgs {
     /// Read the PFX password for --load from this environment variable.
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
+    /// Paste an event log file into step 1 (as `certwiz logs FILE` reads it).
+    #[arg(long = "log", value_name = "FILE")]
+    log: Option<PathBuf>,
 }
 
 /// `--renderer`.
@@ -442,6 +445,18 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.run = args.run;
     start.files = args.load.clone();
     start.password = password_from_env(args.password_env.as_ref())?;
+    if let Some(path) = &args.log {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        if bytes.len() > crate::engine::logs::MAX_LOG_BYTES {
+            bail!(
+                "{}: larger than the {} MiB certwiz reads",
+                path.display(),
+                crate::engine::logs::MAX_LOG_BYTES >> 20
+            );
+        }
+        start.log_text = Some(crate::engine::logs::parser::decode(&bytes));
+    }
     match args.lab {
         Some(LabChoice::One(scenario)) => start.lab = Some(scenario),
         Some(LabChoice::Pool) => start.practice_pool = true,

@@ -40,6 +40,8 @@ pub struct CertwizApp {
     run_pool_on_start: bool,
     styled: bool,
     run_on_start: bool,
+    /// `--log`: read the pasted text in the first frame.
+    read_log_on_start: bool,
     started: Option<std::time::Instant>,
     title: String,
     renderer: Option<crate::gui::Renderer>,
@@ -111,6 +113,10 @@ impl CertwizApp {
             target.address = address.to_string();
         }
         app.run_on_start = start.run;
+        if let Some(text) = start.log_text {
+            app.wizard.logs.text = text;
+            app.read_log_on_start = true;
+        }
         for file in &start.files {
             app.load_file_with(file, start.password.as_ref());
         }
@@ -172,6 +178,10 @@ impl CertwizApp {
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
+        if std::mem::take(&mut self.read_log_on_start) {
+            msgs.push(Msg::LogTextChanged);
+            crate::gui::views::logs_ui::scroll_to_result_once(ui.ctx());
+        }
         // `--run` waits for a practice lab that is still starting.
         if self.lab_start.is_none() && std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);

@@ -17,6 +17,24 @@ use crate::gui::wizard::{Msg, Step, Wizard};
 /// every frame would stall the window).
 pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
 
+fn scroll_id() -> egui::Id {
+    egui::Id::unique("certwiz-logs-scroll-to-result")
+}
+
+/// Asks step 1 to bring what certwiz read into view once it is ready (a log given on the command
+/// line: the result is below the case notes).
+pub fn scroll_to_result_once(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.insert_temp(scroll_id(), true));
+}
+
+/// Scrolls to `response` if a scroll was asked for, once.
+fn scroll_if_asked(ui: &Ui, response: &egui::Response) {
+    let asked = ui.ctx().data_mut(|d| d.remove_temp::<bool>(scroll_id()));
+    if asked == Some(true) {
+        response.scroll_to_me(Some(egui::Align::TOP));
+    }
+}
+
 /// The box, the recognised signals and the ranked causes.
 pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Event log text");
@@ -127,7 +145,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     };
     if analysis.signals.is_empty() {
         // Nothing recognised is its own state, never a pass: say so, and show what was read.
-        ui.label(
+        let verdict = ui.label(
             RichText::new(format!(
                 "{} {}",
                 tokens::severity_mark(crate::engine::finding::Severity::Unknown),
@@ -139,6 +157,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 crate::engine::finding::Severity::Unknown,
             )),
         );
+        scroll_if_asked(ui, &verdict);
         ui.label(
             RichText::new(crate::engine::logs::render::nothing_recognised_next_step(
                 analysis,
@@ -149,7 +168,8 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         return;
     }
     ui.add_space(6.0);
-    ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    let recognised = ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    scroll_if_asked(ui, &recognised);
     for s in &analysis.signals {
         let mut seen = if s.count == 1 {
             "once".to_owned()
