@@ -899,3 +899,18 @@ fn a_weak_signature_outranks_a_protocol_mismatch_and_the_protocol_advice_warns_a
     );
     assert!(hypotheses(&b).contains(&"weak-signature"));
 }
+
+#[test]
+fn the_sip_stacks_own_hresults_are_read_with_their_names() {
+    let text = "Text: The domain of the message resolved by DNS SRV but none of the FQDNs is in the same \
+                domain Result-Code: 0xc3e93d6f SIPPROXY_E_EPROUTING_MSG_ALLOWED_DOMAIN_NO_SRV_MATCH\n\
+                Exit - route headers from untrusted source. Result 0xC3E93C5E(SIPPROXY_E_ROUTING)\n";
+    let a = run(text);
+    assert_eq!(
+        signal(&a, "code-c3e93d6f").count,
+        1,
+        "the value and its name side by side are one sighting"
+    );
+    signal(&a, "code-c3e93c5e");
+    assert_eq!(hypotheses(&a).first(), Some(&"dns"));
+}

@@ -242,6 +242,8 @@ impl Matcher {
         let mut record = Record::default();
         let mut line = 0usize; // newlines before the current position in `padded` = 1-based line
         let mut counted_to = 0usize;
+        // The last code seen: (signal, line, end offset), to count a value and its name once.
+        let mut last_code: Option<(usize, usize, usize)> = None;
         for m in self.automaton.find_iter(bytes) {
             let (start, end) = (m.start(), m.end());
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
@@ -262,6 +264,16 @@ impl Matcher {
                     record.phrases.push((signal, at_line, text_start, text_end));
                 }
                 Pattern::Code(signal) => {
+                    // "0x80090325(SEC_E_UNTRUSTED_ROOT)": the value and its name written side by
+                    // side are one sighting.
+                    let beside = last_code.is_some_and(|(s, l, e)| {
+                        s == signal && l == at_line && start.saturating_sub(e) <= 3
+                    });
+                    last_code = Some((signal, at_line, end));
+                    if beside {
+                        push_mention(&mut scan, signal, at_line, text_start, text_end);
+                        continue;
+                    }
                     scan.occurrences.push(Occurrence {
                         signal,
                         line: at_line,
