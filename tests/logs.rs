@@ -914,3 +914,13 @@ fn the_sip_stacks_own_hresults_are_read_with_their_names() {
     signal(&a, "code-c3e93c5e");
     assert_eq!(hypotheses(&a).first(), Some(&"dns"));
 }
+
+#[test]
+fn a_long_line_full_of_label_words_is_read_in_linear_time() {
+    // 4 MB on one line, every word a label: a quadratic look-back would hang this test for minutes
+    // (the speed itself is measured in benches/logs.rs, not asserted here).
+    let text = "Source: Level: Description: Message ".repeat(110_000);
+    let a = run(&text);
+    assert_eq!(a.events_read, 0);
+    assert_eq!(a.lines, 1);
+}

@@ -748,8 +748,11 @@ fn normalise_spaces(text: &str) -> String {
 /// marks) and is followed by a colon: "Source: X", "Source :  X", "**Источник:** X", "ProviderName : X".
 /// None when the label is inside running text or has no colon.
 fn labelled_value(bytes: &[u8], start: usize, end: usize) -> Option<&[u8]> {
-    let before = &bytes[..start];
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+    // Look back a few bytes only: a label has at most a short indent before it, and a long line with
+    // many "source" words must not be scanned back again and again.
+    let lo = start.saturating_sub(64);
+    let before = &bytes[lo..start];
+    let line_start = memchr::memrchr(b'\n', before).map(|p| p + 1)?;
     if !before[line_start..]
         .iter()
         .all(|b| matches!(b, b' ' | b'\t' | b'>' | b'*' | b'|' | b'#' | b'-' | b'_'))
