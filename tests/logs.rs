@@ -924,3 +924,25 @@ fn a_long_line_full_of_label_words_is_read_in_linear_time() {
     assert_eq!(a.events_read, 0);
     assert_eq!(a.lines, 1);
 }
+
+#[test]
+fn the_unrecognised_events_text_is_masked_by_redact() {
+    let text = "Log Name: Application\nSource: Application Error\nEvent ID: 1000\nLevel: Error\n\
+                Description:\nFaulting application on fe01.contoso.com at 10.1.2.3\n";
+    let report = logs_report(run(text));
+    let redactor = certwiz::engine::report::redact::Redactor::for_report(&report);
+    let masked = redactor.report(&report);
+    let json = serde_json::to_string(&masked).expect("json");
+    assert!(
+        !json.contains("contoso") && !json.contains("10.1.2.3"),
+        "{json}"
+    );
+    let shown = &masked.logs.as_ref().expect("logs").unrecognised[0];
+    assert_eq!(shown.id, 1000);
+    assert!(
+        shown
+            .description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Faulting application on "))
+    );
+}
