@@ -10,6 +10,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
+#[path = "gui/logs.rs"]
+mod logs;
 #[path = "gui/session.rs"]
 mod session;
 #[path = "gui/snapshots.rs"]

@@ -18,6 +18,9 @@ pub enum Severity {
     Info,
     /// A check that passed.
     Pass,
+    /// Only a verdict's status, never a finding's: nothing was judged because nothing was recognised
+    /// (`certwiz logs` over a paste with no known sign). Never shown as pass.
+    Unknown,
 }
 
 impl Severity {
@@ -28,6 +31,7 @@ impl Severity {
             Severity::Warn => "warn",
             Severity::Info => "info",
             Severity::Pass => "pass",
+            Severity::Unknown => "unknown",
         }
     }
 
@@ -38,6 +42,7 @@ impl Severity {
             Severity::Warn => "!",
             Severity::Info => "i",
             Severity::Pass => "✓",
+            Severity::Unknown => "?",
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct StartOptions {
     pub open: Option<(crate::engine::report::Report, String)>,
     /// Start with host names, addresses, serials and thumbprints masked (`--redact`).
     pub redact: bool,
+    /// Event log text to paste into step 1 (`--log FILE`).
+    pub log_text: Option<String>,
 }
 
 /// The two eframe renderers certwiz is built with.

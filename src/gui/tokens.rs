@@ -60,7 +60,7 @@ pub fn severity_color(severity: Severity) -> Color32 {
     match severity {
         Severity::Fail => FAIL,
         Severity::Warn => WARN,
-        Severity::Info => NEUTRAL,
+        Severity::Info | Severity::Unknown => NEUTRAL,
         Severity::Pass => PASS,
     }
 }
@@ -78,6 +78,7 @@ pub fn severity_mark(severity: Severity) -> &'static str {
         Severity::Warn => "⚠",
         Severity::Info => "i",
         Severity::Pass => "✔",
+        Severity::Unknown => "?",
     }
 }
 

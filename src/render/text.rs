@@ -45,6 +45,7 @@ fn logs_text(out: &mut String, logs: &LogAnalysis) {
             s.title
         );
     }
+    super::logs::unrecognised_text(out, logs);
     if !logs.hypotheses.is_empty() {
         let _ = writeln!(out, "\nPossible causes, most likely first");
         for (i, h) in logs.hypotheses.iter().enumerate() {

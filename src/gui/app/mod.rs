@@ -26,6 +26,8 @@ pub struct CertwizApp {
     run_pool_on_start: bool,
     styled: bool,
     run_on_start: bool,
+    /// `--log`: read the pasted text in the first frame.
+    read_log_on_start: bool,
     started: Option<std::time::Instant>,
     title: String,
     renderer: Option<crate::gui::start::Renderer>,
@@ -97,6 +99,10 @@ impl CertwizApp {
             target.address = address.to_string();
         }
         app.run_on_start = start.run;
+        if let Some(text) = start.log_text {
+            app.wizard.logs.text = text;
+            app.read_log_on_start = true;
+        }
         for file in &start.files {
             app.load_file_with(file, start.password.as_ref());
         }

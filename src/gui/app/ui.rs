@@ -29,6 +29,10 @@ impl CertwizApp {
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
+        if std::mem::take(&mut self.read_log_on_start) {
+            msgs.push(Msg::LogTextChanged);
+            crate::gui::views::logs_ui::scroll_to_result_once(ui.ctx());
+        }
         // `--run` waits for a practice lab that is still starting.
         if !self.jobs.is_running(JobKind::StartLab) && std::mem::take(&mut self.run_on_start) {
             msgs.push(Msg::RunAll);

@@ -14,6 +14,24 @@ use crate::gui::tokens;
 use crate::gui::wizard::logs::MAX_SHOWN_BYTES;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
+fn scroll_id() -> egui::Id {
+    egui::Id::unique("certwiz-logs-scroll-to-result")
+}
+
+/// Asks step 1 to bring what certwiz read into view once it is ready (a log given on the command
+/// line: the result is below the case notes).
+pub fn scroll_to_result_once(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.insert_temp(scroll_id(), true));
+}
+
+/// Scrolls to `response` if a scroll was asked for, once.
+fn scroll_if_asked(ui: &Ui, response: &egui::Response) {
+    let asked = ui.ctx().data_mut(|d| d.remove_temp::<bool>(scroll_id()));
+    if asked == Some(true) {
+        response.scroll_to_me(Some(egui::Align::TOP));
+    }
+}
+
 /// The box, the recognised signals and the ranked causes.
 pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Event log text");
@@ -123,18 +141,32 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         return;
     };
     if analysis.signals.is_empty() {
-        ui.label(
+        // Nothing recognised is its own state, never a pass: say so, and show what was read.
+        let verdict = ui.label(
             RichText::new(format!(
-                "i Nothing certwiz knows in {} lines ({} event records). Paste the events around the \
-                 failure: Office Communications Server / Lync Server logs, and System for Schannel.",
-                analysis.lines, analysis.events_read
+                "{} {}",
+                tokens::severity_mark(crate::engine::finding::Severity::Unknown),
+                crate::engine::logs::verdict::nothing_recognised_summary(analysis)
             ))
-            .size(tokens::BODY_SIZE),
+            .size(tokens::BODY_SIZE)
+            .strong()
+            .color(tokens::severity_color(
+                crate::engine::finding::Severity::Unknown,
+            )),
         );
+        scroll_if_asked(ui, &verdict);
+        ui.label(
+            RichText::new(crate::engine::logs::verdict::nothing_recognised_next_step(
+                analysis,
+            ))
+            .size(tokens::BODY_SIZE - 1.0),
+        );
+        unrecognised_ui(ui, analysis);
         return;
     }
     ui.add_space(6.0);
-    ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    let recognised = ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    scroll_if_asked(ui, &recognised);
     for s in &analysis.signals {
         let mut seen = if s.count == 1 {
             "once".to_owned()
@@ -193,6 +225,24 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     }
     if let Some(step) = go {
         msgs.push(Msg::Select(step));
+    }
+    unrecognised_ui(ui, analysis);
+}
+
+/// The Error and Warning events that were read but not recognised, one line each.
+fn unrecognised_ui(ui: &mut Ui, analysis: &LogAnalysis) {
+    if analysis.unrecognised.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    let title = if analysis.signals.is_empty() {
+        "Error and Warning events read (not recognised)"
+    } else {
+        "Also read, not recognised"
+    };
+    ui.label(RichText::new(title).size(tokens::BODY_SIZE).strong());
+    for line in crate::render::logs::unrecognised_lines(analysis) {
+        ui.label(RichText::new(line).size(tokens::BODY_SIZE - 2.0));
     }
 }
 

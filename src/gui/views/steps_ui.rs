@@ -56,6 +56,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         let word = match report.verdict.status {
             Severity::Fail => "✖ Problems found",
             Severity::Warn => "! Warnings",
+            Severity::Unknown => "? Nothing recognised",
             _ => "✔ No problems",
         };
         ui.label(

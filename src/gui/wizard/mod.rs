@@ -117,6 +117,7 @@ impl StepStatus {
             StepStatus::Done(Severity::Pass) | StepStatus::Done(Severity::Info) => "✔ pass",
             StepStatus::Done(Severity::Warn) => "! warning",
             StepStatus::Done(Severity::Fail) => "✖ fail",
+            StepStatus::Done(Severity::Unknown) => "? not recognised",
         }
     }
 }

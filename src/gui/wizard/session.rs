@@ -104,7 +104,7 @@ impl Wizard {
         let logs = self.logs.last().cloned();
         let log_report = || {
             let analysis = logs.clone()?;
-            let findings = crate::engine::logs::findings(&analysis).ok()?;
+            let findings = crate::engine::logs::judge(&analysis).ok()?;
             Some(Report::for_logs(
                 analysis,
                 findings,
