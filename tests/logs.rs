@@ -2,7 +2,7 @@
 //! its XML view, Get-WinEvent output, tab-separated exports, validation wizard output, OCSLogger
 //! traces, mixed and truncated pastes, and arbitrary text.
 
-use certwiz::engine::logs::{LogAnalysis, SignalHit, analyse, findings};
+use certwiz::engine::logs::{LogAnalysis, SignalHit, analyse, judge};
 
 fn corpus(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -59,7 +59,7 @@ fn the_incidents_four_events_are_read_grouped_and_point_at_the_444_listener() {
     assert_eq!(h.first(), Some(&"port-444-other-site"), "{h:?}");
     assert!(h.contains(&"certificate-trust"), "{h:?}");
     assert_eq!(a.hypotheses[0].step, 6);
-    let f = findings(&a).expect("findings");
+    let f = judge(&a).expect("findings");
     assert!(f.iter().any(|f| f.id == "log.event-61030"
         && f.detail.contains("Seen 2 times")
         && f.detail.contains("first 2/4/2009 9:58:40 AM")));
@@ -161,7 +161,7 @@ fn unrelated_text_says_nothing_was_recognised() {
     assert!(a.signals.is_empty(), "{:?}", ids(&a));
     assert!(a.hypotheses.is_empty());
     assert_eq!(a.events_read, 1);
-    let f = findings(&a).expect("findings");
+    let f = judge(&a).expect("findings");
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].id, "log.no-signals");
 }
@@ -252,7 +252,7 @@ fn arbitrary_text_never_panics() {
             assert!(m.start <= m.end && m.end <= text.len());
             assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
         }
-        findings(&a).expect("findings");
+        judge(&a).expect("findings");
     }
 }
 
@@ -374,7 +374,7 @@ fn an_event_id_from_another_source_is_not_taken_for_a_conferencing_event() {
 }
 
 fn logs_report(a: LogAnalysis) -> certwiz::engine::report::Report {
-    let f = findings(&a).expect("findings");
+    let f = judge(&a).expect("findings");
     certwiz::engine::report::Report::for_logs(a, f, Vec::new(), time::OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -846,7 +846,7 @@ fn the_verdict_says_the_top_causes_specific_fix_and_findings_follow_its_evidence
     // is the public-CA fix for the Edge, not the internal-CA front-end one.
     let a = incident("11-public-edge-no-clientauth.txt");
     assert_eq!(hypotheses(&a).first(), Some(&"public-ca-no-client-auth"));
-    let f = findings(&a).expect("findings");
+    let f = judge(&a).expect("findings");
     let report = logs_report(a);
     let next = report.verdict.next_step.as_deref().expect("what to do");
     assert!(
