@@ -402,7 +402,8 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
     }
 }
 
-fn ip_to_string(raw: &[u8]) -> String {
+/// An IP address from its SAN / name-constraint bytes, or hex when it has an odd length.
+pub fn ip_to_string(raw: &[u8]) -> String {
     match raw.len() {
         4 => {
             let mut octets = [0u8; 4];
@@ -495,8 +496,16 @@ fn curve_name(oid: &Oid<'_>) -> String {
     }
 }
 
+/// The name Windows shows for a signature algorithm OID (`sha256RSA`), or the dotted OID.
+pub fn signature_algorithm_name(oid: &str) -> String {
+    signature_facts_of(oid.to_owned()).name
+}
+
 fn signature_facts(oid: &Oid<'_>) -> SignatureAlgorithmFacts {
-    let id = oid.to_id_string();
+    signature_facts_of(oid.to_id_string())
+}
+
+fn signature_facts_of(id: String) -> SignatureAlgorithmFacts {
     let (name, weak) = match id.as_str() {
         "1.2.840.113549.1.1.2" => ("md2RSA", Some(WeakHash::Md5)),
         "1.2.840.113549.1.1.4" => ("md5RSA", Some(WeakHash::Md5)),

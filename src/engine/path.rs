@@ -272,7 +272,9 @@ impl Search<'_> {
             self.record(chain, PathEnd::TrustAnchor);
             return;
         }
-        if entry.is_self_issued() && self.signature(last, last) == SignatureCheck::Valid {
+        // A root's own signature proves nothing (CryptoAPI does not check it); one certwiz cannot
+        // check still ends the path at that root rather than sending it looking for an issuer.
+        if entry.is_self_issued() && self.signature(last, last) != SignatureCheck::Invalid {
             self.record(chain, PathEnd::UntrustedRoot);
             return;
         }
@@ -358,16 +360,26 @@ impl Search<'_> {
         end: PathEnd,
         complete_paths: usize,
     ) -> Result<CertificationPath, CertError> {
+        let mut facts = Vec::with_capacity(chain.len());
+        let mut parsed = Vec::with_capacity(chain.len());
+        for &index in chain {
+            let der = &self.pool.entries[index].der;
+            facts.push(CertificateFacts::from_der(der)?);
+            let (_, cert) =
+                X509Certificate::from_der(der).map_err(|e| CertError::Malformed(e.to_string()))?;
+            parsed.push(cert);
+        }
+        let display: Vec<String> = facts.iter().map(|f| f.display_name.clone()).collect();
+        let mut violations = crate::engine::path_rules::check(&parsed, &display);
         let mut nodes: Vec<PathNode> = Vec::with_capacity(chain.len());
-        for (pos, &index) in chain.iter().enumerate() {
+        for (pos, (&index, certificate)) in chain.iter().zip(facts).enumerate() {
             let entry = &self.pool.entries[index];
-            let certificate = CertificateFacts::from_der(&entry.der)?;
+            let mut node_violations = std::mem::take(&mut violations[pos]);
             let issuer = chain.get(pos + 1).copied();
             let is_top = pos + 1 == chain.len();
             let mut problems = Vec::new();
             let signature = match issuer {
                 Some(issuer) => Some(self.signature(index, issuer)),
-                None if is_top && end == PathEnd::UntrustedRoot => Some(SignatureCheck::Valid),
                 None if entry.is_self_issued() => Some(self.signature(index, index)),
                 None => None,
             };
@@ -376,6 +388,28 @@ impl Search<'_> {
             {
                 problems.push(NodeStatus::BadSignature);
             }
+            // Only the signatures CAs make count (a root's own is not checked by Windows either).
+            if let (Some(SignatureCheck::Unsupported), Some(issuer)) = (signature, issuer) {
+                problems.push(NodeStatus::SignatureNotChecked);
+                let algorithm = parsed
+                    .get(pos)
+                    .map(|c| signature::algorithm_name(&c.signature_algorithm))
+                    .unwrap_or_default();
+                let key = CertificateFacts::from_der(&self.pool.entries[issuer].der)
+                    .map(|f| f.key_text())
+                    .unwrap_or_default();
+                node_violations.push(PathViolation {
+                    rule: PathRule::SignatureUnsupported,
+                    by: display.get(pos + 1).cloned(),
+                    what: format!("{algorithm} with the issuer's {key} key"),
+                });
+            }
+            for v in &node_violations {
+                if let Some(status) = v.rule.node_status() {
+                    problems.push(status);
+                }
+            }
+            node_violations.sort();
             if is_top {
                 match end {
                     PathEnd::IssuerNotFound => problems.push(NodeStatus::IssuerNotFound),
@@ -399,6 +433,7 @@ impl Search<'_> {
                 problems.push(NodeStatus::NotYetValid);
             }
             problems.sort();
+            problems.dedup();
             let status = problems.first().copied().unwrap_or(NodeStatus::Ok);
             nodes.push(PathNode {
                 status_text: status.sentence().to_owned(),
@@ -408,6 +443,7 @@ impl Search<'_> {
                 trust_anchor: entry.trust_anchor,
                 source: entry.origin.to_string(),
                 certificate,
+                violations: node_violations,
             });
         }
         let missing_issuer = if end == PathEnd::IssuerNotFound {
@@ -438,10 +474,19 @@ impl Search<'_> {
 pub enum NodeStatus {
     /// The issuer's signature does not verify.
     BadSignature,
+    /// The issuer's signature uses an algorithm certwiz cannot verify: not known to be good.
+    SignatureNotChecked,
     /// The issuer is not in the pool.
     IssuerNotFound,
     /// The issuer is not a certification authority.
     IssuerNotCa,
+    /// A name of the certificate is outside a CA's name constraints.
+    NameConstraintsViolated,
+    /// More CAs under a CA than its pathLenConstraint allows.
+    PathLengthExceeded,
+    /// A critical extension certwiz (and Windows) does not know, or an extension that is duplicated or
+    /// cannot be decoded.
+    InvalidExtension,
     /// A self-signed root that is not a trust anchor.
     RootNotTrusted,
     /// Past its validity.
@@ -469,6 +514,18 @@ impl NodeStatus {
             NodeStatus::IssuerNotCa => {
                 "The issuer of this certificate is not a certification authority."
             }
+            NodeStatus::SignatureNotChecked => {
+                "The signature of this certificate was not checked: certwiz cannot verify its algorithm, so it is not known to be valid."
+            }
+            NodeStatus::NameConstraintsViolated => {
+                "A name in this certificate is outside the names a CA above it may certify (name constraints)."
+            }
+            NodeStatus::PathLengthExceeded => {
+                "This certificate is deeper under a CA than that CA's path length constraint allows."
+            }
+            NodeStatus::InvalidExtension => {
+                "This certificate has an invalid extension, or an unknown extension marked critical."
+            }
         }
     }
 
@@ -482,6 +539,10 @@ impl NodeStatus {
             NodeStatus::IssuerNotFound => "✗ issuer not found",
             NodeStatus::RootNotTrusted => "✗ root not trusted",
             NodeStatus::IssuerNotCa => "✗ issuer not a CA",
+            NodeStatus::SignatureNotChecked => "? signature not checked",
+            NodeStatus::NameConstraintsViolated => "✗ name constraints violated",
+            NodeStatus::PathLengthExceeded => "✗ path length exceeded",
+            NodeStatus::InvalidExtension => "✗ invalid extension",
         }
     }
 }
@@ -503,6 +564,60 @@ pub struct PathNode {
     pub trust_anchor: bool,
     /// File (and position) it came from.
     pub source: String,
+    /// Rules of path validation this certificate breaks, with the CA and the name concerned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<PathViolation>,
+}
+
+/// A rule of path validation (RFC 5280, CryptoAPI) that a certificate in the path breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathRule {
+    /// The issuer's signature uses an algorithm certwiz cannot verify.
+    SignatureUnsupported,
+    /// A name is outside a CA's permitted subtrees or inside an excluded one.
+    NameConstraints,
+    /// More CA certificates under a CA than its pathLenConstraint allows.
+    PathLength,
+    /// A critical extension that is not understood.
+    UnknownCriticalExtension,
+    /// The same extension twice.
+    DuplicateExtension,
+    /// An extension that cannot be decoded (a malformed Subject Alternative Name, ...).
+    MalformedExtension,
+    /// A serial number that is zero, negative or longer than 20 bytes.
+    InvalidSerial,
+    /// The Authority Key Identifier is marked critical (RFC 5280 says it must not be).
+    AuthorityKeyIdCritical,
+}
+
+impl PathRule {
+    /// The node status this rule sets, when breaking it makes Windows reject the path.
+    pub fn node_status(self) -> Option<NodeStatus> {
+        match self {
+            PathRule::SignatureUnsupported => Some(NodeStatus::SignatureNotChecked),
+            PathRule::NameConstraints => Some(NodeStatus::NameConstraintsViolated),
+            PathRule::PathLength => Some(NodeStatus::PathLengthExceeded),
+            PathRule::UnknownCriticalExtension | PathRule::MalformedExtension => {
+                Some(NodeStatus::InvalidExtension)
+            }
+            PathRule::DuplicateExtension
+            | PathRule::InvalidSerial
+            | PathRule::AuthorityKeyIdCritical => None,
+        }
+    }
+}
+
+/// One broken rule on one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PathViolation {
+    /// Which rule.
+    pub rule: PathRule,
+    /// The CA that imposes it (its display name), when a CA does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// What breaks it: the name outside the subtree, the extension, the algorithm, the serial.
+    pub what: String,
 }
 
 /// What is known about an issuer that could not be found.

@@ -341,6 +341,14 @@ pub enum Blocker {
         /// The display name of the certificate with the bad issuer.
         certificate: String,
     },
+    /// A certificate in the client's path breaks another rule of path validation (name constraints,
+    /// path length, an unverifiable signature, an invalid extension).
+    PathRule {
+        /// Its display name.
+        certificate: String,
+        /// Its status in the path.
+        status: NodeStatus,
+    },
 }
 
 /// One ordered pair: would `server` accept `client`'s certificate in mutual TLS?
@@ -738,6 +746,20 @@ fn client_side(
                     format!(
                         "\"{}\" in {label}'s certification path was issued by a certificate that is not a CA",
                         c.display_name
+                    ),
+                ),
+                NodeStatus::SignatureNotChecked
+                | NodeStatus::NameConstraintsViolated
+                | NodeStatus::PathLengthExceeded
+                | NodeStatus::InvalidExtension => (
+                    Blocker::PathRule {
+                        certificate: c.display_name.clone(),
+                        status: *problem,
+                    },
+                    format!(
+                        "\"{}\" in {label}'s certification path: {}",
+                        c.display_name,
+                        problem.sentence()
                     ),
                 ),
                 // Trust and completeness are judged below, against the anchors.
@@ -1173,6 +1195,16 @@ fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static 
                     "\"{certificate}\" does not chain correctly to its issuer: reissue {cl}'s certificate from the pool's CA and check it with certutil -verify."
                 ),
                 ids::CHAIN_BAD_SIGNATURE,
+            ),
+            Blocker::PathRule {
+                certificate,
+                status,
+            } => add(
+                format!(
+                    "\"{certificate}\" breaks a rule of path validation ({}): run certwiz inspect on {cl}'s certificate for the details, and reissue it from a CA whose constraints it meets.",
+                    status.mark()
+                ),
+                crate::engine::rules::path_rule_finding_id(*status),
             ),
         }
     }

@@ -75,6 +75,10 @@ pub fn node_mark(status: NodeStatus) -> &'static str {
         NodeStatus::IssuerNotFound => "✖ issuer not found",
         NodeStatus::RootNotTrusted => "✖ root not trusted",
         NodeStatus::IssuerNotCa => "✖ issuer not a CA",
+        NodeStatus::SignatureNotChecked => "⚠ signature not checked",
+        NodeStatus::NameConstraintsViolated => "✖ name constraints violated",
+        NodeStatus::PathLengthExceeded => "✖ path length exceeded",
+        NodeStatus::InvalidExtension => "✖ invalid extension",
     }
 }
 

@@ -12,7 +12,7 @@ use crate::common::{
     self, Made, Spec, at, healthy, openssl_file, same_key, self_signed, signed, signed_with_key,
 };
 
-fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
+pub(crate) fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
     made.iter()
         .enumerate()
         .flat_map(|(i, m)| {
@@ -23,7 +23,7 @@ fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
         .collect()
 }
 
-fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
+pub(crate) fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
     inspect(&InspectRequest {
         certificates: certs(given),
         trust_anchors: certs(anchors),
@@ -35,7 +35,7 @@ fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
     .expect("inspect runs")
 }
 
-fn ids(report: &Report) -> Vec<&str> {
+pub(crate) fn ids(report: &Report) -> Vec<&str> {
     report.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
