@@ -18,6 +18,7 @@ use x509_parser::prelude::FromDer;
 
 use crate::engine::cert::{CertError, CertificateFacts, hex_upper, name_key, sha256};
 use crate::engine::load::{Origin, SourcedCertificate};
+use crate::engine::purpose::{RequestedPurpose, Role};
 use crate::engine::signature::{self, SignatureCheck};
 
 /// Longest path certwiz builds (real PKIs have 2 to 4 levels).
@@ -42,6 +43,8 @@ pub struct PoolEntry {
     aki: Option<Box<[u8]>>,
     is_ca: bool,
     may_sign_certificates: bool,
+    eku_server: bool,
+    eku_client: bool,
 }
 
 impl PoolEntry {
@@ -64,6 +67,14 @@ impl PoolEntry {
     pub fn is_self_issued(&self) -> bool {
         self.subject_key == self.issuer_key
     }
+
+    /// Whether its EKU extension (if any) allows every role of `purpose`.
+    pub fn allows(&self, purpose: RequestedPurpose) -> bool {
+        purpose.roles().iter().all(|role| match role {
+            Role::ServerAuth => self.eku_server,
+            Role::ClientAuth => self.eku_client,
+        })
+    }
 }
 
 /// Every certificate that may appear in a path, indexed for building.
@@ -74,6 +85,7 @@ pub struct CandidatePool {
     by_ski: HashMap<Box<[u8]>, Vec<usize>>,
     by_sha256: HashMap<[u8; 32], usize>,
     anchors: usize,
+    purpose: RequestedPurpose,
 }
 
 impl CandidatePool {
@@ -103,8 +115,13 @@ impl CandidatePool {
         let mut aki = None;
         let mut is_ca = false;
         let mut may_sign_certificates = true;
+        let (mut eku_server, mut eku_client) = (true, true);
         for ext in parsed.extensions() {
             match ext.parsed_extension() {
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    eku_server = eku.any || eku.server_auth;
+                    eku_client = eku.any || eku.client_auth;
+                }
                 ParsedExtension::SubjectKeyIdentifier(kid) => ski = Some(Box::from(kid.0)),
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| Box::from(k.0))
@@ -125,6 +142,8 @@ impl CandidatePool {
             aki,
             is_ca,
             may_sign_certificates,
+            eku_server,
+            eku_client,
         };
         let index = self.entries.len();
         self.by_subject
@@ -204,6 +223,12 @@ impl CandidatePool {
         found
     }
 
+    /// Sets the roles paths are built for: where several complete paths exist, one valid for them is
+    /// preferred, as Windows' chain engine prefers a path valid for the requested usage.
+    pub fn set_purpose(&mut self, purpose: RequestedPurpose) {
+        self.purpose = purpose;
+    }
+
     /// Builds the best certification path for the certificate at `subject`, judging dates at `at`.
     pub fn build_path(
         &self,
@@ -218,16 +243,20 @@ impl CandidatePool {
             best: None,
             explored: 0,
             complete_paths: 0,
+            considered: Vec::new(),
         };
         let mut chain = vec![subject];
         search.walk(&mut chain);
-        let (_, chain, end) = search.best.take().unwrap_or((
+        let (best_score, chain, end) = search.best.take().unwrap_or((
             Score::default(),
             vec![subject],
             PathEnd::IssuerNotFound,
         ));
         let complete_paths = search.complete_paths;
-        search.into_path(&chain, end, complete_paths)
+        let alternatives = search.alternatives(&chain, best_score);
+        let mut path = search.into_path(&chain, end, complete_paths)?;
+        path.alternatives = alternatives;
+        Ok(path)
     }
 }
 
@@ -249,6 +278,7 @@ struct Score {
     complete: bool,
     signatures_ok: bool,
     issuers_are_cas: bool,
+    purposes_ok: bool,
     dates_ok: bool,
     shorter: std::cmp::Reverse<usize>,
 }
@@ -261,7 +291,12 @@ struct Search<'p> {
     best: Option<(Score, Vec<usize>, PathEnd)>,
     explored: usize,
     complete_paths: usize,
+    /// The complete paths seen (bounded), for the alternatives the report lists.
+    considered: Vec<(Score, Vec<usize>)>,
 }
+
+/// Most alternative paths kept for the report.
+const MAX_ALTERNATIVES: usize = 8;
 
 impl Search<'_> {
     fn walk(&mut self, chain: &mut Vec<usize>) {
@@ -307,14 +342,20 @@ impl Search<'_> {
             .skip(1)
             .all(|&i| self.pool.entries[i].may_issue());
         let dates_ok = chain.iter().all(|&i| self.valid_at(i));
+        let purpose = self.pool.purpose;
+        let purposes_ok = chain.iter().all(|&i| self.pool.entries[i].allows(purpose));
         let score = Score {
             trusted: end == PathEnd::TrustAnchor,
             complete: end != PathEnd::IssuerNotFound,
             signatures_ok,
             issuers_are_cas,
+            purposes_ok,
             dates_ok,
             shorter: std::cmp::Reverse(chain.len()),
         };
+        if score.complete && self.considered.len() < MAX_ALTERNATIVES {
+            self.considered.push((score, chain.to_vec()));
+        }
         let better = match &self.best {
             Some((best, _, _)) => score > *best,
             None => true,
@@ -322,6 +363,65 @@ impl Search<'_> {
         if better {
             self.best = Some((score, chain.to_vec(), end));
         }
+    }
+
+    /// The other complete paths, listed only when the requested purposes told them apart (some valid
+    /// for the purposes, some not): then the choice of path depended on the purpose, and the report
+    /// says what was passed over and why. Otherwise nothing, so existing reports stay unchanged.
+    fn alternatives(&self, best: &[usize], best_score: Score) -> Vec<AlternativePath> {
+        let split = self.considered.iter().any(|(s, _)| s.purposes_ok)
+            && self.considered.iter().any(|(s, _)| !s.purposes_ok);
+        if !split {
+            return Vec::new();
+        }
+        let name = |i: usize| {
+            CertificateFacts::from_der(&self.pool.entries[i].der)
+                .map(|f| f.display_name)
+                .unwrap_or_default()
+        };
+        let mut out: Vec<AlternativePath> = self
+            .considered
+            .iter()
+            .filter(|(_, chain)| chain.as_slice() != best)
+            .map(|(score, chain)| {
+                let mut passed_over_because = Vec::new();
+                if !score.trusted && best_score.trusted {
+                    passed_over_because.push("not trusted".to_owned());
+                }
+                if !score.signatures_ok {
+                    passed_over_because.push("a signature does not verify".to_owned());
+                }
+                if !score.issuers_are_cas {
+                    passed_over_because.push("an issuer is not a CA".to_owned());
+                }
+                if !score.purposes_ok {
+                    passed_over_because.push(format!(
+                        "a certificate's Enhanced Key Usage does not allow {}",
+                        self.pool
+                            .purpose
+                            .roles()
+                            .iter()
+                            .map(|r| r.name())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ));
+                }
+                if !score.dates_ok {
+                    passed_over_because.push("a certificate is out of date".to_owned());
+                }
+                if passed_over_because.is_empty() {
+                    passed_over_because.push("longer or equal, and found later".to_owned());
+                }
+                AlternativePath {
+                    certificates: chain.iter().rev().map(|&i| name(i)).collect(),
+                    trusted: score.trusted,
+                    valid_for_purpose: score.purposes_ok,
+                    passed_over_because,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.certificates.cmp(&b.certificates));
+        out
     }
 
     /// Whether `issuer` signed `child` (cached: every pair is verified at most once per build).
@@ -462,6 +562,7 @@ impl Search<'_> {
             complete: end != PathEnd::IssuerNotFound,
             complete_paths_found: complete_paths,
             missing_issuer,
+            alternatives: Vec::new(),
             nodes,
         })
     }
@@ -646,6 +747,22 @@ pub struct CertificationPath {
     pub complete_paths_found: usize,
     /// Set when the path stops at a certificate whose issuer is missing.
     pub missing_issuer: Option<MissingIssuer>,
+    /// Other complete paths that were considered, when the requested purposes told them apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<AlternativePath>,
+}
+
+/// A complete path that was considered and not chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternativePath {
+    /// Display names, root first.
+    pub certificates: Vec<String>,
+    /// Whether it ends at a trust anchor.
+    pub trusted: bool,
+    /// Whether every certificate's EKU allows the requested purposes.
+    pub valid_for_purpose: bool,
+    /// Why the chosen path was preferred.
+    pub passed_over_because: Vec<String>,
 }
 
 impl CertificationPath {

@@ -331,7 +331,8 @@ fn strength_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
 
 fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     let rows = &f.purposes.rows;
-    for role in Role::ALL {
+    // Only the roles asked for are judged (`--purpose`); the table still shows both.
+    for &role in f.purposes.requested.roles() {
         let Some(verdict) = f.purposes.role(role) else {
             continue;
         };
@@ -462,21 +463,34 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         }
     }
     let usable = |role| f.purposes.role(role).is_some_and(|v| v.usable);
-    if usable(Role::ServerAuth)
-        && usable(Role::ClientAuth)
+    let requested = f.purposes.requested.roles();
+    if requested.iter().all(|&role| usable(role))
         && let Some(leaf) = f.path.leaf()
     {
-        out.push(about(
-                Finding::new(
-                    ids::CHAIN_PURPOSES_OK,
-                    Severity::Pass,
-                    "The path allows Server Authentication and Client Authentication",
-                    "Every certificate in the path, CAs included, allows both purposes, so the certificate can answer TLS and take part in mutual TLS.",
-                    "Nothing to do.",
+        let (title, detail) = match requested {
+            [only] => (
+                format!("The path allows {}", only.name()),
+                format!(
+                    "Every certificate in the path, CAs included, allows {}, the purpose it was examined for (--purpose).",
+                    only.name()
                 ),
-                &leaf.certificate,
-                f.scope,
-            ));
+            ),
+            _ => (
+                "The path allows Server Authentication and Client Authentication".to_owned(),
+                "Every certificate in the path, CAs included, allows both purposes, so the certificate can answer TLS and take part in mutual TLS.".to_owned(),
+            ),
+        };
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_PURPOSES_OK,
+                Severity::Pass,
+                title,
+                detail,
+                "Nothing to do.",
+            ),
+            &leaf.certificate,
+            f.scope,
+        ));
     }
 }
 

@@ -1210,6 +1210,7 @@ impl Wizard {
             at,
             inputs: Vec::new(),
             store_purposes: Default::default(),
+            purpose: Default::default(),
         })
     }
 

@@ -31,6 +31,7 @@ pub(crate) fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report 
         at: at(),
         inputs: Vec::new(),
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs")
 }
@@ -400,6 +401,7 @@ fn signature_by_another_key_with_the_same_name_is_bad() {
         at: at(),
         inputs: vec![],
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs");
     assert!(
@@ -498,6 +500,7 @@ fn run_files(given: &[&str], anchors: &[&str], names: &[&str]) -> Report {
         at: at(),
         inputs: vec![],
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs")
 }

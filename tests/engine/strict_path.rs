@@ -11,6 +11,7 @@ use certwiz::engine::finding::Severity;
 use certwiz::engine::inspect::{InspectRequest, inspect};
 use certwiz::engine::load::{SourcedCertificate, load_bytes};
 use certwiz::engine::path::{NodeStatus, PathRule};
+use certwiz::engine::purpose::RequestedPurpose;
 use certwiz::engine::report::Report;
 use certwiz::engine::signature::SignatureCheck;
 use rcgen::{
@@ -41,6 +42,7 @@ fn run_pem(given: &[&str], anchors: &[&str], names: &[&str]) -> Report {
         at: at(),
         inputs: Vec::new(),
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs")
 }
@@ -841,4 +843,144 @@ fn ca_certificate_as_the_server_certificate_warns() {
         severity_of(&report, "cert.ca-as-end-entity"),
         Severity::Warn
     );
+}
+
+// ---- Path choice and --purpose -------------------------------------------------------------------
+
+fn run_for(given: &[&Made], anchors: &[&Made], purpose: RequestedPurpose) -> Report {
+    inspect(&InspectRequest {
+        certificates: crate::scenarios::certs(given),
+        trust_anchors: crate::scenarios::certs(anchors),
+        expected_names: Vec::new(),
+        at: at(),
+        inputs: Vec::new(),
+        store_purposes: Default::default(),
+        purpose,
+    })
+    .expect("inspect runs")
+}
+
+#[test]
+fn of_two_trusted_paths_the_one_valid_for_the_purpose_is_chosen() {
+    // The issuing CA's key is certified twice: under Root A with an EKU of Client Authentication only,
+    // and under Root B with no EKU (all purposes). Both roots are trusted and both paths have the same
+    // length. Expected (Windows' chain engine prefers the path valid for the requested usage): the
+    // path through Root B, no chain.ca-restricts-server-auth, and the Root A path listed as an
+    // alternative that is not valid for the purpose. OpenSSL does not choose by purpose (not used as
+    // the oracle here).
+    let root_a = self_signed(&Spec::ca("Root A"));
+    let root_b = self_signed(&Spec::ca("Root B"));
+    let issuing_a = crate::common::signed(
+        &Spec::ca("Shared Issuing CA")
+            .serial(10)
+            .eku(vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth]),
+        &root_a,
+    );
+    let issuing_b = crate::common::signed_with_key(
+        &Spec::ca("Shared Issuing CA").serial(11),
+        &root_b,
+        crate::common::same_key(&issuing_a),
+    );
+    let leaf = signed(&Spec::leaf("pool01.contoso.test"), &issuing_a);
+    let report = run_for(
+        &[&leaf, &issuing_a, &issuing_b],
+        &[&root_a, &root_b],
+        RequestedPurpose::Both,
+    );
+    let path = report.path.as_ref().expect("path");
+    assert_eq!(path.nodes[0].certificate.display_name, "Root B");
+    assert_eq!(ids(&report), ["chain.ok", "chain.purposes-ok"]);
+    assert_eq!(path.alternatives.len(), 1, "{:?}", path.alternatives);
+    let alternative = &path.alternatives[0];
+    assert_eq!(
+        alternative.certificates,
+        ["Root A", "Shared Issuing CA", "pool01.contoso.test"]
+    );
+    assert!(alternative.trusted);
+    assert!(!alternative.valid_for_purpose);
+    // Examined for Client Authentication only, both paths are valid: no alternatives are listed and
+    // the JSON carries no new field beyond "requested".
+    let client = run_for(
+        &[&leaf, &issuing_a, &issuing_b],
+        &[&root_a, &root_b],
+        RequestedPurpose::Client,
+    );
+    assert!(client.path.as_ref().expect("path").alternatives.is_empty());
+}
+
+#[test]
+fn purpose_server_judges_a_server_only_certificate_as_such() {
+    // A leaf with Server Authentication only. Expected: --purpose server passes (chain.purposes-ok
+    // "allows Server Authentication"), --purpose client and both fail with cert.client-auth-missing.
+    // OpenSSL agrees: -purpose sslserver OK, -purpose sslclient rejected.
+    let root = root();
+    let ca = signed(&Spec::ca("Issuing CA").serial(2), &root);
+    let leaf = signed(
+        &Spec::leaf("web.contoso.test").eku(vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth]),
+        &ca,
+    );
+    let server = run_for(&[&leaf, &ca], &[&root], RequestedPurpose::Server);
+    assert_eq!(ids(&server), ["chain.ok", "chain.purposes-ok"]);
+    assert_eq!(server.verdict.status, Severity::Pass);
+    let purposes = server.purposes.as_ref().expect("purposes");
+    assert_eq!(purposes.requested, RequestedPurpose::Server);
+    assert!(
+        server.findings[1]
+            .title
+            .ends_with("allows Server Authentication")
+    );
+    for purpose in [RequestedPurpose::Client, RequestedPurpose::Both] {
+        let report = run_for(&[&leaf, &ca], &[&root], purpose);
+        assert_eq!(
+            severity_of(&report, "cert.client-auth-missing"),
+            Severity::Fail
+        );
+    }
+    if let Some(accepted) = openssl_accepts(&root.pem, &[&ca.pem], &leaf.pem, "sslserver") {
+        assert!(accepted);
+    }
+    if let Some(accepted) = openssl_accepts(&root.pem, &[&ca.pem], &leaf.pem, "sslclient") {
+        assert!(!accepted);
+    }
+}
+
+#[test]
+fn purpose_flag_reaches_the_json_and_defaults_to_both() {
+    let root = root();
+    let ca = signed(&Spec::ca("Issuing CA").serial(2), &root);
+    let leaf = signed(
+        &Spec::leaf("web.contoso.test").eku(vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth]),
+        &ca,
+    );
+    let scratch = Scratch::new();
+    let leaf_file = scratch.pems("leaf.pem", &[&leaf, &ca]);
+    let root_file = scratch.pems("root.pem", &[&root]);
+    let args = |purpose: Option<&str>| {
+        let mut a: Vec<String> = vec![
+            "inspect".into(),
+            leaf_file.display().to_string(),
+            "--ca".into(),
+            root_file.display().to_string(),
+            "--at".into(),
+            crate::common::AT.into(),
+            "--json".into(),
+        ];
+        if let Some(p) = purpose {
+            a.extend(["--purpose".into(), p.into()]);
+        }
+        a
+    };
+    let (code, json) = crate::common::certwiz_json(args(Some("server")));
+    assert_eq!(code, 0);
+    assert_eq!(json["purposes"]["requested"], "server");
+    let (code, json) = crate::common::certwiz_json(args(None));
+    assert_eq!(code, 1);
+    assert!(json["purposes"].get("requested").is_none());
+    let out = assert_cmd::Command::cargo_bin("certwiz")
+        .expect("binary")
+        .args(["inspect", "x.pem", "--purpose", "web"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--purpose"));
 }

@@ -1469,6 +1469,9 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         out,
         "\nPurposes (each certificate must allow the purpose for the chain to allow it)"
     );
+    if let Some(note) = purposes.requested_note() {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(
         out,
         "  {}{:<24}Client Authentication",

@@ -327,6 +327,9 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
         RichText::new("Windows allows a certificate only the purposes every CA above it allows. Both are needed: Server Authentication to answer, Client Authentication for mutual TLS.")
             .size(tokens::BODY_SIZE),
     );
+    if let Some(note) = purposes.requested_note() {
+        ui.label(RichText::new(note).size(tokens::BODY_SIZE).strong());
+    }
     ui.add_space(8.0);
     let cell = |flags: &crate::engine::purpose::PurposeFlags, role: Role| {
         let (mark, color) = if flags.allows(role) {
