@@ -709,6 +709,32 @@ impl PathRule {
     }
 }
 
+impl PathViolation {
+    /// One line for the path view: what breaks the rule, and the CA that imposes it.
+    pub fn sentence(&self) -> String {
+        let by = self.by.as_deref().unwrap_or("its issuer");
+        match self.rule {
+            PathRule::SignatureUnsupported => {
+                format!(
+                    "Signature not checked: \"{by}\" signed it with {}",
+                    self.what
+                )
+            }
+            PathRule::NameConstraints => format!("Name constraints of \"{by}\": {}", self.what),
+            PathRule::PathLength => format!("Path length constraint of \"{by}\": {}", self.what),
+            PathRule::UnknownCriticalExtension => {
+                format!("Unknown critical extension {}", self.what)
+            }
+            PathRule::DuplicateExtension => format!("Extension {} appears twice", self.what),
+            PathRule::MalformedExtension => format!("Invalid extension: {}", self.what),
+            PathRule::InvalidSerial => format!("Invalid serial number {}", self.what),
+            PathRule::AuthorityKeyIdCritical => {
+                "Authority Key Identifier marked critical".to_owned()
+            }
+        }
+    }
+}
+
 /// One broken rule on one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PathViolation {

@@ -82,6 +82,22 @@ pub fn node_mark(status: NodeStatus) -> &'static str {
     }
 }
 
+/// The mark of a broken path rule: a failure when it sets a node status, a warning otherwise.
+pub fn violation_mark(status: Option<NodeStatus>) -> &'static str {
+    match status {
+        Some(NodeStatus::SignatureNotChecked) | None => "⚠",
+        Some(_) => "✖",
+    }
+}
+
+/// The colour of a broken path rule, matching [`violation_mark`].
+pub fn violation_color(status: Option<NodeStatus>) -> Color32 {
+    match status {
+        Some(NodeStatus::SignatureNotChecked) | None => WARN,
+        Some(_) => FAIL,
+    }
+}
+
 /// Fonts: egui's defaults, with the monospace font (Hack) as a fallback for proportional text so that
 /// arrows and tree lines (→ └ │) render everywhere.
 pub fn fonts() -> egui::FontDefinitions {

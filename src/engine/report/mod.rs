@@ -1431,6 +1431,14 @@ fn path_text(out: &mut String, path: &CertificationPath) {
             pad(&label, width),
             node.status.mark()
         );
+        for violation in &node.violations {
+            let _ = writeln!(
+                out,
+                "  {}   ! {}",
+                " ".repeat(3 * depth),
+                violation.sentence()
+            );
+        }
         let c = &node.certificate;
         let urls = c
             .crl_distribution_points
