@@ -84,18 +84,12 @@ pub fn node_mark(status: NodeStatus) -> &'static str {
 
 /// The mark of a broken path rule: a failure when it sets a node status, a warning otherwise.
 pub fn violation_mark(status: Option<NodeStatus>) -> &'static str {
-    match status {
-        Some(NodeStatus::SignatureNotChecked) | None => "⚠",
-        Some(_) => "✖",
-    }
+    if status.is_some() { "✖" } else { "⚠" }
 }
 
 /// The colour of a broken path rule, matching [`violation_mark`].
 pub fn violation_color(status: Option<NodeStatus>) -> Color32 {
-    match status {
-        Some(NodeStatus::SignatureNotChecked) | None => WARN,
-        Some(_) => FAIL,
-    }
+    if status.is_some() { FAIL } else { WARN }
 }
 
 /// Fonts: egui's defaults, with the monospace font (Hack) as a fallback for proportional text so that
