@@ -176,7 +176,8 @@ pub mod ids {
     pub const CHAIN_PATH_LENGTH_EXCEEDED: &str = "chain.path-length-exceeded";
     /// A critical extension that is not understood (fail).
     pub const CERT_UNKNOWN_CRITICAL_EXTENSION: &str = "cert.unknown-critical-extension";
-    /// An extension that cannot be decoded, e.g. a malformed Subject Alternative Name (fail).
+    /// An extension that cannot be decoded, e.g. a malformed Subject Alternative Name (fail); a SAN
+    /// that decodes but holds an empty or spaced DNS name (warn).
     pub const CERT_MALFORMED_EXTENSION: &str = "cert.malformed-extension";
     /// The same extension twice (warn).
     pub const CERT_DUPLICATE_EXTENSION: &str = "cert.duplicate-extension";

@@ -686,6 +686,8 @@ pub enum PathRule {
     DuplicateExtension,
     /// An extension that cannot be decoded (a malformed Subject Alternative Name, ...).
     MalformedExtension,
+    /// A Subject Alternative Name that decodes but names nothing usable (empty, or an empty DNS name).
+    InvalidName,
     /// A serial number that is zero, negative or longer than 20 bytes.
     InvalidSerial,
     /// The Authority Key Identifier is marked critical (RFC 5280 says it must not be).
@@ -703,6 +705,7 @@ impl PathRule {
                 Some(NodeStatus::InvalidExtension)
             }
             PathRule::DuplicateExtension
+            | PathRule::InvalidName
             | PathRule::InvalidSerial
             | PathRule::AuthorityKeyIdCritical => None,
         }
@@ -727,6 +730,7 @@ impl PathViolation {
             }
             PathRule::DuplicateExtension => format!("Extension {} appears twice", self.what),
             PathRule::MalformedExtension => format!("Invalid extension: {}", self.what),
+            PathRule::InvalidName => format!("Invalid name: {}", self.what),
             PathRule::InvalidSerial => format!("Invalid serial number {}", self.what),
             PathRule::AuthorityKeyIdCritical => {
                 "Authority Key Identifier marked critical".to_owned()

@@ -70,18 +70,34 @@ fn encoding_violations(cert: &X509Certificate<'_>) -> Vec<PathViolation> {
                 ));
             }
             ParsedExtension::SubjectAlternativeName(san) => {
-                let bad = san.general_names.iter().any(|n| match n {
-                    GeneralName::Invalid(..) => true,
-                    GeneralName::DNSName(d) => d.is_empty() || d.contains(char::is_whitespace),
-                    GeneralName::IPAddress(ip) => ip.len() != 4 && ip.len() != 16,
-                    _ => false,
-                });
-                if bad || san.general_names.is_empty() {
+                // A name whose string cannot be decoded (CryptoAPI: CRYPT_E_INVALID_IA5_STRING) makes
+                // an invalid extension; a decodable but meaningless one (an empty or spaced DNS name,
+                // an IP address of odd length, an empty list) only breaks RFC 5280.
+                let undecodable = san
+                    .general_names
+                    .iter()
+                    .any(|n| matches!(n, GeneralName::Invalid(..)));
+                let meaningless = san.general_names.is_empty()
+                    || san.general_names.iter().any(|n| match n {
+                        GeneralName::DNSName(d) => d.is_empty() || d.contains(char::is_whitespace),
+                        GeneralName::IPAddress(ip) => ip.len() != 4 && ip.len() != 16,
+                        _ => false,
+                    });
+                if undecodable {
                     out.push(violation(
                         PathRule::MalformedExtension,
                         None,
                         format!(
-                            "{} ({oid}): an entry is not a valid name",
+                            "{} ({oid}): an entry cannot be decoded",
+                            extension_name(&oid)
+                        ),
+                    ));
+                } else if meaningless {
+                    out.push(violation(
+                        PathRule::InvalidName,
+                        None,
+                        format!(
+                            "{} ({oid}): an empty list, a DNS name that is empty or holds spaces, or an IP address that is neither IPv4 nor IPv6",
                             extension_name(&oid)
                         ),
                     ));

@@ -640,6 +640,16 @@ fn rule_finding(
             ),
             "Reissue the certificate; if it came from a request file, check the names in the request (certutil -dump request.req).",
         ),
+        PathRule::InvalidName => (
+            ids::CERT_MALFORMED_EXTENSION,
+            Severity::Warn,
+            format!("\"{name}\" has a Subject Alternative Name with an invalid entry"),
+            format!(
+                "In the {what}, {}. RFC 5280 forbids it and strict validators (Go, rustls-webpki) reject the certificate; CryptoAPI and OpenSSL decode it and go on.",
+                v.what
+            ),
+            "Reissue the certificate with a Subject Alternative Name that lists the real host names.",
+        ),
         PathRule::DuplicateExtension => (
             ids::CERT_DUPLICATE_EXTENSION,
             Severity::Warn,
@@ -665,7 +675,7 @@ fn rule_finding(
             Severity::Warn,
             format!("\"{name}\" marks its Authority Key Identifier critical"),
             format!(
-                "In the {what} the Authority Key Identifier ({}) is marked critical; RFC 5280 4.2.1.1 says it must not be. CryptoAPI understands the extension and accepts it; some validators reject it.",
+                "In the {what} the Authority Key Identifier ({}) is marked critical; RFC 5280 4.2.1.1 says it must not be. CryptoAPI understands the extension and accepts it; OpenSSL rejects the certificate (unhandled critical extension).",
                 v.what
             ),
             "Reissue the certificate with a non-critical Authority Key Identifier.",
