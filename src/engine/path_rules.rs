@@ -213,8 +213,9 @@ fn names_of<'a>(cert: &'a X509Certificate<'a>, leaf: bool) -> CertNames<'a> {
         }
     }
     // Without DNS names in the SAN, the name a TLS client checks is the subject CN (CryptoAPI's SSL
-    // policy, OpenSSL): constrain it as a DNS name so it cannot slip past the constraint.
-    if leaf && names.dns.is_empty() && names.ip.is_empty() {
+    // policy): constrain it as a DNS name so it cannot slip past the constraint, as OpenSSL 1.1+ does
+    // (only when it looks like a host name).
+    if leaf && names.dns.is_empty() {
         for attr in cert.subject().iter_common_name() {
             if let Ok(cn) = attr.as_str()
                 && looks_like_host_name(cn)
