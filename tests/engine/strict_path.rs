@@ -465,25 +465,6 @@ fn path_length_zero_may_issue_end_entities() {
 
 // ---- Signatures ----------------------------------------------------------------------------------
 
-/// Replaces every `from` byte sequence in `der` by `to` (same length).
-fn patch(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    assert_eq!(from.len(), to.len());
-    let mut out = der.to_vec();
-    let mut i = 0;
-    let mut hits = 0;
-    while i + from.len() <= out.len() {
-        if &out[i..i + from.len()] == from {
-            out[i..i + from.len()].copy_from_slice(to);
-            hits += 1;
-            i += from.len();
-        } else {
-            i += 1;
-        }
-    }
-    assert!(hits > 0, "pattern not found");
-    out
-}
-
 fn pem_of(der: &[u8]) -> String {
     pem::encode(&pem::Pem::new("CERTIFICATE", der.to_vec()))
 }
@@ -497,13 +478,7 @@ fn signature_with_an_algorithm_certwiz_cannot_check_is_never_called_verified() {
     let root = root();
     let ca = signed(&Spec::ca("Issuing CA").serial(2), &root);
     let leaf = leaf_under(&ca, "pool01.contoso.test", vec![dns("pool01.contoso.test")]);
-    // OID 1.2.840.10045.4.3.2 → 1.2.840.10045.4.3.4
-    let patched = patch(
-        &leaf.der,
-        &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02],
-        &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04],
-    );
-    let leaf_pem = pem_of(&patched);
+    let leaf_pem = crate::common::unverifiable_signature_pem(&leaf);
     let report = run_pem(&[&leaf_pem, &ca.pem], &[&root.pem], &[]);
     let path = report.path.as_ref().expect("path");
     let node = path.leaf().expect("leaf");
