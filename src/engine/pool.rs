@@ -1953,4 +1953,51 @@ mod tests {
             [("pool.too-few-members", Severity::Info)]
         );
     }
+
+    #[test]
+    fn a_name_constraint_violation_in_the_client_path_blocks_it() {
+        // fe01's issuing CA may certify only contoso.test names; fe01's certificate is for
+        // fe01.fabrikam.test. Expected: fe02 would reject it, the blocker names the certificate and
+        // the node state, and the remedy points to chain.name-constraints-violated.
+        let root = make("Contoso Root CA", true, vec![], None);
+        let mut issuing = make("Contoso Issuing CA", true, vec![], Some(&root));
+        issuing.params.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName("contoso.test".into())],
+            excluded_subtrees: Vec::new(),
+        });
+        issuing.der = issuing
+            .params
+            .signed_by(&issuing.key, &Issuer::from_params(&root.params, &root.key))
+            .expect("signed")
+            .der()
+            .to_vec();
+        let outside = make("fe01.fabrikam.test", false, both(), Some(&issuing));
+        let b = pki("Contoso", "fe02.contoso.test", vec![], both());
+        let roots = vec![subject(&root), subject(&b.root)];
+        let members = [
+            answered(
+                "fe01.fabrikam.test",
+                &[&outside.der, &issuing.der],
+                Some(roots.clone()),
+            ),
+            answered(
+                "fe02.contoso.test",
+                &[&b.leaf.der, &b.issuing.der],
+                Some(roots),
+            ),
+        ];
+        let matrix = decide(&members, &[anchor(&root), anchor(&b.root)], at());
+        let cell = matrix.cell(0, 1).expect("cell");
+        assert_eq!(cell.accepted, Some(false));
+        assert_eq!(
+            cell.blockers,
+            [Blocker::PathRule {
+                certificate: "fe01.fabrikam.test".into(),
+                status: NodeStatus::NameConstraintsViolated,
+            }]
+        );
+        let (_, ids) = remedies(&matrix, cell);
+        assert_eq!(ids, ["chain.name-constraints-violated"]);
+        assert_eq!(matrix.cell(1, 0).expect("cell").accepted, Some(true));
+    }
 }
