@@ -45,6 +45,9 @@ pub struct PoolEntry {
     may_sign_certificates: bool,
     eku_server: bool,
     eku_client: bool,
+    /// It carries name constraints or a path length constraint: paths through it are checked
+    /// against them while building.
+    constrains: bool,
 }
 
 impl PoolEntry {
@@ -116,6 +119,7 @@ impl CandidatePool {
         let mut is_ca = false;
         let mut may_sign_certificates = true;
         let (mut eku_server, mut eku_client) = (true, true);
+        let mut constrains = false;
         for ext in parsed.extensions() {
             match ext.parsed_extension() {
                 ParsedExtension::ExtendedKeyUsage(eku) => {
@@ -126,7 +130,11 @@ impl CandidatePool {
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| Box::from(k.0))
                 }
-                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::BasicConstraints(bc) => {
+                    is_ca = bc.ca;
+                    constrains |= bc.path_len_constraint.is_some();
+                }
+                ParsedExtension::NameConstraints(_) => constrains = true,
                 ParsedExtension::KeyUsage(ku) => may_sign_certificates = ku.key_cert_sign(),
                 _ => {}
             }
@@ -144,6 +152,7 @@ impl CandidatePool {
             may_sign_certificates,
             eku_server,
             eku_client,
+            constrains,
         };
         let index = self.entries.len();
         self.by_subject
@@ -278,6 +287,7 @@ struct Score {
     complete: bool,
     signatures_ok: bool,
     issuers_are_cas: bool,
+    constraints_ok: bool,
     purposes_ok: bool,
     dates_ok: bool,
     shorter: std::cmp::Reverse<usize>,
@@ -344,11 +354,13 @@ impl Search<'_> {
         let dates_ok = chain.iter().all(|&i| self.valid_at(i));
         let purpose = self.pool.purpose;
         let purposes_ok = chain.iter().all(|&i| self.pool.entries[i].allows(purpose));
+        let constraints_ok = self.constraints_ok(chain);
         let score = Score {
             trusted: end == PathEnd::TrustAnchor,
             complete: end != PathEnd::IssuerNotFound,
             signatures_ok,
             issuers_are_cas,
+            constraints_ok,
             purposes_ok,
             dates_ok,
             shorter: std::cmp::Reverse(chain.len()),
@@ -369,8 +381,11 @@ impl Search<'_> {
     /// for the purposes, some not): then the choice of path depended on the purpose, and the report
     /// says what was passed over and why. Otherwise nothing, so existing reports stay unchanged.
     fn alternatives(&self, best: &[usize], best_score: Score) -> Vec<AlternativePath> {
-        let split = self.considered.iter().any(|(s, _)| s.purposes_ok)
-            && self.considered.iter().any(|(s, _)| !s.purposes_ok);
+        let differ = |pick: fn(&Score) -> bool| {
+            self.considered.iter().any(|(s, _)| pick(s))
+                && self.considered.iter().any(|(s, _)| !pick(s))
+        };
+        let split = differ(|s| s.purposes_ok) || differ(|s| s.constraints_ok);
         if !split {
             return Vec::new();
         }
@@ -393,6 +408,10 @@ impl Search<'_> {
                 }
                 if !score.issuers_are_cas {
                     passed_over_because.push("an issuer is not a CA".to_owned());
+                }
+                if !score.constraints_ok {
+                    passed_over_because
+                        .push("a CA's name or path length constraint is broken".to_owned());
                 }
                 if !score.purposes_ok {
                     passed_over_because.push(format!(
@@ -422,6 +441,31 @@ impl Search<'_> {
             .collect();
         out.sort_by(|a, b| a.certificates.cmp(&b.certificates));
         out
+    }
+
+    /// Whether the path breaks no name or path length constraint. Only paths through a CA that has
+    /// such constraints are parsed and checked, so building stays cheap for the usual PKI.
+    fn constraints_ok(&self, chain: &[usize]) -> bool {
+        if !chain
+            .iter()
+            .skip(1)
+            .any(|&i| self.pool.entries[i].constrains)
+        {
+            return true;
+        }
+        let parsed: Vec<X509Certificate<'_>> = chain
+            .iter()
+            .filter_map(|&i| X509Certificate::from_der(&self.pool.entries[i].der).ok())
+            .map(|(_, c)| c)
+            .collect();
+        if parsed.len() != chain.len() {
+            return false;
+        }
+        let names = vec![String::new(); chain.len()];
+        crate::engine::path_rules::check(&parsed, &names)
+            .iter()
+            .flatten()
+            .all(|v| !matches!(v.rule, PathRule::NameConstraints | PathRule::PathLength))
     }
 
     /// Whether `issuer` signed `child` (cached: every pair is verified at most once per build).

@@ -984,3 +984,44 @@ fn purpose_flag_reaches_the_json_and_defaults_to_both() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--purpose"));
 }
+
+#[test]
+fn of_two_trusted_paths_the_one_within_its_name_constraints_is_chosen() {
+    // The issuing CA's key is certified under Root A with a constraint to contoso.test and under
+    // Root B without one; the leaf is pool01.fabrikam.test. Expected (RFC 5280 path building, as Go
+    // and rustls-webpki backtrack): the path through Root B, chain.ok, and the Root A path listed as
+    // passed over because a constraint is broken.
+    let root_a = self_signed(&Spec::ca("Root A"));
+    let root_b = self_signed(&Spec::ca("Root B"));
+    let issuing_a = signed(
+        &Spec::ca("Shared Issuing CA")
+            .serial(10)
+            .permit_dns("contoso.test"),
+        &root_a,
+    );
+    let issuing_b = crate::common::signed_with_key(
+        &Spec::ca("Shared Issuing CA").serial(11),
+        &root_b,
+        crate::common::same_key(&issuing_a),
+    );
+    let leaf = signed(&Spec::leaf("pool01.fabrikam.test"), &issuing_a);
+    let report = run(
+        &[&leaf, &issuing_a, &issuing_b],
+        &[&root_a, &root_b],
+        &["pool01.fabrikam.test"],
+    );
+    let path = report.path.as_ref().expect("path");
+    assert_eq!(path.nodes[0].certificate.display_name, "Root B");
+    assert!(ids(&report).contains(&"chain.ok"), "{:?}", ids(&report));
+    assert_eq!(path.alternatives.len(), 1, "{:?}", path.alternatives);
+    assert_eq!(path.alternatives[0].certificates[0], "Root A");
+    assert!(
+        path.alternatives[0]
+            .passed_over_because
+            .iter()
+            .any(|r| r.contains("name or path length constraint"))
+    );
+    // With only Root A trusted, the violation is reported.
+    let only_a = run(&[&leaf, &issuing_a, &issuing_b], &[&root_a], &[]);
+    assert!(ids(&only_a).contains(&"chain.name-constraints-violated"));
+}
