@@ -391,7 +391,7 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
         key_usage,
         basic_constraints,
         key: key_facts(cert),
-        signature_algorithm: signature_facts(&cert.signature_algorithm.algorithm),
+        signature_algorithm: signature_facts_with_params(&cert.signature_algorithm),
         crl_distribution_points,
         aia_ca_issuers,
         aia_ocsp,
@@ -501,8 +501,22 @@ pub fn signature_algorithm_name(oid: &str) -> String {
     signature_facts_of(oid.to_owned()).name
 }
 
-fn signature_facts(oid: &Oid<'_>) -> SignatureAlgorithmFacts {
-    signature_facts_of(oid.to_id_string())
+/// RSASSA-PSS names its hash in the parameters (SHA-1 when they are absent or leave it out, RFC
+/// 4055): a Windows Server 2008 CA's default PSS signature is SHA-1, and weak as such.
+fn signature_facts_with_params(
+    algorithm: &x509_parser::x509::AlgorithmIdentifier<'_>,
+) -> SignatureAlgorithmFacts {
+    let mut facts = signature_facts_of(algorithm.algorithm.to_id_string());
+    if facts.oid == "1.2.840.113549.1.1.10" {
+        let sha1 = algorithm.parameters.as_ref().is_none_or(|p| {
+            x509_parser::signature_algorithm::RsaSsaPssParams::try_from(p)
+                .is_ok_and(|params| params.hash_algorithm_oid().to_id_string() == "1.3.14.3.2.26")
+        });
+        if sha1 {
+            facts.weak = Some(WeakHash::Sha1);
+        }
+    }
+    facts
 }
 
 fn signature_facts_of(id: String) -> SignatureAlgorithmFacts {

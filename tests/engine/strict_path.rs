@@ -624,15 +624,13 @@ fn openssl_pki(root_key: &[&str], sign_opts: &[&str]) -> Option<(String, String)
 }
 
 /// An RSA root signs the leaf RSASSA-PSS with `hash` and `salt`: expected valid and chain.ok, as
-/// OpenSSL says.
-fn assert_pss_case_verifies(hash: &str, salt: &str) {
+/// OpenSSL says. The report, or None when the openssl CLI is missing.
+fn assert_pss_case_verifies(hash: &str, salt: &str) -> Option<Report> {
     let salt = format!("rsa_pss_saltlen:{salt}");
-    let Some((root, leaf)) = openssl_pki(
+    let (root, leaf) = openssl_pki(
         &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
         &[hash, "-sigopt", "rsa_padding_mode:pss", "-sigopt", &salt],
-    ) else {
-        return;
-    };
+    )?;
     let report = run_pem(&[&leaf], &[&root], &[]);
     let node = report.path.as_ref().and_then(|p| p.leaf()).expect("leaf");
     assert_eq!(node.certificate.signature_algorithm.name, "RSASSA-PSS");
@@ -644,19 +642,25 @@ fn assert_pss_case_verifies(hash: &str, salt: &str) {
     );
     assert!(ids(&report).contains(&"chain.ok"), "{:?}", ids(&report));
     oracle(true, &root, &[], &leaf);
+    Some(report)
 }
 
 #[test]
 fn rsa_pss_with_sha1_as_windows_2008_cas_write_it_verifies() {
     // A Windows Server 2008 CA with AlternateSignatureAlgorithm=1 signs RSASSA-PSS (SHA-1 there by
-    // default). Expected: the leaf's signature verifies (rsa crate), chain.ok; OpenSSL: OK.
-    assert_pss_case_verifies("-sha1", "20");
+    // default). Expected: the leaf's signature verifies (rsa crate), chain.ok, and SHA-1 is weak
+    // (cert.weak-signature, warn); OpenSSL: OK.
+    if let Some(report) = assert_pss_case_verifies("-sha1", "20") {
+        assert_eq!(severity_of(&report, "cert.weak-signature"), Severity::Warn);
+    }
 }
 
 #[test]
 fn rsa_pss_with_sha256_and_a_long_salt_verifies() {
     // ring verifies only PSS whose salt is as long as the hash; this one has 64 bytes with SHA-256.
-    assert_pss_case_verifies("-sha256", "64");
+    if let Some(report) = assert_pss_case_verifies("-sha256", "64") {
+        assert!(!ids(&report).contains(&"cert.weak-signature"));
+    }
 }
 
 #[test]
