@@ -185,6 +185,9 @@ pub mod ids {
     pub const CERT_INVALID_SERIAL: &str = "cert.invalid-serial";
     /// The Authority Key Identifier extension is marked critical (warn).
     pub const CERT_AKI_CRITICAL: &str = "cert.aki-critical";
+    /// The issuer named by the Authority Key Identifier is missing, but a CA of that name with another key
+    /// is present (a renewed or rebuilt CA; warn, beside `chain.incomplete`).
+    pub const CHAIN_AKI_MISMATCH: &str = "chain.aki-mismatch";
     /// The certificate examined for a TLS name is a CA certificate (warn).
     pub const CERT_CA_AS_END_ENTITY: &str = "cert.ca-as-end-entity";
     /// The whole path allows both Server and Client Authentication.

@@ -238,6 +238,30 @@ impl CandidatePool {
         self.purpose = purpose;
     }
 
+    /// Subject Key Identifiers of the certificates named like `child`'s issuer whose key is not the one
+    /// `child`'s Authority Key Identifier names (sorted). Empty when `child` names no key.
+    pub fn same_name_other_keys(&self, child: usize) -> Vec<String> {
+        let Some(entry) = self.entries.get(child) else {
+            return Vec::new();
+        };
+        let Some(aki) = &entry.aki else {
+            return Vec::new();
+        };
+        let mut keys: Vec<String> = self
+            .by_subject
+            .get(&entry.issuer_key)
+            .into_iter()
+            .flatten()
+            .filter(|&&c| c != child)
+            .filter_map(|&c| self.entries[c].ski.as_ref())
+            .filter(|ski| *ski != aki)
+            .map(|ski| hex_upper(ski))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Builds the best certification path for the certificate at `subject`, judging dates at `at`.
     pub fn build_path(
         &self,
@@ -591,10 +615,14 @@ impl Search<'_> {
             });
         }
         let missing_issuer = if end == PathEnd::IssuerNotFound {
+            let top_index = chain.last().copied();
             nodes.last().map(|top| MissingIssuer {
                 issuer: top.certificate.issuer.clone(),
                 authority_key_id: top.certificate.authority_key_id.clone(),
                 aia_ca_issuers: top.certificate.aia_ca_issuers.clone(),
+                same_name_other_keys: top_index
+                    .map(|i| self.pool.same_name_other_keys(i))
+                    .unwrap_or_default(),
             })
         } else {
             None
@@ -804,6 +832,10 @@ pub struct MissingIssuer {
     pub authority_key_id: Option<String>,
     /// Where the certificate says its issuer can be downloaded.
     pub aia_ca_issuers: Vec<String>,
+    /// Key identifiers (SKI, upper-case hex) of certificates that have the issuer's name but another
+    /// key than the Authority Key Identifier names: a renewed or rebuilt CA (AKI/SKI mismatch).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_name_other_keys: Vec<String>,
 }
 
 /// A built path, root first (as MMC shows it) and the examined certificate last.

@@ -696,6 +696,26 @@ fn path_rule_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+    if let (Some(missing), Some(top)) = (&f.path.missing_issuer, f.path.nodes.first())
+        && !missing.same_name_other_keys.is_empty()
+    {
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_AKI_MISMATCH,
+                Severity::Warn,
+                format!("A CA named \"{}\" is present, but with another key", missing.issuer),
+                format!(
+                    "\"{}\" names its issuer's key as {} (Authority Key Identifier), but the CA certificate(s) of that name given have the key identifier {}. The CA was renewed with a new key or rebuilt: the certificate needs the CA certificate of the old key (both can be installed side by side), or must be reissued.",
+                    top.certificate.display_name,
+                    missing.authority_key_id.as_deref().unwrap_or("?"),
+                    missing.same_name_other_keys.join(", ")
+                ),
+                "On the CA: certutil -ca.cert lists the CA certificates of each key (certutil -ca.cert 0 old-ca.cer for the first); install the one whose Subject Key Identifier matches (certutil -addstore CA old-ca.cer), or reissue the certificate from the current key.",
+            ),
+            &top.certificate,
+            f.scope,
+        ));
+    }
     // A CA certificate examined as a TLS endpoint: judged only when names were asked for, since
     // inspecting a CA certificate by itself is an ordinary thing to do.
     if let (Some(leaf), false) = (f.path.leaf(), f.names.is_empty())

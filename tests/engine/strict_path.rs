@@ -1029,3 +1029,38 @@ fn of_two_trusted_paths_the_one_within_its_name_constraints_is_chosen() {
     let only_a = run(&[&leaf, &issuing_a, &issuing_b], &[&root_a], &[]);
     assert!(ids(&only_a).contains(&"chain.name-constraints-violated"));
 }
+
+#[test]
+fn a_renewed_ca_with_another_key_is_named_beside_the_missing_issuer() {
+    // The leaf was issued under the issuing CA's old key; only the renewed CA certificate (same name,
+    // new key) is given. Expected: chain.incomplete (fail) and chain.aki-mismatch (warn) naming the
+    // key the leaf asks for and the key that is present; OpenSSL rejects the path too.
+    let root = root();
+    let old = signed(&Spec::ca("Issuing CA").serial(2), &root);
+    let renewed = signed(&Spec::ca("Issuing CA").serial(3), &root);
+    let leaf = leaf_under(
+        &old,
+        "pool01.contoso.test",
+        vec![dns("pool01.contoso.test")],
+    );
+    let report = run(&[&leaf, &renewed], &[&root], &[]);
+    assert_eq!(severity_of(&report, "chain.incomplete"), Severity::Fail);
+    assert_eq!(severity_of(&report, "chain.aki-mismatch"), Severity::Warn);
+    let missing = report
+        .path
+        .as_ref()
+        .and_then(|p| p.missing_issuer.as_ref())
+        .expect("missing issuer");
+    assert_eq!(missing.same_name_other_keys.len(), 1);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.id == "chain.aki-mismatch")
+        .expect("finding");
+    assert!(finding.detail.contains(&missing.same_name_other_keys[0]));
+    oracle(false, &root.pem, &[&renewed.pem], &leaf.pem);
+    // With the old CA certificate given as well, the path is complete and nothing is said.
+    let fixed = run(&[&leaf, &renewed, &old], &[&root], &[]);
+    assert!(ids(&fixed).contains(&"chain.ok"), "{:?}", ids(&fixed));
+    assert!(!ids(&fixed).contains(&"chain.aki-mismatch"));
+}
