@@ -760,6 +760,9 @@ pub enum PathRule {
     MalformedExtension,
     /// A Subject Alternative Name that decodes but names nothing usable (empty, or an empty DNS name).
     InvalidName,
+    /// A non-critical extension that cannot be decoded but that path validation and revocation do not
+    /// read (Subject Information Access, ...).
+    UnreadExtension,
     /// A serial number that is zero, negative or longer than 20 bytes.
     InvalidSerial,
     /// The Authority Key Identifier is marked critical (RFC 5280 says it must not be).
@@ -778,6 +781,7 @@ impl PathRule {
             }
             PathRule::DuplicateExtension
             | PathRule::InvalidName
+            | PathRule::UnreadExtension
             | PathRule::InvalidSerial
             | PathRule::AuthorityKeyIdCritical => None,
         }
@@ -803,6 +807,7 @@ impl PathViolation {
             PathRule::DuplicateExtension => format!("Extension {} appears twice", self.what),
             PathRule::MalformedExtension => format!("Invalid extension: {}", self.what),
             PathRule::InvalidName => format!("Invalid name: {}", self.what),
+            PathRule::UnreadExtension => format!("Unreadable extension: {}", self.what),
             PathRule::InvalidSerial => format!("Invalid serial number {}", self.what),
             PathRule::AuthorityKeyIdCritical => {
                 "Authority Key Identifier marked critical".to_owned()

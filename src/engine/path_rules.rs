@@ -26,6 +26,26 @@ const KNOWN_TO_WINDOWS: [&str; 5] = [
     "1.3.6.1.4.1.311.21.10",
 ];
 
+/// Extensions CryptoAPI decodes while building and judging a TLS path (Subject Alternative Name, Basic
+/// Constraints, Key Usage, EKU, Name Constraints, certificate policies, policy mappings and
+/// constraints, Authority Key Identifier, inhibitAnyPolicy) and, with the revocation checking the
+/// conferencing servers do, CRL distribution points and AIA: one of them that cannot be decoded makes
+/// the path invalid.
+const WINDOWS_DECODES: [&str; 12] = [
+    "2.5.29.31",
+    "1.3.6.1.5.5.7.1.1",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.15",
+    "2.5.29.37",
+    "2.5.29.30",
+    "2.5.29.32",
+    "2.5.29.33",
+    "2.5.29.36",
+    "2.5.29.35",
+    "2.5.29.54",
+];
+
 /// Checks `chain` (the examined certificate first, its issuers after it, the top last). `names[i]`
 /// is the display name of `chain[i]`. Returns the violations of each certificate, in chain order.
 pub(crate) fn check(chain: &[X509Certificate<'_>], names: &[String]) -> Vec<Vec<PathViolation>> {
@@ -63,8 +83,16 @@ fn encoding_violations(cert: &X509Certificate<'_>) -> Vec<PathViolation> {
                 out.push(violation(PathRule::UnknownCriticalExtension, None, oid));
             }
             ParsedExtension::ParseError { error } => {
+                // CryptoAPI decodes the extensions chain building, revocation and the SSL policy use,
+                // and every critical one; a broken non-critical extension it never reads does not
+                // stop it.
+                let windows_reads = ext.critical || WINDOWS_DECODES.contains(&oid.as_str());
                 out.push(violation(
-                    PathRule::MalformedExtension,
+                    if windows_reads {
+                        PathRule::MalformedExtension
+                    } else {
+                        PathRule::UnreadExtension
+                    },
                     None,
                     format!("{} ({oid}): {error}", extension_name(&oid)),
                 ));

@@ -640,6 +640,16 @@ fn rule_finding(
             ),
             "Reissue the certificate; if it came from a request file, check the names in the request (certutil -dump request.req).",
         ),
+        PathRule::UnreadExtension => (
+            ids::CERT_MALFORMED_EXTENSION,
+            Severity::Warn,
+            format!("\"{name}\" has an extension that cannot be read"),
+            format!(
+                "In the {what}, {}. It is not critical and neither path validation nor revocation checking reads it, so Windows is not stopped by it; what it was meant to say is lost to every client.",
+                v.what
+            ),
+            "Reissue the certificate from a template that writes the extension correctly.",
+        ),
         PathRule::InvalidName => (
             ids::CERT_MALFORMED_EXTENSION,
             Severity::Warn,

@@ -1064,3 +1064,37 @@ fn a_renewed_ca_with_another_key_is_named_beside_the_missing_issuer() {
     assert!(ids(&fixed).contains(&"chain.ok"), "{:?}", ids(&fixed));
     assert!(!ids(&fixed).contains(&"chain.aki-mismatch"));
 }
+
+#[test]
+fn an_undecodable_extension_fails_only_where_windows_reads_it() {
+    // A Subject Information Access extension holding SEQUENCE { INTEGER 1 } instead of access
+    // descriptions. Non-critical, neither path
+    // validation nor revocation reads it: expected cert.malformed-extension as a warning and chain.ok.
+    // Marked critical: expected a failure and the node "invalid extension". OpenSSL agrees on both.
+    let root = root();
+    let ca = signed(&Spec::ca("Issuing CA").serial(2), &root);
+    for critical in [false, true] {
+        let mut params = leaf_params("pool01.contoso.test", vec![dns("pool01.contoso.test")]);
+        let mut ext = CustomExtension::from_oid_content(
+            &[1, 3, 6, 1, 5, 5, 7, 1, 11],
+            vec![0x30, 0x03, 0x02, 0x01, 0x01],
+        );
+        ext.set_criticality(critical);
+        params.custom_extensions.push(ext);
+        let leaf = finish_signed(params, KeyPair::generate().expect("key"), &ca);
+        let report = run(&[&leaf, &ca], &[&root], &[]);
+        let expected = if critical {
+            Severity::Fail
+        } else {
+            Severity::Warn
+        };
+        assert_eq!(severity_of(&report, "cert.malformed-extension"), expected);
+        assert_eq!(
+            ids(&report).contains(&"chain.ok"),
+            !critical,
+            "{:?}",
+            ids(&report)
+        );
+        oracle(!critical, &root.pem, &[&ca.pem], &leaf.pem);
+    }
+}
