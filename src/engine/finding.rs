@@ -170,6 +170,9 @@ pub mod ids {
     pub const CHAIN_OK: &str = "chain.ok";
     /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).
     pub const CHAIN_NAME_CONSTRAINTS_VIOLATED: &str = "chain.name-constraints-violated";
+    /// A CA constrains names of a form certwiz does not match (URI, UPN) that the certificate carries
+    /// (warn: never `chain.ok`).
+    pub const CHAIN_NAME_CONSTRAINTS_NOT_CHECKED: &str = "chain.name-constraints-not-checked";
     /// A signature in the path uses an algorithm certwiz cannot verify (fail: never `chain.ok`).
     pub const CHAIN_SIGNATURE_UNSUPPORTED: &str = "chain.signature-unsupported";
     /// More CAs under a CA than its pathLenConstraint allows (fail).

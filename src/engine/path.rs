@@ -750,6 +750,9 @@ pub enum PathRule {
     SignatureUnsupported,
     /// A name is outside a CA's permitted subtrees or inside an excluded one.
     NameConstraints,
+    /// A CA constrains a name form certwiz does not match (URI, UPN, ...) and the certificate has such
+    /// names: not known to be inside.
+    NameConstraintsNotChecked,
     /// More CA certificates under a CA than its pathLenConstraint allows.
     PathLength,
     /// A critical extension that is not understood.
@@ -781,6 +784,7 @@ impl PathRule {
             }
             PathRule::DuplicateExtension
             | PathRule::InvalidName
+            | PathRule::NameConstraintsNotChecked
             | PathRule::UnreadExtension
             | PathRule::InvalidSerial
             | PathRule::AuthorityKeyIdCritical => None,
@@ -800,6 +804,9 @@ impl PathViolation {
                 )
             }
             PathRule::NameConstraints => format!("Name constraints of \"{by}\": {}", self.what),
+            PathRule::NameConstraintsNotChecked => {
+                format!("Name constraints of \"{by}\" not checked: {}", self.what)
+            }
             PathRule::PathLength => format!("Path length constraint of \"{by}\": {}", self.what),
             PathRule::UnknownCriticalExtension => {
                 format!("Unknown critical extension {}", self.what)

@@ -212,6 +212,9 @@ struct CertNames<'a> {
     dns: Vec<String>,
     ip: Vec<&'a [u8]>,
     email: Vec<String>,
+    /// Names of the forms certwiz does not match against constraints (URI, otherName such as UPN,
+    /// X.400, EDI party, registered ID), by form.
+    other_forms: Vec<&'static str>,
 }
 
 fn names_of<'a>(cert: &'a X509Certificate<'a>, leaf: bool) -> CertNames<'a> {
@@ -221,6 +224,7 @@ fn names_of<'a>(cert: &'a X509Certificate<'a>, leaf: bool) -> CertNames<'a> {
         dns: Vec::new(),
         ip: Vec::new(),
         email: Vec::new(),
+        other_forms: Vec::new(),
     };
     for ext in cert.extensions() {
         if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension() {
@@ -229,7 +233,11 @@ fn names_of<'a>(cert: &'a X509Certificate<'a>, leaf: bool) -> CertNames<'a> {
                     GeneralName::DNSName(d) => names.dns.push((*d).to_owned()),
                     GeneralName::IPAddress(ip) => names.ip.push(ip),
                     GeneralName::RFC822Name(e) => names.email.push((*e).to_owned()),
-                    _ => {}
+                    other => {
+                        if let Some(form) = unmatched_form(other) {
+                            names.other_forms.push(form);
+                        }
+                    }
                 }
             }
         }
@@ -285,7 +293,48 @@ fn name_constraints(
                     outside,
                 ));
             }
+            // A constraint on a form certwiz does not match, and a name of that form: neither inside
+            // nor outside is known, so say so rather than pass it.
+            let constrained: Vec<&str> = nc
+                .value
+                .permitted_subtrees
+                .iter()
+                .chain(nc.value.excluded_subtrees.iter())
+                .flatten()
+                .filter_map(|s| unmatched_form(&s.base))
+                .collect();
+            let mut unchecked: Vec<&str> = names
+                .other_forms
+                .iter()
+                .copied()
+                .filter(|f| constrained.contains(f))
+                .collect();
+            unchecked.sort_unstable();
+            unchecked.dedup();
+            if !unchecked.is_empty() {
+                out[j].push(violation(
+                    PathRule::NameConstraintsNotChecked,
+                    display.get(k),
+                    format!(
+                        "the CA constrains {} names, which certwiz does not match, and the certificate has such names",
+                        unchecked.join(" and ")
+                    ),
+                ));
+            }
         }
+    }
+}
+
+/// The form of a name certwiz does not match against constraints, or None for DNS, IP, directory
+/// and e-mail names.
+fn unmatched_form(name: &GeneralName<'_>) -> Option<&'static str> {
+    match name {
+        GeneralName::URI(_) => Some("URI"),
+        GeneralName::OtherName(..) => Some("otherName (UPN, ...)"),
+        GeneralName::X400Address(_) => Some("X.400"),
+        GeneralName::EDIPartyName(_) => Some("EDI party"),
+        GeneralName::RegisteredID(_) => Some("registered ID"),
+        _ => None,
     }
 }
 

@@ -249,8 +249,15 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 ));
         }
     }
+    // Name constraints that could not be checked leave the path not known to be OK.
+    let unchecked = nodes.iter().any(|n| {
+        n.violations
+            .iter()
+            .any(|v| v.rule == PathRule::NameConstraintsNotChecked)
+    });
     if f.path.trusted
         && f.path.all_ok()
+        && !unchecked
         && let Some(leaf) = f.path.leaf()
     {
         let names: Vec<&str> = nodes
@@ -609,6 +616,16 @@ fn rule_finding(
                 v.what
             ),
             "Reissue the certificate with names inside the CA's permitted subtrees, or have it issued by a CA whose constraints cover those names (look at the CA's Name Constraints with certutil -dump ca.cer).",
+        ),
+        PathRule::NameConstraintsNotChecked => (
+            ids::CHAIN_NAME_CONSTRAINTS_NOT_CHECKED,
+            Severity::Warn,
+            format!("The name constraints of \"{by}\" on \"{name}\" were not checked"),
+            format!(
+                "In the {what} \"{name}\", {}: whether they are inside the CA's subtrees is not known, so the path is not called OK. Windows checks UPN constraints (and rejects a name outside them).",
+                v.what
+            ),
+            "Check the chain on a Windows server: certutil -verify -urlfetch server.cer (a name outside the constraints shows as CERT_E_INVALID_NAME).",
         ),
         PathRule::PathLength => (
             ids::CHAIN_PATH_LENGTH_EXCEEDED,

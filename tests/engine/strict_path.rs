@@ -1098,3 +1098,45 @@ fn an_undecodable_extension_fails_only_where_windows_reads_it() {
         oracle(!critical, &root.pem, &[&ca.pem], &leaf.pem);
     }
 }
+
+#[test]
+fn a_constraint_on_uri_names_certwiz_does_not_match_is_said_not_checked() {
+    // The CA's Name Constraints permit URIs under .contoso.test only (a form certwiz does not match);
+    // the leaf has a URI name. Expected: chain.name-constraints-not-checked (warn), no chain.ok, verdict
+    // warn. OpenSSL matches URI constraints (printed, not asserted).
+    let root = root();
+    let base = b".contoso.test";
+    let mut subtree = vec![0x86, base.len() as u8];
+    subtree.extend_from_slice(base);
+    let mut general_subtree = vec![0x30, subtree.len() as u8];
+    general_subtree.extend(subtree);
+    let mut permitted = vec![0xa0, general_subtree.len() as u8];
+    permitted.extend(general_subtree);
+    let mut nc = vec![0x30, permitted.len() as u8];
+    nc.extend(permitted);
+    let mut params = ca_params("URI-constrained CA", 2);
+    let mut ext = CustomExtension::from_oid_content(&[2, 5, 29, 30], nc);
+    ext.set_criticality(true);
+    params.custom_extensions.push(ext);
+    let ca = finish_signed(params, KeyPair::generate().expect("key"), &root);
+    let leaf = leaf_under(
+        &ca,
+        "pool01.contoso.test",
+        vec![
+            dns("pool01.contoso.test"),
+            SanType::URI("https://pool01.contoso.test/".try_into().expect("IA5")),
+        ],
+    );
+    let report = run(&[&leaf, &ca], &[&root], &[]);
+    assert_eq!(
+        severity_of(&report, "chain.name-constraints-not-checked"),
+        Severity::Warn
+    );
+    assert!(!ids(&report).contains(&"chain.ok"), "{:?}", ids(&report));
+    assert_eq!(report.verdict.status, Severity::Warn);
+    let _ = openssl_accepts(&root.pem, &[&ca.pem], &leaf.pem, "sslserver");
+    // Without a URI name in the certificate there is nothing to check: chain.ok.
+    let plain = leaf_under(&ca, "pool01.contoso.test", vec![dns("pool01.contoso.test")]);
+    let report = run(&[&plain, &ca], &[&root], &[]);
+    assert!(ids(&report).contains(&"chain.ok"), "{:?}", ids(&report));
+}
