@@ -376,6 +376,10 @@ struct InspectArgs {
     /// Bound of each download with --fetch, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "fetch")]
     timeout: f64,
+    /// The roles to judge the certificate for: server (Server Authentication), client (Client
+    /// Authentication) or both (what conferencing servers need).
+    #[arg(long, value_name = "server|client|both", default_value = "both")]
+    purpose: crate::engine::purpose::RequestedPurpose,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -544,6 +548,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         at,
         inputs,
         store_purposes: Default::default(),
+        purpose: args.purpose,
     };
     let report = if args.fetch {
         let options = fetch_options(args.timeout)?;

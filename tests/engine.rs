@@ -10,3 +10,5 @@ mod root_store;
 mod scenarios;
 #[path = "engine/store.rs"]
 mod store;
+#[path = "engine/strict_path.rs"]
+mod strict_path;

@@ -762,3 +762,61 @@ fn step_7_judges_this_computers_root_store() {
             .is_some()
     );
 }
+
+#[test]
+fn the_path_tree_shows_a_name_constraint_violation_and_an_unchecked_signature() {
+    // A CA limited to contoso.test issued pool01.fabrikam.test; another leaf's signature uses an
+    // algorithm certwiz cannot verify. Expected in step 4: the node states and the rule, CA and name.
+    let dir = tempfile::tempdir().expect("dir");
+    let root = common::self_signed(&common::Spec::ca("GUI Root CA"));
+    let ca = common::signed(
+        &common::Spec::ca("Contoso-only CA")
+            .serial(2)
+            .permit_dns("contoso.test"),
+        &root,
+    );
+    let outside = common::signed(&common::Spec::leaf("pool01.fabrikam.test"), &ca);
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let mut h = harness();
+    h.state_mut()
+        .load_file(&write("leaf.pem", &format!("{}{}", outside.pem, ca.pem)));
+    h.state_mut().load_file(&write("root.pem", &root.pem));
+    h.run();
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("pool01.fabrikam.test   ✖ name constraints violated")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(
+            "Name constraints of \"Contoso-only CA\": DNS name pool01.fabrikam.test is outside the permitted DNS subtrees"
+        )
+        .is_some()
+    );
+
+    let plain = common::signed(&common::Spec::ca("Plain CA").serial(3), &root);
+    let leaf = common::signed(&common::Spec::leaf("pool01.contoso.test"), &plain);
+    let unverifiable = common::unverifiable_signature_pem(&leaf);
+    let mut h = harness();
+    h.state_mut().load_file(&write(
+        "unverifiable.pem",
+        &format!("{unverifiable}{}", plain.pem),
+    ));
+    h.state_mut().load_file(&write("root.pem", &root.pem));
+    h.run();
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("pool01.contoso.test   ⚠ signature not checked")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Signature not checked: \"Plain CA\" signed it with sha512ECDSA")
+            .is_some()
+    );
+}

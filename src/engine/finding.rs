@@ -182,6 +182,31 @@ pub mod ids {
     pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
     /// The path is complete, trusted, correctly signed and in date.
     pub const CHAIN_OK: &str = "chain.ok";
+    /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).
+    pub const CHAIN_NAME_CONSTRAINTS_VIOLATED: &str = "chain.name-constraints-violated";
+    /// A CA constrains names of a form certwiz does not match (URI, UPN) that the certificate carries
+    /// (warn: never `chain.ok`).
+    pub const CHAIN_NAME_CONSTRAINTS_NOT_CHECKED: &str = "chain.name-constraints-not-checked";
+    /// A signature in the path uses an algorithm certwiz cannot verify (fail: never `chain.ok`).
+    pub const CHAIN_SIGNATURE_UNSUPPORTED: &str = "chain.signature-unsupported";
+    /// More CAs under a CA than its pathLenConstraint allows (fail).
+    pub const CHAIN_PATH_LENGTH_EXCEEDED: &str = "chain.path-length-exceeded";
+    /// A critical extension that is not understood (fail).
+    pub const CERT_UNKNOWN_CRITICAL_EXTENSION: &str = "cert.unknown-critical-extension";
+    /// An extension that cannot be decoded, e.g. a malformed Subject Alternative Name (fail); a SAN
+    /// that decodes but holds an empty or spaced DNS name (warn).
+    pub const CERT_MALFORMED_EXTENSION: &str = "cert.malformed-extension";
+    /// The same extension twice (warn).
+    pub const CERT_DUPLICATE_EXTENSION: &str = "cert.duplicate-extension";
+    /// A serial number that is zero, negative or longer than 20 bytes (warn).
+    pub const CERT_INVALID_SERIAL: &str = "cert.invalid-serial";
+    /// The Authority Key Identifier extension is marked critical (warn).
+    pub const CERT_AKI_CRITICAL: &str = "cert.aki-critical";
+    /// The issuer named by the Authority Key Identifier is missing, but a CA of that name with another key
+    /// is present (a renewed or rebuilt CA; warn, beside `chain.incomplete`).
+    pub const CHAIN_AKI_MISMATCH: &str = "chain.aki-mismatch";
+    /// The certificate examined for a TLS name is a CA certificate (warn).
+    pub const CERT_CA_AS_END_ENTITY: &str = "cert.ca-as-end-entity";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
     /// The server presents the certificate given with `--cert`.

@@ -29,6 +29,7 @@ pub mod load;
 pub mod logs;
 pub mod names;
 pub mod path;
+pub mod path_rules;
 pub mod pool;
 pub mod port_owner;
 pub mod ports;

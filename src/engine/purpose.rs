@@ -42,6 +42,56 @@ impl Role {
     }
 }
 
+/// Which roles a certificate is examined for (`inspect --purpose`). The conferencing servers need
+/// both, hence the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestedPurpose {
+    /// Server Authentication only (a web server, an edge's external interface).
+    Server,
+    /// Client Authentication only.
+    Client,
+    /// Both, as a conferencing server needs (it answers TLS and presents the same certificate in MTLS).
+    #[default]
+    Both,
+}
+
+impl RequestedPurpose {
+    /// The roles asked for, in display order.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            RequestedPurpose::Server => &[Role::ServerAuth],
+            RequestedPurpose::Client => &[Role::ClientAuth],
+            RequestedPurpose::Both => &Role::ALL,
+        }
+    }
+
+    /// Whether `role` was asked for.
+    pub fn asks(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+
+    /// Whether this is the default (both roles): the JSON leaves it out then.
+    pub fn is_both(&self) -> bool {
+        *self == RequestedPurpose::Both
+    }
+}
+
+impl std::str::FromStr for RequestedPurpose {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "server" => Ok(RequestedPurpose::Server),
+            "client" => Ok(RequestedPurpose::Client),
+            "both" => Ok(RequestedPurpose::Both),
+            other => Err(format!(
+                "unknown purpose \"{other}\": use server, client or both"
+            )),
+        }
+    }
+}
+
 /// The purposes a Windows certificate store property allows (MMC's certificate Properties > General).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "setting", content = "purposes")]
@@ -206,6 +256,9 @@ pub struct PurposeAnalysis {
     pub rows: Vec<PurposeRow>,
     /// Server Authentication, then Client Authentication.
     pub roles: Vec<RoleVerdict>,
+    /// The roles the certificate was examined for (absent: both).
+    #[serde(default, skip_serializing_if = "RequestedPurpose::is_both")]
+    pub requested: RequestedPurpose,
 }
 
 impl PurposeAnalysis {
@@ -253,7 +306,30 @@ impl PurposeAnalysis {
                 }
             })
             .collect();
-        PurposeAnalysis { rows, roles }
+        PurposeAnalysis {
+            rows,
+            roles,
+            requested: RequestedPurpose::Both,
+        }
+    }
+
+    /// A sentence saying which roles were examined, when not both (text and GUI show it above the
+    /// table).
+    pub fn requested_note(&self) -> Option<String> {
+        if self.requested.is_both() {
+            return None;
+        }
+        let asked: Vec<&str> = self.requested.roles().iter().map(|r| r.name()).collect();
+        Some(format!(
+            "Examined for {} only (--purpose): the other column is shown, not judged.",
+            asked.join(", ")
+        ))
+    }
+
+    /// The same analysis, examined for `requested` only.
+    pub fn for_purpose(mut self, requested: RequestedPurpose) -> Self {
+        self.requested = requested;
+        self
     }
 
     /// The verdict for `role`.

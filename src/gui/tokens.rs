@@ -92,7 +92,21 @@ pub fn node_mark(status: NodeStatus) -> &'static str {
         NodeStatus::IssuerNotFound => "✖ issuer not found",
         NodeStatus::RootNotTrusted => "✖ root not trusted",
         NodeStatus::IssuerNotCa => "✖ issuer not a CA",
+        NodeStatus::SignatureNotChecked => "⚠ signature not checked",
+        NodeStatus::NameConstraintsViolated => "✖ name constraints violated",
+        NodeStatus::PathLengthExceeded => "✖ path length exceeded",
+        NodeStatus::InvalidExtension => "✖ invalid extension",
     }
+}
+
+/// The mark of a broken path rule: a failure when it sets a node status, a warning otherwise.
+pub fn violation_mark(status: Option<NodeStatus>) -> &'static str {
+    if status.is_some() { "✖" } else { "⚠" }
+}
+
+/// The colour of a broken path rule, matching [`violation_mark`].
+pub fn violation_color(status: Option<NodeStatus>) -> Color32 {
+    if status.is_some() { FAIL } else { WARN }
 }
 
 /// Fonts: egui's defaults, with the monospace font (Hack) as a fallback for proportional text so that

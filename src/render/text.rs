@@ -345,6 +345,14 @@ pub(crate) fn path_text(out: &mut String, path: &CertificationPath) {
             pad(&label, width),
             node.status.mark()
         );
+        for violation in &node.violations {
+            let _ = writeln!(
+                out,
+                "  {}   ! {}",
+                " ".repeat(3 * depth),
+                violation.sentence()
+            );
+        }
         let c = &node.certificate;
         let urls = c
             .crl_distribution_points
@@ -383,6 +391,9 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         out,
         "\nPurposes (each certificate must allow the purpose for the chain to allow it)"
     );
+    if let Some(note) = purposes.requested_note() {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(
         out,
         "  {}{:<24}Client Authentication",

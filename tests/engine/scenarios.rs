@@ -12,7 +12,7 @@ use crate::common::{
     self, Made, Spec, at, healthy, openssl_file, same_key, self_signed, signed, signed_with_key,
 };
 
-fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
+pub(crate) fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
     made.iter()
         .enumerate()
         .flat_map(|(i, m)| {
@@ -23,7 +23,7 @@ fn certs(made: &[&Made]) -> Vec<SourcedCertificate> {
         .collect()
 }
 
-fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
+pub(crate) fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
     inspect(&InspectRequest {
         certificates: certs(given),
         trust_anchors: certs(anchors),
@@ -31,11 +31,12 @@ fn run(given: &[&Made], anchors: &[&Made], names: &[&str]) -> Report {
         at: at(),
         inputs: Vec::new(),
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs")
 }
 
-fn ids(report: &Report) -> Vec<&str> {
+pub(crate) fn ids(report: &Report) -> Vec<&str> {
     report.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
@@ -400,6 +401,7 @@ fn signature_by_another_key_with_the_same_name_is_bad() {
         at: at(),
         inputs: vec![],
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs");
     assert!(
@@ -498,6 +500,7 @@ fn run_files(given: &[&str], anchors: &[&str], names: &[&str]) -> Report {
         at: at(),
         inputs: vec![],
         store_purposes: Default::default(),
+        purpose: Default::default(),
     })
     .expect("inspect runs")
 }

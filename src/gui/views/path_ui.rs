@@ -117,6 +117,20 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             .size(tokens::BODY_SIZE)
             .color(tokens::node_color(node.status)),
     );
+    // What exactly breaks the rule, and which CA imposes it (name constraints, path length, the
+    // algorithm that could not be checked).
+    for violation in &node.violations {
+        let status = violation.rule.node_status();
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                tokens::violation_mark(status),
+                violation.sentence()
+            ))
+            .size(tokens::BODY_SIZE)
+            .color(tokens::violation_color(status)),
+        );
+    }
     if let Some(finding) = revocation_finding(report, &node.certificate.sha256)
         .filter(|f| f.severity != Severity::Pass)
     {
@@ -327,6 +341,9 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
         RichText::new("Windows allows a certificate only the purposes every CA above it allows. Both are needed: Server Authentication to answer, Client Authentication for mutual TLS.")
             .size(tokens::BODY_SIZE),
     );
+    if let Some(note) = purposes.requested_note() {
+        ui.label(RichText::new(note).size(tokens::BODY_SIZE).strong());
+    }
     ui.add_space(8.0);
     let cell = |flags: &crate::engine::purpose::PurposeFlags, role: Role| {
         let (mark, color) = if flags.allows(role) {

@@ -249,6 +249,7 @@ impl Wizard {
             at,
             inputs: Vec::new(),
             store_purposes: Default::default(),
+            purpose: Default::default(),
         })
     }
 
