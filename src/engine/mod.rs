@@ -38,6 +38,7 @@ pub mod progress;
 pub mod purpose;
 pub mod report;
 pub mod revocation;
+pub mod role;
 pub mod root_store;
 pub mod rules;
 pub mod signature;

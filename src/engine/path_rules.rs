@@ -13,7 +13,80 @@ use x509_parser::extensions::{GeneralName, NameConstraints, ParsedExtension};
 use x509_parser::x509::X509Name;
 
 use crate::engine::cert::{hex_upper, ip_to_string, name_key};
-use crate::engine::path::{PathRule, PathViolation};
+use serde::{Deserialize, Serialize};
+
+/// A rule of path validation (RFC 5280, CryptoAPI) that a certificate in the path breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathRule {
+    /// The issuer's signature uses an algorithm certwiz cannot verify.
+    SignatureUnsupported,
+    /// A name is outside a CA's permitted subtrees or inside an excluded one.
+    NameConstraints,
+    /// A CA constrains a name form certwiz does not match (URI, UPN, ...) and the certificate has such
+    /// names: not known to be inside.
+    NameConstraintsNotChecked,
+    /// More CA certificates under a CA than its pathLenConstraint allows.
+    PathLength,
+    /// A critical extension that is not understood.
+    UnknownCriticalExtension,
+    /// The same extension twice.
+    DuplicateExtension,
+    /// An extension that cannot be decoded (a malformed Subject Alternative Name, ...).
+    MalformedExtension,
+    /// A Subject Alternative Name that decodes but names nothing usable (empty, or an empty DNS name).
+    InvalidName,
+    /// A non-critical extension that cannot be decoded but that path validation and revocation do not
+    /// read (Subject Information Access, ...).
+    UnreadExtension,
+    /// A serial number that is zero, negative or longer than 20 bytes.
+    InvalidSerial,
+    /// The Authority Key Identifier is marked critical (RFC 5280 says it must not be).
+    AuthorityKeyIdCritical,
+}
+
+impl PathViolation {
+    /// One line for the path view: what breaks the rule, and the CA that imposes it.
+    pub fn sentence(&self) -> String {
+        let by = self.by.as_deref().unwrap_or("its issuer");
+        match self.rule {
+            PathRule::SignatureUnsupported => {
+                format!(
+                    "Signature not checked: \"{by}\" signed it with {}",
+                    self.what
+                )
+            }
+            PathRule::NameConstraints => format!("Name constraints of \"{by}\": {}", self.what),
+            PathRule::NameConstraintsNotChecked => {
+                format!("Name constraints of \"{by}\" not checked: {}", self.what)
+            }
+            PathRule::PathLength => format!("Path length constraint of \"{by}\": {}", self.what),
+            PathRule::UnknownCriticalExtension => {
+                format!("Unknown critical extension {}", self.what)
+            }
+            PathRule::DuplicateExtension => format!("Extension {} appears twice", self.what),
+            PathRule::MalformedExtension => format!("Invalid extension: {}", self.what),
+            PathRule::InvalidName => format!("Invalid name: {}", self.what),
+            PathRule::UnreadExtension => format!("Unreadable extension: {}", self.what),
+            PathRule::InvalidSerial => format!("Invalid serial number {}", self.what),
+            PathRule::AuthorityKeyIdCritical => {
+                "Authority Key Identifier marked critical".to_owned()
+            }
+        }
+    }
+}
+
+/// One broken rule on one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PathViolation {
+    /// Which rule.
+    pub rule: PathRule,
+    /// The CA that imposes it (its display name), when a CA does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// What breaks it: the name outside the subtree, the extension, the algorithm, the serial.
+    pub what: String,
+}
 
 /// Extensions Windows knows although x509-parser does not parse them (Microsoft's certificate
 /// template, application policies, CA version, previous CA hash): critical or not, CryptoAPI
