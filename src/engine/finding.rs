@@ -180,6 +180,8 @@ pub mod ids {
     pub const CHAIN_BAD_SIGNATURE: &str = "chain.bad-signature";
     /// A certificate in the path was issued by a certificate that is not a CA.
     pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
+    /// A CA whose Key Usage extension leaves out Certificate Signing issued a certificate in the path.
+    pub const CHAIN_ISSUER_KEY_USAGE: &str = "chain.issuer-key-usage";
     /// The path is complete, trusted, correctly signed and in date.
     pub const CHAIN_OK: &str = "chain.ok";
     /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).

@@ -124,6 +124,7 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
         ],
         ids::CHAIN_BAD_SIGNATURE
         | ids::CHAIN_ISSUER_NOT_CA
+        | ids::CHAIN_ISSUER_KEY_USAGE
         | ids::CHAIN_CA_RESTRICTS_SERVER_AUTH
         | ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH
         | ids::CERT_EXPIRED
@@ -243,6 +244,7 @@ mod tests {
             ids::CHAIN_INCOMPLETE,
             ids::CHAIN_BAD_SIGNATURE,
             ids::CHAIN_ISSUER_NOT_CA,
+            ids::CHAIN_ISSUER_KEY_USAGE,
             ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
             ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
             ids::CERT_EXPIRED,

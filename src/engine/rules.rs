@@ -227,11 +227,22 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         if node.problems.contains(&NodeStatus::IssuerNotCa)
             && let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p))
         {
+            // A CA certificate whose Key Usage leaves out Certificate Signing is its own case: the
+            // CA exists, its certificate was issued with the wrong template (or edited).
+            let id = if issuer.certificate.is_ca {
+                ids::CHAIN_ISSUER_KEY_USAGE
+            } else {
+                ids::CHAIN_ISSUER_NOT_CA
+            };
             out.push(about(
                     Finding::new(
-                        ids::CHAIN_ISSUER_NOT_CA,
+                        id,
                         Severity::Fail,
-                        format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name),
+                        if issuer.certificate.is_ca {
+                            format!("\"{}\" signed a certificate, but its Key Usage does not allow Certificate Signing", issuer.certificate.display_name)
+                        } else {
+                            format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name)
+                        },
                         format!(
                             "\"{}\" is the issuer of \"{}\", but {}, so Windows rejects the path.",
                             issuer.certificate.display_name,
@@ -242,7 +253,11 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                                 "its Basic Constraints extension does not say it is a certification authority"
                             }
                         ),
-                        "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate.",
+                        if issuer.certificate.is_ca {
+                            "Renew the CA certificate with Key Usage Certificate Signing and CRL Signing (the Subordinate Certification Authority template does this), install the renewed CA certificate, then reissue the certificates it signed."
+                        } else {
+                            "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate."
+                        },
                     ),
                     &issuer.certificate,
                     f.scope,
