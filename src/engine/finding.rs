@@ -182,6 +182,9 @@ pub mod ids {
     pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
     /// A CA whose Key Usage extension leaves out Certificate Signing issued a certificate in the path.
     pub const CHAIN_ISSUER_KEY_USAGE: &str = "chain.issuer-key-usage";
+    /// A certificate from a publicly trusted CA without Client Authentication where mutual TLS needs
+    /// it (the 2025-2026 change).
+    pub const CERT_PUBLIC_CA_NO_CLIENT_AUTH: &str = "cert.public-ca-no-client-auth";
     /// The path is complete, trusted, correctly signed and in date.
     pub const CHAIN_OK: &str = "chain.ok";
     /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).

@@ -36,6 +36,12 @@ pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     trust_findings(facts, &mut out);
     strength_findings(facts, &mut out);
     purpose_findings(facts, &mut out);
+    out.extend(crate::engine::public_ca::judge(
+        facts.path,
+        facts.purposes,
+        facts.scope,
+        crate::engine::public_ca::PublicRoots::mozilla(),
+    ));
     name_findings(facts, &mut out);
     path_rule_findings(facts, &mut out);
     sort_findings(&mut out);

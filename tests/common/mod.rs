@@ -141,7 +141,7 @@ impl Spec {
         self
     }
 
-    fn params(&self) -> CertificateParams {
+    pub fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(self.sans.clone()).expect("valid SAN list");
         let mut dn = DistinguishedName::new();
         dn.push(DnType::OrganizationName, "certwiz tests");
