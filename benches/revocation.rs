@@ -33,6 +33,7 @@ fn request(certificates: Vec<SourcedCertificate>, anchor: SourcedCertificate) ->
         at: time::OffsetDateTime::now_utc(),
         inputs: Vec::new(),
         store_purposes: Default::default(),
+        purpose: Default::default(),
     }
 }
 

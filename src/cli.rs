@@ -212,6 +212,9 @@ struct GuiArgs {
     /// Read the PFX password for --load from this environment variable.
     #[arg(long, value_name = "VAR")]
     password_env: Option<String>,
+    /// Paste an event log file into step 1 (as `certwiz logs FILE` reads it).
+    #[arg(long = "log", value_name = "FILE")]
+    log: Option<PathBuf>,
 }
 
 /// `--renderer`.
@@ -373,6 +376,10 @@ struct InspectArgs {
     /// Bound of each download with --fetch, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0, requires = "fetch")]
     timeout: f64,
+    /// The roles to judge the certificate for: server (Server Authentication), client (Client
+    /// Authentication) or both (what conferencing servers need).
+    #[arg(long, value_name = "server|client|both", default_value = "both")]
+    purpose: crate::engine::purpose::RequestedPurpose,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -423,6 +430,18 @@ fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
     start.run = args.run;
     start.files = args.load.clone();
     start.password = password_from_env(args.password_env.as_ref())?;
+    if let Some(path) = &args.log {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot open", path.display()))?;
+        if bytes.len() > crate::engine::logs::MAX_LOG_BYTES {
+            bail!(
+                "{}: larger than the {} MiB certwiz reads",
+                path.display(),
+                crate::engine::logs::MAX_LOG_BYTES >> 20
+            );
+        }
+        start.log_text = Some(crate::engine::logs::parser::decode(&bytes));
+    }
     match args.lab {
         Some(LabChoice::One(scenario)) => start.lab = Some(scenario),
         Some(LabChoice::Pool) => start.practice_pool = true,
@@ -529,6 +548,7 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
         at,
         inputs,
         store_purposes: Default::default(),
+        purpose: args.purpose,
     };
     let report = if args.fetch {
         let options = fetch_options(args.timeout)?;
@@ -821,7 +841,7 @@ fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
     }
     let text = crate::engine::logs::parser::decode(&bytes);
     let analysis = crate::engine::logs::analyse(&text)?;
-    let findings = crate::engine::logs::findings(&analysis)?;
+    let findings = crate::engine::logs::judge(&analysis)?;
     let inputs = vec![InputSummary {
         source: name,
         role: "log".into(),

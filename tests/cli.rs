@@ -460,7 +460,11 @@ fn logs_without_known_signals_exits_0_and_a_missing_file_exits_2() {
         .arg(log_file("unrelated.txt"))
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("No known event"));
+        .stdout(
+            predicate::str::contains("No known event")
+                .and(predicate::str::contains("Verdict: ? UNKNOWN"))
+                .and(predicate::str::contains("PASS").not()),
+        );
     certwiz()
         .args(["logs", "no-such-file.txt"])
         .assert()

@@ -10,6 +10,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
+#[path = "gui/logs.rs"]
+mod logs;
 #[path = "gui/session.rs"]
 mod session;
 #[path = "gui/snapshots.rs"]
@@ -23,12 +25,14 @@ fn step_button<'a>(h: &'a Harness<'static, CertwizApp>, label: &'a str) -> egui_
 }
 
 fn harness() -> Harness<'static, CertwizApp> {
+    harness_of(CertwizApp::new())
+}
+
+/// The window of `app` (e.g. one made by `CertwizApp::with_start`), in a test harness.
+fn harness_of(app: CertwizApp) -> Harness<'static, CertwizApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
-        .build_ui_state(
-            |ui, app: &mut CertwizApp| app.ui_root(ui),
-            CertwizApp::new(),
-        )
+        .build_ui_state(|ui, app: &mut CertwizApp| app.ui_root(ui), app)
 }
 
 /// Fills the target with the lab server's address, as a user would in step 2.
@@ -442,12 +446,7 @@ fn gui_lab_option_starts_the_lab_and_runs() {
         run: true,
         ..StartOptions::default()
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .build_ui_state(
-            |ui, app: &mut CertwizApp| app.ui_root(ui),
-            CertwizApp::with_start(start, None),
-        );
+    let mut h = harness_of(CertwizApp::with_start(start, None));
     h.step();
     // First the lab starts, then the checks run (the run waits for the lab).
     let started = Instant::now();
@@ -572,7 +571,7 @@ fn run_all_checks_confirms_or_rules_out_what_the_pasted_log_suggested() {
         .expect("corpus");
         wizard.apply(certwiz::gui::wizard::Msg::LogTextChanged);
         let generation = wizard.logs.generation;
-        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text).map_err(|e| e.to_string());
+        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text);
         wizard.on_logs_analysed(generation, analysis);
     }
     aim_at(&mut h, &lab);
@@ -760,6 +759,64 @@ fn step_7_judges_this_computers_root_store() {
     assert!(h.query_all_by_label_contains(&first.title).count() >= 2);
     assert!(
         h.query_by_label_contains(&format!("{} distinct", store.distinct))
+            .is_some()
+    );
+}
+
+#[test]
+fn the_path_tree_shows_a_name_constraint_violation_and_an_unchecked_signature() {
+    // A CA limited to contoso.test issued pool01.fabrikam.test; another leaf's signature uses an
+    // algorithm certwiz cannot verify. Expected in step 4: the node states and the rule, CA and name.
+    let dir = tempfile::tempdir().expect("dir");
+    let root = common::self_signed(&common::Spec::ca("GUI Root CA"));
+    let ca = common::signed(
+        &common::Spec::ca("Contoso-only CA")
+            .serial(2)
+            .permit_dns("contoso.test"),
+        &root,
+    );
+    let outside = common::signed(&common::Spec::leaf("pool01.fabrikam.test"), &ca);
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let mut h = harness();
+    h.state_mut()
+        .load_file(&write("leaf.pem", &format!("{}{}", outside.pem, ca.pem)));
+    h.state_mut().load_file(&write("root.pem", &root.pem));
+    h.run();
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("pool01.fabrikam.test   ✖ name constraints violated")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(
+            "Name constraints of \"Contoso-only CA\": DNS name pool01.fabrikam.test is outside the permitted DNS subtrees"
+        )
+        .is_some()
+    );
+
+    let plain = common::signed(&common::Spec::ca("Plain CA").serial(3), &root);
+    let leaf = common::signed(&common::Spec::leaf("pool01.contoso.test"), &plain);
+    let unverifiable = common::unverifiable_signature_pem(&leaf);
+    let mut h = harness();
+    h.state_mut().load_file(&write(
+        "unverifiable.pem",
+        &format!("{unverifiable}{}", plain.pem),
+    ));
+    h.state_mut().load_file(&write("root.pem", &root.pem));
+    h.run();
+    step_button(&h, "4. Certification path").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("pool01.contoso.test   ⚠ signature not checked")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Signature not checked: \"Plain CA\" signed it with sha512ECDSA")
             .is_some()
     );
 }

@@ -10,6 +10,6 @@ fuzz_target!(|data: &[u8]| {
         for m in &analysis.mentions {
             assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
         }
-        let _ = certwiz::engine::logs::findings(&analysis);
+        let _ = certwiz::engine::logs::judge(&analysis);
     }
 });

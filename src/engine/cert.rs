@@ -391,7 +391,7 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
         key_usage,
         basic_constraints,
         key: key_facts(cert),
-        signature_algorithm: signature_facts(&cert.signature_algorithm.algorithm),
+        signature_algorithm: signature_facts_with_params(&cert.signature_algorithm),
         crl_distribution_points,
         aia_ca_issuers,
         aia_ocsp,
@@ -402,7 +402,8 @@ fn facts_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertificateFacts {
     }
 }
 
-fn ip_to_string(raw: &[u8]) -> String {
+/// An IP address from its SAN / name-constraint bytes, or hex when it has an odd length.
+pub fn ip_to_string(raw: &[u8]) -> String {
     match raw.len() {
         4 => {
             let mut octets = [0u8; 4];
@@ -495,8 +496,30 @@ fn curve_name(oid: &Oid<'_>) -> String {
     }
 }
 
-fn signature_facts(oid: &Oid<'_>) -> SignatureAlgorithmFacts {
-    let id = oid.to_id_string();
+/// The name Windows shows for a signature algorithm OID (`sha256RSA`), or the dotted OID.
+pub fn signature_algorithm_name(oid: &str) -> String {
+    signature_facts_of(oid.to_owned()).name
+}
+
+/// RSASSA-PSS names its hash in the parameters (SHA-1 when they are absent or leave it out, RFC
+/// 4055): a Windows Server 2008 CA's default PSS signature is SHA-1, and weak as such.
+fn signature_facts_with_params(
+    algorithm: &x509_parser::x509::AlgorithmIdentifier<'_>,
+) -> SignatureAlgorithmFacts {
+    let mut facts = signature_facts_of(algorithm.algorithm.to_id_string());
+    if facts.oid == "1.2.840.113549.1.1.10" {
+        let sha1 = algorithm.parameters.as_ref().is_none_or(|p| {
+            x509_parser::signature_algorithm::RsaSsaPssParams::try_from(p)
+                .is_ok_and(|params| params.hash_algorithm_oid().to_id_string() == "1.3.14.3.2.26")
+        });
+        if sha1 {
+            facts.weak = Some(WeakHash::Sha1);
+        }
+    }
+    facts
+}
+
+fn signature_facts_of(id: String) -> SignatureAlgorithmFacts {
     let (name, weak) = match id.as_str() {
         "1.2.840.113549.1.1.2" => ("md2RSA", Some(WeakHash::Md5)),
         "1.2.840.113549.1.1.4" => ("md5RSA", Some(WeakHash::Md5)),

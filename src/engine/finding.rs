@@ -18,6 +18,9 @@ pub enum Severity {
     Info,
     /// A check that passed.
     Pass,
+    /// Only a verdict's status, never a finding's: nothing was judged because nothing was recognised
+    /// (`certwiz logs` over a paste with no known sign). Never shown as pass.
+    Unknown,
 }
 
 impl Severity {
@@ -28,6 +31,7 @@ impl Severity {
             Severity::Warn => "warn",
             Severity::Info => "info",
             Severity::Pass => "pass",
+            Severity::Unknown => "unknown",
         }
     }
 
@@ -38,6 +42,7 @@ impl Severity {
             Severity::Warn => "!",
             Severity::Info => "i",
             Severity::Pass => "✓",
+            Severity::Unknown => "?",
         }
     }
 }
@@ -180,8 +185,38 @@ pub mod ids {
     pub const CHAIN_BAD_SIGNATURE: &str = "chain.bad-signature";
     /// A certificate in the path was issued by a certificate that is not a CA.
     pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
+    /// A CA whose Key Usage extension leaves out Certificate Signing issued a certificate in the path.
+    pub const CHAIN_ISSUER_KEY_USAGE: &str = "chain.issuer-key-usage";
+    /// A certificate from a publicly trusted CA without Client Authentication where mutual TLS needs
+    /// it (the 2025-2026 change).
+    pub const CERT_PUBLIC_CA_NO_CLIENT_AUTH: &str = "cert.public-ca-no-client-auth";
     /// The path is complete, trusted, correctly signed and in date.
     pub const CHAIN_OK: &str = "chain.ok";
+    /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).
+    pub const CHAIN_NAME_CONSTRAINTS_VIOLATED: &str = "chain.name-constraints-violated";
+    /// A CA constrains names of a form certwiz does not match (URI, UPN) that the certificate carries
+    /// (warn: never `chain.ok`).
+    pub const CHAIN_NAME_CONSTRAINTS_NOT_CHECKED: &str = "chain.name-constraints-not-checked";
+    /// A signature in the path uses an algorithm certwiz cannot verify (fail: never `chain.ok`).
+    pub const CHAIN_SIGNATURE_UNSUPPORTED: &str = "chain.signature-unsupported";
+    /// More CAs under a CA than its pathLenConstraint allows (fail).
+    pub const CHAIN_PATH_LENGTH_EXCEEDED: &str = "chain.path-length-exceeded";
+    /// A critical extension that is not understood (fail).
+    pub const CERT_UNKNOWN_CRITICAL_EXTENSION: &str = "cert.unknown-critical-extension";
+    /// An extension that cannot be decoded, e.g. a malformed Subject Alternative Name (fail); a SAN
+    /// that decodes but holds an empty or spaced DNS name (warn).
+    pub const CERT_MALFORMED_EXTENSION: &str = "cert.malformed-extension";
+    /// The same extension twice (warn).
+    pub const CERT_DUPLICATE_EXTENSION: &str = "cert.duplicate-extension";
+    /// A serial number that is zero, negative or longer than 20 bytes (warn).
+    pub const CERT_INVALID_SERIAL: &str = "cert.invalid-serial";
+    /// The Authority Key Identifier extension is marked critical (warn).
+    pub const CERT_AKI_CRITICAL: &str = "cert.aki-critical";
+    /// The issuer named by the Authority Key Identifier is missing, but a CA of that name with another key
+    /// is present (a renewed or rebuilt CA; warn, beside `chain.incomplete`).
+    pub const CHAIN_AKI_MISMATCH: &str = "chain.aki-mismatch";
+    /// The certificate examined for a TLS name is a CA certificate (warn).
+    pub const CERT_CA_AS_END_ENTITY: &str = "cert.ca-as-end-entity";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
     /// The purposes of the whole path cannot be judged: an issuer was not seen (info, never a pass).

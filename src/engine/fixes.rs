@@ -124,13 +124,19 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
         ],
         ids::CHAIN_BAD_SIGNATURE
         | ids::CHAIN_ISSUER_NOT_CA
+        | ids::CHAIN_ISSUER_KEY_USAGE
         | ids::CHAIN_CA_RESTRICTS_SERVER_AUTH
         | ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH
         | ids::CERT_EXPIRED
         | ids::CERT_NOT_YET_VALID
         | ids::CERT_EXPIRES_SOON
         | ids::CERT_WEAK_SIGNATURE
-        | ids::CERT_WEAK_KEY => vec![verify()],
+        | ids::CERT_WEAK_KEY
+        | ids::CHAIN_NAME_CONSTRAINTS_VIOLATED
+        | ids::CHAIN_SIGNATURE_UNSUPPORTED
+        | ids::CHAIN_PATH_LENGTH_EXCEEDED
+        | ids::CERT_UNKNOWN_CRITICAL_EXTENSION
+        | ids::CERT_MALFORMED_EXTENSION => vec![verify()],
         ids::CERT_CLIENT_AUTH_MISSING | ids::CERT_SERVER_AUTH_MISSING => {
             vec![client_eku(), restart()]
         }
@@ -238,6 +244,7 @@ mod tests {
             ids::CHAIN_INCOMPLETE,
             ids::CHAIN_BAD_SIGNATURE,
             ids::CHAIN_ISSUER_NOT_CA,
+            ids::CHAIN_ISSUER_KEY_USAGE,
             ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
             ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
             ids::CERT_EXPIRED,

@@ -10,7 +10,7 @@ use crate::engine::load::SourcedCertificate;
 use crate::engine::names::{NameCheck, check_names};
 use crate::engine::path::{CandidatePool, CertificationPath};
 use crate::engine::progress::{CancelFlag, Progress};
-use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
+use crate::engine::purpose::{PurposeAnalysis, RequestedPurpose, StorePurposes};
 use crate::engine::report::{InputSummary, Report};
 use crate::engine::revocation::{self, FetchOptions};
 use crate::engine::rules::{PathFacts, judge_path};
@@ -32,6 +32,8 @@ pub struct InspectRequest {
     /// The Windows store's purpose property of certificates that came from a store, by SHA-256
     /// ([`crate::engine::store::StoreListing::purposes_by_sha256`]); empty for files.
     pub store_purposes: HashMap<String, StorePurposes>,
+    /// The roles the certificate is examined for (`--purpose`; default both).
+    pub purpose: RequestedPurpose,
 }
 
 /// Why an inspection could not run.
@@ -80,6 +82,7 @@ fn inspect_inner(
     let started_at = time::OffsetDateTime::now_utc();
     let started = std::time::Instant::now();
     let mut pool = CandidatePool::new();
+    pool.set_purpose(request.purpose);
     let mut given = Vec::with_capacity(request.certificates.len());
     for cert in &request.certificates {
         let index = pool
@@ -128,7 +131,8 @@ fn inspect_inner(
             .get(sha256)
             .cloned()
             .unwrap_or_default()
-    });
+    })
+    .for_purpose(request.purpose);
     let names = match path.leaf() {
         Some(leaf) => check_names(&leaf.certificate, &request.expected_names),
         None => Vec::new(),

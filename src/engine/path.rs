@@ -18,6 +18,8 @@ use x509_parser::prelude::FromDer;
 
 use crate::engine::cert::{CertError, CertificateFacts, hex_upper, name_key, sha256};
 use crate::engine::load::{Origin, SourcedCertificate};
+pub use crate::engine::path_rules::{PathRule, PathViolation};
+use crate::engine::role::{RequestedPurpose, Role};
 use crate::engine::signature::{self, SignatureCheck};
 
 /// Longest path certwiz builds (real PKIs have 2 to 4 levels).
@@ -42,6 +44,11 @@ pub struct PoolEntry {
     aki: Option<Box<[u8]>>,
     is_ca: bool,
     may_sign_certificates: bool,
+    eku_server: bool,
+    eku_client: bool,
+    /// It carries name constraints or a path length constraint: paths through it are checked
+    /// against them while building.
+    constrains: bool,
 }
 
 impl PoolEntry {
@@ -64,6 +71,14 @@ impl PoolEntry {
     pub fn is_self_issued(&self) -> bool {
         self.subject_key == self.issuer_key
     }
+
+    /// Whether its EKU extension (if any) allows every role of `purpose`.
+    pub fn allows(&self, purpose: RequestedPurpose) -> bool {
+        purpose.roles().iter().all(|role| match role {
+            Role::ServerAuth => self.eku_server,
+            Role::ClientAuth => self.eku_client,
+        })
+    }
 }
 
 /// Every certificate that may appear in a path, indexed for building.
@@ -74,6 +89,7 @@ pub struct CandidatePool {
     by_ski: HashMap<Box<[u8]>, Vec<usize>>,
     by_sha256: HashMap<[u8; 32], usize>,
     anchors: usize,
+    purpose: RequestedPurpose,
 }
 
 impl CandidatePool {
@@ -103,13 +119,23 @@ impl CandidatePool {
         let mut aki = None;
         let mut is_ca = false;
         let mut may_sign_certificates = true;
+        let (mut eku_server, mut eku_client) = (true, true);
+        let mut constrains = false;
         for ext in parsed.extensions() {
             match ext.parsed_extension() {
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    eku_server = eku.any || eku.server_auth;
+                    eku_client = eku.any || eku.client_auth;
+                }
                 ParsedExtension::SubjectKeyIdentifier(kid) => ski = Some(Box::from(kid.0)),
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| Box::from(k.0))
                 }
-                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::BasicConstraints(bc) => {
+                    is_ca = bc.ca;
+                    constrains |= bc.path_len_constraint.is_some();
+                }
+                ParsedExtension::NameConstraints(_) => constrains = true,
                 ParsedExtension::KeyUsage(ku) => may_sign_certificates = ku.key_cert_sign(),
                 _ => {}
             }
@@ -125,6 +151,9 @@ impl CandidatePool {
             aki,
             is_ca,
             may_sign_certificates,
+            eku_server,
+            eku_client,
+            constrains,
         };
         let index = self.entries.len();
         self.by_subject
@@ -204,6 +233,36 @@ impl CandidatePool {
         found
     }
 
+    /// Sets the roles paths are built for: where several complete paths exist, one valid for them is
+    /// preferred, as Windows' chain engine prefers a path valid for the requested usage.
+    pub fn set_purpose(&mut self, purpose: RequestedPurpose) {
+        self.purpose = purpose;
+    }
+
+    /// Subject Key Identifiers of the certificates named like `child`'s issuer whose key is not the one
+    /// `child`'s Authority Key Identifier names (sorted). Empty when `child` names no key.
+    pub fn same_name_other_keys(&self, child: usize) -> Vec<String> {
+        let Some(entry) = self.entries.get(child) else {
+            return Vec::new();
+        };
+        let Some(aki) = &entry.aki else {
+            return Vec::new();
+        };
+        let mut keys: Vec<String> = self
+            .by_subject
+            .get(&entry.issuer_key)
+            .into_iter()
+            .flatten()
+            .filter(|&&c| c != child)
+            .filter_map(|&c| self.entries[c].ski.as_ref())
+            .filter(|ski| *ski != aki)
+            .map(|ski| hex_upper(ski))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Builds the best certification path for the certificate at `subject`, judging dates at `at`.
     pub fn build_path(
         &self,
@@ -218,16 +277,20 @@ impl CandidatePool {
             best: None,
             explored: 0,
             complete_paths: 0,
+            considered: Vec::new(),
         };
         let mut chain = vec![subject];
         search.walk(&mut chain);
-        let (_, chain, end) = search.best.take().unwrap_or((
+        let (best_score, chain, end) = search.best.take().unwrap_or((
             Score::default(),
             vec![subject],
             PathEnd::IssuerNotFound,
         ));
         let complete_paths = search.complete_paths;
-        search.into_path(&chain, end, complete_paths)
+        let alternatives = search.alternatives(&chain, best_score);
+        let mut path = search.into_path(&chain, end, complete_paths)?;
+        path.alternatives = alternatives;
+        Ok(path)
     }
 }
 
@@ -249,6 +312,8 @@ struct Score {
     complete: bool,
     signatures_ok: bool,
     issuers_are_cas: bool,
+    constraints_ok: bool,
+    purposes_ok: bool,
     dates_ok: bool,
     shorter: std::cmp::Reverse<usize>,
 }
@@ -261,7 +326,12 @@ struct Search<'p> {
     best: Option<(Score, Vec<usize>, PathEnd)>,
     explored: usize,
     complete_paths: usize,
+    /// The complete paths seen (bounded), for the alternatives the report lists.
+    considered: Vec<(Score, Vec<usize>)>,
 }
+
+/// Most alternative paths kept for the report.
+const MAX_ALTERNATIVES: usize = 8;
 
 impl Search<'_> {
     fn walk(&mut self, chain: &mut Vec<usize>) {
@@ -272,7 +342,9 @@ impl Search<'_> {
             self.record(chain, PathEnd::TrustAnchor);
             return;
         }
-        if entry.is_self_issued() && self.signature(last, last) == SignatureCheck::Valid {
+        // A root's own signature proves nothing (CryptoAPI does not check it); one certwiz cannot
+        // check still ends the path at that root rather than sending it looking for an issuer.
+        if entry.is_self_issued() && self.signature(last, last) != SignatureCheck::Invalid {
             self.record(chain, PathEnd::UntrustedRoot);
             return;
         }
@@ -305,14 +377,22 @@ impl Search<'_> {
             .skip(1)
             .all(|&i| self.pool.entries[i].may_issue());
         let dates_ok = chain.iter().all(|&i| self.valid_at(i));
+        let purpose = self.pool.purpose;
+        let purposes_ok = chain.iter().all(|&i| self.pool.entries[i].allows(purpose));
+        let constraints_ok = self.constraints_ok(chain);
         let score = Score {
             trusted: end == PathEnd::TrustAnchor,
             complete: end != PathEnd::IssuerNotFound,
             signatures_ok,
             issuers_are_cas,
+            constraints_ok,
+            purposes_ok,
             dates_ok,
             shorter: std::cmp::Reverse(chain.len()),
         };
+        if score.complete && self.considered.len() < MAX_ALTERNATIVES {
+            self.considered.push((score, chain.to_vec()));
+        }
         let better = match &self.best {
             Some((best, _, _)) => score > *best,
             None => true,
@@ -320,6 +400,97 @@ impl Search<'_> {
         if better {
             self.best = Some((score, chain.to_vec(), end));
         }
+    }
+
+    /// The other complete paths, listed only when the requested purposes told them apart (some valid
+    /// for the purposes, some not): then the choice of path depended on the purpose, and the report
+    /// says what was passed over and why. Otherwise nothing, so existing reports stay unchanged.
+    fn alternatives(&self, best: &[usize], best_score: Score) -> Vec<AlternativePath> {
+        let differ = |pick: fn(&Score) -> bool| {
+            self.considered.iter().any(|(s, _)| pick(s))
+                && self.considered.iter().any(|(s, _)| !pick(s))
+        };
+        let split = differ(|s| s.purposes_ok) || differ(|s| s.constraints_ok);
+        if !split {
+            return Vec::new();
+        }
+        let name = |i: usize| {
+            CertificateFacts::from_der(&self.pool.entries[i].der)
+                .map(|f| f.display_name)
+                .unwrap_or_default()
+        };
+        let mut out: Vec<AlternativePath> = self
+            .considered
+            .iter()
+            .filter(|(_, chain)| chain.as_slice() != best)
+            .map(|(score, chain)| {
+                let mut passed_over_because = Vec::new();
+                if !score.trusted && best_score.trusted {
+                    passed_over_because.push("not trusted".to_owned());
+                }
+                if !score.signatures_ok {
+                    passed_over_because.push("a signature does not verify".to_owned());
+                }
+                if !score.issuers_are_cas {
+                    passed_over_because.push("an issuer is not a CA".to_owned());
+                }
+                if !score.constraints_ok {
+                    passed_over_because
+                        .push("a CA's name or path length constraint is broken".to_owned());
+                }
+                if !score.purposes_ok {
+                    passed_over_because.push(format!(
+                        "a certificate's Enhanced Key Usage does not allow {}",
+                        self.pool
+                            .purpose
+                            .roles()
+                            .iter()
+                            .map(|r| r.name())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ));
+                }
+                if !score.dates_ok {
+                    passed_over_because.push("a certificate is out of date".to_owned());
+                }
+                if passed_over_because.is_empty() {
+                    passed_over_because.push("longer or equal, and found later".to_owned());
+                }
+                AlternativePath {
+                    certificates: chain.iter().rev().map(|&i| name(i)).collect(),
+                    trusted: score.trusted,
+                    valid_for_purpose: score.purposes_ok,
+                    passed_over_because,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.certificates.cmp(&b.certificates));
+        out
+    }
+
+    /// Whether the path breaks no name or path length constraint. Only paths through a CA that has
+    /// such constraints are parsed and checked, so building stays cheap for the usual PKI.
+    fn constraints_ok(&self, chain: &[usize]) -> bool {
+        if !chain
+            .iter()
+            .skip(1)
+            .any(|&i| self.pool.entries[i].constrains)
+        {
+            return true;
+        }
+        let parsed: Vec<X509Certificate<'_>> = chain
+            .iter()
+            .filter_map(|&i| X509Certificate::from_der(&self.pool.entries[i].der).ok())
+            .map(|(_, c)| c)
+            .collect();
+        if parsed.len() != chain.len() {
+            return false;
+        }
+        let names = vec![String::new(); chain.len()];
+        crate::engine::path_rules::check(&parsed, &names)
+            .iter()
+            .flatten()
+            .all(|v| !matches!(v.rule, PathRule::NameConstraints | PathRule::PathLength))
     }
 
     /// Whether `issuer` signed `child` (cached: every pair is verified at most once per build).
@@ -358,16 +529,26 @@ impl Search<'_> {
         end: PathEnd,
         complete_paths: usize,
     ) -> Result<CertificationPath, CertError> {
+        let mut facts = Vec::with_capacity(chain.len());
+        let mut parsed = Vec::with_capacity(chain.len());
+        for &index in chain {
+            let der = &self.pool.entries[index].der;
+            facts.push(CertificateFacts::from_der(der)?);
+            let (_, cert) =
+                X509Certificate::from_der(der).map_err(|e| CertError::Malformed(e.to_string()))?;
+            parsed.push(cert);
+        }
+        let display: Vec<String> = facts.iter().map(|f| f.display_name.clone()).collect();
+        let mut violations = crate::engine::path_rules::check(&parsed, &display);
         let mut nodes: Vec<PathNode> = Vec::with_capacity(chain.len());
-        for (pos, &index) in chain.iter().enumerate() {
+        for (pos, (&index, certificate)) in chain.iter().zip(facts).enumerate() {
             let entry = &self.pool.entries[index];
-            let certificate = CertificateFacts::from_der(&entry.der)?;
+            let mut node_violations = std::mem::take(&mut violations[pos]);
             let issuer = chain.get(pos + 1).copied();
             let is_top = pos + 1 == chain.len();
             let mut problems = Vec::new();
             let signature = match issuer {
                 Some(issuer) => Some(self.signature(index, issuer)),
-                None if is_top && end == PathEnd::UntrustedRoot => Some(SignatureCheck::Valid),
                 None if entry.is_self_issued() => Some(self.signature(index, index)),
                 None => None,
             };
@@ -376,6 +557,28 @@ impl Search<'_> {
             {
                 problems.push(NodeStatus::BadSignature);
             }
+            // Only the signatures CAs make count (a root's own is not checked by Windows either).
+            if let (Some(SignatureCheck::Unsupported), Some(issuer)) = (signature, issuer) {
+                problems.push(NodeStatus::SignatureNotChecked);
+                let algorithm = parsed
+                    .get(pos)
+                    .map(|c| signature::algorithm_name(&c.signature_algorithm))
+                    .unwrap_or_default();
+                let key = CertificateFacts::from_der(&self.pool.entries[issuer].der)
+                    .map(|f| f.key_text())
+                    .unwrap_or_default();
+                node_violations.push(PathViolation {
+                    rule: PathRule::SignatureUnsupported,
+                    by: display.get(pos + 1).cloned(),
+                    what: format!("{algorithm} with the issuer's {key} key"),
+                });
+            }
+            for v in &node_violations {
+                if let Some(status) = v.rule.node_status() {
+                    problems.push(status);
+                }
+            }
+            node_violations.sort();
             if is_top {
                 match end {
                     PathEnd::IssuerNotFound => problems.push(NodeStatus::IssuerNotFound),
@@ -399,6 +602,7 @@ impl Search<'_> {
                 problems.push(NodeStatus::NotYetValid);
             }
             problems.sort();
+            problems.dedup();
             let status = problems.first().copied().unwrap_or(NodeStatus::Ok);
             nodes.push(PathNode {
                 status_text: status.sentence().to_owned(),
@@ -408,13 +612,18 @@ impl Search<'_> {
                 trust_anchor: entry.trust_anchor,
                 source: entry.origin.to_string(),
                 certificate,
+                violations: node_violations,
             });
         }
         let missing_issuer = if end == PathEnd::IssuerNotFound {
+            let top_index = chain.last().copied();
             nodes.last().map(|top| MissingIssuer {
                 issuer: top.certificate.issuer.clone(),
                 authority_key_id: top.certificate.authority_key_id.clone(),
                 aia_ca_issuers: top.certificate.aia_ca_issuers.clone(),
+                same_name_other_keys: top_index
+                    .map(|i| self.pool.same_name_other_keys(i))
+                    .unwrap_or_default(),
             })
         } else {
             None
@@ -426,6 +635,7 @@ impl Search<'_> {
             complete: end != PathEnd::IssuerNotFound,
             complete_paths_found: complete_paths,
             missing_issuer,
+            alternatives: Vec::new(),
             nodes,
         })
     }
@@ -438,10 +648,19 @@ impl Search<'_> {
 pub enum NodeStatus {
     /// The issuer's signature does not verify.
     BadSignature,
+    /// The issuer's signature uses an algorithm certwiz cannot verify: not known to be good.
+    SignatureNotChecked,
     /// The issuer is not in the pool.
     IssuerNotFound,
     /// The issuer is not a certification authority.
     IssuerNotCa,
+    /// A name of the certificate is outside a CA's name constraints.
+    NameConstraintsViolated,
+    /// More CAs under a CA than its pathLenConstraint allows.
+    PathLengthExceeded,
+    /// A critical extension certwiz (and Windows) does not know, or an extension that is duplicated or
+    /// cannot be decoded.
+    InvalidExtension,
     /// A self-signed root that is not a trust anchor.
     RootNotTrusted,
     /// Past its validity.
@@ -469,6 +688,18 @@ impl NodeStatus {
             NodeStatus::IssuerNotCa => {
                 "The issuer of this certificate is not a certification authority."
             }
+            NodeStatus::SignatureNotChecked => {
+                "The signature of this certificate was not checked: certwiz cannot verify its algorithm, so it is not known to be valid."
+            }
+            NodeStatus::NameConstraintsViolated => {
+                "A name in this certificate is outside the names a CA above it may certify (name constraints)."
+            }
+            NodeStatus::PathLengthExceeded => {
+                "This certificate is deeper under a CA than that CA's path length constraint allows."
+            }
+            NodeStatus::InvalidExtension => {
+                "This certificate has an invalid extension, or an unknown extension marked critical."
+            }
         }
     }
 
@@ -482,6 +713,10 @@ impl NodeStatus {
             NodeStatus::IssuerNotFound => "✗ issuer not found",
             NodeStatus::RootNotTrusted => "✗ root not trusted",
             NodeStatus::IssuerNotCa => "✗ issuer not a CA",
+            NodeStatus::SignatureNotChecked => "? signature not checked",
+            NodeStatus::NameConstraintsViolated => "✗ name constraints violated",
+            NodeStatus::PathLengthExceeded => "✗ path length exceeded",
+            NodeStatus::InvalidExtension => "✗ invalid extension",
         }
     }
 }
@@ -503,6 +738,29 @@ pub struct PathNode {
     pub trust_anchor: bool,
     /// File (and position) it came from.
     pub source: String,
+    /// Rules of path validation this certificate breaks, with the CA and the name concerned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<PathViolation>,
+}
+
+impl PathRule {
+    /// The node status this rule sets, when breaking it makes Windows reject the path.
+    pub fn node_status(self) -> Option<NodeStatus> {
+        match self {
+            PathRule::SignatureUnsupported => Some(NodeStatus::SignatureNotChecked),
+            PathRule::NameConstraints => Some(NodeStatus::NameConstraintsViolated),
+            PathRule::PathLength => Some(NodeStatus::PathLengthExceeded),
+            PathRule::UnknownCriticalExtension | PathRule::MalformedExtension => {
+                Some(NodeStatus::InvalidExtension)
+            }
+            PathRule::DuplicateExtension
+            | PathRule::InvalidName
+            | PathRule::NameConstraintsNotChecked
+            | PathRule::UnreadExtension
+            | PathRule::InvalidSerial
+            | PathRule::AuthorityKeyIdCritical => None,
+        }
+    }
 }
 
 /// What is known about an issuer that could not be found.
@@ -514,6 +772,10 @@ pub struct MissingIssuer {
     pub authority_key_id: Option<String>,
     /// Where the certificate says its issuer can be downloaded.
     pub aia_ca_issuers: Vec<String>,
+    /// Key identifiers (SKI, upper-case hex) of certificates that have the issuer's name but another
+    /// key than the Authority Key Identifier names: a renewed or rebuilt CA (AKI/SKI mismatch).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_name_other_keys: Vec<String>,
 }
 
 /// A built path, root first (as MMC shows it) and the examined certificate last.
@@ -531,6 +793,22 @@ pub struct CertificationPath {
     pub complete_paths_found: usize,
     /// Set when the path stops at a certificate whose issuer is missing.
     pub missing_issuer: Option<MissingIssuer>,
+    /// Other complete paths that were considered, when the requested purposes told them apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<AlternativePath>,
+}
+
+/// A complete path that was considered and not chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternativePath {
+    /// Display names, root first.
+    pub certificates: Vec<String>,
+    /// Whether it ends at a trust anchor.
+    pub trusted: bool,
+    /// Whether every certificate's EKU allows the requested purposes.
+    pub valid_for_purpose: bool,
+    /// Why the chosen path was preferred.
+    pub passed_over_because: Vec<String>,
 }
 
 impl CertificationPath {

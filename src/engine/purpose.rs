@@ -9,38 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::cert::{CertificateFacts, OID_ANY_EKU, OID_CLIENT_AUTH, OID_SERVER_AUTH};
+use crate::engine::cert::{CertificateFacts, OID_ANY_EKU};
 use crate::engine::path::{CertificationPath, PathEnd};
-
-/// The two TLS roles a conferencing server's certificate must serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Server Authentication (1.3.6.1.5.5.7.3.1): answering TLS on 444, 5061, ...
-    ServerAuth,
-    /// Client Authentication (1.3.6.1.5.5.7.3.2): presenting the certificate in server-to-server MTLS.
-    ClientAuth,
-}
-
-impl Role {
-    /// Both roles, in display order.
-    pub const ALL: [Role; 2] = [Role::ServerAuth, Role::ClientAuth];
-
-    /// The name Windows uses.
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::ServerAuth => "Server Authentication",
-            Role::ClientAuth => "Client Authentication",
-        }
-    }
-
-    fn oid(self) -> &'static str {
-        match self {
-            Role::ServerAuth => OID_SERVER_AUTH,
-            Role::ClientAuth => OID_CLIENT_AUTH,
-        }
-    }
-}
+pub use crate::engine::role::{RequestedPurpose, Role};
 
 /// The purposes a Windows certificate store property allows (MMC's certificate Properties > General).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -210,6 +181,9 @@ pub struct PurposeAnalysis {
     pub rows: Vec<PurposeRow>,
     /// Server Authentication, then Client Authentication.
     pub roles: Vec<RoleVerdict>,
+    /// The roles the certificate was examined for (absent: both).
+    #[serde(default, skip_serializing_if = "RequestedPurpose::is_both")]
+    pub requested: RequestedPurpose,
 }
 
 impl PurposeAnalysis {
@@ -259,7 +233,30 @@ impl PurposeAnalysis {
                 }
             })
             .collect();
-        PurposeAnalysis { rows, roles }
+        PurposeAnalysis {
+            rows,
+            roles,
+            requested: RequestedPurpose::Both,
+        }
+    }
+
+    /// A sentence saying which roles were examined, when not both (text and GUI show it above the
+    /// table).
+    pub fn requested_note(&self) -> Option<String> {
+        if self.requested.is_both() {
+            return None;
+        }
+        let asked: Vec<&str> = self.requested.roles().iter().map(|r| r.name()).collect();
+        Some(format!(
+            "Examined for {} only (--purpose): the other column is shown, not judged.",
+            asked.join(", ")
+        ))
+    }
+
+    /// The same analysis, examined for `requested` only.
+    pub fn for_purpose(mut self, requested: RequestedPurpose) -> Self {
+        self.requested = requested;
+        self
     }
 
     /// The verdict for `role`.

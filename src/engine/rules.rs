@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 use crate::engine::cert::{CertificateFacts, WeakHash};
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
 use crate::engine::names::{NameCheck, wildcard_entries};
-use crate::engine::path::{CertificationPath, NodeStatus, PathEnd};
+use crate::engine::path::{CertificationPath, NodeStatus, PathEnd, PathRule, PathViolation};
 use crate::engine::purpose::{PathPosition, PurposeAnalysis, PurposeSource, Role};
 
 /// A certificate expiring within this window gets `cert.expires-soon`.
@@ -37,7 +37,14 @@ pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     strength_findings(facts, &mut out);
     purpose_findings(facts, &mut out);
     purposes_seen_only(facts, &mut out);
+    out.extend(crate::engine::public_ca::judge(
+        facts.path,
+        facts.purposes,
+        facts.scope,
+        crate::engine::public_ca::PublicRoots::mozilla(),
+    ));
     name_findings(facts, &mut out);
+    path_rule_findings(facts, &mut out);
     sort_findings(&mut out);
     crate::engine::fixes::attach(&mut out, &crate::engine::fixes::FixContext::default());
     out
@@ -227,11 +234,22 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         if node.problems.contains(&NodeStatus::IssuerNotCa)
             && let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p))
         {
+            // A CA certificate whose Key Usage leaves out Certificate Signing is its own case: the
+            // CA exists, its certificate was issued with the wrong template (or edited).
+            let id = if issuer.certificate.is_ca {
+                ids::CHAIN_ISSUER_KEY_USAGE
+            } else {
+                ids::CHAIN_ISSUER_NOT_CA
+            };
             out.push(about(
                     Finding::new(
-                        ids::CHAIN_ISSUER_NOT_CA,
+                        id,
                         Severity::Fail,
-                        format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name),
+                        if issuer.certificate.is_ca {
+                            format!("\"{}\" signed a certificate, but its Key Usage does not allow Certificate Signing", issuer.certificate.display_name)
+                        } else {
+                            format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name)
+                        },
                         format!(
                             "\"{}\" is the issuer of \"{}\", but {}, so Windows rejects the path.",
                             issuer.certificate.display_name,
@@ -242,15 +260,26 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                                 "its Basic Constraints extension does not say it is a certification authority"
                             }
                         ),
-                        "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate.",
+                        if issuer.certificate.is_ca {
+                            "Renew the CA certificate with Key Usage Certificate Signing and CRL Signing (the Subordinate Certification Authority template does this), install the renewed CA certificate, then reissue the certificates it signed."
+                        } else {
+                            "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate."
+                        },
                     ),
                     &issuer.certificate,
                     f.scope,
                 ));
         }
     }
+    // Name constraints that could not be checked leave the path not known to be OK.
+    let unchecked = nodes.iter().any(|n| {
+        n.violations
+            .iter()
+            .any(|v| v.rule == PathRule::NameConstraintsNotChecked)
+    });
     if f.path.trusted
         && f.path.all_ok()
+        && !unchecked
         && let Some(leaf) = f.path.leaf()
     {
         let names: Vec<&str> = nodes
@@ -331,7 +360,8 @@ fn strength_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
 
 fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
     let rows = &f.purposes.rows;
-    for role in Role::ALL {
+    // Only the roles asked for are judged (`--purpose`); the table still shows both.
+    for &role in f.purposes.requested.roles() {
         let Some(verdict) = f.purposes.role(role) else {
             continue;
         };
@@ -462,21 +492,34 @@ fn purpose_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         }
     }
     let usable = |role| f.purposes.role(role).is_some_and(|v| v.usable);
-    if usable(Role::ServerAuth)
-        && usable(Role::ClientAuth)
+    let requested = f.purposes.requested.roles();
+    if requested.iter().all(|&role| usable(role))
         && let Some(leaf) = f.path.leaf()
     {
-        out.push(about(
-                Finding::new(
-                    ids::CHAIN_PURPOSES_OK,
-                    Severity::Pass,
-                    "The path allows Server Authentication and Client Authentication",
-                    "Every certificate in the path, CAs included, allows both purposes, so the certificate can answer TLS and take part in mutual TLS.",
-                    "Nothing to do.",
+        let (title, detail) = match requested {
+            [only] => (
+                format!("The path allows {}", only.name()),
+                format!(
+                    "Every certificate in the path, CAs included, allows {}, the purpose it was examined for (--purpose).",
+                    only.name()
                 ),
-                &leaf.certificate,
-                f.scope,
-            ));
+            ),
+            _ => (
+                "The path allows Server Authentication and Client Authentication".to_owned(),
+                "Every certificate in the path, CAs included, allows both purposes, so the certificate can answer TLS and take part in mutual TLS.".to_owned(),
+            ),
+        };
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_PURPOSES_OK,
+                Severity::Pass,
+                title,
+                detail,
+                "Nothing to do.",
+            ),
+            &leaf.certificate,
+            f.scope,
+        ));
     }
 }
 
@@ -545,6 +588,198 @@ fn name_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 "Request a certificate that lists each name explicitly (pool FQDN, front-end FQDNs, SIP domains) instead of a wildcard.",
             ),
             c,
+            f.scope,
+        ));
+    }
+}
+
+/// The finding id for a node status set by a rule of [`PathRule`] (the pool matrix names it).
+pub fn path_rule_finding_id(status: NodeStatus) -> &'static str {
+    match status {
+        NodeStatus::SignatureNotChecked => ids::CHAIN_SIGNATURE_UNSUPPORTED,
+        NodeStatus::NameConstraintsViolated => ids::CHAIN_NAME_CONSTRAINTS_VIOLATED,
+        NodeStatus::PathLengthExceeded => ids::CHAIN_PATH_LENGTH_EXCEEDED,
+        NodeStatus::InvalidExtension => ids::CERT_MALFORMED_EXTENSION,
+        NodeStatus::BadSignature => ids::CHAIN_BAD_SIGNATURE,
+        NodeStatus::IssuerNotCa => ids::CHAIN_ISSUER_NOT_CA,
+        NodeStatus::IssuerNotFound => ids::CHAIN_INCOMPLETE,
+        NodeStatus::RootNotTrusted => ids::CHAIN_UNTRUSTED_ROOT,
+        NodeStatus::Expired => ids::CERT_EXPIRED,
+        NodeStatus::NotYetValid => ids::CERT_NOT_YET_VALID,
+        NodeStatus::Ok => ids::CHAIN_OK,
+    }
+}
+
+/// Id, severity and the words of one broken rule. Severities follow what CryptoAPI does (README, "How
+/// the path is built"): fail where Windows rejects the chain, warn where it accepts it.
+fn rule_finding(
+    v: &PathViolation,
+    what: &str,
+    name: &str,
+) -> (&'static str, Severity, String, String, &'static str) {
+    let by = v.by.as_deref().unwrap_or("its issuer");
+    match v.rule {
+        PathRule::SignatureUnsupported => (
+            ids::CHAIN_SIGNATURE_UNSUPPORTED,
+            Severity::Fail,
+            format!("The signature on \"{name}\" was not checked"),
+            format!(
+                "\"{by}\" signed the {what} \"{name}\" with {}, an algorithm certwiz cannot verify, so certwiz does not know whether the signature is genuine: the path is not called trusted. Windows may verify it; check there with certutil.",
+                v.what
+            ),
+            "Verify the chain on a Windows server with certutil -verify -urlfetch server.cer. If the CA uses a rare algorithm (ECDSA with SHA-1, DSA, a small or odd curve), renew the CA and reissue with sha256RSA or ECDSA P-256 / SHA-256.",
+        ),
+        PathRule::NameConstraints => (
+            ids::CHAIN_NAME_CONSTRAINTS_VIOLATED,
+            Severity::Fail,
+            format!("\"{name}\" is outside the names \"{by}\" may certify"),
+            format!(
+                "The CA \"{by}\" carries a Name Constraints extension, and in the {what} \"{name}\" the {}. Windows rejects the chain (CERT_TRUST_HAS_NOT_PERMITTED_NAME_CONSTRAINT / CERT_TRUST_HAS_EXCLUDED_NAME_CONSTRAINT), as does every RFC 5280 validator.",
+                v.what
+            ),
+            "Reissue the certificate with names inside the CA's permitted subtrees, or have it issued by a CA whose constraints cover those names (look at the CA's Name Constraints with certutil -dump ca.cer).",
+        ),
+        PathRule::NameConstraintsNotChecked => (
+            ids::CHAIN_NAME_CONSTRAINTS_NOT_CHECKED,
+            Severity::Warn,
+            format!("The name constraints of \"{by}\" on \"{name}\" were not checked"),
+            format!(
+                "In the {what} \"{name}\", {}: whether they are inside the CA's subtrees is not known, so the path is not called OK. Windows checks UPN constraints (and rejects a name outside them).",
+                v.what
+            ),
+            "Check the chain on a Windows server: certutil -verify -urlfetch server.cer (a name outside the constraints shows as CERT_E_INVALID_NAME).",
+        ),
+        PathRule::PathLength => (
+            ids::CHAIN_PATH_LENGTH_EXCEEDED,
+            Severity::Fail,
+            format!("\"{name}\" is deeper under \"{by}\" than its path length constraint allows"),
+            format!(
+                "There are {}. Windows rejects the chain (CERT_TRUST_INVALID_BASIC_CONSTRAINTS).",
+                v.what
+            ),
+            "Issue the certificate from a CA nearer the root, or renew the constraining CA with a larger path length constraint (CAPolicy.inf: PathLength).",
+        ),
+        PathRule::UnknownCriticalExtension => (
+            ids::CERT_UNKNOWN_CRITICAL_EXTENSION,
+            Severity::Fail,
+            format!("\"{name}\" has an unknown critical extension"),
+            format!(
+                "The {what} has the extension {} marked critical, and neither certwiz nor CryptoAPI understands it. A validator must reject a certificate with a critical extension it does not know (RFC 5280 4.2); Windows does (CERT_TRUST_HAS_NOT_SUPPORTED_CRITICAL_EXT).",
+                v.what
+            ),
+            "Reissue the certificate from a template without that extension, or with it marked non-critical.",
+        ),
+        PathRule::MalformedExtension => (
+            ids::CERT_MALFORMED_EXTENSION,
+            Severity::Fail,
+            format!("\"{name}\" has an extension that cannot be read"),
+            format!(
+                "In the {what}, {}. Windows rejects a certificate with an extension it cannot decode (CERT_TRUST_INVALID_EXTENSION).",
+                v.what
+            ),
+            "Reissue the certificate; if it came from a request file, check the names in the request (certutil -dump request.req).",
+        ),
+        PathRule::UnreadExtension => (
+            ids::CERT_MALFORMED_EXTENSION,
+            Severity::Warn,
+            format!("\"{name}\" has an extension that cannot be read"),
+            format!(
+                "In the {what}, {}. It is not critical and neither path validation nor revocation checking reads it, so Windows is not stopped by it; what it was meant to say is lost to every client.",
+                v.what
+            ),
+            "Reissue the certificate from a template that writes the extension correctly.",
+        ),
+        PathRule::InvalidName => (
+            ids::CERT_MALFORMED_EXTENSION,
+            Severity::Warn,
+            format!("\"{name}\" has a Subject Alternative Name with an invalid entry"),
+            format!(
+                "In the {what}, {}. RFC 5280 forbids it and strict validators (Go, rustls-webpki) reject the certificate; CryptoAPI and OpenSSL decode it and go on.",
+                v.what
+            ),
+            "Reissue the certificate with a Subject Alternative Name that lists the real host names.",
+        ),
+        PathRule::DuplicateExtension => (
+            ids::CERT_DUPLICATE_EXTENSION,
+            Severity::Warn,
+            format!("\"{name}\" has the extension {} twice", v.what),
+            format!(
+                "The {what} holds the extension {} more than once, which RFC 5280 forbids. Go's crypto/x509 refuses such a certificate; CryptoAPI reads the first copy, and OpenSSL accepts a duplicate of an extension it does not know, so Windows servers may accept it while other systems do not.",
+                v.what
+            ),
+            "Reissue the certificate without the duplicate (check the template and any extensions added in the request).",
+        ),
+        PathRule::InvalidSerial => (
+            ids::CERT_INVALID_SERIAL,
+            Severity::Warn,
+            format!("\"{name}\" has an invalid serial number"),
+            format!(
+                "The serial number of the {what} is {}. RFC 5280 requires a positive number of at most 20 bytes. Windows accepts it; stricter validators (Go, rustls-webpki) reject it.",
+                v.what
+            ),
+            "Reissue the certificate from a CA that writes RFC 5280 serial numbers (every current Windows CA does).",
+        ),
+        PathRule::AuthorityKeyIdCritical => (
+            ids::CERT_AKI_CRITICAL,
+            Severity::Warn,
+            format!("\"{name}\" marks its Authority Key Identifier critical"),
+            format!(
+                "In the {what} the Authority Key Identifier ({}) is marked critical; RFC 5280 4.2.1.1 says it must not be. CryptoAPI understands the extension and accepts it; OpenSSL rejects the certificate (unhandled critical extension).",
+                v.what
+            ),
+            "Reissue the certificate with a non-critical Authority Key Identifier.",
+        ),
+    }
+}
+
+fn path_rule_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    let len = f.path.nodes.len();
+    for (i, node) in f.path.nodes.iter().enumerate() {
+        for v in &node.violations {
+            let (id, severity, title, detail, fix) =
+                rule_finding(v, role_word(i, len), &node.certificate.display_name);
+            out.push(about(
+                Finding::new(id, severity, title, detail, fix),
+                &node.certificate,
+                f.scope,
+            ));
+        }
+    }
+    if let (Some(missing), Some(top)) = (&f.path.missing_issuer, f.path.nodes.first())
+        && !missing.same_name_other_keys.is_empty()
+    {
+        out.push(about(
+            Finding::new(
+                ids::CHAIN_AKI_MISMATCH,
+                Severity::Warn,
+                format!("A CA named \"{}\" is present, but with another key", missing.issuer),
+                format!(
+                    "\"{}\" names its issuer's key as {} (Authority Key Identifier), but the CA certificate(s) of that name given have the key identifier {}. The CA was renewed with a new key or rebuilt: the certificate needs the CA certificate of the old key (both can be installed side by side), or must be reissued.",
+                    top.certificate.display_name,
+                    missing.authority_key_id.as_deref().unwrap_or("?"),
+                    missing.same_name_other_keys.join(", ")
+                ),
+                "On the CA: certutil -ca.cert lists the CA certificates of each key (certutil -ca.cert 0 old-ca.cer for the first); install the one whose Subject Key Identifier matches (certutil -addstore CA old-ca.cer), or reissue the certificate from the current key.",
+            ),
+            &top.certificate,
+            f.scope,
+        ));
+    }
+    // A CA certificate examined as a TLS endpoint: judged only when names were asked for, since
+    // inspecting a CA certificate by itself is an ordinary thing to do.
+    if let (Some(leaf), false) = (f.path.leaf(), f.names.is_empty())
+        && leaf.certificate.is_ca
+        && len > 1
+    {
+        out.push(about(
+            Finding::new(
+                ids::CERT_CA_AS_END_ENTITY,
+                Severity::Warn,
+                format!("\"{}\" is a CA certificate", leaf.certificate.display_name),
+                "The certificate examined for a server name says it is a certification authority (Basic Constraints CA=true). RFC 5280 validators (OpenSSL with -purpose sslserver, Go, rustls-webpki) refuse a CA certificate as a TLS server or client certificate; CryptoAPI's SSL policy does not check it.",
+                "Request an end-entity certificate (the Web Server or a computer template) for the server instead of using a CA certificate.",
+            ),
+            &leaf.certificate,
             f.scope,
         ));
     }

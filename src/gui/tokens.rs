@@ -12,6 +12,22 @@ pub const BODY_SIZE: f32 = 17.0;
 pub const HEADING_SIZE: f32 = 24.0;
 /// Step list text size.
 pub const STEP_SIZE: f32 = 18.0;
+/// A step's state under its name in the step list ("✔ pass", "→ the log points here").
+pub const STEP_STATUS_SIZE: f32 = STEP_SIZE - 3.0;
+/// The verdict line of step 8, the largest text after headings.
+pub const VERDICT_SIZE: f32 = BODY_SIZE + 3.0;
+/// A section label inside a step.
+pub const SECTION_SIZE: f32 = BODY_SIZE + 2.0;
+/// The big Run all checks button's text.
+pub const RUN_BUTTON_TEXT_SIZE: f32 = BODY_SIZE + 1.0;
+/// Secondary text under a body line: a finding's detail and fix, field hints, the status line.
+pub const DETAIL_SIZE: f32 = BODY_SIZE - 1.0;
+/// Small print: notes beside controls, the log box's monospace text, names in the validity timeline.
+pub const SMALL_SIZE: f32 = BODY_SIZE - 2.0;
+/// Captions: a finding's ID, the timeline's "now" mark.
+pub const CAPTION_SIZE: f32 = BODY_SIZE - 4.0;
+/// The end dates written on the validity timeline's bars (they must fit inside a short bar).
+pub const TIMELINE_DATE_SIZE: f32 = BODY_SIZE - 5.0;
 /// Width of the step list.
 pub const STEP_PANEL_WIDTH: f32 = 290.0;
 /// Height of the big Run button.
@@ -44,7 +60,7 @@ pub fn severity_color(severity: Severity) -> Color32 {
     match severity {
         Severity::Fail => FAIL,
         Severity::Warn => WARN,
-        Severity::Info => NEUTRAL,
+        Severity::Info | Severity::Unknown => NEUTRAL,
         Severity::Pass => PASS,
     }
 }
@@ -62,6 +78,7 @@ pub fn severity_mark(severity: Severity) -> &'static str {
         Severity::Warn => "⚠",
         Severity::Info => "i",
         Severity::Pass => "✔",
+        Severity::Unknown => "?",
     }
 }
 
@@ -75,7 +92,21 @@ pub fn node_mark(status: NodeStatus) -> &'static str {
         NodeStatus::IssuerNotFound => "✖ issuer not found",
         NodeStatus::RootNotTrusted => "✖ root not trusted",
         NodeStatus::IssuerNotCa => "✖ issuer not a CA",
+        NodeStatus::SignatureNotChecked => "⚠ signature not checked",
+        NodeStatus::NameConstraintsViolated => "✖ name constraints violated",
+        NodeStatus::PathLengthExceeded => "✖ path length exceeded",
+        NodeStatus::InvalidExtension => "✖ invalid extension",
     }
+}
+
+/// The mark of a broken path rule: a failure when it sets a node status, a warning otherwise.
+pub fn violation_mark(status: Option<NodeStatus>) -> &'static str {
+    if status.is_some() { "✖" } else { "⚠" }
+}
+
+/// The colour of a broken path rule, matching [`violation_mark`].
+pub fn violation_color(status: Option<NodeStatus>) -> Color32 {
+    if status.is_some() { FAIL } else { WARN }
 }
 
 /// Fonts: egui's defaults, with the monospace font (Hack) as a fallback for proportional text so that

@@ -34,6 +34,7 @@ dl.meta dd { margin: 0; }
 .warn { border-color: #9a6700; background: #fff6dc; }
 .info { border-color: #1f5fa8; background: #eaf2fc; }
 .pass { border-color: #1a7f37; background: #e8f6ec; }
+.unknown { border-color: #5f6368; background: #f1f3f4; }
 .finding { border-left-width: 6px; border-left-style: solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
 ul.passed { padding-left: 1.2rem; }
 ul.passed li { margin: .35rem 0; }
@@ -78,6 +79,7 @@ fn class(severity: Severity) -> &'static str {
         Severity::Warn => "warn",
         Severity::Info => "info",
         Severity::Pass => "pass",
+        Severity::Unknown => "unknown",
     }
 }
 
@@ -231,6 +233,7 @@ fn body(out: &mut String, report: &Report, level: u8) {
                     }
                     out.push_str("</table>\n");
                 }
+                super::logs::unrecognised_html(out, logs, escape);
             }
             Section::Hypotheses(hypotheses) => {
                 let _ = writeln!(out, "<h{h}>{title}</h{h}>\n<ol>");

@@ -133,6 +133,7 @@ fn markdown_body(out: &mut String, report: &Report, level: usize) {
                     }
                     out.push('\n');
                 }
+                super::logs::unrecognised_markdown(out, logs, md_cell);
             }
             Section::Hypotheses(hypotheses) => {
                 let _ = writeln!(out, "{hashes} {title}\n");

@@ -5,6 +5,7 @@
 //! formats show them; [`text`], [`markdown`] and [`html`] each draw those parts their own way.
 
 pub mod html;
+pub mod logs;
 pub mod markdown;
 pub mod sections;
 pub mod text;

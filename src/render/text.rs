@@ -45,6 +45,7 @@ fn logs_text(out: &mut String, logs: &LogAnalysis) {
             s.title
         );
     }
+    super::logs::unrecognised_text(out, logs);
     if !logs.hypotheses.is_empty() {
         let _ = writeln!(out, "\nPossible causes, most likely first");
         for (i, h) in logs.hypotheses.iter().enumerate() {
@@ -344,6 +345,14 @@ pub(crate) fn path_text(out: &mut String, path: &CertificationPath) {
             pad(&label, width),
             node.status.mark()
         );
+        for violation in &node.violations {
+            let _ = writeln!(
+                out,
+                "  {}   ! {}",
+                " ".repeat(3 * depth),
+                violation.sentence()
+            );
+        }
         let c = &node.certificate;
         let urls = c
             .crl_distribution_points
@@ -382,6 +391,9 @@ fn purposes_text(out: &mut String, purposes: &PurposeAnalysis) {
         out,
         "\nPurposes (each certificate must allow the purpose for the chain to allow it)"
     );
+    if let Some(note) = purposes.requested_note() {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(
         out,
         "  {}{:<24}Client Authentication",

@@ -750,6 +750,7 @@ fn cancelled_before_the_fetch_is_not_a_failure() {
         at: at(),
         inputs: Vec::new(),
         store_purposes: Default::default(),
+        purpose: Default::default(),
     };
     let cancel = CancelFlag::new();
     cancel.cancel();

@@ -55,6 +55,8 @@ pub struct Spec {
     pub ca_issuers: Vec<String>,
     /// AIA OCSP responder URLs.
     pub ocsp: Vec<String>,
+    /// Name constraints (a CA limited to some names).
+    pub name_constraints: Option<rcgen::NameConstraints>,
 }
 
 impl Spec {
@@ -72,6 +74,7 @@ impl Spec {
             cdp: Vec::new(),
             ca_issuers: Vec::new(),
             ocsp: Vec::new(),
+            name_constraints: None,
         }
     }
 
@@ -92,6 +95,7 @@ impl Spec {
             cdp: Vec::new(),
             ca_issuers: Vec::new(),
             ocsp: Vec::new(),
+            name_constraints: None,
         }
     }
 
@@ -108,6 +112,15 @@ impl Spec {
     pub fn valid(mut self, not_before: OffsetDateTime, not_after: OffsetDateTime) -> Self {
         self.not_before = not_before;
         self.not_after = not_after;
+        self
+    }
+
+    /// Limits the CA to DNS names under `base` (a Name Constraints extension).
+    pub fn permit_dns(mut self, base: &str) -> Self {
+        self.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName(base.to_owned())],
+            excluded_subtrees: Vec::new(),
+        });
         self
     }
 
@@ -129,7 +142,7 @@ impl Spec {
         self
     }
 
-    fn params(&self) -> CertificateParams {
+    pub fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(self.sans.clone()).expect("valid SAN list");
         let mut dn = DistinguishedName::new();
         dn.push(DnType::OrganizationName, "certwiz tests");
@@ -150,6 +163,7 @@ impl Spec {
                 KeyUsagePurpose::KeyEncipherment,
             ];
         }
+        params.name_constraints = self.name_constraints.clone();
         if let Some(usages) = &self.key_usages {
             params.key_usages = usages.clone();
         }
@@ -221,6 +235,30 @@ pub fn healthy(leaf_cn: &str) -> Healthy {
         issuing,
         leaf,
     }
+}
+
+/// `made`'s certificate with its signature algorithm rewritten from ecdsa-with-SHA256
+/// (1.2.840.10045.4.3.2) to ecdsa-with-SHA512 (…4.3.4), which no crate certwiz keeps verifies on
+/// P-256: a signature certwiz cannot check. As PEM.
+pub fn unverifiable_signature_pem(made: &Made) -> String {
+    let from = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+    let mut der = made.der.clone();
+    let mut hits = 0;
+    let mut i = 0;
+    while i + from.len() <= der.len() {
+        if der[i..i + from.len()] == from {
+            der[i + from.len() - 1] = 0x04;
+            hits += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert_eq!(
+        hits, 2,
+        "the algorithm appears in the TBS and in the outer certificate"
+    );
+    pem::encode(&pem::Pem::new("CERTIFICATE", der))
 }
 
 /// A scratch folder that disappears with the test.

@@ -10,7 +10,7 @@ use certwiz::lab::{LAB_HOST, LabServer, Scenario};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
 
-use super::{aim_at, harness, run_all_checks, step_button, wait_for_checks};
+use super::{aim_at, harness, harness_of, run_all_checks, step_button, wait_for_checks};
 use crate::common;
 
 /// Every label and value the accessibility tree holds (what a screen reader, or a shared screen,
@@ -329,4 +329,31 @@ fn practice_pool_fills_step_9_and_shows_the_one_way_trust() {
     h.get_by_label(STOP_PRACTICE_POOL_LABEL).click();
     h.run();
     assert!(h.state().wizard.pool.text.is_empty() && !h.state().wizard.pool.practice);
+}
+
+/// A practice lab that comes up after a saved report was opened is not kept: the report stays shown
+/// read-only, untouched, and no practice server is left listening behind it.
+#[test]
+fn a_practice_lab_that_starts_after_a_saved_report_opened_is_not_kept() {
+    use certwiz::gui::StartOptions;
+    use certwiz::gui::wizard::LabState;
+
+    // An empty Root store's health, as a saved report (any saved report will do).
+    let report = certwiz::engine::root_store::report(
+        certwiz::engine::root_store::facts(&[]),
+        Vec::new(),
+        time::OffsetDateTime::now_utc(),
+    );
+    let start = StartOptions {
+        lab: Some(Scenario::ImpostorWebSite),
+        open: Some((report, "ticket.json".to_owned())),
+        ..StartOptions::default()
+    };
+    let mut h = harness_of(CertwizApp::with_start(start, None));
+    wait_for_checks(&mut h);
+    let app = h.state();
+    assert!(app.wizard.is_read_only(), "{}", app.wizard.status);
+    assert_eq!(app.wizard.lab.state, LabState::Stopped);
+    assert_ne!(app.wizard.target.server_fqdn, LAB_HOST);
+    assert!(!app.practice_servers_running(), "the late lab was dropped");
 }

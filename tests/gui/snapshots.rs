@@ -166,19 +166,8 @@ fn first_steps_look_as_recorded() {
 
 #[test]
 fn step_1_with_the_incidents_events_pasted_looks_as_recorded() {
-    let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/logs/incident-eventviewer.txt"),
-    )
-    .expect("corpus");
     let mut h = harness();
-    {
-        let wizard = &mut h.state_mut().wizard;
-        wizard.logs.text = text;
-        wizard.apply(certwiz::gui::wizard::Msg::LogTextChanged);
-        let generation = wizard.logs.generation;
-        let analysis = certwiz::engine::logs::analyse(&wizard.logs.text).map_err(|e| e.to_string());
-        wizard.on_logs_analysed(generation, analysis);
-    }
+    super::logs::paste(&mut h, "incident-eventviewer.txt");
     h.run();
     use egui_kittest::kittest::Queryable;
     h.get_by_label("Possible causes, most likely first")

@@ -146,6 +146,14 @@ pub enum Blocker {
         /// The display name of the certificate with the bad issuer.
         certificate: String,
     },
+    /// A certificate in the client's path breaks another rule of path validation (name constraints,
+    /// path length, an unverifiable signature, an invalid extension).
+    PathRule {
+        /// Its display name.
+        certificate: String,
+        /// Its status in the path.
+        status: crate::engine::path::NodeStatus,
+    },
 }
 
 /// One ordered pair: would `server` accept `client`'s certificate in mutual TLS?

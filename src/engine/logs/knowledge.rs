@@ -94,6 +94,17 @@ pub struct Signal {
     /// What it points at.
     #[serde(rename = "cause", default)]
     pub causes: Vec<Cause>,
+    /// The server roles that log it ("Front End", "Edge", "Director", "Mediation", "Exchange UM",
+    /// "Client", "Any Windows server").
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The public document it was taken from (a URL or a document name).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A phrase that refines the event it is part of (the TLS alert number in a Schannel 36887 /
+    /// 36888 description): counted even inside a recognised event's description.
+    #[serde(default)]
+    pub detail: bool,
 }
 
 impl Signal {
@@ -211,6 +222,15 @@ impl KnowledgeBase {
             }
             if s.causes.is_empty() {
                 problems.push(format!("signal {}: no cause", s.id));
+            }
+            if s.source.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                problems.push(format!("signal {}: no public source", s.id));
+            }
+            if s.roles.is_empty() {
+                problems.push(format!("signal {}: no roles", s.id));
+            }
+            if s.fix.trim().is_empty() || s.meaning.trim().is_empty() {
+                problems.push(format!("signal {}: no fix or meaning", s.id));
             }
             for c in &s.causes {
                 if !hypotheses.contains(c.hypothesis.as_str()) {

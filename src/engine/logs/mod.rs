@@ -6,7 +6,9 @@
 //! groups, ranks and judges.
 
 pub mod knowledge;
+pub mod labels;
 pub mod parser;
+pub mod verdict;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -82,6 +84,14 @@ pub struct LogAnalysis {
     pub lines: usize,
     /// Event records read (recognised or not).
     pub events_read: usize,
+    /// Event records read that certwiz does not recognise (any level).
+    #[serde(default)]
+    pub events_unrecognised: usize,
+    /// The Critical, Error and Warning events read but not recognised, grouped by ID, source and level:
+    /// worst level first, then most frequent. Never dropped silently: when nothing is recognised,
+    /// these are what the admin reads next.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrecognised: Vec<UnrecognisedEvent>,
     /// Recognised signals, worst first, then by first appearance.
     pub signals: Vec<SignalHit>,
     /// Causes, most likely first.
@@ -89,6 +99,75 @@ pub struct LogAnalysis {
     /// Where each signal was seen, for highlighting (not serialised).
     #[serde(skip)]
     pub mentions: Vec<LogMention>,
+}
+
+/// An event read but not recognised, with its repeats grouped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnrecognisedEvent {
+    /// The event ID.
+    pub id: u32,
+    /// The source / provider, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// "Critical", "Error" or "Warning".
+    pub level: String,
+    /// How many records with this ID, source and level were read.
+    pub count: usize,
+    /// The first line of the first one's description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The line of the first one.
+    pub line: usize,
+}
+
+/// At most this many unrecognised event groups are kept (a long export of unrelated errors).
+pub const MAX_UNRECOGNISED: usize = 200;
+
+/// Groups the unrecognised Critical, Error and Warning records.
+fn group_unrecognised(read: &[parser::UnreadEvent]) -> Vec<UnrecognisedEvent> {
+    use labels::Level;
+    let mut groups: Vec<(Level, UnrecognisedEvent)> = Vec::new();
+    let mut index: HashMap<(u32, Option<&str>, Level), usize> = HashMap::new();
+    for e in read {
+        let Some(level) = e.level.filter(|l| *l != Level::Information) else {
+            continue;
+        };
+        let key = (e.id, e.source.as_deref(), level);
+        match index.get(&key) {
+            Some(i) => {
+                if let Some((_, g)) = groups.get_mut(*i) {
+                    g.count += 1;
+                    if g.description.is_none() {
+                        g.description.clone_from(&e.description);
+                    }
+                }
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push((
+                    level,
+                    UnrecognisedEvent {
+                        id: e.id,
+                        source: e.source.clone(),
+                        level: level.as_str().to_owned(),
+                        count: 1,
+                        description: e.description.clone(),
+                        line: e.line,
+                    },
+                ));
+            }
+        }
+    }
+    groups.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.count.cmp(&a.1.count))
+            .then(a.1.line.cmp(&b.1.line))
+    });
+    groups
+        .into_iter()
+        .map(|(_, g)| g)
+        .take(MAX_UNRECOGNISED)
+        .collect()
 }
 
 /// A highlight: a byte range of the analysed text and the signal it shows.
@@ -177,6 +256,8 @@ pub fn analyse_with(text: &str, kb: &KnowledgeBase, matcher: &Matcher) -> LogAna
         bytes: text.len(),
         lines: scan.lines,
         events_read: scan.events_read,
+        events_unrecognised: scan.unrecognised.len(),
+        unrecognised: group_unrecognised(&scan.unrecognised),
         signals,
         hypotheses,
         mentions,
@@ -307,11 +388,40 @@ fn rank(kb: &KnowledgeBase, signals: &[SignalHit]) -> Vec<RankedHypothesis> {
     ranked.into_iter().map(|(_, h)| h).collect()
 }
 
+/// Where a signal stands in the evidence: the rank of the most likely hypothesis it supports, then
+/// the weight it adds there (heavier first). Signals for no ranked hypothesis come last.
+fn evidence_rank(kb: &KnowledgeBase, analysis: &LogAnalysis, id: &str) -> (usize, u32) {
+    let Some(signal) = kb.signals.iter().find(|s| s.id == id) else {
+        return (usize::MAX, 0);
+    };
+    analysis
+        .hypotheses
+        .iter()
+        .enumerate()
+        .find_map(|(rank, h)| {
+            signal
+                .causes
+                .iter()
+                .filter(|c| c.hypothesis == h.id)
+                .map(|c| c.weight)
+                .max()
+                .map(|w| (rank, u32::MAX - w))
+        })
+        .unwrap_or((usize::MAX, 0))
+}
+
 /// One finding per recognised signal (`log.<id>`), or `log.no-signals` when nothing was recognised.
-pub fn findings(analysis: &LogAnalysis) -> Result<Vec<Finding>, LogError> {
+/// Within a severity, findings follow the evidence of the most likely causes (the signals that support
+/// the top hypothesis first); commands go only with the findings that support the top hypothesis, for
+/// its step, each command once.
+pub fn judge(analysis: &LogAnalysis) -> Result<Vec<Finding>, LogError> {
     let (kb, _) = matcher()?;
+    let top = analysis.hypotheses.first();
     let mut out = Vec::new();
-    for hit in &analysis.signals {
+    let mut shown_commands: Vec<String> = Vec::new();
+    let mut hits: Vec<&SignalHit> = analysis.signals.iter().collect();
+    hits.sort_by_key(|h| (h.severity, evidence_rank(kb, analysis, &h.id), h.id.clone()));
+    for hit in hits {
         let Some(signal) = kb.signals.iter().find(|s| s.id == hit.id) else {
             continue;
         };
@@ -339,37 +449,64 @@ pub fn findings(analysis: &LogAnalysis) -> Result<Vec<Finding>, LogError> {
                     .map_or(String::new(), |s| format!(" since {s}"))
             )
         });
-        out.push(Finding::new(
+        let roles = if signal.roles.is_empty() {
+            String::new()
+        } else {
+            format!(" Logged on: {}.", signal.roles.join(", "))
+        };
+        let mut finding = Finding::new(
             &format!("log.{}", hit.id),
             hit.severity,
             format!("{}: {}", hit.label, hit.title),
-            format!("{} {times}{when}{lines}.{counter}", signal.meaning.trim()),
+            format!(
+                "{} {times}{when}{lines}.{counter}{roles}",
+                signal.meaning.trim()
+            ),
             format!("{} (Step {}.)", signal.fix.trim(), signal.step),
-        ));
-        if matches!(hit.severity, Severity::Fail | Severity::Warn)
-            && let Some(last) = out.last_mut()
+        );
+        let supports_top = top.is_some_and(|t| signal.causes.iter().any(|c| c.hypothesis == t.id));
+        if let Some(t) = top.filter(|_| supports_top)
+            && matches!(hit.severity, Severity::Fail | Severity::Warn)
         {
-            last.commands = crate::engine::fixes::commands_for_step(
-                signal.step,
+            finding.commands = crate::engine::fixes::commands_for_step(
+                t.step,
                 &crate::engine::fixes::FixContext::default(),
-            );
+            )
+            .into_iter()
+            .filter(|c| !shown_commands.contains(&c.command))
+            .collect();
+            shown_commands.extend(finding.commands.iter().map(|c| c.command.clone()));
         }
+        out.push(finding);
     }
     if out.is_empty() {
+        let unread = if analysis.unrecognised.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Among them, {} Error or Warning event group{} certwiz cannot judge (listed with the \
+                 report).",
+                analysis.unrecognised.len(),
+                if analysis.unrecognised.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+        };
         out.push(Finding::new(
             "log.no-signals",
             Severity::Info,
-            "No known event, error code or message found",
+            "No known event, error code or message found: this is not an all-clear",
             format!(
                 "Read {} lines ({} event records); none is an event, error code or message certwiz \
-                 knows for conferencing certificate or mutual-TLS problems.",
+                 knows for conferencing certificate or mutual-TLS problems.{unread}",
                 analysis.lines, analysis.events_read
             ),
             "Paste the events around the failure from Event Viewer (Applications and Services Logs > \
              Office Communications Server or Lync Server, and System for Schannel), the validation \
-             wizard's output, or an OCSLogger trace.",
+             wizard's output, or an OCSLogger trace; or run the checks of steps 2 to 7.",
         ));
     }
-    crate::engine::finding::sort_findings(&mut out);
     Ok(out)
 }

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use time::{Date, Month, PrimitiveDateTime, Time};
 
 use super::knowledge::{KnowledgeBase, SignalKind};
+use super::labels::{self, Level};
 
 /// Where a signal was seen: for highlighting in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +59,25 @@ pub struct Scan {
     pub mentions: Vec<Mention>,
     /// Event records read (recognised or not).
     pub events_read: usize,
+    /// Event records read whose ID (and source) certwiz does not know, in text order.
+    pub unrecognised: Vec<UnreadEvent>,
     /// Lines in the text.
     pub lines: usize,
+}
+
+/// One event record that was read but not recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadEvent {
+    /// The event ID.
+    pub id: u32,
+    /// The source / provider, as written.
+    pub source: Option<String>,
+    /// The level, when the record gave one.
+    pub level: Option<Level>,
+    /// The first line of the description.
+    pub description: Option<String>,
+    /// 1-based line of the ID.
+    pub line: usize,
 }
 
 /// Highlights kept for the GUI; counting goes on past it.
@@ -78,6 +96,19 @@ enum Pattern {
     ListTimeKey,
     XmlTime,
     Counter,
+    /// "Source:" and its translations, at the start of a line.
+    SourceKey,
+    /// "Level:" and its translations, at the start of a line.
+    LevelKey,
+    /// The 2003 dialog's "Event Type:", which opens a record.
+    TypeKey,
+    /// "Description:" / "Message :" and translations, at the start of a line.
+    DescriptionKey,
+    XmlProvider,
+    XmlLevel,
+    XmlData,
+    /// A tab-separated or CSV export row that starts with its level word.
+    LevelRow(Level),
 }
 
 /// The compiled matcher for one knowledge base.
@@ -89,22 +120,11 @@ pub struct Matcher {
     /// For each event ID: the signals that have it.
     events: HashMap<u32, Vec<usize>>,
     kb_sources: Vec<Vec<String>>,
+    /// For each signal: whether it is a detail counted inside a recognised event.
+    details: Vec<bool>,
 }
 
-const EVENT_ID_KEYS: &[&str] = &[
-    "event id",
-    "eventid",
-    "event-id",
-    "event identifier",
-    "ereignis-id",
-    "id de l'événement",
-    "id de l’événement",
-    "id evento",
-    "id do evento",
-    "gebeurtenis-id",
-];
-const DATE_KEYS: &[&str] = &["date:", "datum:", "fecha:", "data:"];
-const TIME_KEYS: &[&str] = &["time:", "zeit:", "heure :", "heure:", "hora:", "uhrzeit:"];
+use labels::{DATE_KEYS, EVENT_ID_KEYS, TIME_KEYS};
 const LIST_TIME_KEYS: &[&str] = &["timecreated", "time created", "date and time", "logged:"];
 
 impl Matcher {
@@ -144,29 +164,54 @@ impl Matcher {
             texts.push(source.clone());
             patterns.push(Pattern::Source(i));
         }
-        let fixed: [(&[&str], Pattern); 4] = [
+        let fixed: [(&[&str], Pattern); 8] = [
             (EVENT_ID_KEYS, Pattern::EventIdKey),
             (DATE_KEYS, Pattern::DateKey),
             (TIME_KEYS, Pattern::TimeKey),
             (LIST_TIME_KEYS, Pattern::ListTimeKey),
+            (labels::SOURCE_LABELS, Pattern::SourceKey),
+            (labels::LEVEL_LABELS, Pattern::LevelKey),
+            (labels::TYPE_LABELS, Pattern::TypeKey),
+            (labels::DESCRIPTION_LABELS, Pattern::DescriptionKey),
         ];
         for (keys, pattern) in fixed {
             for k in keys {
                 texts.push((*k).to_owned());
                 patterns.push(pattern);
+                // A no-break space inside a label ("Event&nbsp;ID") becomes two spaces.
+                if k.contains(' ') {
+                    texts.push(k.replace(' ', "  "));
+                    patterns.push(pattern);
+                }
             }
         }
         for (text, pattern) in [
-            ("\nid ", Pattern::ListIdKey),
+            // Format-List pads "Id" to the longest property name: two spaces at least, so that
+            // "ID de l'événement" / "ID do evento" / "ID evento" stay the localized event-ID keys.
+            ("\nid  ", Pattern::ListIdKey),
+            ("\nid :", Pattern::ListIdKey),
             ("\nid:", Pattern::ListIdKey),
             ("\nid\t", Pattern::ListIdKey),
             ("<eventid", Pattern::XmlEventId),
             ("systemtime=", Pattern::XmlTime),
             ("failure occurrences:", Pattern::Counter),
             ("failure occurrences :", Pattern::Counter),
+            ("<provider name=", Pattern::XmlProvider),
+            ("<level>", Pattern::XmlLevel),
+            ("<data", Pattern::XmlData),
+            ("<message>", Pattern::XmlData),
         ] {
             texts.push(text.to_owned());
             patterns.push(pattern);
+        }
+        for (word, level) in labels::LEVEL_WORDS {
+            if *level == Level::Information {
+                continue;
+            }
+            for sep in ['\t', ','] {
+                texts.push(format!("\n{word}{sep}"));
+                patterns.push(Pattern::LevelRow(*level));
+            }
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -179,13 +224,14 @@ impl Matcher {
             sources,
             events,
             kb_sources: kb.signals.iter().map(|s| s.sources.clone()).collect(),
+            details: kb.signals.iter().map(|s| s.detail).collect(),
         })
     }
 
     /// Scans `text` (already decoded; see [`decode`]).
     pub fn scan(&self, text: &str) -> Scan {
         // A leading newline lets "\nId :" match on the first line too; offsets are shifted back.
-        let padded = format!("\n{text}");
+        let padded = normalise_spaces(text);
         let bytes = padded.as_bytes();
         let mut scan = Scan {
             // As `str::lines` counts: a final newline does not start another line.
@@ -196,6 +242,8 @@ impl Matcher {
         let mut record = Record::default();
         let mut line = 0usize; // newlines before the current position in `padded` = 1-based line
         let mut counted_to = 0usize;
+        // The last code seen: (signal, line, end offset), to count a value and its name once.
+        let mut last_code: Option<(usize, usize, usize)> = None;
         for m in self.automaton.find_iter(bytes) {
             let (start, end) = (m.start(), m.end());
             line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
@@ -216,6 +264,16 @@ impl Matcher {
                     record.phrases.push((signal, at_line, text_start, text_end));
                 }
                 Pattern::Code(signal) => {
+                    // "0x80090325(SEC_E_UNTRUSTED_ROOT)": the value and its name written side by
+                    // side are one sighting.
+                    let beside = last_code.is_some_and(|(s, l, e)| {
+                        s == signal && l == at_line && start.saturating_sub(e) <= 3
+                    });
+                    last_code = Some((signal, at_line, end));
+                    if beside {
+                        push_mention(&mut scan, signal, at_line, text_start, text_end);
+                        continue;
+                    }
                     scan.occurrences.push(Occurrence {
                         signal,
                         line: at_line,
@@ -226,6 +284,12 @@ impl Matcher {
                     push_mention(&mut scan, signal, at_line, text_start, text_end);
                 }
                 Pattern::Source(i) => {
+                    // A labelled record (or an export row) already named its source: a known
+                    // source name further on is part of its text, not a new record.
+                    if record.source_text.is_some() {
+                        record.source.get_or_insert(i);
+                        continue;
+                    }
                     if record.source.is_some() && record.event.is_some() {
                         self.flush(&mut record, &mut scan);
                     }
@@ -245,6 +309,92 @@ impl Matcher {
                         let s = end + offset - 1;
                         record.event = Some((id, at_line, s, s + len));
                     }
+                }
+                Pattern::SourceKey | Pattern::XmlProvider => {
+                    let name = if matches!(pattern, Pattern::XmlProvider) {
+                        value_text(rest_of_line(bytes, end), true)
+                    } else {
+                        let Some(value) = labelled_value(bytes, start, end) else {
+                            continue;
+                        };
+                        clean_value(value)
+                    };
+                    if name.is_empty() {
+                        continue;
+                    }
+                    if record.event.is_some()
+                        && (record.source.is_some() || record.source_text.is_some())
+                    {
+                        self.flush(&mut record, &mut scan);
+                    }
+                    record.source_text = Some(name);
+                }
+                Pattern::TypeKey => {
+                    let Some(value) = labelled_value(bytes, start, end) else {
+                        continue;
+                    };
+                    // The 2003 dialog's "Event Type:" opens the next record.
+                    if record.event.is_some() {
+                        self.flush(&mut record, &mut scan);
+                    }
+                    record.level = Level::parse(&String::from_utf8_lossy(value));
+                }
+                Pattern::LevelKey | Pattern::XmlLevel => {
+                    let value = if matches!(pattern, Pattern::XmlLevel) {
+                        Some(rest_of_line(bytes, end))
+                    } else {
+                        labelled_value(bytes, start, end)
+                    };
+                    if let Some(level) =
+                        value.and_then(|v| Level::parse(&String::from_utf8_lossy(v)))
+                    {
+                        record.level.get_or_insert(level);
+                    }
+                }
+                Pattern::DescriptionKey | Pattern::XmlData => {
+                    let first = if matches!(pattern, Pattern::XmlData) {
+                        let rest = rest_of_line(bytes, end);
+                        let open = rest.iter().position(|b| *b == b'>').map_or(0, |p| p + 1);
+                        let inner = &rest[open.min(rest.len())..];
+                        let close = inner.iter().position(|b| *b == b'<').unwrap_or(inner.len());
+                        Some(clean_value(&inner[..close])).filter(|d| !d.is_empty())
+                    } else {
+                        let Some(value) = labelled_value(bytes, start, end) else {
+                            continue;
+                        };
+                        let here = clean_value(value);
+                        if here.is_empty() {
+                            next_text_line(bytes, end)
+                        } else {
+                            Some(here)
+                        }
+                    };
+                    if matches!(pattern, Pattern::DescriptionKey)
+                        && record.event.is_some()
+                        && record.description.is_some()
+                    {
+                        self.flush(&mut record, &mut scan);
+                    }
+                    if record.description.is_none() {
+                        record.description = first;
+                    }
+                }
+                Pattern::LevelRow(level) => {
+                    let Some(row) = export_row(bytes, start + 1) else {
+                        continue;
+                    };
+                    if record.event.is_some() {
+                        self.flush(&mut record, &mut scan);
+                    }
+                    self.flush_phrases(&mut record, &mut scan);
+                    record = Record {
+                        event: Some((row.id, at_line, row.id_at - 1, row.id_at - 1 + row.id_len)),
+                        source_text: row.source,
+                        time: row.time,
+                        level: Some(level),
+                        description: row.description,
+                        ..Record::default()
+                    };
                 }
                 Pattern::EventIdKey | Pattern::ListIdKey | Pattern::XmlEventId => {
                     let rest = rest_of_line(bytes, end);
@@ -348,28 +498,30 @@ impl Matcher {
     }
 
     /// Ends a record: a recognised event becomes one occurrence (its description's phrases are part of
-    /// it); otherwise the phrases stand alone.
+    /// it); otherwise the phrases stand alone and the event is kept as read but not recognised.
     fn flush(&self, record: &mut Record, scan: &mut Scan) {
         let taken = std::mem::take(record);
-        let source_name = taken.source.and_then(|i| self.sources.get(i)).cloned();
+        let source_name = taken
+            .source_text
+            .clone()
+            .or_else(|| taken.source.and_then(|i| self.sources.get(i)).cloned());
         let mut recognised = None;
         if let Some((id, line, start, end)) = taken.event {
             scan.events_read += 1;
-            recognised = self.events.get(&id).and_then(|signals| {
-                signals
-                    .iter()
-                    .copied()
-                    .find(|s| match &source_name {
-                        Some(name) => {
-                            self.kb_sources[*s].is_empty()
-                                || self.kb_sources[*s]
-                                    .iter()
-                                    .any(|k| k.eq_ignore_ascii_case(name))
-                        }
-                        None => true,
-                    })
-                    .map(|s| (s, line, start, end))
-            });
+            recognised = self
+                .events
+                .get(&id)
+                .and_then(|signals| self.pick(id, signals, source_name.as_deref()))
+                .map(|s| (s, line, start, end));
+            if recognised.is_none() {
+                scan.unrecognised.push(UnreadEvent {
+                    id,
+                    source: source_name.clone(),
+                    level: taken.level,
+                    description: taken.description.clone(),
+                    line,
+                });
+            }
         }
         match recognised {
             Some((signal, line, start, end)) => {
@@ -382,6 +534,16 @@ impl Matcher {
                 });
                 push_mention(scan, signal, line, start, end);
                 for (s, l, a, b) in taken.phrases {
+                    // The alert number of a Schannel event is its own evidence.
+                    if self.details.get(s).copied().unwrap_or(false) {
+                        scan.occurrences.push(Occurrence {
+                            signal: s,
+                            line: l,
+                            time: taken.time.clone(),
+                            counter: None,
+                            source: None,
+                        });
+                    }
                     push_mention(scan, s, l, a, b);
                 }
             }
@@ -400,12 +562,53 @@ impl Matcher {
             }
         }
     }
+
+    /// The signal an event ID means under this source: the same service first ("LS MCU
+    /// Infrastructure" for "OCS MCU Infrastructure"), then the same product family (any conferencing
+    /// server source for a conferencing event, "Microsoft-Windows-Schannel" for "Schannel"). An ID
+    /// from an unrelated source (61030 from "Application Error") is not the conferencing event.
+    /// Without a source, only a conferencing event or a five-digit ID (Schannel, HttpEvent) is taken:
+    /// small IDs (CAPI2 11, Time-Service 36) are too common among other products' events.
+    fn pick(&self, id: u32, signals: &[usize], source: Option<&str>) -> Option<usize> {
+        let Some(name) = source else {
+            return signals.iter().copied().find(|s| {
+                id >= 10_000
+                    || self.kb_sources[*s].is_empty()
+                    || self.kb_sources[*s]
+                        .iter()
+                        .any(|k| labels::family(k).0 == "conferencing")
+            });
+        };
+        let (product, service) = labels::family(name);
+        let same_service = |s: &usize| {
+            self.kb_sources[*s].is_empty()
+                || self.kb_sources[*s]
+                    .iter()
+                    .any(|k| labels::family(k) == (product, service.clone()))
+        };
+        let same_product = |s: &usize| {
+            product == "conferencing"
+                && self.kb_sources[*s]
+                    .iter()
+                    .any(|k| labels::family(k).0 == "conferencing")
+        };
+        signals
+            .iter()
+            .copied()
+            .find(same_service)
+            .or_else(|| signals.iter().copied().find(same_product))
+    }
 }
 
 #[derive(Debug, Default)]
 struct Record {
     event: Option<(u32, usize, usize, usize)>,
     source: Option<usize>,
+    /// The source as labelled in the text ("Source: LS User Services").
+    source_text: Option<String>,
+    level: Option<Level>,
+    /// The description's first line.
+    description: Option<String>,
     time: Option<String>,
     counter: Option<Counter>,
     phrases: Vec<(usize, usize, usize, usize)>,
@@ -454,9 +657,12 @@ fn whole_line(bytes: &[u8], at: usize) -> &str {
 /// A number right after a key: skips separators (spaces, tabs, ':', '=', quotes, '>'), then digits.
 /// Returns the number, its offset and its length.
 fn number_after(rest: &[u8]) -> Option<(u32, usize, usize)> {
-    let skip = rest
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b':' | b'=' | b'"' | b'\'' | b'>' | b'\r'))?;
+    let skip = rest.iter().position(|b| {
+        !matches!(
+            b,
+            b' ' | b'\t' | b':' | b'=' | b'"' | b'\'' | b'>' | b'\r' | b'*'
+        )
+    })?;
     digits_at(rest, skip)
 }
 
@@ -508,6 +714,147 @@ fn value_text(rest: &[u8], quoted: bool) -> String {
     text.trim().chars().take(64).collect()
 }
 
+/// The text with a newline in front and every Unicode space (no-break, figure, narrow no-break, the
+/// en / em family, ideographic, zero-width, BOM) and the full-width colon replaced by ASCII of the
+/// same byte length: text copied from web pages and HTML mail has U+00A0 between a label and its
+/// value, and the byte offsets must stay those of the original text for highlighting.
+fn normalise_spaces(text: &str) -> String {
+    let space_like = |c: char| {
+        matches!(
+            c,
+            '\u{00A0}' | '\u{2000}'
+                ..='\u{200B}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}' | '\u{FF1A}'
+        )
+    };
+    let mut out = String::with_capacity(text.len() + 1);
+    out.push('\n');
+    let mut last = 0;
+    for (at, found) in text.match_indices(space_like) {
+        out.push_str(&text[last..at]);
+        let width = found.len();
+        if found == "\u{FF1A}" {
+            out.push(':');
+            out.extend(std::iter::repeat_n(' ', width - 1));
+        } else {
+            out.extend(std::iter::repeat_n(' ', width));
+        }
+        last = at + width;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The value of a label that stands at the start of a line (after indentation, quoting or Markdown
+/// marks) and is followed by a colon: "Source: X", "Source :  X", "**Источник:** X", "ProviderName : X".
+/// None when the label is inside running text or has no colon.
+fn labelled_value(bytes: &[u8], start: usize, end: usize) -> Option<&[u8]> {
+    // Look back a few bytes only: a label has at most a short indent before it, and a long line with
+    // many "source" words must not be scanned back again and again.
+    let lo = start.saturating_sub(64);
+    let before = &bytes[lo..start];
+    let line_start = memchr::memrchr(b'\n', before).map(|p| p + 1)?;
+    if !before[line_start..]
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'>' | b'*' | b'|' | b'#' | b'-' | b'_'))
+    {
+        return None;
+    }
+    let rest = rest_of_line(bytes, end);
+    let colon = rest
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'*'))?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    Some(&rest[colon + 1..])
+}
+
+/// A value trimmed of separators and Markdown marks, at most 160 characters.
+fn clean_value(value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    let text = text
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '*' | ':' | '|' | '\u{FFFD}'))
+        .trim_end_matches("<br />")
+        .trim_end_matches("<br/>")
+        .trim();
+    text.chars().take(160).collect()
+}
+
+/// The first non-empty line within the next few after `from` (a description under its label).
+fn next_text_line(bytes: &[u8], from: usize) -> Option<String> {
+    let mut at = from;
+    for _ in 0..4 {
+        let next = memchr::memchr(b'\n', &bytes[at.min(bytes.len())..])?;
+        at += next + 1;
+        let line = clean_value(rest_of_line(bytes, at));
+        if !line.is_empty() {
+            return Some(line);
+        }
+    }
+    None
+}
+
+/// One row of a tab-separated or CSV event export ("Error<TAB>date<TAB>Source<TAB>ID<TAB>Category
+/// <TAB>Description").
+struct ExportRow {
+    id: u32,
+    /// Offset of the ID in the padded text, and its length.
+    id_at: usize,
+    id_len: usize,
+    source: Option<String>,
+    time: Option<String>,
+    description: Option<String>,
+}
+
+fn export_row(bytes: &[u8], line_start: usize) -> Option<ExportRow> {
+    let line = rest_of_line(bytes, line_start);
+    let mut fields: Vec<(usize, &[u8])> = Vec::new();
+    let mut from = 0;
+    for (i, b) in line.iter().enumerate() {
+        if matches!(b, b'\t' | b',') {
+            fields.push((from, &line[from..i]));
+            from = i + 1;
+        }
+    }
+    fields.push((from, &line[from..]));
+    let text = |f: &[u8]| {
+        let t = String::from_utf8_lossy(f);
+        t.trim().trim_matches('"').trim().to_owned()
+    };
+    let id_index = (1..fields.len()).find(|i| {
+        let t = text(fields[*i].1);
+        !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit())
+    })?;
+    let (offset, raw) = fields[id_index];
+    let skip = raw.iter().take_while(|b| matches!(b, b' ' | b'"')).count();
+    let id_text = text(raw);
+    let id = id_text.parse().ok()?;
+    let time = fields[1..id_index]
+        .iter()
+        .map(|(_, f)| text(f))
+        .find(|t| parse_stamp(t).is_some());
+    let source = (id_index >= 2)
+        .then(|| text(fields[id_index - 1].1))
+        .filter(|t| !t.is_empty() && parse_stamp(t).is_none());
+    let description = fields
+        .get(id_index + 2..)
+        .map(|rest| {
+            let joined: Vec<&[u8]> = rest.iter().map(|(_, f)| *f).collect();
+            clean_value(&joined.join(&b","[..]))
+                .trim_matches('"')
+                .to_owned()
+        })
+        .filter(|d| !d.is_empty());
+    Some(ExportRow {
+        id,
+        id_at: line_start + offset + skip,
+        id_len: id_text.len(),
+        source,
+        time,
+        description,
+    })
+}
+
 fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
@@ -515,28 +862,42 @@ fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Parses the time stamps logs write: ISO 8601 (XML view), `2/4/2009 10:12:01 AM` (US), `27.11.2026
-/// 10:12:01` (German and others). For ordering only; the text is what is shown.
+/// 10:12:01` (German, Russian), `27/11/2026` (French, Spanish, Italian, Portuguese), `27-11-2026`
+/// (Dutch), `2026/11/27` (Japanese, Chinese), `14.56.53` (Italian 2003 times). For ordering only; the
+/// text is what is shown.
 pub fn parse_stamp(text: &str) -> Option<PrimitiveDateTime> {
     let text = text.trim();
     let mut parts = text.split([' ', 'T', '\t']).filter(|p| !p.is_empty());
     let date_part = parts.next()?;
-    let time_part = parts.next();
-    let meridiem = parts.next().map(str::to_ascii_uppercase);
+    let mut time_part = parts.next();
+    let mut meridiem = parts.next().map(str::to_ascii_uppercase);
+    // Chinese and Japanese write the half of the day before the time: "上午 8:40:11".
+    if let Some(half) = time_part.filter(|t| matches!(*t, "上午" | "午前" | "下午" | "午後"))
+    {
+        meridiem = Some(
+            if matches!(half, "上午" | "午前") {
+                "AM"
+            } else {
+                "PM"
+            }
+            .to_owned(),
+        );
+        time_part = parts.next();
+    }
     let nums = |s: &str, sep: char| -> Option<Vec<u32>> {
         s.split(sep).map(|n| n.parse::<u32>().ok()).collect()
     };
-    let (year, month, day) = if date_part.contains('-') {
-        let n = nums(date_part, '-')?;
-        (*n.first()?, *n.get(1)?, *n.get(2)?)
-    } else if date_part.contains('/') {
-        let n = nums(date_part, '/')?;
-        let (a, b, y) = (*n.first()?, *n.get(1)?, *n.get(2)?);
-        if a > 12 { (y, b, a) } else { (y, a, b) }
-    } else if date_part.contains('.') {
-        let n = nums(date_part.trim_end_matches('.'), '.')?;
-        (*n.get(2)?, *n.get(1)?, *n.first()?)
+    let sep = ['-', '/', '.']
+        .into_iter()
+        .find(|c| date_part.contains(*c))?;
+    let n = nums(date_part.trim_end_matches('.'), sep)?;
+    let (a, b, c) = (*n.first()?, *n.get(1)?, *n.get(2)?);
+    let (year, month, day) = if a > 31 {
+        (a, b, c)
+    } else if sep == '.' || sep == '-' || a > 12 {
+        (c, b, a)
     } else {
-        return None;
+        (c, a, b)
     };
     if !(1900..=2200).contains(&year) {
         return None;
@@ -551,8 +912,12 @@ pub fn parse_stamp(text: &str) -> Option<PrimitiveDateTime> {
         None => Time::MIDNIGHT,
         Some(t) => {
             let t = t.trim_end_matches('Z');
-            let t = t.split(['.', '+', 'Z']).next().unwrap_or(t);
-            let n = nums(t, ':')?;
+            let n = if t.contains(':') {
+                let t = t.split(['.', '+', 'Z', ',']).next().unwrap_or(t);
+                nums(t, ':')?
+            } else {
+                nums(t, '.')?
+            };
             let mut hour = *n.first()?;
             let minute = n.get(1).copied().unwrap_or(0);
             let second = n.get(2).copied().unwrap_or(0);

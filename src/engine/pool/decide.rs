@@ -357,6 +357,20 @@ fn client_side(
                         c.display_name
                     ),
                 ),
+                NodeStatus::SignatureNotChecked
+                | NodeStatus::NameConstraintsViolated
+                | NodeStatus::PathLengthExceeded
+                | NodeStatus::InvalidExtension => (
+                    Blocker::PathRule {
+                        certificate: c.display_name.clone(),
+                        status: *problem,
+                    },
+                    format!(
+                        "\"{}\" in {label}'s certification path: {}",
+                        c.display_name,
+                        problem.sentence()
+                    ),
+                ),
                 // Trust and completeness are judged below, against the anchors.
                 NodeStatus::IssuerNotFound | NodeStatus::RootNotTrusted | NodeStatus::Ok => {
                     continue;

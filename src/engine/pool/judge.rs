@@ -199,7 +199,7 @@ fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
 }
 
 /// What to do about each blocker, in words, and the finding ids whose commands help.
-fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static str>) {
+pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static str>) {
     let (cl, sl) = (matrix.label(cell.client), matrix.label(cell.server));
     let client_cert = matrix
         .members
@@ -274,6 +274,16 @@ fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static 
                     "\"{certificate}\" does not chain correctly to its issuer: reissue {cl}'s certificate from the pool's CA and check it with certutil -verify."
                 ),
                 ids::CHAIN_BAD_SIGNATURE,
+            ),
+            Blocker::PathRule {
+                certificate,
+                status,
+            } => add(
+                format!(
+                    "\"{certificate}\" breaks a rule of path validation ({}): run certwiz inspect on {cl}'s certificate for the details, and reissue it from a CA whose constraints it meets.",
+                    status.mark()
+                ),
+                crate::engine::rules::path_rule_finding_id(*status),
             ),
         }
     }

@@ -1,11 +1,13 @@
 //! The pool's decisions and findings against in-memory facts (four PKIs, a member that is down).
 
 use super::decide::short_name;
+use super::judge::remedies;
 use super::probe::{distinct_targets, member_labels};
 use super::*;
 use crate::engine::cert::CertificateFacts;
 use crate::engine::finding::{Severity, ids};
 use crate::engine::load::{Origin, SourcedCertificate};
+use crate::engine::path::NodeStatus;
 use crate::engine::probe::ProbeTarget;
 use crate::engine::probe::tcp::ConnectOutcome;
 use crate::engine::probe::tcp::{AddressAttempt, ConnectFacts};
@@ -420,4 +422,51 @@ fn one_member_is_not_a_pool() {
         ids_of(&judge(&decide(&[], &[], at()))),
         [("pool.too-few-members", Severity::Info)]
     );
+}
+
+#[test]
+fn a_name_constraint_violation_in_the_client_path_blocks_it() {
+    // fe01's issuing CA may certify only contoso.test names; fe01's certificate is for
+    // fe01.fabrikam.test. Expected: fe02 would reject it, the blocker names the certificate and
+    // the node state, and the remedy points to chain.name-constraints-violated.
+    let root = make("Contoso Root CA", true, vec![], None);
+    let mut issuing = make("Contoso Issuing CA", true, vec![], Some(&root));
+    issuing.params.name_constraints = Some(rcgen::NameConstraints {
+        permitted_subtrees: vec![rcgen::GeneralSubtree::DnsName("contoso.test".into())],
+        excluded_subtrees: Vec::new(),
+    });
+    issuing.der = issuing
+        .params
+        .signed_by(&issuing.key, &Issuer::from_params(&root.params, &root.key))
+        .expect("signed")
+        .der()
+        .to_vec();
+    let outside = make("fe01.fabrikam.test", false, both(), Some(&issuing));
+    let b = pki("Contoso", "fe02.contoso.test", vec![], both());
+    let roots = vec![subject(&root), subject(&b.root)];
+    let members = [
+        answered(
+            "fe01.fabrikam.test",
+            &[&outside.der, &issuing.der],
+            Some(roots.clone()),
+        ),
+        answered(
+            "fe02.contoso.test",
+            &[&b.leaf.der, &b.issuing.der],
+            Some(roots),
+        ),
+    ];
+    let matrix = decide(&members, &[anchor(&root), anchor(&b.root)], at());
+    let cell = matrix.cell(0, 1).expect("cell");
+    assert_eq!(cell.accepted, Some(false));
+    assert_eq!(
+        cell.blockers,
+        [Blocker::PathRule {
+            certificate: "fe01.fabrikam.test".into(),
+            status: NodeStatus::NameConstraintsViolated,
+        }]
+    );
+    let (_, ids) = remedies(&matrix, cell);
+    assert_eq!(ids, ["chain.name-constraints-violated"]);
+    assert_eq!(matrix.cell(1, 0).expect("cell").accepted, Some(true));
 }

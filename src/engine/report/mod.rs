@@ -502,12 +502,15 @@ impl Report {
                 top.title.trim().trim_end_matches('.'),
                 top.step
             );
-            report.verdict.next_step = Some(format!(
-                "Most likely: {} Go to step {} to confirm or rule it out: {}",
-                end_sentence(&top.title),
-                top.step,
-                top.check.trim()
-            ));
+            report.verdict.next_step = Some(crate::engine::logs::verdict::top_next_step(top));
+        } else if analysis.signals.is_empty() {
+            // Nothing recognised is not an all-clear: its own state, with what was read.
+            report.verdict.status = Severity::Unknown;
+            report.verdict.summary =
+                crate::engine::logs::verdict::nothing_recognised_summary(&analysis);
+            report.verdict.next_step = Some(
+                crate::engine::logs::verdict::nothing_recognised_next_step(&analysis),
+            );
         }
         if let Some(last) = report.timeline.last_mut() {
             last.result = report.verdict.summary.clone();
@@ -585,15 +588,6 @@ impl Report {
             s.push('\n');
             s
         })
-    }
-}
-
-fn end_sentence(text: &str) -> String {
-    let t = text.trim();
-    if t.ends_with(['.', '!', '?']) {
-        t.to_owned()
-    } else {
-        format!("{t}.")
     }
 }
 

@@ -256,7 +256,7 @@ impl Redactor {
             // Free text written by people or by the far end: any host name in it.
             Some(
                 "title" | "body_preview" | "location" | "ever_worked" | "when_stopped"
-                | "what_changed" | "line" | "lines" | "excerpt" | "source",
+                | "what_changed" | "line" | "lines" | "excerpt" | "source" | "description",
             ) => {
                 for host in text_hosts(s) {
                     self.add_host(host);

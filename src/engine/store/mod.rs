@@ -162,6 +162,7 @@ impl StoreListing {
             at,
             inputs: Vec::new(),
             store_purposes: self.purposes_by_sha256(),
+            purpose: Default::default(),
         }
     }
 

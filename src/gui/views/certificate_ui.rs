@@ -60,7 +60,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     section_ui(ui, "Or paste PEM text");
-    let label = ui.label(RichText::new("Pasted certificate text").size(tokens::BODY_SIZE - 1.0));
+    let label = ui.label(RichText::new("Pasted certificate text").size(tokens::DETAIL_SIZE));
     ui.add(
         TextEdit::multiline(&mut wizard.pasted_pem)
             .hint_text("-----BEGIN CERTIFICATE-----")
@@ -165,7 +165,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         return;
     };
     let now = OffsetDateTime::now_utc();
-    ui.label(RichText::new(stores.summary()).size(tokens::BODY_SIZE - 1.0));
+    ui.label(RichText::new(stores.summary()).size(tokens::DETAIL_SIZE));
     let personal = stores.personal(now);
     let selected = wizard
         .selected_local()
@@ -188,7 +188,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             };
             RichText::new(format!("{mark} {what}"))
                 .color(color)
-                .size(tokens::BODY_SIZE - 1.0)
+                .size(tokens::DETAIL_SIZE)
         };
         egui::Grid::new("personal_store")
             .striped(true)
@@ -202,7 +202,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     "Expires",
                     "Thumbprint",
                 ] {
-                    ui.label(RichText::new(header).strong().size(tokens::BODY_SIZE - 1.0));
+                    ui.label(RichText::new(header).strong().size(tokens::DETAIL_SIZE));
                 }
                 ui.end_row();
                 for c in personal {
@@ -240,7 +240,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     );
                     ui.label(
                         RichText::new(date)
-                            .size(tokens::BODY_SIZE - 1.0)
+                            .size(tokens::DETAIL_SIZE)
                             .color(if expired {
                                 tokens::FAIL
                             } else {
@@ -250,7 +250,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     ui.label(
                         RichText::new(short_thumbprint(&c.thumbprint_sha1))
                             .monospace()
-                            .size(tokens::BODY_SIZE - 2.0),
+                            .size(tokens::SMALL_SIZE),
                     )
                     .on_hover_text(&c.thumbprint_sha1);
                     let bound = wizard.http_sys_bindings_of(c);
@@ -259,7 +259,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                             RichText::new(format!("◆ bound to {} (HTTP.SYS)", bound.join(", ")))
                                 .color(tokens::HIGHLIGHT)
                                 .strong()
-                                .size(tokens::BODY_SIZE - 1.0),
+                                .size(tokens::DETAIL_SIZE),
                         );
                     } else if presented.as_deref() == Some(c.sha256.as_str()) {
                         ui.label(
@@ -269,7 +269,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                             ))
                             .color(tokens::HIGHLIGHT)
                             .strong()
-                            .size(tokens::BODY_SIZE - 1.0),
+                            .size(tokens::DETAIL_SIZE),
                         );
                     }
                     ui.end_row();
@@ -279,7 +279,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             RichText::new(
                 "★ has its private key, allows Server Authentication and is in date. Steps 4 and 5 examine the certificate chosen here, with the Intermediate and Trusted Root stores and their purpose settings, as Windows does.",
             )
-            .size(tokens::BODY_SIZE - 2.0)
+            .size(tokens::SMALL_SIZE)
             .weak(),
         );
     }
@@ -290,7 +290,7 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         ui.label(
             RichText::new(format!("! {problem}"))
                 .color(tokens::WARN)
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
         );
     }
 }

@@ -11,11 +11,26 @@ use egui::{RichText, TextEdit, Ui};
 use super::section_ui;
 use crate::engine::logs::LogAnalysis;
 use crate::gui::tokens;
+use crate::gui::wizard::logs::MAX_SHOWN_BYTES;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
-/// Texts longer than this are read in full but not shown in the box (an editor that lays out megabytes
-/// every frame would stall the window).
-pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
+fn scroll_id() -> egui::Id {
+    egui::Id::unique("certwiz-logs-scroll-to-result")
+}
+
+/// Asks step 1 to bring what certwiz read into view once it is ready (a log given on the command
+/// line: the result is below the case notes).
+pub fn scroll_to_result_once(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.insert_temp(scroll_id(), true));
+}
+
+/// Scrolls to `response` if a scroll was asked for, once.
+fn scroll_if_asked(ui: &Ui, response: &egui::Response) {
+    let asked = ui.ctx().data_mut(|d| d.remove_temp::<bool>(scroll_id()));
+    if asked == Some(true) {
+        response.scroll_to_me(Some(egui::Align::TOP));
+    }
+}
 
 /// The box, the recognised signals and the ranked causes.
 pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
@@ -25,7 +40,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "Events (Event Viewer text or XML, Get-WinEvent output), the validation wizard's output or \
              trace lines: certwiz says what they mean and which step to check first.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     let label = ui.label(RichText::new("Paste event log text").size(tokens::BODY_SIZE));
     let locked = super::locked(wizard);
@@ -37,7 +52,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                     RichText::new(
                         "The saved report keeps what certwiz read in the log, not the log itself.",
                     )
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .weak(),
                 );
             }
@@ -107,7 +122,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     if !logs.text.is_empty()
         && !locked
         && ui
-            .button(RichText::new("Clear log text").size(tokens::BODY_SIZE - 1.0))
+            .button(RichText::new("Clear log text").size(tokens::DETAIL_SIZE))
             .clicked()
     {
         msgs.push(Msg::ClearLogText);
@@ -126,18 +141,32 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         return;
     };
     if analysis.signals.is_empty() {
-        ui.label(
+        // Nothing recognised is its own state, never a pass: say so, and show what was read.
+        let verdict = ui.label(
             RichText::new(format!(
-                "i Nothing certwiz knows in {} lines ({} event records). Paste the events around the \
-                 failure: Office Communications Server / Lync Server logs, and System for Schannel.",
-                analysis.lines, analysis.events_read
+                "{} {}",
+                tokens::severity_mark(crate::engine::finding::Severity::Unknown),
+                crate::engine::logs::verdict::nothing_recognised_summary(analysis)
             ))
-            .size(tokens::BODY_SIZE),
+            .size(tokens::BODY_SIZE)
+            .strong()
+            .color(tokens::severity_color(
+                crate::engine::finding::Severity::Unknown,
+            )),
         );
+        scroll_if_asked(ui, &verdict);
+        ui.label(
+            RichText::new(crate::engine::logs::verdict::nothing_recognised_next_step(
+                analysis,
+            ))
+            .size(tokens::BODY_SIZE - 1.0),
+        );
+        unrecognised_ui(ui, analysis);
         return;
     }
     ui.add_space(6.0);
-    ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    let recognised = ui.label(RichText::new("Recognised").size(tokens::BODY_SIZE).strong());
+    scroll_if_asked(ui, &recognised);
     for s in &analysis.signals {
         let mut seen = if s.count == 1 {
             "once".to_owned()
@@ -154,7 +183,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 s.label,
                 s.title
             ))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .color(tokens::severity_color(s.severity)),
         );
     }
@@ -169,7 +198,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!("{}. {}", i + 1, h.title.trim()))
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .strong(),
             );
             let step = Step::ALL
@@ -179,7 +208,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 && ui
                     .button(
                         RichText::new(format!("Go to step {}: {}", step.number(), step.title()))
-                            .size(tokens::BODY_SIZE - 2.0),
+                            .size(tokens::SMALL_SIZE),
                     )
                     .clicked()
             {
@@ -189,7 +218,7 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         if let Some(reason) = h.reasons.first() {
             ui.label(
                 RichText::new(format!("   Why: {reason}"))
-                    .size(tokens::BODY_SIZE - 2.0)
+                    .size(tokens::SMALL_SIZE)
                     .weak(),
             );
         }
@@ -197,12 +226,30 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     if let Some(step) = go {
         msgs.push(Msg::Select(step));
     }
+    unrecognised_ui(ui, analysis);
+}
+
+/// The Error and Warning events that were read but not recognised, one line each.
+fn unrecognised_ui(ui: &mut Ui, analysis: &LogAnalysis) {
+    if analysis.unrecognised.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    let title = if analysis.signals.is_empty() {
+        "Error and Warning events read (not recognised)"
+    } else {
+        "Also read, not recognised"
+    };
+    ui.label(RichText::new(title).size(tokens::BODY_SIZE).strong());
+    for line in crate::render::logs::unrecognised_lines(analysis) {
+        ui.label(RichText::new(line).size(tokens::BODY_SIZE - 2.0));
+    }
 }
 
 /// The text with every recognised signal marked: a tinted background and an underline.
 pub fn highlighted(text: &str, analysis: Option<&LogAnalysis>) -> LayoutJob {
     let plain = TextFormat {
-        font_id: egui::FontId::monospace(tokens::BODY_SIZE - 2.0),
+        font_id: egui::FontId::monospace(tokens::SMALL_SIZE),
         ..TextFormat::default()
     };
     let marked = TextFormat {

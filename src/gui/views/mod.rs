@@ -33,6 +33,20 @@ pub fn step_heading_ui(ui: &mut Ui, number: usize, title: &str) {
     ui.add_space(tokens::SECTION_GAP / 2.0);
 }
 
+/// A button that asks for background work, disabled with a spinner beside it while that work runs
+/// (pressing it again would start the same work twice).
+pub fn work_button_ui(ui: &mut Ui, text: &str, working: bool, msg: Msg, msgs: &mut Vec<Msg>) {
+    ui.horizontal(|ui| {
+        let button = egui::Button::new(RichText::new(text).size(tokens::BODY_SIZE));
+        if ui.add_enabled(!working, button).clicked() {
+            msgs.push(msg);
+        }
+        if working {
+            ui.spinner();
+        }
+    });
+}
+
 /// Whether Enter was pressed in this single-line field (it gives up focus on Enter): the step's check
 /// runs, as it does for Enter anywhere outside a field.
 pub fn submitted(response: &egui::Response) -> bool {
@@ -42,7 +56,7 @@ pub fn submitted(response: &egui::Response) -> bool {
 /// A section label inside a step.
 pub fn section_ui(ui: &mut Ui, title: &str) {
     ui.add_space(tokens::SECTION_GAP);
-    ui.label(RichText::new(title).size(tokens::BODY_SIZE + 2.0).strong());
+    ui.label(RichText::new(title).size(tokens::SECTION_SIZE).strong());
 }
 
 /// "Run the checks first" when there is no report yet.
@@ -84,20 +98,16 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
                 .strong(),
         );
     });
-    ui.label(RichText::new(&finding.detail).size(tokens::BODY_SIZE - 1.0));
+    ui.label(RichText::new(&finding.detail).size(tokens::DETAIL_SIZE));
     if finding.severity != Severity::Pass {
         ui.label(
             RichText::new(format!("Fix: {}", finding.fix))
-                .size(tokens::BODY_SIZE - 1.0)
+                .size(tokens::DETAIL_SIZE)
                 .italics(),
         );
     }
     commands_ui(ui, &finding.commands);
-    ui.label(
-        RichText::new(&finding.id)
-            .size(tokens::BODY_SIZE - 4.0)
-            .weak(),
-    );
+    ui.label(RichText::new(&finding.id).size(tokens::CAPTION_SIZE).weak());
     ui.add_space(8.0);
 }
 
@@ -105,10 +115,10 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
 /// command). certwiz never runs them.
 pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
     for c in commands {
-        ui.label(RichText::new(&c.purpose).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(&c.purpose).size(tokens::DETAIL_SIZE));
         ui.horizontal_wrapped(|ui| {
             let copy = ui
-                .button(RichText::new("Copy").size(tokens::BODY_SIZE - 1.0))
+                .button(RichText::new("Copy").size(tokens::DETAIL_SIZE))
                 .on_hover_text("Copy the command; certwiz never runs it");
             copy.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy: {}", c.command))
@@ -120,7 +130,7 @@ pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
                 // The theme's strong text colour: readable in dark and light themes alike.
                 RichText::new(&c.command)
                     .monospace()
-                    .size(tokens::BODY_SIZE - 1.0)
+                    .size(tokens::DETAIL_SIZE)
                     .strong(),
             );
         });

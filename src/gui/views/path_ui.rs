@@ -117,6 +117,20 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             .size(tokens::BODY_SIZE)
             .color(tokens::node_color(node.status)),
     );
+    // What exactly breaks the rule, and which CA imposes it (name constraints, path length, the
+    // algorithm that could not be checked).
+    for violation in &node.violations {
+        let status = violation.rule.node_status();
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                tokens::violation_mark(status),
+                violation.sentence()
+            ))
+            .size(tokens::BODY_SIZE)
+            .color(tokens::violation_color(status)),
+        );
+    }
     if let Some(finding) = revocation_finding(report, &node.certificate.sha256)
         .filter(|f| f.severity != Severity::Pass)
     {
@@ -160,8 +174,8 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         .striped(true)
         .show(ui, |ui| {
             for (label, value) in rows {
-                ui.label(RichText::new(label).size(tokens::BODY_SIZE - 1.0).strong());
-                ui.label(RichText::new(value).size(tokens::BODY_SIZE - 1.0));
+                ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
+                ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
                 ui.end_row();
             }
         });
@@ -257,7 +271,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 fetch.error.clone().unwrap_or_else(|| fetch.fetch.summary())
             )
         };
-        ui.label(RichText::new(text).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(text).size(tokens::DETAIL_SIZE));
     }
     match facts.certificates.iter().find(|c| c.sha256 == sha256) {
         Some(cert) if cert.sources.is_empty() => {
@@ -265,7 +279,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 RichText::new(
                     "This certificate names no CRL distribution point or OCSP responder.",
                 )
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
             );
         }
         Some(cert) => {
@@ -276,13 +290,13 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 };
                 ui.label(
                     RichText::new(format!("{kind} {}", source.url))
-                        .size(tokens::BODY_SIZE - 1.0)
+                        .size(tokens::DETAIL_SIZE)
                         .strong(),
                 );
                 ui.indent(("revocation_source", &source.url), |ui| {
                     ui.label(
                         RichText::new(source.summary(report.evaluated_at))
-                            .size(tokens::BODY_SIZE - 1.0),
+                            .size(tokens::DETAIL_SIZE),
                     );
                 });
             }
@@ -290,7 +304,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
         None => {
             ui.label(
                 RichText::new("Not checked for this certificate (roots are trusted as they are).")
-                    .size(tokens::BODY_SIZE - 1.0),
+                    .size(tokens::DETAIL_SIZE),
             );
         }
     }
@@ -327,6 +341,9 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
         RichText::new("Windows allows a certificate only the purposes every CA above it allows. Both are needed: Server Authentication to answer, Client Authentication for mutual TLS.")
             .size(tokens::BODY_SIZE),
     );
+    if let Some(note) = purposes.requested_note() {
+        ui.label(RichText::new(note).size(tokens::BODY_SIZE).strong());
+    }
     ui.add_space(8.0);
     let cell = |flags: &crate::engine::purpose::PurposeFlags, role: Role| {
         let (mark, color) = if flags.allows(role) {

@@ -33,7 +33,7 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
              server and vice-versa\". certwiz asks every member at once what it presents and which \
              CAs it accepts, then decides each pair.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     section_ui(ui, "Members");
     let editable = !wizard.is_read_only() && !wizard.redact && !wizard.pool.running;
@@ -46,7 +46,7 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                  every member's certificate.",
                 wizard.target.port.trim()
             ))
-            .size(tokens::BODY_SIZE - 2.0)
+            .size(tokens::SMALL_SIZE)
             .weak(),
         );
         let edit = egui::TextEdit::multiline(&mut wizard.pool.text)
@@ -79,14 +79,14 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             } else {
                 shown.join(", ")
             })
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .monospace(),
         );
     }
     if let Some(error) = &wizard.pool.error {
         ui.label(
             RichText::new(format!("✗ {}", wizard.mask(error)))
-                .size(tokens::BODY_SIZE - 1.0)
+                .size(tokens::DETAIL_SIZE)
                 .color(tokens::FAIL),
         );
     }
@@ -94,13 +94,13 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         if !wizard.is_read_only() {
             if wizard.pool.practice {
                 if ui
-                    .button(RichText::new(STOP_PRACTICE_POOL_LABEL).size(tokens::BODY_SIZE - 1.0))
+                    .button(RichText::new(STOP_PRACTICE_POOL_LABEL).size(tokens::DETAIL_SIZE))
                     .clicked()
                 {
                     msgs.push(Msg::StopPracticePool);
                 }
             } else if ui
-                .button(RichText::new(START_PRACTICE_POOL_LABEL).size(tokens::BODY_SIZE - 1.0))
+                .button(RichText::new(START_PRACTICE_POOL_LABEL).size(tokens::DETAIL_SIZE))
                 .on_hover_text(
                     "Three front ends on this computer: fe03 was renewed from a new CA whose root \
                      only fe03 trusts, so the others reject it",
@@ -144,7 +144,7 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
              accepts (✔) or rejects (✖) it. ? = unknown: a member did not answer TLS. Click a cell for \
              the reasons.",
         )
-        .size(tokens::BODY_SIZE - 2.0)
+        .size(tokens::SMALL_SIZE)
         .weak(),
     );
     matrix_ui(ui, matrix, wizard.pool.selected, msgs);
@@ -156,7 +156,7 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         let mark = if m.certificate.is_some() { "•" } else { "!" };
         ui.label(
             RichText::new(format!("{mark} {}: {}", m.label, m.status_text))
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
         );
     }
     section_ui(ui, "Findings");
@@ -207,7 +207,7 @@ fn matrix_ui(
                 .show(ui, |ui| {
                     ui.label(
                         RichText::new("connects ↓ · accepts →")
-                            .size(tokens::BODY_SIZE - 2.0)
+                            .size(tokens::SMALL_SIZE)
                             .weak(),
                     );
                     for (i, m) in matrix.members.iter().enumerate() {
@@ -279,6 +279,6 @@ fn cell_reasons_ui(ui: &mut Ui, matrix: &PoolMatrix, client: usize, server: usiz
         ),
     );
     for reason in &cell.reasons {
-        ui.label(RichText::new(format!("• {reason}")).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(format!("• {reason}")).size(tokens::DETAIL_SIZE));
     }
 }

@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{finding_ui, no_report_ui, section_ui, step_heading_ui};
+use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, work_button_ui};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
 use crate::engine::probe::handshake_outcome_summary;
 use crate::engine::probe::tls::HandshakeOutcome;
@@ -12,8 +12,8 @@ use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
 fn row_ui(ui: &mut Ui, label: &str, value: &str) {
-    ui.label(RichText::new(label).size(tokens::BODY_SIZE - 1.0).strong());
-    ui.label(RichText::new(value).size(tokens::BODY_SIZE - 1.0));
+    ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
+    ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
     ui.end_row();
 }
 
@@ -28,7 +28,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
     );
     ui.label(
         RichText::new(format!("GET {}", browse.url))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .monospace(),
     );
     match &browse.outcome {
@@ -73,7 +73,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                 });
             if !a.body_preview.is_empty() {
                 ui.label(
-                    RichText::new("The page begins (as plain text):").size(tokens::BODY_SIZE - 1.0),
+                    RichText::new("The page begins (as plain text):").size(tokens::DETAIL_SIZE),
                 );
                 for line in a.body_preview.iter().take(6) {
                     ui.label(RichText::new(format!("│ {line}")).monospace());
@@ -86,7 +86,7 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                     .size(tokens::BODY_SIZE)
                     .strong(),
             );
-            ui.label(RichText::new(reason).size(tokens::BODY_SIZE - 2.0).weak());
+            ui.label(RichText::new(reason).size(tokens::SMALL_SIZE).weak());
         }
     }
 }
@@ -98,25 +98,15 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, &format!("Who listens on port {port} on this computer"));
     ui.label(
         RichText::new("Run certwiz on the conferencing server itself: this asks the system (like netstat -ano) which process owns the port. On Windows PID 4 is HTTP.SYS (IIS or another HTTP API application).")
-            .size(tokens::BODY_SIZE - 1.0),
+            .size(tokens::DETAIL_SIZE),
     );
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !wizard.port_owner_looking,
-                egui::Button::new(
-                    RichText::new(format!("Who listens on port {port} here?"))
-                        .size(tokens::BODY_SIZE),
-                ),
-            )
-            .clicked()
-        {
-            msgs.push(Msg::LookUpPortOwner);
-        }
-        if wizard.port_owner_looking {
-            ui.spinner();
-        }
-    });
+    work_button_ui(
+        ui,
+        &format!("Who listens on port {port} here?"),
+        wizard.port_owner_looking,
+        Msg::LookUpPortOwner,
+        msgs,
+    );
     let Some(report) = wizard.port_owner_report() else {
         return;
     };
@@ -129,7 +119,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 "Last looked up for port {} (the port has changed since):",
                 facts.port
             ))
-            .size(tokens::BODY_SIZE - 1.0)
+            .size(tokens::DETAIL_SIZE)
             .italics(),
         );
     }
@@ -140,7 +130,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             .striped(true)
             .show(ui, |ui| {
                 for header in ["PID", "Process", "Listens on", "Program"] {
-                    ui.label(RichText::new(header).size(tokens::BODY_SIZE - 1.0).strong());
+                    ui.label(RichText::new(header).size(tokens::DETAIL_SIZE).strong());
                 }
                 ui.end_row();
                 for l in &facts.listeners {
@@ -149,12 +139,10 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                         crate::engine::port_owner::OwnerKind::HttpSys => "i HTTP.SYS: ",
                         crate::engine::port_owner::OwnerKind::Other => "",
                     };
-                    ui.label(RichText::new(l.pid.to_string()).size(tokens::BODY_SIZE - 1.0));
-                    ui.label(
-                        RichText::new(format!("{mark}{}", l.name)).size(tokens::BODY_SIZE - 1.0),
-                    );
-                    ui.label(RichText::new(&l.address).size(tokens::BODY_SIZE - 1.0));
-                    ui.label(RichText::new(&l.path).size(tokens::BODY_SIZE - 1.0));
+                    ui.label(RichText::new(l.pid.to_string()).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(format!("{mark}{}", l.name)).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(&l.address).size(tokens::DETAIL_SIZE));
+                    ui.label(RichText::new(&l.path).size(tokens::DETAIL_SIZE));
                     ui.end_row();
                 }
             });
@@ -238,37 +226,27 @@ fn root_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Trusted Root store of this computer");
     ui.label(
         RichText::new("A server sends the names of its trusted roots when it asks for a client certificate; more than about 100 roots or 16 KB of names cut that list (KB 2880390), and a certificate that is not a root in the store breaks Lync 2013 on Windows Server 2012. Run this on the server; for another server, export its Root store to a folder and run certwiz root-store FOLDER.")
-            .size(tokens::BODY_SIZE - 1.0),
+            .size(tokens::DETAIL_SIZE),
     );
-    ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !wizard.root_store_looking,
-                egui::Button::new(
-                    RichText::new("Check this computer's Trusted Root store")
-                        .size(tokens::BODY_SIZE),
-                ),
-            )
-            .clicked()
-        {
-            msgs.push(Msg::CheckRootStore);
-        }
-        if wizard.root_store_looking {
-            ui.spinner();
-        }
-    });
+    work_button_ui(
+        ui,
+        "Check this computer's Trusted Root store",
+        wizard.root_store_looking,
+        Msg::CheckRootStore,
+        msgs,
+    );
     let Some(report) = wizard.root_store_report() else {
         return;
     };
     if let Some(input) = report.inputs.first() {
         ui.label(
             RichText::new(format!("Read: {}", input.source))
-                .size(tokens::BODY_SIZE - 1.0)
+                .size(tokens::DETAIL_SIZE)
                 .weak(),
         );
     }
     if let Some(store) = &report.root_store {
-        ui.label(RichText::new(store.summary()).size(tokens::BODY_SIZE - 1.0));
+        ui.label(RichText::new(store.summary()).size(tokens::DETAIL_SIZE));
     }
     for finding in &report.findings {
         finding_ui(ui, finding);
@@ -308,7 +286,7 @@ fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             );
             ui.label(
                 RichText::new(format!("Presented: {}", m.presented.join(" ← ")))
-                    .size(tokens::BODY_SIZE - 1.0),
+                    .size(tokens::DETAIL_SIZE),
             );
         }
         None => {

@@ -45,7 +45,7 @@ fn problem_ui(ui: &mut Ui, problem: Option<&String>) {
         ui.label(
             RichText::new(format!("✖ {p}"))
                 .color(tokens::FAIL)
-                .size(tokens::BODY_SIZE - 1.0),
+                .size(tokens::DETAIL_SIZE),
         );
     }
 }
@@ -73,7 +73,7 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui.add_space(12.0);
         let run = egui::Button::new(
             RichText::new("▶ Run all checks")
-                .size(tokens::BODY_SIZE + 1.0)
+                .size(tokens::RUN_BUTTON_TEXT_SIZE)
                 .strong(),
         )
         .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
@@ -113,7 +113,7 @@ pub const CLOSE_REPORT_LABEL: &str = "Close report";
 
 /// Save, open, the masking switch, and the banner of a saved report.
 fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
-    let small = tokens::BODY_SIZE - 1.0;
+    let small = tokens::DETAIL_SIZE;
     ui.horizontal(|ui| {
         if ui
             .add_enabled(
@@ -181,13 +181,13 @@ fn revocation_switch_ui(ui: &mut Ui, wizard: &mut Wizard) {
             .collect(),
         _ => Vec::new(),
     };
-    let small = tokens::BODY_SIZE - 2.0;
+    let small = tokens::SMALL_SIZE;
     ui.horizontal(|ui| {
         ui.add_enabled(
             !wizard.is_running(),
             egui::Checkbox::new(
                 &mut wizard.fetch_revocation,
-                RichText::new(FETCH_SWITCH_LABEL).size(tokens::BODY_SIZE - 1.0),
+                RichText::new(FETCH_SWITCH_LABEL).size(tokens::DETAIL_SIZE),
             ),
         );
         if !wizard.fetch_revocation {
@@ -287,7 +287,7 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
              one failure, fills in the server and step 3, and you run the checks as on a real pool.",
         )
-        .size(tokens::BODY_SIZE - 1.0),
+        .size(tokens::DETAIL_SIZE),
     );
     let starting = matches!(wizard.lab.state, LabState::Starting(_));
     ui.horizontal(|ui| {
@@ -351,6 +351,15 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
 }
 
+/// Step 2's fields, in the order shown: label and hint (the values are the target's, in this order).
+const SERVER_FIELDS: [(&str, &str); 5] = [
+    ("Pool FQDN", "pool01.contoso.com (optional)"),
+    ("Server FQDN (checked)", "ocs1.contoso.com"),
+    ("Port number", "444"),
+    ("Path", "/LiveServer/MCUFactory/"),
+    ("Connect address", "optional IP, e.g. 10.0.0.12"),
+];
+
 /// Step 2: pool and server names, port, path and connect address, validated as typed.
 pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::Server.number(), Step::Server.title());
@@ -364,38 +373,25 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         .num_columns(2)
         .spacing([12.0, 10.0])
         .show(ui, |ui| {
-            for (label, value, hint, problem) in [
-                (
-                    "Pool FQDN",
-                    &mut wizard.target.pool_fqdn,
-                    "pool01.contoso.com (optional)",
-                    problems.pool_fqdn.as_ref(),
-                ),
-                (
-                    "Server FQDN (checked)",
-                    &mut wizard.target.server_fqdn,
-                    "ocs1.contoso.com",
-                    problems.server_fqdn.as_ref(),
-                ),
-                (
-                    "Port number",
-                    &mut wizard.target.port,
-                    "444",
-                    problems.port.as_ref(),
-                ),
-                (
-                    "Path",
-                    &mut wizard.target.path,
-                    "/LiveServer/MCUFactory/",
-                    problems.path.as_ref(),
-                ),
-                (
-                    "Connect address",
-                    &mut wizard.target.address,
-                    "optional IP, e.g. 10.0.0.12",
-                    problems.address.as_ref(),
-                ),
-            ] {
+            let t = &mut wizard.target;
+            let values = [
+                &mut t.pool_fqdn,
+                &mut t.server_fqdn,
+                &mut t.port,
+                &mut t.path,
+                &mut t.address,
+            ];
+            let problems = [
+                &problems.pool_fqdn,
+                &problems.server_fqdn,
+                &problems.port,
+                &problems.path,
+                &problems.address,
+            ];
+            for (((label, hint), value), problem) in
+                SERVER_FIELDS.into_iter().zip(values).zip(problems)
+            {
+                let problem = problem.as_ref();
                 if submitted(&field_ui(
                     ui,
                     label,

@@ -32,7 +32,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             }
             ui.label(
                 RichText::new(status.label())
-                    .size(tokens::STEP_SIZE - 3.0)
+                    .size(tokens::STEP_STATUS_SIZE)
                     .color(color),
             );
         });
@@ -42,7 +42,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 ui.add_space(28.0);
                 ui.label(
                     RichText::new("→ the log points here")
-                        .size(tokens::STEP_SIZE - 3.0)
+                        .size(tokens::STEP_STATUS_SIZE)
                         .color(tokens::HIGHLIGHT),
                 )
                 .on_hover_text(why);
@@ -56,6 +56,7 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         let word = match report.verdict.status {
             Severity::Fail => "✖ Problems found",
             Severity::Warn => "! Warnings",
+            Severity::Unknown => "? Nothing recognised",
             _ => "✔ No problems",
         };
         ui.label(

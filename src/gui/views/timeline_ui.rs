@@ -51,7 +51,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             Pos2::new(rect.left(), y + ROW_HEIGHT / 2.0),
             Align2::LEFT_CENTER,
             &c.display_name,
-            FontId::proportional(tokens::BODY_SIZE - 2.0),
+            FontId::proportional(tokens::SMALL_SIZE),
             text_color,
         );
         let valid = c.not_before <= now && now <= c.not_after;
@@ -80,7 +80,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             at,
             anchor,
             c.not_after.date().to_string(),
-            FontId::proportional(tokens::BODY_SIZE - 5.0),
+            FontId::proportional(tokens::TIMELINE_DATE_SIZE),
             text_color,
         );
     }
@@ -96,7 +96,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
         Pos2::new(now_x, rect.bottom() - 2.0),
         Align2::CENTER_BOTTOM,
         format!("now ({})", now.date()),
-        FontId::proportional(tokens::BODY_SIZE - 4.0),
+        FontId::proportional(tokens::CAPTION_SIZE),
         tokens::HIGHLIGHT,
     );
     if let Some(n) = first_expiry {
@@ -106,7 +106,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
                 n.certificate.display_name,
                 n.certificate.not_after.date()
             ))
-            .size(tokens::BODY_SIZE - 1.0),
+            .size(tokens::DETAIL_SIZE),
         );
     }
 }

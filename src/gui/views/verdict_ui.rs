@@ -19,7 +19,7 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             tokens::severity_mark(report.verdict.status),
             report.verdict.summary
         ))
-        .size(tokens::BODY_SIZE + 3.0)
+        .size(tokens::VERDICT_SIZE)
         .strong()
         .color(color),
     );
