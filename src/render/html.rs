@@ -510,10 +510,13 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
         row(
             out,
             "Client certificate",
-            if hs.certificate_requested {
-                "<span class=\"good\">✓ requested</span>"
-            } else {
-                "<span class=\"bad\">✗ not requested</span>"
+            &match (&hs.requested_after_handshake, hs.certificate_requested) {
+                (Some(how), _) => format!(
+                    "<span class=\"good\">✓ requested after the handshake ({})</span>",
+                    escape(how)
+                ),
+                (None, true) => "<span class=\"good\">✓ requested</span>".to_owned(),
+                (None, false) => "<span class=\"bad\">✗ not requested</span>".to_owned(),
             },
         );
         if hs.certificate_requested {

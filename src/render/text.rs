@@ -463,10 +463,10 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
         let _ = writeln!(
             out,
             "  Client certificate   {}",
-            if h.certificate_requested {
-                "✓ requested"
-            } else {
-                "✗ not requested"
+            match (&h.requested_after_handshake, h.certificate_requested) {
+                (Some(how), _) => format!("✓ requested after the handshake ({how})"),
+                (None, true) => "✓ requested".to_owned(),
+                (None, false) => "✗ not requested".to_owned(),
             }
         );
         if h.certificate_requested {
