@@ -12,6 +12,8 @@ mod pool;
 mod port_owner;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
+#[path = "check/real_servers.rs"]
+mod real_servers;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/revocation.rs"]

@@ -820,3 +820,5 @@ fn the_path_tree_shows_a_name_constraint_violation_and_an_unchecked_signature() 
             .is_some()
     );
 }
+#[path = "gui/probe_truth.rs"]
+mod probe_truth;

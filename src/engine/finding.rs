@@ -88,6 +88,10 @@ pub struct Finding {
     /// Commands to copy that confirm or fix it (certwiz never runs them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<FixCommand>,
+    /// The id of another finding in the same report that explains this one (a rejection of our
+    /// certificate explained by our own path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
 }
 
 impl Finding {
@@ -108,6 +112,7 @@ impl Finding {
             certificate: None,
             scope: None,
             commands: Vec::new(),
+            explained_by: None,
         }
     }
 
@@ -214,6 +219,8 @@ pub mod ids {
     pub const CERT_CA_AS_END_ENTITY: &str = "cert.ca-as-end-entity";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
+    /// The purposes of the whole path cannot be judged: an issuer was not seen (info, never a pass).
+    pub const CHAIN_PURPOSES_NOT_JUDGED: &str = "chain.purposes-not-judged";
     /// The server presents the certificate given with `--cert`.
     pub const CERT_PRESENTED_IS_LOCAL: &str = "cert.presented-is-local";
     /// The server presents another certificate than `--cert`.
@@ -248,6 +255,13 @@ pub mod ids {
     pub const TLS_REMOTE_CLOSED: &str = "tls.remote-closed";
     /// Mutual TLS works.
     pub const TLS_MTLS_OK: &str = "tls.mtls-ok";
+    /// The server asks for the client certificate only after the handshake (renegotiation or TLS 1.3
+    /// post-handshake authentication) (info).
+    pub const TLS_CLIENT_CERT_REQUESTED_AFTER_HANDSHAKE: &str =
+        "tls.client-cert-requested-after-handshake";
+    /// The mutual-TLS handshake completed but the HTTP answer (a bare 400 / 403) does not say whether
+    /// the certificate was accepted (warn: never an all-clear).
+    pub const TLS_MTLS_UNCONFIRMED: &str = "tls.mtls-unconfirmed";
     /// Mutual TLS could not be tried (the key does not fit, ...).
     pub const TLS_MTLS_ERROR: &str = "tls.mtls-error";
     /// An HTML page answers where the conferencing endpoint should.

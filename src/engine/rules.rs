@@ -36,6 +36,7 @@ pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     trust_findings(facts, &mut out);
     strength_findings(facts, &mut out);
     purpose_findings(facts, &mut out);
+    purposes_seen_only(facts, &mut out);
     out.extend(crate::engine::public_ca::judge(
         facts.path,
         facts.purposes,
@@ -782,4 +783,33 @@ fn path_rule_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
             f.scope,
         ));
     }
+}
+
+/// Purposes are judged only over certificates that were seen: when the path stops at a missing
+/// issuer, the CAs above it may restrict Server or Client Authentication and nobody can tell, so the
+/// path-wide pass is withdrawn and an info finding says why. What the seen certificates restrict is
+/// still reported by [`purpose_findings`].
+fn purposes_seen_only(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    if f.path.end != PathEnd::IssuerNotFound {
+        return;
+    }
+    out.retain(|finding| finding.id != ids::CHAIN_PURPOSES_OK);
+    let Some(top) = f.path.nodes.first() else {
+        return;
+    };
+    let Some(leaf) = f.path.leaf() else { return };
+    out.push(about(
+        Finding::new(
+            ids::CHAIN_PURPOSES_NOT_JUDGED,
+            Severity::Info,
+            "The purposes of the whole path were not judged: an issuer is missing",
+            format!(
+                "The issuer of \"{}\" (\"{}\") was not among the certificates given or presented, so whether every CA in the path allows Server Authentication and Client Authentication is unknown. Only the certificates that were seen were checked.",
+                top.certificate.display_name, top.certificate.issuer
+            ),
+            "Give the missing CA certificate (--ca, or the server's full chain), or check with --fetch, which downloads it from the AIA URL.",
+        ),
+        &leaf.certificate,
+        f.scope,
+    ));
 }

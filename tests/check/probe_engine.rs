@@ -9,11 +9,22 @@ use certwiz::engine::load::load_path;
 use certwiz::engine::probe::{
     CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeStep, ProbeTarget, Progress,
 };
-use certwiz::lab::{LAB_HOST, LabServer, Scenario};
+use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
 
 fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckRequest {
     let dir = tempfile::tempdir().expect("dir");
     let files = server.write_files(dir.path()).expect("files");
+    port_request(server.port(), &files, timeout, with_identity)
+}
+
+/// A check of the MCU Factory path on 127.0.0.1:`port` as the lab's host, with the lab's root as the
+/// trust anchor and (`with_identity`) its client certificate: what an admin gives `certwiz check`.
+pub fn port_request(
+    port: u16,
+    files: &LabFiles,
+    timeout: Duration,
+    with_identity: bool,
+) -> CheckRequest {
     let anchors = load_path(&files.root, None).expect("root").certificates;
     let client = load_path(&files.client_cert, None)
         .expect("client")
@@ -29,7 +40,7 @@ fn request(server: &LabServer, timeout: Duration, with_identity: bool) -> CheckR
         plan: ProbePlan {
             target: ProbeTarget {
                 host: LAB_HOST.into(),
-                port: server.port(),
+                port,
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
             },
@@ -128,4 +139,41 @@ fn identical_facts_give_identical_json_apart_from_timings() {
         serde_json::to_value(check(&req, &CancelFlag::new(), &Progress::none())).expect("json"),
     );
     assert_eq!(a, b);
+}
+
+/// Issue #15, point 2: a completed mutual-TLS handshake whose answer is a bare 403 (IIS with detailed
+/// errors off hides 403.16 from remote clients) is not "mutual TLS works": `tls.mtls-unconfirmed`
+/// (warn) instead of `tls.mtls-ok`. The facts come from a real lab run, then the answer is replaced.
+#[test]
+fn a_bare_403_over_mutual_tls_is_not_an_all_clear() {
+    use certwiz::engine::check::judge;
+    use certwiz::engine::probe::browse::{AnswerKind, BrowseOutcome};
+    let server = LabServer::start(Scenario::Healthy).expect("lab");
+    let req = request(&server, Duration::from_secs(3), true);
+    let mut facts = certwiz::engine::probe::run(&req.plan, &CancelFlag::new(), &Progress::none());
+    let ids = |facts: &certwiz::engine::probe::ProbeFacts| -> Vec<String> {
+        judge(facts, &req)
+            .findings
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+    };
+    assert!(ids(&facts).contains(&"tls.mtls-ok".to_owned()));
+    let browse = facts
+        .browse_with_certificate
+        .as_mut()
+        .expect("browse with the certificate");
+    let BrowseOutcome::Answered(answer) = &mut browse.outcome else {
+        panic!("no answer: {browse:?}");
+    };
+    answer.status = 403;
+    answer.reason = "Forbidden".into();
+    answer.kind = AnswerKind::HttpError;
+    answer.client_certificate = None;
+    let judged = ids(&facts);
+    assert!(
+        judged.contains(&"tls.mtls-unconfirmed".to_owned()),
+        "{judged:?}"
+    );
+    assert!(!judged.contains(&"tls.mtls-ok".to_owned()), "{judged:?}");
 }

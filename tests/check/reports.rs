@@ -19,7 +19,7 @@ fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
 }
 
 /// `certwiz check` against the lab with the lab's files, plus `extra`; (exit code, stdout, stderr).
-fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> (i32, String, String) {
+pub(crate) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
         .args([

@@ -3,6 +3,7 @@
 //! `tests/data/openssl/generate.sh`, which uses the openssl CLI.
 #![allow(dead_code)]
 
+pub mod real;
 pub mod web;
 
 use std::path::{Path, PathBuf};

@@ -244,7 +244,17 @@ fn expiring_soon_warns() {
 fn missing_intermediate_makes_the_chain_incomplete() {
     let pki = healthy("pool01.contoso.test");
     let report = run(&[&pki.leaf], &[&pki.root], &[]);
-    assert_eq!(ids(&report), ["chain.incomplete", "chain.purposes-ok"]);
+    // Issue #15: the missing CA may restrict purposes; never a pass over a certificate not seen.
+    assert_eq!(
+        ids(&report),
+        ["chain.incomplete", "chain.purposes-not-judged"]
+    );
+    let purposes = report.purposes.as_ref().expect("purposes");
+    assert!(
+        certwiz::engine::purpose::Role::ALL
+            .iter()
+            .all(|&r| purposes.role(r).is_some_and(|v| v.not_judged.is_some()))
+    );
     let path = report.path.as_ref().expect("path");
     assert_eq!(path.end, PathEnd::IssuerNotFound);
     assert_eq!(statuses(&report), [NodeStatus::IssuerNotFound]);

@@ -389,15 +389,18 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             );
             for role in Role::ALL {
                 let usable = purposes.role(role).is_some_and(|v| v.usable);
+                // An issuer that was not seen may restrict the role: neither ✔ nor ✖.
+                let not_judged = purposes.role(role).is_some_and(|v| v.not_judged.is_some());
+                let (text, colour) = match (not_judged, usable) {
+                    (true, _) => ("? not judged (issuer missing)", tokens::WARN),
+                    (false, true) => ("✔ usable", tokens::PASS),
+                    (false, false) => ("✖ NOT usable", tokens::FAIL),
+                };
                 ui.label(
-                    RichText::new(if usable {
-                        "✔ usable"
-                    } else {
-                        "✖ NOT usable"
-                    })
-                    .size(tokens::BODY_SIZE)
-                    .strong()
-                    .color(if usable { tokens::PASS } else { tokens::FAIL }),
+                    RichText::new(text)
+                        .size(tokens::BODY_SIZE)
+                        .strong()
+                        .color(colour),
                 );
             }
             ui.end_row();

@@ -38,6 +38,12 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                 AnswerKind::Endpoint => ("✔ A non-web endpoint answers", tokens::PASS),
                 AnswerKind::Redirect => ("! A redirect", tokens::WARN),
                 AnswerKind::HttpError => ("i An HTTP error, no web page", tokens::NEUTRAL),
+                AnswerKind::ClientCertificateRequired => {
+                    ("✔ Refused: a client certificate is required", tokens::PASS)
+                }
+                AnswerKind::ClientCertificateRejected => {
+                    ("✖ Our client certificate is refused", tokens::FAIL)
+                }
                 AnswerKind::Other => ("i Another answer", tokens::NEUTRAL),
             };
             ui.label(
@@ -178,6 +184,9 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             if let Some(h) = &probe.handshake {
                 row_ui(ui, "TLS handshake", &handshake_outcome_summary(&h.outcome));
                 row_ui(ui, "TLS version", h.version.as_deref().unwrap_or("(none)"));
+                if let Some(engine) = h.engine_text() {
+                    row_ui(ui, "TLS engine", &engine);
+                }
                 row_ui(
                     ui,
                     "Presented certificate",
@@ -189,10 +198,10 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 row_ui(
                     ui,
                     "Asks for a client certificate",
-                    if h.certificate_requested {
-                        "✔ yes"
-                    } else {
-                        "✖ no"
+                    &match (&h.requested_after_handshake, h.certificate_requested) {
+                        (Some(how), _) => format!("✔ yes, after the handshake ({how})"),
+                        (None, true) => "✔ yes".to_owned(),
+                        (None, false) => "✖ no".to_owned(),
                     },
                 );
             }
@@ -203,6 +212,10 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         .enumerate()
     {
         browse_ui(ui, browse, &format!("browse_{i}"));
+    }
+    for (with, reason) in crate::render::browses_not_tried(probe) {
+        section_ui(ui, &format!("HTTP answer {with} a client certificate"));
+        ui.label(RichText::new(format!("○ Not tried: {reason}.")).size(tokens::BODY_SIZE));
     }
     port_owner_ui(ui, wizard, msgs);
 }
@@ -263,6 +276,16 @@ fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     match &probe.mutual_tls {
         Some(m) => {
             let (text, color) = match &m.outcome {
+                // The handshake is half the answer: nginx and IIS refuse a certificate in HTTP.
+                HandshakeOutcome::Completed if report.findings.iter().any(|f| f.id == "tls.client-cert-rejected") => (
+                    "✖ The TLS handshake completed, but the HTTP answer refuses our certificate"
+                        .to_owned(),
+                    tokens::FAIL,
+                ),
+                HandshakeOutcome::Completed if report.findings.iter().any(|f| f.id == "tls.mtls-unconfirmed") => (
+                    "! The TLS handshake completed; the HTTP answer does not say whether our certificate was accepted".to_owned(),
+                    tokens::WARN,
+                ),
                 HandshakeOutcome::Completed => (
                     "✔ The server accepted our certificate".to_owned(),
                     tokens::PASS,

@@ -165,6 +165,12 @@ impl Wizard {
         }
         let has_key = self.local.loaded.iter().any(|l| !l.keys.is_empty());
         let asked = probe.handshake.as_ref().map(|h| h.certificate_requested);
+        // The probe's own reason is the true one; only "no key loaded" gets the window's own hint.
+        if let Some(reason) = probe.not_tried_reason(crate::engine::probe::ProbeStep::MutualTls)
+            && (has_key || asked != Some(true))
+        {
+            return Some(format!("Mutual TLS was not tried: {reason}."));
+        }
         Some(match asked {
             _ if probe.cancelled => "Mutual TLS was not tried: the checks were cancelled.".to_owned(),
             None => "Mutual TLS was not tried: no TLS handshake with the server completed (see step 6)."
