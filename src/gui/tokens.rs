@@ -5,6 +5,7 @@ use egui::Color32;
 
 use crate::engine::finding::Severity;
 use crate::engine::path::NodeStatus;
+use crate::engine::report::VerdictStatus;
 
 /// Body text size: large enough to read over a shared screen.
 pub const BODY_SIZE: f32 = 17.0;
@@ -43,6 +44,10 @@ pub const PASS: Color32 = Color32::from_rgb(0x1f, 0x8a, 0x3b);
 pub const WARN: Color32 = Color32::from_rgb(0xb3, 0x6b, 0x00);
 /// Failure.
 pub const FAIL: Color32 = Color32::from_rgb(0xc6, 0x28, 0x28);
+/// A run (or a step of it) cancelled before it finished: neither pass nor fail.
+pub const CANCELLED: Color32 = Color32::from_rgb(0x8a, 0x4f, 0xb0);
+/// The mark of a cancelled run or step (the Cancel button's square).
+pub const CANCELLED_MARK: &str = "■";
 /// Information, not run.
 pub const NEUTRAL: Color32 = Color32::from_rgb(0x55, 0x5f, 0x6b);
 /// Highlight for "this is ours" (our issuer in a CA list).
@@ -63,6 +68,16 @@ pub fn severity_color(severity: Severity) -> Color32 {
         Severity::Info => NEUTRAL,
         Severity::Pass => PASS,
     }
+}
+
+/// Colour of a report's verdict: a cancelled run has its own, never a pass's.
+pub fn verdict_color(status: VerdictStatus) -> Color32 {
+    status.severity().map_or(CANCELLED, severity_color)
+}
+
+/// The mark of a report's verdict in the GUI.
+pub fn verdict_mark(status: VerdictStatus) -> &'static str {
+    status.severity().map_or(CANCELLED_MARK, severity_mark)
 }
 
 /// Colour of a path node status.

@@ -16,6 +16,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         Step::LocalCertificate.number(),
         Step::LocalCertificate.title(),
     );
+    super::summary_ui::step_summary_ui(ui, wizard, Step::LocalCertificate);
     let intro = if wizard.local.machine.is_some() {
         "Choose the certificate the server uses from this computer's Personal store. Steps 4 and 5 build its path from the Intermediate and Trusted Root stores, with their purpose settings, as Windows does. \
          You can also load certificate files below, or drop them onto the window."

@@ -8,6 +8,7 @@ pub mod pool_ui;
 pub mod port_ui;
 pub mod server_ui;
 pub mod steps_ui;
+pub mod summary_ui;
 pub mod timeline_ui;
 pub mod verdict_ui;
 
@@ -76,6 +77,20 @@ pub fn no_report_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     {
         msgs.push(Msg::RunAll);
     }
+}
+
+/// One finding in one line: its mark and title in its colour (the opening lines of a step's page).
+pub fn finding_line_ui(ui: &mut Ui, finding: &Finding) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::severity_mark(finding.severity),
+            finding.title
+        ))
+        .size(tokens::BODY_SIZE)
+        .strong()
+        .color(tokens::severity_color(finding.severity)),
+    );
 }
 
 /// One finding: symbol + word + title, then detail and fix.

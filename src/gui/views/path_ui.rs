@@ -8,7 +8,7 @@ use crate::engine::finding::{Finding, Severity, ids};
 use crate::engine::purpose::Role;
 use crate::engine::report::Report;
 use crate::gui::tokens;
-use crate::gui::wizard::{Msg, Step, Wizard};
+use crate::gui::wizard::{Msg, Step, Wizard, node_status_line};
 
 fn source_toggle_ui(ui: &mut Ui, wizard: &mut Wizard) {
     let has_remote = wizard.report().is_some_and(|r| r.path.is_some());
@@ -44,6 +44,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         Step::CertificationPath.number(),
         Step::CertificationPath.title(),
     );
+    super::summary_ui::step_summary_ui(ui, wizard, Step::CertificationPath);
     source_toggle_ui(ui, wizard);
     let Some(report) = wizard.path_report() else {
         ui.label(
@@ -112,23 +113,21 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui,
         &format!("Certificate status: {}", node.certificate.display_name),
     );
-    ui.label(
-        RichText::new(&node.status_text)
-            .size(tokens::BODY_SIZE)
-            .color(tokens::node_color(node.status)),
-    );
-    if let Some(finding) = revocation_finding(report, &node.certificate.sha256)
-        .filter(|f| f.severity != Severity::Pass)
-    {
+    let sentence = node_status_line(report, selected);
+    if let Some((sentence, severity)) = &sentence {
         ui.label(
-            RichText::new(format!(
-                "{} {}",
-                tokens::severity_mark(finding.severity),
-                finding.title
-            ))
-            .size(tokens::BODY_SIZE)
-            .color(tokens::severity_color(finding.severity)),
+            RichText::new(format!("{} {sentence}", tokens::severity_mark(*severity)))
+                .size(tokens::BODY_SIZE)
+                .color(tokens::severity_color(*severity)),
         );
+    }
+    if let Some(finding) = revocation_finding(report, &node.certificate.sha256).filter(|f| {
+        f.severity != Severity::Pass
+            && !sentence
+                .as_ref()
+                .is_some_and(|(s, _)| s.contains(f.title.as_str()))
+    }) {
+        super::finding_line_ui(ui, finding);
     }
     let c = &node.certificate;
     let rows = [
@@ -311,6 +310,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
 /// Step 5.
 pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
     step_heading_ui(ui, Step::Purposes.number(), Step::Purposes.title());
+    super::summary_ui::step_summary_ui(ui, wizard, Step::Purposes);
     source_toggle_ui(ui, wizard);
     let Some(report) = wizard.path_report() else {
         ui.label(

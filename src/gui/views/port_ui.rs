@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, work_button_ui};
+use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, summary_ui, work_button_ui};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
 use crate::engine::probe::handshake_outcome_summary;
 use crate::engine::probe::tls::HandshakeOutcome;
@@ -154,14 +154,13 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         return port_owner_ui(ui, wizard, msgs);
     };
     let Some(probe) = &report.probe else { return };
-    for f in report.findings.iter().filter(|f| {
-        f.severity != crate::engine::finding::Severity::Pass
-            && (f.id.starts_with("port.")
-                || f.id.starts_with("http.")
-                || f.id == "tls.no-client-cert-request"
-                || f.id == "tls.legacy-only"
-                || f.id == "tls.handshake-failed")
-    }) {
+    summary_ui::cancelled_line_ui(ui, wizard, Step::Port);
+    // The step's own findings, as its status in the step list counts them.
+    for f in wizard
+        .step_findings(Step::Port)
+        .into_iter()
+        .filter(|f| f.severity != crate::engine::finding::Severity::Pass)
+    {
         finding_ui(ui, f);
     }
     section_ui(ui, "Connection");
@@ -186,13 +185,16 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                         .map(|c| c.display_name.as_str())
                         .unwrap_or("(none)"),
                 );
+                // "No" only from a server that got as far as showing its certificate: one that never
+                // answered did not say either way.
+                let answered = !h.presented_chain.is_empty() || h.certificate_requested;
                 row_ui(
                     ui,
                     "Asks for a client certificate",
-                    if h.certificate_requested {
-                        "✔ yes"
-                    } else {
-                        "✖ no"
+                    match (h.certificate_requested, answered) {
+                        (true, _) => "✔ yes",
+                        (false, true) => "✖ no",
+                        (false, false) => "? unknown: the handshake did not get that far",
                     },
                 );
             }
@@ -253,11 +255,8 @@ fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         return no_report_ui(ui, wizard, msgs);
     };
     let Some(probe) = &report.probe else { return };
-    for f in report.findings.iter().filter(|f| {
-        f.id.starts_with("tls.mtls")
-            || f.id.starts_with("tls.client")
-            || f.id == "tls.remote-closed"
-    }) {
+    summary_ui::cancelled_line_ui(ui, wizard, Step::MutualTls);
+    for f in wizard.step_findings(Step::MutualTls) {
         finding_ui(ui, f);
     }
     match &probe.mutual_tls {

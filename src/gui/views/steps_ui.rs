@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::engine::finding::Severity;
+use crate::engine::report::VerdictStatus;
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, StepStatus, Wizard};
 
@@ -14,6 +14,8 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         let status = wizard.step_status(step);
         let color = match status {
             StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => tokens::NEUTRAL,
+            StepStatus::Cancelled => tokens::CANCELLED,
+            StepStatus::Ready => tokens::PASS,
             StepStatus::Done(s) => tokens::severity_color(s),
         };
         let selected = wizard.step == step;
@@ -52,11 +54,12 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     }
     if let Some(report) = wizard.report() {
         ui.separator();
-        let c = tokens::severity_color(report.verdict.status);
+        let c = tokens::verdict_color(report.verdict.status);
         let word = match report.verdict.status {
-            Severity::Fail => "✖ Problems found",
-            Severity::Warn => "! Warnings",
-            _ => "✔ No problems",
+            VerdictStatus::Fail => "✖ Problems found",
+            VerdictStatus::Warn => "! Warnings",
+            VerdictStatus::Cancelled => "■ Cancelled: not all checked",
+            VerdictStatus::Pass => "✔ No problems",
         };
         ui.label(
             RichText::new(word)

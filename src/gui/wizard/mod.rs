@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::engine::finding::Severity;
 use crate::engine::probe::ProbeStep;
-use crate::engine::report::Report;
+use crate::engine::report::{Report, VerdictStatus};
 
 mod check;
 mod lab;
@@ -21,6 +21,7 @@ mod pool;
 mod port;
 mod redaction;
 mod session;
+mod status;
 mod stopped;
 mod target;
 
@@ -30,6 +31,7 @@ pub use logs::LogPaste;
 pub use pool::PoolState;
 pub use redaction::Redaction;
 pub use session::OpenedReport;
+pub use status::node_status_line;
 pub use target::{TargetInput, TargetProblems};
 
 /// The numbered steps, in the order people say them on a call ("go to step 4").
@@ -105,6 +107,10 @@ pub enum StepStatus {
     Skipped,
     /// Done: the worst finding of the step.
     Done(Severity),
+    /// The run was cancelled before this step's check finished: nothing of it is judged.
+    Cancelled,
+    /// An input step filled in validly (step 2): ready, which is not a check that passed.
+    Ready,
 }
 
 impl StepStatus {
@@ -117,7 +123,16 @@ impl StepStatus {
             StepStatus::Done(Severity::Pass) | StepStatus::Done(Severity::Info) => "✔ pass",
             StepStatus::Done(Severity::Warn) => "! warning",
             StepStatus::Done(Severity::Fail) => "✖ fail",
+            StepStatus::Cancelled => "■ cancelled",
+            StepStatus::Ready => "✔ filled in",
         }
+    }
+
+    /// The status a report's verdict gives a step that stands for the whole report.
+    pub fn of_verdict(status: VerdictStatus) -> StepStatus {
+        status
+            .severity()
+            .map_or(StepStatus::Cancelled, StepStatus::Done)
     }
 }
 
@@ -439,83 +454,6 @@ impl Wizard {
             local.or(remote)
         } else {
             remote.or(local)
-        }
-    }
-
-    /// The status of a step for the step list.
-    pub fn step_status(&self, step: Step) -> StepStatus {
-        let worst = |prefixes: &[&str]| -> Option<Severity> {
-            self.report().map(|r| {
-                r.findings
-                    .iter()
-                    .filter(|f| prefixes.iter().any(|p| f.id.starts_with(p)))
-                    .map(|f| f.severity)
-                    .min()
-                    .unwrap_or(Severity::Pass)
-            })
-        };
-        let done = |s: Option<Severity>| s.map_or(StepStatus::NotRun, StepStatus::Done);
-        match step {
-            Step::WhatHappened => StepStatus::NotRun,
-            Step::Server => match self.target.parse() {
-                Ok(_) => StepStatus::Done(Severity::Pass),
-                Err(_) if self.target.server_fqdn.is_empty() => StepStatus::NotRun,
-                Err(_) => StepStatus::Done(Severity::Fail),
-            },
-            Step::LocalCertificate => match &self.local.report {
-                Some(r) => StepStatus::Done(r.verdict.status),
-                None if self.local.error.is_some() => StepStatus::Done(Severity::Fail),
-                None => StepStatus::NotRun,
-            },
-            _ if self.is_running() => StepStatus::Running,
-            Step::CertificationPath => done(worst(&[
-                "chain.",
-                "revocation.",
-                "cert.expired",
-                "cert.not-yet",
-                "cert.weak",
-                "cert.name",
-            ])),
-            Step::Purposes => done(worst(&[
-                "chain.ca-restricts",
-                "cert.server-auth",
-                "cert.client-auth",
-                "chain.purposes",
-            ])),
-            Step::Port => done(worst(&[
-                "port.",
-                "http.",
-                "tls.no-client",
-                "tls.legacy",
-                "tls.handshake",
-            ])),
-            Step::MutualTls => {
-                let tried = self
-                    .report()
-                    .and_then(|r| r.probe.as_ref())
-                    .is_some_and(|p| p.mutual_tls.is_some());
-                let judged = self.report().is_some_and(|r| {
-                    r.findings
-                        .iter()
-                        .any(|f| f.id.starts_with("tls.client") || f.id == "tls.remote-closed")
-                });
-                if tried || judged {
-                    done(worst(&["tls.mtls", "tls.client", "tls.remote"]))
-                } else if self.report().is_some() {
-                    StepStatus::Skipped
-                } else {
-                    StepStatus::NotRun
-                }
-            }
-            Step::Verdict => self
-                .report()
-                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
-            Step::Pool if self.pool.running => StepStatus::Running,
-            Step::Pool => self
-                .pool
-                .report
-                .as_ref()
-                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
         }
     }
 }

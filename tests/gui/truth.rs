@@ -1,0 +1,134 @@
+//! #16: the wizard tells the truth on every page. Each test writes its expected answer first (in its
+//! doc line), then drives the window through the accessibility tree.
+
+use std::time::{Duration, Instant};
+
+use certwiz::engine::finding::Severity;
+use certwiz::engine::report::VerdictStatus;
+use certwiz::gui::wizard::{Step, StepStatus};
+use certwiz::lab::{LabServer, Scenario};
+use egui_kittest::kittest::Queryable;
+
+use super::{aim_at, harness, run_all_checks, start_lab, step_button, wait_for_checks};
+
+type Window = egui_kittest::Harness<'static, certwiz::gui::app::CertwizApp>;
+
+/// Opens the step named `step` in the step list and tells whether its page shows a text containing
+/// `words`.
+fn page_says(h: &mut Window, step: &str, words: &str) -> bool {
+    step_button(h, step).click();
+    h.run();
+    h.query_by_label_contains(words).is_some()
+}
+
+/// Expected: Cancel ends a check against a silent listener within 3 s, and a check cancelled while
+/// the listener holds the handshake finishes no step after
+/// the connection, so steps 4-8 are "■ cancelled" (none "✔ pass"), the verdict says it was cancelled
+/// and what was not checked, step 6 does not claim the server "does not ask" for a client
+/// certificate, and nothing anywhere reads "No problems".
+#[test]
+fn a_cancelled_run_shows_no_pass_anywhere() {
+    let lab = LabServer::start(Scenario::SilentListener).expect("lab");
+    let mut h = harness();
+    aim_at(&mut h, &lab);
+    h.run();
+    h.get_by_label("▶ Run all checks").click();
+    h.step();
+    std::thread::sleep(Duration::from_millis(300));
+    h.step();
+    let started = Instant::now();
+    h.get_by_label("■ Cancel").click();
+    h.step();
+    wait_for_checks(&mut h);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let w = &h.state().wizard;
+    let report = w.report().expect("a report of the cancelled run");
+    assert_eq!(report.verdict.status, VerdictStatus::Cancelled);
+    for step in [
+        Step::CertificationPath,
+        Step::Purposes,
+        Step::Port,
+        Step::MutualTls,
+        Step::Verdict,
+    ] {
+        assert_eq!(w.step_status(step), StepStatus::Cancelled, "{step:?}");
+    }
+    assert_eq!(
+        w.step,
+        Step::Verdict,
+        "a finished run opens the verdict: {}",
+        w.status
+    );
+    assert!(h.query_by_label("✔ pass").is_none());
+    assert!(
+        h.query_all_by_label_contains("No problems")
+            .next()
+            .is_none()
+    );
+    assert!(h.query_by_label("■ Cancelled: not all checked").is_some());
+    assert!(
+        h.query_by_label_contains("Cancelled before the checks finished")
+            .is_some()
+    );
+    assert!(page_says(
+        &mut h,
+        "6. Port 444",
+        "Cancelled before this step's check finished"
+    ));
+    assert!(h.query_by_label("✖ no").is_none());
+    assert!(
+        h.query_by_label("? unknown: the handshake did not get that far")
+            .is_some()
+    );
+}
+
+/// Expected: with only the lab root loaded there is no certificate of the server in step 3, so the
+/// step is a warning (not "✔ pass") and its page says why.
+#[test]
+fn step_3_with_only_a_root_is_not_a_pass() {
+    let dir = tempfile::tempdir().expect("dir");
+    let lab = LabServer::start(Scenario::Healthy).expect("lab");
+    let files = lab.write_files(dir.path()).expect("files");
+    let mut h = harness();
+    h.state_mut().load_file(&files.root);
+    h.run();
+    let w = &h.state().wizard;
+    assert_eq!(
+        w.step_status(Step::LocalCertificate),
+        StepStatus::Done(Severity::Warn)
+    );
+    assert!(page_says(
+        &mut h,
+        "3. Local certificate",
+        "Only CA certificates are loaded"
+    ));
+}
+
+/// Expected: the lab whose issuing CA allows only Server Authentication fails step 4 (a CA in the
+/// path restricts Client Authentication) and the page opens with that finding in words, and the
+/// status sentence of the examined certificate is not "This certificate is OK.".
+#[test]
+fn a_path_that_fails_on_purposes_says_why_on_its_page() {
+    let mut h = harness();
+    h.run();
+    start_lab(&mut h, Scenario::IssuingServerAuthOnly);
+    run_all_checks(&mut h);
+    let w = &h.state().wizard;
+    assert_eq!(
+        w.step_status(Step::CertificationPath),
+        StepStatus::Done(Severity::Fail)
+    );
+    let title = w
+        .step_findings(Step::CertificationPath)
+        .into_iter()
+        .find(|f| f.severity == Severity::Fail)
+        .map(|f| f.title.clone())
+        .expect("a failing finding of step 4");
+    assert!(page_says(
+        &mut h,
+        "4. Certification path",
+        "but it cannot be used as it is"
+    ));
+    assert!(h.query_by_label(&format!("✖ {title}")).is_some(), "{title}");
+    assert!(h.query_by_label("✔ This certificate is OK.").is_none());
+}
