@@ -249,9 +249,10 @@ fn wrong_pfx_password_shows_the_error_inline() {
     h.state_mut().load_file(&pfx);
     h.run();
     assert!(
-        h.query_by_label("✖ rsa-modern.pfx: wrong password")
-            .is_some()
-            || h.query_by_label_contains("wrong password").is_some()
+        h.query_by_label(
+            "✖ rsa-modern.pfx: wrong password. Type it again in PFX password and press Enter."
+        )
+        .is_some()
     );
     assert!(
         h.state().wizard.pfx_password.is_empty(),

@@ -7,7 +7,7 @@ use certwiz::engine::finding::Severity;
 use certwiz::engine::report::VerdictStatus;
 use certwiz::gui::wizard::{Step, StepStatus};
 use certwiz::lab::{LabServer, Scenario};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::{aim_at, harness, run_all_checks, start_lab, step_button, wait_for_checks};
 
@@ -131,4 +131,87 @@ fn a_path_that_fails_on_purposes_says_why_on_its_page() {
     ));
     assert!(h.query_by_label(&format!("✖ {title}")).is_some(), "{title}");
     assert!(h.query_by_label("✔ This certificate is OK.").is_none());
+}
+
+/// The test PFX (openssl-made, see tests/data/openssl) and its password.
+fn test_pfx() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/openssl/rsa-modern.pfx")
+}
+
+/// Expected: `certwiz gui HOST --load server.pfx` without `--password-env` opens step 3 (not step 2)
+/// with the password field focused and "needs its password" in words; a wrong password typed and
+/// Enter say "wrong password"; the right one and Enter load the file (3 certificates, 1 key).
+#[test]
+fn a_pfx_without_its_password_asks_for_it() {
+    use certwiz::gui::StartOptions;
+    use certwiz::gui::app::CertwizApp;
+    let start = StartOptions {
+        server_fqdn: Some("ocs1.contoso.com".into()),
+        files: vec![test_pfx()],
+        ..StartOptions::default()
+    };
+    let mut h = super::harness_of(CertwizApp::with_start(start, None));
+    h.run();
+    assert_eq!(h.state().wizard.step, Step::LocalCertificate);
+    assert!(
+        h.query_all_by_label_contains("rsa-modern.pfx needs its password")
+            .next()
+            .is_some()
+    );
+    assert!(h.get_by_label("PFX password").accesskit_node().is_focused());
+    h.get_by_label("PFX password").type_text("not-the-password");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_all_by_label_contains("rsa-modern.pfx: wrong password")
+            .next()
+            .is_some()
+    );
+    assert!(h.get_by_label("PFX password").accesskit_node().is_focused());
+    h.get_by_label("PFX password")
+        .type_text("Marker-Pfx-Pass-123");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label_contains("rsa-modern.pfx: 3 certificate(s), 1 private key(s)")
+            .is_some()
+    );
+    assert!(h.state().wizard.prompt.waiting_pfx.is_none());
+    assert!(
+        h.state().wizard.pfx_password.is_empty(),
+        "not kept after use"
+    );
+}
+
+/// Expected: a file dialog that cannot open says why on step 3 and focuses the path field; a path
+/// typed there and Enter load the file.
+#[test]
+fn a_file_dialog_that_cannot_open_offers_a_path_field() {
+    use certwiz::gui::views::secrets::PATH_FIELD_LABEL;
+    let dir = tempfile::tempdir().expect("dir");
+    let lab = LabServer::start(Scenario::Healthy).expect("lab");
+    let files = lab.write_files(dir.path()).expect("files");
+    let mut h = harness();
+    h.run();
+    h.state_mut()
+        .wizard
+        .on_file_dialog_failed("it closed at once");
+    h.run();
+    h.run();
+    assert_eq!(h.state().wizard.step, Step::LocalCertificate);
+    assert!(
+        h.query_all_by_label_contains("The file dialog did not open: it closed at once")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.get_by_label(PATH_FIELD_LABEL)
+            .accesskit_node()
+            .is_focused()
+    );
+    h.get_by_label(PATH_FIELD_LABEL)
+        .type_text(&files.root.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().wizard.local.certificates.len(), 1);
 }

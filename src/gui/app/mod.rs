@@ -109,7 +109,8 @@ impl CertwizApp {
             app.wizard.step = Step::Pool;
             app.run_pool_on_start = std::mem::take(&mut app.run_on_start);
         }
-        if app.wizard.target.parse().is_ok() {
+        // A file that waits for its password keeps step 3 open: it asks for it.
+        if app.wizard.target.parse().is_ok() && app.wizard.prompt.waiting_pfx.is_none() {
             app.wizard.step = Step::Server;
         }
         if start.redact {

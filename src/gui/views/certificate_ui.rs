@@ -5,7 +5,7 @@
 use egui::{RichText, TextEdit, Ui};
 use time::OffsetDateTime;
 
-use super::{finding_ui, section_ui, step_heading_ui};
+use super::{finding_ui, secrets, section_ui, step_heading_ui};
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
@@ -31,14 +31,23 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         personal_store_ui(ui, wizard, msgs);
         section_ui(ui, "Or load certificate files");
     }
-    ui.horizontal(|ui| {
+    let waiting = wizard.prompt.waiting_pfx.is_some();
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("PFX password").size(tokens::BODY_SIZE));
-        ui.add(
-            TextEdit::singleline(&mut wizard.pfx_password)
-                .password(true)
-                .desired_width(220.0),
-        )
-        .labelled_by(label.id);
+        let field = ui
+            .add(
+                TextEdit::singleline(&mut wizard.pfx_password)
+                    .password(true)
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut wizard.prompt.focus_password) {
+            field.request_focus();
+            field.scroll_to_me(Some(egui::Align::Center));
+        }
+        if waiting && super::submitted(&field) {
+            msgs.push(Msg::LoadWaitingPfx);
+        }
         if ui
             .button(RichText::new("Browse…").size(tokens::BODY_SIZE))
             .clicked()
@@ -53,6 +62,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             msgs.push(Msg::ClearLocal);
         }
     });
+    secrets::path_field_ui(ui, wizard, msgs);
     if let Some(error) = wizard.local.error.as_deref().map(|e| wizard.mask(e)) {
         ui.label(
             RichText::new(format!("✖ {error}"))

@@ -6,6 +6,7 @@ pub mod logs_ui;
 pub mod path_ui;
 pub mod pool_ui;
 pub mod port_ui;
+pub mod secrets;
 pub mod server_ui;
 pub mod steps_ui;
 pub mod summary_ui;

@@ -20,6 +20,7 @@ pub mod logs;
 mod pool;
 mod port;
 mod redaction;
+mod secrets;
 mod session;
 mod status;
 mod stopped;
@@ -30,6 +31,7 @@ pub use local_cert::LocalCertificates;
 pub use logs::LogPaste;
 pub use pool::PoolState;
 pub use redaction::Redaction;
+pub use secrets::SecretPrompt;
 pub use session::OpenedReport;
 pub use status::node_status_line;
 pub use target::{TargetInput, TargetProblems};
@@ -170,6 +172,10 @@ pub enum Msg {
     SelectNode(usize),
     /// Open the file dialog for a certificate file (the app runs it off the UI thread).
     BrowseCertificate,
+    /// Load the PFX that waits for its password, with the password typed (Enter in the field).
+    LoadWaitingPfx,
+    /// Load the file whose path was typed.
+    LoadTypedPath,
     /// Load the pasted PEM text.
     LoadPasted,
     /// Forget the local files.
@@ -224,6 +230,8 @@ impl Msg {
                 | Msg::LoadPasted
                 | Msg::ClearLocal
                 | Msg::BrowseCertificate
+                | Msg::LoadWaitingPfx
+                | Msg::LoadTypedPath
                 | Msg::StartLab
                 | Msg::LookUpPortOwner
                 | Msg::CheckRootStore
@@ -250,6 +258,8 @@ pub struct Wizard {
     pub local: LocalCertificates,
     /// PFX password field (masked; cleared after use).
     pub pfx_password: String,
+    /// What step 3 waits for: a PFX's password, a typed path.
+    pub prompt: SecretPrompt,
     /// Pasted PEM text.
     pub pasted_pem: String,
     /// The checks.
@@ -297,6 +307,7 @@ impl Default for Wizard {
             target: TargetInput::default(),
             local: LocalCertificates::default(),
             pfx_password: String::new(),
+            prompt: SecretPrompt::default(),
             pasted_pem: String::new(),
             run: RunState::Idle,
             last_report: None,
@@ -426,6 +437,8 @@ impl Wizard {
             }
             // Handled by the app: they need the window (dialog, clipboard) or own a server.
             Msg::BrowseCertificate
+            | Msg::LoadWaitingPfx
+            | Msg::LoadTypedPath
             | Msg::CopySummary
             | Msg::StartLab
             | Msg::StopLab
