@@ -35,6 +35,8 @@ pub const STEP_PANEL_WIDTH: f32 = 290.0;
 pub const RUN_BUTTON_HEIGHT: f32 = 40.0;
 /// Tallest the pasted log box grows before it scrolls.
 pub const LOG_BOX_MAX_HEIGHT: f32 = 260.0;
+/// Width of the ring around the control that has the keyboard focus.
+pub const FOCUS_RING_WIDTH: f32 = 2.5;
 /// Space between sections.
 pub const SECTION_GAP: f32 = 14.0;
 
@@ -53,6 +55,8 @@ pub const NEUTRAL: Color32 = Color32::from_rgb(0x55, 0x5f, 0x6b);
 /// Highlight for "this is ours" (our issuer in a CA list).
 /// Background of the "saved report, read-only" banner (readable in both themes with strong text).
 pub const READ_ONLY_BACKGROUND: Color32 = Color32::from_rgba_premultiplied(0x15, 0x5e, 0xa8, 0x40);
+/// The ring around the control that has the keyboard focus (amber: seen on dark and light alike).
+pub const FOCUS_RING: Color32 = Color32::from_rgb(0xf0, 0xa0, 0x20);
 /// Blue accent.
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(0x15, 0x5e, 0xa8);
 

@@ -9,6 +9,7 @@ use crate::lab::LabServer;
 
 mod jobs;
 mod logic;
+mod scroll;
 mod ui;
 
 /// Storage key of the remembered target.
@@ -32,6 +33,7 @@ pub struct CertwizApp {
     /// Set when the first renderer could not start: shown in the status bar for the whole session.
     renderer_notice: Option<String>,
     stats: FrameStats,
+    scroll: scroll::PageScroll,
 }
 
 /// Frame timing, printed to stderr when `CERTWIZ_FRAME_STATS` is set: how long the window took to

@@ -20,6 +20,13 @@ impl CertwizApp {
             ui.ctx().set_fonts(tokens::fonts());
             ui.ctx()
                 .global_style_mut(|style| style.spacing.item_spacing = egui::vec2(10.0, 8.0));
+            // A focus ring that shows on a shared screen: egui draws a focused control in its
+            // "active" style, and a focused text field with the selection stroke.
+            ui.ctx().all_styles_mut(|style| {
+                let ring = egui::Stroke::new(tokens::FOCUS_RING_WIDTH, tokens::FOCUS_RING);
+                style.visuals.widgets.active.bg_stroke = ring;
+                style.visuals.selection.stroke.width = tokens::FOCUS_RING_WIDTH;
+            });
             self.styled = true;
             // On the server itself, step 3 lists the Local Machine stores as MMC does.
             if cfg!(windows) {
@@ -47,17 +54,33 @@ impl CertwizApp {
         // Masked copies are made when the data changes, not per frame (cheap when nothing did).
         self.wizard.refresh_redaction();
         egui::Panel::top("target_bar").show(ui, |ui| {
-            server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
+            let elapsed = self
+                .started
+                .filter(|_| self.wizard.is_running())
+                .map(|s| s.elapsed());
+            server_ui::target_bar_ui(ui, &mut self.wizard, elapsed, &mut msgs)
         });
         egui::Panel::bottom("status_line").show(ui, |ui| self.status_line_ui(ui));
+        self.scroll.read_input(ui.ctx());
+        let scroll = &mut self.scroll;
         egui::Panel::left("steps")
             .exact_size(tokens::STEP_PANEL_WIDTH)
             .resizable(false)
-            .show(ui, |ui| steps_ui::steps_ui(ui, &self.wizard, &mut msgs));
+            .show(ui, |ui| {
+                // The list scrolls on its own: nine steps do not fit 720 px at 120 % zoom.
+                egui::ScrollArea::vertical()
+                    .id_salt("step_list")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        scroll.follow_focus(ui);
+                        steps_ui::steps_ui(ui, &self.wizard, &mut msgs)
+                    })
+            });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| match self.wizard.step {
+            scroll.page_area(self.wizard.step).show(ui, |ui| {
+                scroll.apply_keys(ui);
+                scroll.follow_focus(ui);
+                match self.wizard.step {
                     Step::WhatHappened => {
                         server_ui::what_happened_ui(ui, &mut self.wizard, &mut msgs)
                     }
@@ -71,7 +94,8 @@ impl CertwizApp {
                     Step::MutualTls => port_ui::mtls_ui(ui, &self.wizard, &mut msgs),
                     Step::Verdict => verdict_ui::verdict_ui(ui, &self.wizard, &mut msgs),
                     Step::Pool => pool_ui::pool_ui(ui, &mut self.wizard, &mut msgs),
-                });
+                }
+            });
         });
         for msg in msgs {
             self.handle(msg, ui.ctx());
@@ -109,7 +133,7 @@ impl CertwizApp {
                 }
                 ui.add(
                     egui::Label::new(
-                        egui::RichText::new(self.wizard.mask(&self.wizard.status))
+                        egui::RichText::new(self.wizard.mask(self.wizard.status_line()))
                             .size(tokens::DETAIL_SIZE),
                     )
                     .truncate(),
@@ -118,7 +142,7 @@ impl CertwizApp {
         });
     }
 
-    /// Alt+1..8 jumps to a step; Ctrl+Enter runs all checks; Enter runs the shown step's check when no
+    /// Alt+1..9 jumps to a step; Ctrl+Enter runs all checks; Enter runs the shown step's check when no
     /// control has the focus (a focused button takes Enter as a click, a text field as typing; single-line
     /// fields send [`Msg::RunStep`] themselves when Enter leaves them).
     pub(super) fn keyboard(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
@@ -132,6 +156,7 @@ impl CertwizApp {
             egui::Key::Num6,
             egui::Key::Num7,
             egui::Key::Num8,
+            egui::Key::Num9,
         ];
         ctx.input_mut(|input| {
             for (key, step) in keys.iter().zip(Step::ALL) {

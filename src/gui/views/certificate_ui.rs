@@ -201,11 +201,14 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 .color(color)
                 .size(tokens::DETAIL_SIZE)
         };
-        egui::Grid::new("personal_store")
-            .striped(true)
-            .num_columns(6)
-            .spacing(egui::vec2(14.0, 6.0))
-            .show(ui, |ui| {
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("personal_store")
+                .striped(true)
+                .spacing(egui::vec2(14.0, 6.0)),
+            6,
+            14.0,
+            |ui| {
                 for header in [
                     "Certificate",
                     "Private key",
@@ -285,7 +288,8 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     }
                     ui.end_row();
                 }
-            });
+            },
+        );
         ui.label(
             RichText::new(
                 "★ has its private key, allows Server Authentication and is in date. Steps 4 and 5 examine the certificate chosen here, with the Intermediate and Trusted Root stores and their purpose settings, as Windows does.",

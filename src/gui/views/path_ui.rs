@@ -68,7 +68,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     let offset = usize::from(path.missing_issuer.is_some());
     for (i, node) in path.nodes.iter().enumerate() {
         let depth = i + offset;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.add_space(24.0 * depth as f32);
             let mark = tokens::node_mark(node.status);
             let anchor = if node.trust_anchor {
@@ -153,17 +153,21 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ("Authority information", c.authority_info_text()),
         ("Revocation", revocation_row(report, &c.sha256)),
     ];
-    egui::Grid::new("node_details")
-        .num_columns(2)
-        .spacing([16.0, 6.0])
-        .striped(true)
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("node_details")
+            .spacing([16.0, 6.0])
+            .striped(true),
+        2,
+        16.0,
+        |ui| {
             for (label, value) in rows {
                 ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
                 ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
                 ui.end_row();
             }
-        });
+        },
+    );
     let sha256 = c.sha256.clone();
     revocation_ui(ui, report, &sha256);
 }
@@ -338,11 +342,14 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             .size(tokens::BODY_SIZE)
             .color(color)
     };
-    egui::Grid::new("purpose_table")
-        .num_columns(3)
-        .spacing([24.0, 8.0])
-        .striped(true)
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("purpose_table")
+            .spacing([24.0, 8.0])
+            .striped(true),
+        3,
+        24.0,
+        |ui| {
             ui.label(
                 RichText::new("Certificate")
                     .size(tokens::BODY_SIZE)
@@ -384,7 +391,8 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
                 );
             }
             ui.end_row();
-        });
+        },
+    );
     let blockers: Vec<_> = report
         .findings
         .iter()

@@ -46,10 +46,12 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                     .strong()
                     .color(color),
             );
-            egui::Grid::new(id)
-                .num_columns(2)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
+            super::fitted_grid_ui(
+                ui,
+                egui::Grid::new(id).spacing([16.0, 4.0]),
+                2,
+                16.0,
+                |ui| {
                     row_ui(ui, "Status", &format!("{} {}", a.status, a.reason));
                     row_ui(ui, "Server header", a.server.as_deref().unwrap_or("(none)"));
                     row_ui(
@@ -64,7 +66,8 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                         row_ui(ui, "Redirects to", l);
                     }
                     row_ui(ui, "Body", &a.body_size_text());
-                });
+                },
+            );
             if !a.body_preview.is_empty() {
                 ui.label(
                     RichText::new("The page begins (as plain text):").size(tokens::DETAIL_SIZE),
@@ -118,11 +121,14 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     if !facts.listeners.is_empty() {
-        egui::Grid::new("port_owner")
-            .num_columns(4)
-            .spacing([16.0, 4.0])
-            .striped(true)
-            .show(ui, |ui| {
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("port_owner")
+                .spacing([16.0, 4.0])
+                .striped(true),
+            4,
+            16.0,
+            |ui| {
                 for header in ["PID", "Process", "Listens on", "Program"] {
                     ui.label(RichText::new(header).size(tokens::DETAIL_SIZE).strong());
                 }
@@ -139,7 +145,8 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     ui.label(RichText::new(&l.path).size(tokens::DETAIL_SIZE));
                     ui.end_row();
                 }
-            });
+            },
+        );
     }
     for finding in &report.findings {
         finding_ui(ui, finding);
@@ -148,7 +155,11 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
 
 /// Step 6.
 pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
-    step_heading_ui(ui, Step::Port.number(), "What answers on the port");
+    step_heading_ui(
+        ui,
+        Step::Port.number(),
+        &format!("{}: what answers", wizard.step_title(Step::Port)),
+    );
     let Some(report) = wizard.report() else {
         no_report_ui(ui, wizard, msgs);
         return port_owner_ui(ui, wizard, msgs);
@@ -164,10 +175,12 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         finding_ui(ui, f);
     }
     section_ui(ui, "Connection");
-    egui::Grid::new("connection")
-        .num_columns(2)
-        .spacing([16.0, 4.0])
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("connection").spacing([16.0, 4.0]),
+        2,
+        16.0,
+        |ui| {
             for a in &probe.connect.attempts {
                 row_ui(ui, &a.address, &format!("{:?}", a.outcome).to_lowercase());
             }
@@ -198,7 +211,8 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     },
                 );
             }
-        });
+        },
+    );
     for (i, browse) in [&probe.browse, &probe.browse_with_certificate]
         .into_iter()
         .flatten()

@@ -19,11 +19,17 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             StepStatus::Done(s) => tokens::severity_color(s),
         };
         let selected = wizard.step == step;
-        let text =
-            RichText::new(format!("{}. {}", step.number(), step.title())).size(tokens::STEP_SIZE);
+        let text = RichText::new(format!("{}. {}", step.number(), wizard.step_title(step)))
+            .size(tokens::STEP_SIZE);
         let text = if selected { text.strong() } else { text };
         ui.horizontal(|ui| {
-            if ui.selectable_label(selected, text).clicked() {
+            let response = ui.selectable_label(selected, text);
+            // One name with the state in words: a screen reader says "4. Certification path: fail".
+            let name = wizard.step_name(step);
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+            });
+            if response.clicked() {
                 msgs.push(Msg::Select(step));
             }
         });

@@ -22,7 +22,8 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
     let start = start.min(now);
     let end = end.max(now);
     let span = (end - start).as_seconds_f64().max(1.0);
-    let width = ui.available_width().max(LABEL_WIDTH + 200.0);
+    // As wide as the page, however narrow: a bar shorter than its date just drops the date.
+    let width = ui.available_width().max(LABEL_WIDTH + 80.0);
     let height = ROW_HEIGHT * path.nodes.len() as f32 + 24.0;
     let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
     let first_expiry = path.nodes.iter().min_by_key(|n| n.certificate.not_after);

@@ -97,6 +97,10 @@ impl Step {
     }
 }
 
+/// The status line of a new window.
+pub const FIRST_STATUS: &str =
+    "Enter the server name (step 2) or start the practice lab (step 1), then press Run all checks.";
+
 /// A step's state, shown as symbol + word (and colour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepStatus {
@@ -128,6 +132,12 @@ impl StepStatus {
             StepStatus::Cancelled => "■ cancelled",
             StepStatus::Ready => "✔ filled in",
         }
+    }
+
+    /// The state in words only, for a screen reader ("fail", "cancelled").
+    pub fn word(self) -> &'static str {
+        let label = self.label();
+        label.split_once(' ').map_or(label, |(_, word)| word)
     }
 
     /// The status a report's verdict gives a step that stands for the whole report.
@@ -313,8 +323,7 @@ impl Default for Wizard {
             last_report: None,
             selected_node: None,
             show_local_path: false,
-            status: "Enter the server name (step 2) or start the practice lab (step 1), then press Run all checks."
-                .to_owned(),
+            status: FIRST_STATUS.to_owned(),
             lab: PracticeLab::default(),
             logs: LogPaste::default(),
             fetch_revocation: true,

@@ -134,6 +134,41 @@ impl Wizard {
         )
     }
 
+    /// A step's title with what certwiz knows: step 6 names the port checked (or typed), not 444.
+    pub fn step_title(&self, step: Step) -> String {
+        if step != Step::Port {
+            return step.title().to_owned();
+        }
+        let port = self
+            .report()
+            .and_then(|r| r.probe.as_ref())
+            .map(|p| p.target.port)
+            .or_else(|| self.target.port.trim().parse::<u16>().ok())
+            .unwrap_or(crate::engine::probe::DEFAULT_PORT);
+        format!("Port {port}")
+    }
+
+    /// A step's accessible name in the step list: number, title and state in words, no symbols
+    /// ("4. Certification path: fail").
+    pub fn step_name(&self, step: Step) -> String {
+        format!(
+            "{}. {}: {}",
+            step.number(),
+            self.step_title(step),
+            self.step_status(step).word()
+        )
+    }
+
+    /// The status line as shown: the first hint gives way once the target is filled in, so it never
+    /// asks for what is already there.
+    pub fn status_line(&self) -> &str {
+        if self.status == super::FIRST_STATUS && self.can_run() {
+            "Ready: press Run all checks (or Ctrl+Enter)."
+        } else {
+            &self.status
+        }
+    }
+
     /// The status of a step for the step list, from [`Wizard::step_findings`] and, after a cancel,
     /// from what the cancel stopped: a step whose part did not finish is "cancelled" unless what did
     /// finish already failed.
