@@ -27,12 +27,20 @@ impl CertwizApp {
                 style.visuals.widgets.active.bg_stroke = ring;
                 style.visuals.selection.stroke.width = tokens::FOCUS_RING_WIDTH;
             });
+            // Hints and captions readable on a shared screen (egui's weak text is 2.7:1 on dark).
+            for theme in [egui::Theme::Dark, egui::Theme::Light] {
+                ui.ctx().style_mut_of(theme, |style| {
+                    style.visuals.weak_text_color =
+                        Some(tokens::WEAK_TEXT.of(theme == egui::Theme::Dark));
+                });
+            }
             self.styled = true;
             // On the server itself, step 3 lists the Local Machine stores as MMC does.
             if cfg!(windows) {
                 self.read_machine_store(ui.ctx());
             }
         }
+        tokens::set_theme(ui.visuals().dark_mode);
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();

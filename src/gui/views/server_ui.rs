@@ -301,13 +301,6 @@ pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
 /// are filled in, ready for Run all checks.
 fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Practice lab");
-    ui.label(
-        RichText::new(
-            "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
-             one failure, fills in the server and step 3, and you run the checks as on a real pool.",
-        )
-        .size(tokens::DETAIL_SIZE),
-    );
     let starting = matches!(wizard.lab.state, LabState::Starting(_));
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("Scenario").size(tokens::BODY_SIZE));
@@ -369,6 +362,14 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         LabState::Failed(e) => (format!("✖ Could not start: {e}"), tokens::FAIL),
     };
     ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
+    // What it is comes after the controls, so Start is in view on a small, zoomed screen.
+    ui.label(
+        RichText::new(
+            "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
+             one failure, fills in the server and step 3, and you run the checks as on a real pool.",
+        )
+        .size(tokens::DETAIL_SIZE),
+    );
 }
 
 /// Step 2's fields, in the order shown: label and hint (the values are the target's, in this order).

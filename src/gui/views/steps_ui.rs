@@ -13,9 +13,11 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     for step in Step::ALL {
         let status = wizard.step_status(step);
         let color = match status {
-            StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => tokens::NEUTRAL,
-            StepStatus::Cancelled => tokens::CANCELLED,
-            StepStatus::Ready => tokens::PASS,
+            StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => {
+                tokens::NEUTRAL.into()
+            }
+            StepStatus::Cancelled => tokens::CANCELLED.into(),
+            StepStatus::Ready => tokens::PASS.into(),
             StepStatus::Done(s) => tokens::severity_color(s),
         };
         let selected = wizard.step == step;

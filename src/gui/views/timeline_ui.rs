@@ -56,7 +56,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             text_color,
         );
         let valid = c.not_before <= now && now <= c.not_after;
-        let color = if valid { tokens::PASS } else { tokens::FAIL };
+        let color: egui::Color32 = if valid { tokens::PASS } else { tokens::FAIL }.into();
         let bar = Rect::from_min_max(
             Pos2::new(x_of(c.not_before), y + 6.0),
             Pos2::new(
@@ -64,7 +64,8 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
                 y + ROW_HEIGHT - 6.0,
             ),
         );
-        painter.rect_filled(bar, 3.0, color.gamma_multiply(0.55));
+        // A faint fill, so the date on it is the theme's strong text at full contrast.
+        painter.rect_filled(bar, 3.0, color.gamma_multiply(tokens::BAR_FILL_SHARE));
         // The end date sits inside a long bar, or just after a short one.
         let (anchor, at) = if bar.width() > 110.0 {
             (
@@ -82,7 +83,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             anchor,
             c.not_after.date().to_string(),
             FontId::proportional(tokens::TIMELINE_DATE_SIZE),
-            text_color,
+            ui.visuals().strong_text_color(),
         );
     }
     let now_x = x_of(now);
@@ -98,7 +99,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
         Align2::CENTER_BOTTOM,
         format!("now ({})", now.date()),
         FontId::proportional(tokens::CAPTION_SIZE),
-        tokens::HIGHLIGHT,
+        tokens::HIGHLIGHT.into(),
     );
     if let Some(n) = first_expiry {
         ui.label(
