@@ -104,6 +104,8 @@ impl CertwizApp {
             return;
         };
         let local = self.wizard.local_fetch_request();
+        // The elapsed seconds in the top bar and the status line count from here.
+        self.started = Some(std::time::Instant::now());
         self.jobs.spawn(
             Job::Check {
                 request: Box::new(request),

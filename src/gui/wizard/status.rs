@@ -101,8 +101,13 @@ impl Wizard {
     }
 
     /// The parts of the check a cancel stopped that this step shows (empty when the run finished).
+    /// From the run's report even where the page shows the local path: a cancelled run did not check
+    /// the presented one, and the local path passing must not read as the step passing.
     pub fn step_not_checked(&self, step: Step) -> Vec<CheckPart> {
-        let Some(report) = self.step_report(step) else {
+        if step == Step::LocalCertificate {
+            return Vec::new();
+        }
+        let Some(report) = self.report() else {
             return Vec::new();
         };
         if report.verdict.status != VerdictStatus::Cancelled {
