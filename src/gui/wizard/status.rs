@@ -207,6 +207,11 @@ impl Wizard {
                 None if self.local.error.is_some() => StepStatus::Done(Severity::Fail),
                 None => StepStatus::NotRun,
             },
+            // The pool has its own run: Run all checks does not touch step 9.
+            Step::Pool if self.pool.running => StepStatus::Running,
+            Step::Pool => self.pool.report.as_ref().map_or(StepStatus::NotRun, |r| {
+                StepStatus::of_verdict(r.verdict.status)
+            }),
             _ if self.is_running() => StepStatus::Running,
             Step::CertificationPath | Step::Purposes | Step::Port => match self.step_report(step) {
                 None => StepStatus::NotRun,
@@ -237,10 +242,6 @@ impl Wizard {
                 }
             }
             Step::Verdict => self.report().map_or(StepStatus::NotRun, |r| {
-                StepStatus::of_verdict(r.verdict.status)
-            }),
-            Step::Pool if self.pool.running => StepStatus::Running,
-            Step::Pool => self.pool.report.as_ref().map_or(StepStatus::NotRun, |r| {
                 StepStatus::of_verdict(r.verdict.status)
             }),
         }
