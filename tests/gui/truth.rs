@@ -223,3 +223,45 @@ fn a_file_dialog_that_cannot_open_offers_a_path_field() {
     h.run();
     assert_eq!(h.state().wizard.local.certificates.len(), 1);
 }
+
+/// Expected: the theme buttons are named in words and "Light theme" switches the window to the light
+/// theme; a step's accessible name is its number, title and state, with no symbol
+/// ("4. Certification path: fail" against the revoked certificate's lab).
+#[test]
+fn names_read_well_to_a_screen_reader() {
+    let mut h = harness();
+    h.run();
+    for name in ["Follow the system theme", "Dark theme", "Light theme"] {
+        assert!(h.query_by_label(name).is_some(), "{name}");
+    }
+    h.get_by_label("Light theme").click();
+    h.run();
+    assert!(!h.ctx.global_style().visuals.dark_mode);
+    start_lab(&mut h, Scenario::RevokedCertificate);
+    run_all_checks(&mut h);
+    assert!(h.query_by_label("4. Certification path: fail").is_some());
+    let port = h.state().wizard.target.port.clone();
+    assert!(
+        h.query_by_label(&format!("6. Port {port}: pass")).is_some(),
+        "step 6 names the real port"
+    );
+}
+
+/// Expected: against a server that speaks only TLS 1.0, mutual TLS is not tried, so step 7 is
+/// "not tried" (never "pass") and says the true reason: the server speaks only TLS 1.0 / 1.1.
+#[test]
+fn step_7_against_a_tls_1_0_server_is_not_tried_and_says_why() {
+    let mut h = harness();
+    h.run();
+    start_lab(&mut h, Scenario::Tls10Only);
+    run_all_checks(&mut h);
+    assert_eq!(
+        h.state().wizard.step_status(Step::MutualTls),
+        StepStatus::Skipped
+    );
+    assert!(page_says(
+        &mut h,
+        "7. Mutual TLS",
+        "the server speaks only TLS 1.0 / 1.1"
+    ));
+}

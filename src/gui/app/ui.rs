@@ -114,7 +114,7 @@ impl CertwizApp {
     /// seconds and the status in the rest, cut to fit rather than drawn over them.
     pub(super) fn status_line_ui(&self, ui: &mut Ui) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            egui::widgets::global_theme_preference_buttons(ui);
+            crate::gui::views::theme_ui::theme_buttons_ui(ui);
             if let (Some(notice), Some(renderer)) = (&self.renderer_notice, self.renderer) {
                 ui.label(
                     egui::RichText::new(format!("⚠ drawing with {} (fallback)", renderer.name()))

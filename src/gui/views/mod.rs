@@ -10,6 +10,7 @@ pub mod secrets;
 pub mod server_ui;
 pub mod steps_ui;
 pub mod summary_ui;
+pub mod theme_ui;
 pub mod timeline_ui;
 pub mod verdict_ui;
 
