@@ -18,7 +18,7 @@ use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::probe::{self, ProbeFacts, ProbePlan};
 use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
-use crate::engine::report::{InputSummary, Report, Verdict};
+use crate::engine::report::{CheckPart, Coverage, InputSummary, Report, Verdict, VerdictStatus};
 use crate::engine::revocation::{self, FetchOptions, RevocationFacts};
 use crate::engine::rules::{PathFacts, judge_path};
 
@@ -84,8 +84,20 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
         ));
         sort_findings(&mut judged.findings);
     }
+    let cancelled = facts.cancelled || cancel.is_cancelled();
+    let coverage = cancelled.then(|| {
+        Coverage::of(
+            &facts,
+            request.plan.identity.is_some(),
+            request.fetch.is_some(),
+            revocation.as_ref(),
+        )
+    });
     let mut report = report(request, facts, judged);
     report.revocation = revocation;
+    if let Some(coverage) = coverage {
+        report.mark_cancelled(&coverage);
+    }
     let mut timeline = journal.entries();
     timeline.append(&mut report.timeline);
     report.timeline = timeline;
@@ -203,7 +215,8 @@ pub fn judge_with(
         findings.extend(mtls);
     }
     browse_findings(facts, &mut findings);
-    if let Some(revocation) = revocation {
+    // Fetches a cancel stopped are not judged: an unanswered URL is not "offline".
+    if let Some(revocation) = revocation.filter(|r| !r.cancelled) {
         findings.extend(revocation::judge(revocation, request.at));
     }
     sort_findings(&mut findings);
@@ -240,6 +253,15 @@ fn connect_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
                 t.host
             ),
         ));
+        return;
+    }
+    if facts.cancelled
+        && !c.is_open()
+        && c.attempts
+            .iter()
+            .all(|a| a.outcome == ConnectOutcome::NotTried)
+    {
+        // Cancelled before any address answered: nothing about the port is known.
         return;
     }
     if c.is_open() {
@@ -987,14 +1009,40 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
 
 /// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report
 /// (the verdict covers both paths), keeping the order and the verdict right.
+/// When either was cancelled, the verdict stays (or becomes) cancelled, and a cancelled local fetch
+/// adds nothing.
 pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
-    report.findings.extend(
-        local
-            .findings
-            .iter()
-            .filter(|f| f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
-            .cloned(),
-    );
-    sort_findings(&mut report.findings);
-    report.verdict = Verdict::of(&report.findings);
+    let local_cancelled = local.revocation.as_ref().is_some_and(|r| r.cancelled);
+    if !local_cancelled {
+        report.findings.extend(
+            local
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED
+                })
+                .cloned(),
+        );
+        sort_findings(&mut report.findings);
+    }
+    if report.verdict.status == VerdictStatus::Cancelled {
+        let coverage = Coverage {
+            checked: report.verdict.checked.clone(),
+            not_checked: report.verdict.not_checked.clone(),
+        };
+        report.mark_cancelled(&coverage);
+    } else if local_cancelled {
+        // The check itself finished; only the local certificate's revocation was stopped.
+        let mut coverage = match &report.probe {
+            Some(probe) => Coverage::of(probe, probe.mutual_tls.is_some(), true, None),
+            None => Coverage::default(),
+        };
+        coverage.checked.retain(|p| *p != CheckPart::Revocation);
+        if !coverage.not_checked.contains(&CheckPart::Revocation) {
+            coverage.not_checked.push(CheckPart::Revocation);
+        }
+        report.mark_cancelled(&coverage);
+    } else {
+        report.verdict = Verdict::of(&report.findings);
+    }
 }

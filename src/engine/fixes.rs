@@ -77,8 +77,9 @@ fn ca_list() -> Vec<FixCommand> {
 
 fn client_eku() -> FixCommand {
     cmd(
-        "Lync / Skype for Business: request a new certificate that includes Client Authentication (put in your CA; then assign it with Set-CsCertificate)",
-        r#"Request-CsCertificate -New -Type Default,WebServicesInternal -CA "ca01.contoso.com\Contoso Issuing CA" -ClientEKU $true"#
+        "Lync / Skype for Business: request a new certificate that includes Client Authentication; replace <CA server FQDN>\\<CA name> with your issuing CA as certutil -config - -ping names it (the command does not run until you do), then assign it with Set-CsCertificate",
+        // A placeholder, never an example CA: pasted as is, it fails instead of asking a wrong CA.
+        r#"Request-CsCertificate -New -Type Default,WebServicesInternal -CA "<CA server FQDN>\<CA name>" -ClientEKU $true"#
             .to_owned(),
     )
 }
@@ -305,6 +306,19 @@ mod tests {
                 .iter()
                 .any(|c| c.command.contains("-ClientEKU $true"))
         );
+        // #16: no command carries an example CA that could be pasted as is; an unknown value is a
+        // placeholder in angle brackets, and the purpose says what to put there.
+        let request = commands_for(ids::CERT_CLIENT_AUTH_MISSING, &ctx)
+            .into_iter()
+            .find(|c| c.command.starts_with("Request-CsCertificate"))
+            .expect("the request command");
+        assert!(!request.command.contains("contoso"), "{}", request.command);
+        assert!(
+            request
+                .command
+                .contains(r#"-CA "<CA server FQDN>\<CA name>""#)
+        );
+        assert!(request.purpose.contains("replace <CA server FQDN>"));
         // Passes get none.
         assert!(commands_for(ids::CHAIN_OK, &ctx).is_empty());
         assert!(commands_for(ids::TLS_MTLS_OK, &ctx).is_empty());

@@ -35,6 +35,7 @@ dl.meta dd { margin: 0; }
 .info { border-color: #1f5fa8; background: #eaf2fc; }
 .pass { border-color: #1a7f37; background: #e8f6ec; }
 .unknown { border-color: #5f6368; background: #f1f3f4; }
+.cancelled { border-color: #5a6570; background: #eef0f2; }
 .finding { border-left-width: 6px; border-left-style: solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
 ul.passed { padding-left: 1.2rem; }
 ul.passed li { margin: .35rem 0; }
@@ -196,7 +197,7 @@ fn body(out: &mut String, report: &Report, level: u8) {
                 let _ = writeln!(
                     out,
                     "<section class=\"verdict {}\">\n<h{h}>Verdict: {} {}</h{h}>\n<p>{}</p>",
-                    class(v.status),
+                    v.status.as_str(),
                     v.status.symbol(),
                     v.status.as_str().to_uppercase(),
                     escape(&v.summary)

@@ -6,8 +6,11 @@ pub mod logs_ui;
 pub mod path_ui;
 pub mod pool_ui;
 pub mod port_ui;
+pub mod secrets;
 pub mod server_ui;
 pub mod steps_ui;
+pub mod summary_ui;
+pub mod theme_ui;
 pub mod timeline_ui;
 pub mod verdict_ui;
 
@@ -76,6 +79,39 @@ pub fn no_report_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     {
         msgs.push(Msg::RunAll);
     }
+}
+
+/// A grid of `columns` that never reaches past the page's right edge: each column gets at most its
+/// share of the width (after `spacing_x` between columns) and the text in its cells wraps.
+pub fn fitted_grid_ui(
+    ui: &mut Ui,
+    grid: egui::Grid,
+    columns: usize,
+    spacing_x: f32,
+    add_contents: impl FnOnce(&mut Ui),
+) {
+    let gaps = spacing_x * columns.saturating_sub(1) as f32;
+    let share = ((ui.available_width() - gaps) / columns.max(1) as f32).max(48.0);
+    grid.num_columns(columns)
+        .max_col_width(share)
+        .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+            add_contents(ui);
+        });
+}
+
+/// One finding in one line: its mark and title in its colour (the opening lines of a step's page).
+pub fn finding_line_ui(ui: &mut Ui, finding: &Finding) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::severity_mark(finding.severity),
+            finding.title
+        ))
+        .size(tokens::BODY_SIZE)
+        .strong()
+        .color(tokens::severity_color(finding.severity)),
+    );
 }
 
 /// One finding: symbol + word + title, then detail and fix.
