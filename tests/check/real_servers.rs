@@ -428,12 +428,12 @@ fn windows_2003_stand_in_is_checked_through_the_second_engine() {
     );
     let certwiz = assert_cmd::cargo::cargo_bin("certwiz");
     let script = format!(
-        "ip link set lo up && {gnutls} --http -p 4444 --x509certfile {d}/w2k3.pem --x509keyfile {d}/w2k3.key \
+        "ip link set lo up || exit 2; {gnutls} --http -p 4444 --x509certfile {d}/w2k3.pem --x509keyfile {d}/w2k3.key \
          --priority 'NONE:+VERS-TLS1.0:+3DES-CBC:+ARCFOUR-128:+RSA:+SHA1:+MD5:+COMP-NULL:+SIGN-ALL:%DISABLE_SAFE_RENEGOTIATION' \
          >{d}/gnutls.log 2>&1 & server=$!; \
          for i in $(seq 50); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done; \
          {certwiz} check lab.certwiz.test --address 127.0.0.1 --port 4444 --timeout 5 --json; code=$?; \
-         kill $server; exit $code",
+         kill $server; wait $server 2>/dev/null; exit $code",
         gnutls = gnutls.display(),
         d = dir.path().display(),
         certwiz = certwiz.display(),
