@@ -484,17 +484,7 @@ fn connect_and_handshake(
         },
     );
     timings.steps_ms.push((ProbeStep::Connect, ms));
-    let mut facts = ProbeFacts {
-        target: target.clone(),
-        connect,
-        handshake: None,
-        mutual_tls: None,
-        browse: None,
-        browse_with_certificate: None,
-        cancelled: false,
-        not_tried: Vec::new(),
-        timings: StepTimings::default(),
-    };
+    let mut facts = ProbeFacts::up_to_handshake(target.clone(), connect, None);
     let Some(stream) = stream else {
         return (facts, timings, false);
     };
@@ -513,15 +503,7 @@ fn connect_and_handshake(
     if let Some(why) = rustls_refused(&handshake)
         && !cancel.is_cancelled()
     {
-        let (exchange, ms) = progress.step(
-            ProbeStep::SecondEngine,
-            || second_engine(plan, cancel, None),
-            |x| match x {
-                Some(x) => second_engine_summary(x),
-                None => "could not reconnect".to_owned(),
-            },
-        );
-        timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+        let exchange = second_engine_step(plan, cancel, None, progress, &mut timings);
         if let Some(x) = exchange.filter(openssl::OpensslExchange::spoke) {
             let version = x.record.version.as_deref().unwrap_or("");
             let outcome = match &handshake.outcome {
@@ -561,15 +543,7 @@ fn connect_and_handshake(
         // Certificate", Apache's per-directory SSLVerifyClient and TLS 1.3 post-handshake auth ask
         // only after the request, which rustls cannot answer. One OpenSSL exchange finds out.
         let identity = plan.identity.as_deref();
-        let (exchange, ms) = progress.step(
-            ProbeStep::SecondEngine,
-            || second_engine(plan, cancel, identity),
-            |x| match x {
-                Some(x) => second_engine_summary(x),
-                None => "could not reconnect".to_owned(),
-            },
-        );
-        timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+        let exchange = second_engine_step(plan, cancel, identity, progress, &mut timings);
         if let Some(x) = exchange.filter(|x| {
             matches!(
                 x.request,
@@ -822,6 +796,26 @@ fn second_engine(
             identity,
         )
     })
+}
+
+/// [`second_engine`] as a timed step of the probe ("Second TLS engine (OpenSSL)"), its time noted.
+fn second_engine_step(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    identity: Option<&ClientIdentity>,
+    progress: &Progress,
+    timings: &mut StepTimings,
+) -> Option<openssl::OpensslExchange> {
+    let (exchange, ms) = progress.step(
+        ProbeStep::SecondEngine,
+        || second_engine(plan, cancel, identity),
+        |x| match x {
+            Some(x) => second_engine_summary(x),
+            None => "could not reconnect".to_owned(),
+        },
+    );
+    timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+    exchange
 }
 
 fn second_engine_summary(x: &openssl::OpensslExchange) -> String {
