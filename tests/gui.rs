@@ -10,6 +10,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
+#[path = "gui/fixes.rs"]
+mod fixes;
 #[path = "gui/layout.rs"]
 mod layout;
 #[path = "gui/logs.rs"]
@@ -194,13 +196,23 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
     let copy = format!("Copy: {netstat}");
     click_in_view(&mut h, &copy);
     h.step();
-    let copied = h
-        .output()
+    assert_eq!(
+        copied_text(&h).as_deref(),
+        Some(netstat.as_str()),
+        "the command was copied"
+    );
+}
+
+/// The text the last frame put on the clipboard, if any.
+fn copied_text(h: &Harness<'static, CertwizApp>) -> Option<String> {
+    h.output()
         .platform_output
         .commands
         .iter()
-        .any(|c| matches!(c, egui::OutputCommand::CopyText(text) if *text == netstat));
-    assert!(copied, "the command was copied");
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
 }
 
 #[test]
