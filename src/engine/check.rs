@@ -225,6 +225,7 @@ pub fn judge_with(
         &crate::engine::fixes::FixContext {
             host: Some(target.host.clone()),
             port: Some(target.port),
+            site: None,
         },
     );
     Judgement {

@@ -149,6 +149,21 @@ pub struct FixCommand {
     pub purpose: String,
     /// The command line, ready to paste (PowerShell or cmd).
     pub command: String,
+    /// Whether it fixes the problem or only confirms it (#16 point 7); older reports had none:
+    /// confirm.
+    #[serde(default)]
+    pub kind: CommandKind,
+}
+
+/// What a command does: confirms what a finding says, or changes the server to fix it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandKind {
+    /// Reads only: shows the problem (netstat, certutil -verify, ...).
+    #[default]
+    Diagnose,
+    /// Changes the server: the fix itself (certutil -addstore, Remove-WebBinding, ...).
+    Fix,
 }
 
 /// The finding identifiers certwiz emits. The contract names most of them; they never change.

@@ -264,6 +264,18 @@ mod tests {
                     "strong text on the banner (dark: {dark}): {ratio:.2}"
                 ));
             }
+            // Pasted log text on its field, and a recognised signal (strong text) on its tint.
+            let field = visuals.extreme_bg_color;
+            let mark = over(LOG_MARK_BACKGROUND, field);
+            for (what, text, below) in [
+                ("log text", visuals.text_color(), field),
+                ("a marked log signal", visuals.strong_text_color(), mark),
+            ] {
+                let ratio = contrast(text, below);
+                if ratio < 4.5 {
+                    low.push(format!("{what} (dark: {dark}): {ratio:.2}"));
+                }
+            }
             // A validity bar's date: strong text on the faint fill.
             for color in [PASS, FAIL] {
                 let bar = over(

@@ -340,7 +340,7 @@ fn problem(out: &mut String, f: &Finding, h: u8) {
     if !f.commands.is_empty() {
         out.push_str("<p class=\"muted\">Commands to copy (certwiz does not run them):</p>\n<pre>");
         for c in &f.commands {
-            let _ = writeln!(out, "# {}\n{}", escape(&c.purpose), escape(&c.command));
+            let _ = writeln!(out, "# {}\n{}", escape(&c.heading()), escape(&c.command));
         }
         out.push_str("</pre>\n");
     }

@@ -162,7 +162,7 @@ pub fn render_text(report: &Report) -> String {
             );
             for c in &f.commands {
                 let _ = writeln!(out, "            {}", c.command);
-                let _ = writeln!(out, "              {}", wrap(&c.purpose, 14));
+                let _ = writeln!(out, "              {}", wrap(&c.heading(), 14));
             }
         }
     }

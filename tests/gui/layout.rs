@@ -159,7 +159,7 @@ fn the_practice_lab_is_in_view_on_first_launch() {
         h.set_size(egui::vec2(width, height));
         h.run();
         assert!(
-            in_view(&h, "▶ Start practice lab", height),
+            in_view(&h, "Start practice lab", height),
             "{width}x{height}"
         );
     }

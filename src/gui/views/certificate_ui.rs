@@ -225,14 +225,21 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     if let Some(friendly) = &c.friendly_name {
                         name.push_str(&format!(" (\"{friendly}\")"));
                     }
-                    if c.usable_as_server_certificate(now) {
+                    let usable = c.usable_as_server_certificate(now);
+                    let row_name = store_row_name(&name, c, usable, now);
+                    if usable {
                         name = format!("★ {name}");
                     }
-                    if ui
-                        .radio(is_selected, RichText::new(name).size(tokens::BODY_SIZE))
-                        .clicked()
-                        && !is_selected
-                    {
+                    let radio = ui.radio(is_selected, RichText::new(name).size(tokens::BODY_SIZE));
+                    // The radio carries the whole row in words: one element per row for a screen
+                    // reader.
+                    super::names::name_selectable(
+                        &radio,
+                        egui::Role::RadioButton,
+                        is_selected,
+                        &row_name,
+                    );
+                    if radio.clicked() && !is_selected {
                         msgs.push(Msg::SelectLocal(c.sha256.clone()));
                     }
                     ui.label(yes_no(c.has_private_key, "key"));
@@ -319,4 +326,34 @@ fn short_thumbprint(thumbprint: &str) -> String {
     let head: String = chars[..8].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}…{tail}")
+}
+
+/// One row of the Personal store table in words: "fe1.contoso.com: usable as the server
+/// certificate, private key yes, Server Authentication yes, Client Authentication no, expires
+/// 2027-01-01".
+fn store_row_name(
+    name: &str,
+    c: &crate::engine::facts::store::StoreCertificate,
+    usable: bool,
+    now: OffsetDateTime,
+) -> String {
+    use super::names::yes_no;
+    use crate::engine::purpose::Role;
+    let mut cells = vec![format!("private key {}", yes_no(c.has_private_key))];
+    cells.extend(
+        Role::ALL
+            .iter()
+            .map(|&role| format!("{} {}", role.name(), yes_no(c.flags.allows(role)))),
+    );
+    let expired = if c.not_after <= now { " (expired)" } else { "" };
+    cells.push(format!("expires {}{expired}", c.not_after.date()));
+    format!(
+        "{name}{}: {}",
+        if usable {
+            ", usable as the server certificate"
+        } else {
+            ""
+        },
+        cells.join(", ")
+    )
 }

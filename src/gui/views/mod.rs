@@ -3,6 +3,7 @@
 
 pub mod certificate_ui;
 pub mod logs_ui;
+pub mod names;
 pub mod path_ui;
 pub mod pool_ui;
 pub mod port_ui;
@@ -151,13 +152,32 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
 /// command). certwiz never runs them.
 pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
     for c in commands {
-        ui.label(RichText::new(&c.purpose).size(tokens::DETAIL_SIZE));
+        let is_fix = c.kind == crate::engine::fixes::CommandKind::Fix;
+        let purpose = RichText::new(c.heading()).size(tokens::DETAIL_SIZE);
+        ui.label(if is_fix { purpose.strong() } else { purpose });
+        let placeholders = c.placeholders();
+        if !placeholders.is_empty() {
+            // What to put there: the command does not run until the admin does.
+            ui.label(
+                RichText::new(format!(
+                    "Before running it, replace {} (angle brackets included) with your own value.",
+                    placeholders.join(" and ")
+                ))
+                .size(tokens::DETAIL_SIZE)
+                .color(tokens::WARN),
+            );
+        }
+        let copy_word = if is_fix { "Copy fix" } else { "Copy" };
         ui.horizontal_wrapped(|ui| {
             let copy = ui
-                .button(RichText::new("Copy").size(tokens::DETAIL_SIZE))
+                .button(RichText::new(copy_word).size(tokens::DETAIL_SIZE))
                 .on_hover_text("Copy the command; certwiz never runs it");
             copy.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy: {}", c.command))
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    format!("{copy_word}: {}", c.command),
+                )
             });
             if copy.clicked() {
                 ui.ctx().copy_text(c.command.clone());

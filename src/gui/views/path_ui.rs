@@ -83,10 +83,21 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             ))
             .size(tokens::BODY_SIZE)
             .color(tokens::node_color(node.status));
-            if ui
-                .selectable_label(wizard.selected_node == Some(i), text)
-                .clicked()
-            {
+            let chosen = wizard.selected_node == Some(i);
+            let response = ui.selectable_label(chosen, text);
+            // Read as "fe1.contoso.com: ok (trusted root)": the name, then its state in words.
+            let name = format!(
+                "{}: {}{}",
+                node.certificate.display_name,
+                super::names::plain_name(mark),
+                if node.trust_anchor {
+                    " (trusted root)"
+                } else {
+                    ""
+                }
+            );
+            super::names::name_selectable(&response, egui::Role::Button, chosen, &name);
+            if response.clicked() {
                 msgs.push(Msg::SelectNode(i));
             }
             // Revocation in its own colour: MMC's status above is about the path, this about the CA's
@@ -384,15 +395,31 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             );
             ui.end_row();
             for row in &purposes.rows {
-                ui.label(RichText::new(&row.display_name).size(tokens::BODY_SIZE));
+                let first = ui.label(RichText::new(&row.display_name).size(tokens::BODY_SIZE));
+                super::names::name_row(&first, &purpose_row_name(&row.display_name, &row.flags));
                 ui.label(cell(&row.flags, Role::ServerAuth));
                 ui.label(cell(&row.flags, Role::ClientAuth));
                 ui.end_row();
             }
-            ui.label(
+            let whole = ui.label(
                 RichText::new("Chain as a whole")
                     .size(tokens::BODY_SIZE)
                     .strong(),
+            );
+            let verdicts: Vec<String> = Role::ALL
+                .iter()
+                .map(|&role| {
+                    let verdict = match purposes.role(role) {
+                        Some(v) if v.not_judged.is_some() => "not judged (issuer missing)",
+                        Some(v) if v.usable => "usable",
+                        _ => "NOT usable",
+                    };
+                    format!("{} {verdict}", role.name())
+                })
+                .collect();
+            super::names::name_row(
+                &whole,
+                &format!("Chain as a whole: {}", verdicts.join(", ")),
             );
             for role in Role::ALL {
                 let usable = purposes.role(role).is_some_and(|v| v.usable);
@@ -428,4 +455,20 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             finding_ui(ui, finding);
         }
     }
+}
+
+/// One row of the purpose table in words: "fe1.contoso.com: Server Authentication yes, Client
+/// Authentication no".
+fn purpose_row_name(name: &str, flags: &crate::engine::purpose::PurposeFlags) -> String {
+    let cells: Vec<String> = Role::ALL
+        .iter()
+        .map(|&role| {
+            format!(
+                "{} {}",
+                role.name(),
+                super::names::yes_no(flags.allows(role))
+            )
+        })
+        .collect();
+    format!("{name}: {}", cells.join(", "))
 }

@@ -93,7 +93,9 @@ pub fn target_bar_ui(
                     .strong(),
             )
             .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
-            if ui.add(cancel).clicked() {
+            let cancel = ui.add(cancel);
+            super::names::name_button(&cancel, "Cancel");
+            if cancel.clicked() {
                 msgs.push(Msg::Cancel);
             }
             ui.spinner();
@@ -105,6 +107,7 @@ pub fn target_bar_ui(
             }
         } else {
             let response = ui.add_enabled(wizard.can_run(), run);
+            super::names::name_button(&response, "Run all checks");
             let response = if wizard.can_run() {
                 response
             } else {
@@ -331,21 +334,21 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         } else {
             "▶ Start practice lab"
         };
-        if ui
-            .add_enabled(
-                !starting,
-                egui::Button::new(RichText::new(start).size(tokens::BODY_SIZE).strong()),
-            )
-            .clicked()
-        {
+        let start_button = ui.add_enabled(
+            !starting,
+            egui::Button::new(RichText::new(start).size(tokens::BODY_SIZE).strong()),
+        );
+        super::names::name_button(&start_button, start);
+        if start_button.clicked() {
             msgs.push(Msg::StartLab);
         }
-        if running
-            && ui
-                .button(RichText::new("■ Stop practice lab").size(tokens::BODY_SIZE))
-                .clicked()
-        {
-            msgs.push(Msg::StopLab);
+        if running {
+            let stop = "■ Stop practice lab";
+            let stop_button = ui.button(RichText::new(stop).size(tokens::BODY_SIZE));
+            super::names::name_button(&stop_button, stop);
+            if stop_button.clicked() {
+                msgs.push(Msg::StopLab);
+            }
         }
     });
     let (text, color) = match &wizard.lab.state {
