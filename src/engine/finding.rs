@@ -151,7 +151,7 @@ pub struct FixCommand {
     pub command: String,
     /// Whether it fixes the problem or only confirms it (#16 point 7); older reports had none:
     /// confirm.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "CommandKind::is_diagnose")]
     pub kind: CommandKind,
 }
 
@@ -164,6 +164,13 @@ pub enum CommandKind {
     Diagnose,
     /// Changes the server: the fix itself (certutil -addstore, Remove-WebBinding, ...).
     Fix,
+}
+
+impl CommandKind {
+    /// Whether it only reads (the JSON leaves `kind` out then, as reports before it had none).
+    pub fn is_diagnose(&self) -> bool {
+        *self == CommandKind::Diagnose
+    }
 }
 
 /// The finding identifiers certwiz emits. The contract names most of them; they never change.
