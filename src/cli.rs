@@ -77,6 +77,23 @@ enum Command {
     /// read-only and marked with where and when it was made. With --format or --output it is
     /// rendered again instead (e.g. a customer's JSON as an HTML page), with --redact masked.
     Open(OpenArgs),
+    /// What a finding id means, why it matters for conferencing, the fix, the commands and the wizard
+    /// step that shows it (like `rustc --explain`). Example: certwiz explain chain.untrusted-root
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["id", "list"])))]
+struct ExplainArgs {
+    /// The finding id, as in a report (`chain.untrusted-root`, `log.event-61030`).
+    #[arg(value_name = "ID")]
+    id: Option<String>,
+    /// List every finding id with its severity and meaning.
+    #[arg(long)]
+    list: bool,
+    /// Output format (markdown is the documentation's catalogue page).
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::render::explain::ExplainFormat,
 }
 
 #[derive(Debug, Args)]
@@ -414,9 +431,25 @@ where
             let report = crate::engine::port_owner::report(facts, OffsetDateTime::now_utc());
             emit(&report, &args.output)
         }
+        Some(Command::Explain(args)) => run_explain(&args),
         None => run_gui(&GuiArgs::default()),
         Some(Command::Gui(args)) => run_gui(&args),
     }
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<ExitCode> {
+    use crate::render::explain::{render_list, render_one};
+    let text = match &args.id {
+        Some(id) => match crate::engine::catalogue::explain(id) {
+            Some(x) => render_one(&x, args.format),
+            None => {
+                bail!("{id}: not a finding id certwiz reports; `certwiz explain --list` lists them")
+            }
+        },
+        None => render_list(args.format),
+    };
+    print!("{text}");
+    Ok(ExitCode::from(EXIT_OK))
 }
 
 fn run_gui(args: &GuiArgs) -> Result<ExitCode> {

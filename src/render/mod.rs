@@ -4,6 +4,7 @@
 //! [`render`]. [`sections`] decides once which parts a report has and in which order the reading
 //! formats show them; [`text`], [`markdown`] and [`html`] each draw those parts their own way.
 
+pub mod explain;
 pub mod html;
 pub mod logs;
 pub mod markdown;

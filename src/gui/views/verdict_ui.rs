@@ -57,7 +57,8 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         ui.add_space(6.0);
     }
     ui.separator();
-    for finding in &report.findings {
+    for (i, finding) in report.findings.iter().enumerate() {
         finding_ui(ui, finding);
+        super::explain_ui::explain_toggle_ui(ui, finding, i);
     }
 }
