@@ -338,6 +338,10 @@ struct OutputArgs {
     /// --format, the file's extension decides (.json, .md, .html).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Text: the whole report instead of the one-screen summary (verdict, problems with their fix,
+    /// commands). The other formats always hold the whole report.
+    #[arg(long)]
+    full: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -1075,7 +1079,11 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
         report
     };
     let format = output.format();
-    let text = render(report, format).context("cannot encode the report as JSON")?;
+    let text = if format == Format::Text && !output.full {
+        crate::render::summary::render_summary(report)
+    } else {
+        render(report, format).context("cannot encode the report as JSON")?
+    };
     let code = ExitCode::from(if report.has_failures() {
         EXIT_FAILURES
     } else {

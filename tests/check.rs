@@ -18,3 +18,5 @@ mod reports;
 mod revocation;
 #[path = "check/store_key.rs"]
 mod store_key;
+#[path = "check/summary.rs"]
+mod summary;

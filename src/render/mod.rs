@@ -9,6 +9,7 @@ pub mod html;
 pub mod logs;
 pub mod markdown;
 pub mod sections;
+pub mod summary;
 pub mod text;
 
 use std::fmt::Write as _;

@@ -11,7 +11,7 @@ use certwiz::render::{render_html, render_markdown};
 
 use crate::common;
 
-fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
+pub(crate) fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
     let server = LabServer::start(scenario).expect("lab server starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let files = server.write_files(dir.path()).expect("lab files");
@@ -19,7 +19,7 @@ fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
 }
 
 /// `certwiz check` against the lab with the lab's files, plus `extra`; (exit code, stdout, stderr).
-fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> (i32, String, String) {
+pub(crate) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
         .args([
