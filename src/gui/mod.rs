@@ -21,7 +21,7 @@ pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), errors
         // the event loop cannot be made twice in one process.
         Err(e @ (eframe::Error::WinitEventLoop(_) | eframe::Error::AppCreation(_))) => {
             Err(errors::WindowError::NoDisplay {
-                reason: e.to_string(),
+                reason: errors::without_source_paths(&e.to_string()),
             })
         }
         Err(first_error) => {
