@@ -12,6 +12,8 @@ mod pool;
 mod port_owner;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
+#[path = "check/redaction.rs"]
+mod redaction;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/revocation.rs"]
