@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod errors;
+pub mod icon;
 mod start;
 pub mod tasks;
 pub mod tokens;
@@ -67,7 +68,8 @@ fn run_with(start: StartOptions, renderer: Renderer) -> Result<(), eframe::Error
         viewport: egui::ViewportBuilder::default()
             .with_title("certwiz: conferencing certificate troubleshooter")
             .with_inner_size([1280.0, 860.0])
-            .with_min_inner_size([900.0, 600.0]),
+            .with_min_inner_size([900.0, 600.0])
+            .with_icon(icon::window_icon()),
         renderer: renderer.eframe(),
         ..Default::default()
     };
