@@ -1,9 +1,11 @@
 //! certwiz: a troubleshooter for certificate and mutual-TLS failures between Microsoft conferencing
 //! servers (OCS 2007/R2, Lync, Skype for Business).
 //!
-//! [`engine`] holds every check and decision; [`cli`] is the command line over it.
-// No unsafe code, except the Windows CryptoAPI calls of `engine::store::windows` (Windows only), which
-// allow it for that one module.
+//! [`engine`] holds every check and decision; [`render`] draws its reports; [`cli`] and [`gui`] are
+//! the front ends over both.
+// No unsafe code, except in the four FFI modules that allow it for themselves: the Windows CryptoAPI,
+// CNG and HTTP Server API calls (`engine::store::windows`, `engine::store::cng`, `engine::http_sys`)
+// and the three OpenSSL calls without a safe wrapper (`engine::probe::openssl`).
 #![deny(unsafe_code)]
 
 pub mod cli;

@@ -12,6 +12,8 @@ mod pool;
 mod port_owner;
 #[path = "check/probe_engine.rs"]
 mod probe_engine;
+#[path = "check/real_servers.rs"]
+mod real_servers;
 #[path = "check/redaction.rs"]
 mod redaction;
 #[path = "check/reports.rs"]

@@ -4,6 +4,8 @@ mod common;
 
 #[path = "engine/loading.rs"]
 mod loading;
+#[path = "engine/public_ca.rs"]
+mod public_ca;
 #[path = "engine/root_store.rs"]
 mod root_store;
 #[path = "engine/scenarios.rs"]

@@ -946,3 +946,20 @@ fn the_unrecognised_events_text_is_masked_by_redact() {
             .is_some_and(|d| d.starts_with("Faulting application on "))
     );
 }
+
+#[test]
+fn a_direct_routing_sbc_marked_inactive_points_at_certificate_trust() {
+    // Written before running: the Teams admin center's words and the SIP proxy's name are read as
+    // the two Direct Routing signals, and the most likely cause is certificate trust (the SBC's
+    // roots or certificate), which step 7 tests.
+    let a = run(
+        "SBC sbc1.contoso.com is marked as inactive in the Microsoft Teams admin center.\n\
+         TLS connection to sip.pstnhub.microsoft.com:5061 closed; SIP options are not received.\n",
+    );
+    let found = ids(&a);
+    for id in ["direct-routing-sbc-inactive", "direct-routing-sip-proxy"] {
+        assert!(found.contains(&id), "{id}: {found:?}");
+    }
+    assert_eq!(hypotheses(&a).first(), Some(&"certificate-trust"));
+    assert_eq!(a.hypotheses[0].step, 4);
+}

@@ -82,7 +82,7 @@ impl Explanation {
 fn placeholder_context() -> FixContext {
     FixContext {
         host: Some("<pool FQDN>".to_owned()),
-        port: None,
+        ..FixContext::default()
     }
 }
 
@@ -300,6 +300,38 @@ const ENTRIES: &[Entry] = &[
         "a certificate was signed by a certificate that is not a CA",
         TRUST_WHY,
         "Reissue the certificate from a real CA (Basic Constraints CA=TRUE).",
+    ),
+    Entry(
+        ids::CHAIN_ISSUER_KEY_USAGE,
+        "fail",
+        4,
+        "a CA whose Key Usage leaves out Certificate Signing signed a certificate in the path",
+        EXT_WHY,
+        VERIFY_FIX,
+    ),
+    Entry(
+        ids::CERT_PUBLIC_CA_NO_CLIENT_AUTH,
+        "fail",
+        5,
+        "the certificate comes from a publicly trusted CA and its path does not allow Client Authentication, which mutual TLS needs (the 2025-2026 change: public CAs stopped issuing it)",
+        PURPOSE_WHY,
+        "Use a certificate from an internal (AD CS) CA with Client Authentication for server-to-server mutual TLS; the finding names the options for Edge and federation.",
+    ),
+    Entry(
+        ids::CHAIN_PURPOSES_NOT_JUDGED,
+        "info",
+        5,
+        "an issuer is missing, so the purposes of the whole path are unknown (never a pass; what the seen certificates restrict is still reported)",
+        "Purposes were not judged: this is not an all-clear.",
+        "Give the missing issuer (--ca, or the chain file) so the whole path can be judged.",
+    ),
+    Entry(
+        ids::TLS_MTLS_UNCONFIRMED,
+        "warn",
+        7,
+        "the mutual-TLS handshake completed but the answer is a bare 400 / 401 / 403 that does not say whether the certificate was accepted",
+        "Mutual TLS was not confirmed: this is not an all-clear.",
+        "On the server, read the IIS log or the conferencing service's own log for the request's sub-status.",
     ),
     Entry(
         ids::CHAIN_OK,

@@ -12,12 +12,13 @@ use crate::engine::load::{Origin, SourcedCertificate};
 use crate::engine::names::{NameCheck, check_names};
 use crate::engine::path::{CandidatePool, CertificationPath};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
+use crate::engine::probe::http::ClientCertificateAnswer;
 use crate::engine::probe::tcp::ConnectOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
 use crate::engine::probe::{self, ProbeFacts, ProbePlan};
 use crate::engine::progress::{CancelFlag, Progress};
 use crate::engine::purpose::{PurposeAnalysis, StorePurposes};
-use crate::engine::report::{InputSummary, Report, Verdict};
+use crate::engine::report::{CheckPart, Coverage, InputSummary, Report, Verdict, VerdictStatus};
 use crate::engine::revocation::{self, FetchOptions, RevocationFacts};
 use crate::engine::rules::{PathFacts, judge_path};
 
@@ -83,8 +84,20 @@ pub fn check(request: &CheckRequest, cancel: &CancelFlag, progress: &Progress) -
         ));
         sort_findings(&mut judged.findings);
     }
+    let cancelled = facts.cancelled || cancel.is_cancelled();
+    let coverage = cancelled.then(|| {
+        Coverage::of(
+            &facts,
+            request.plan.identity.is_some(),
+            request.fetch.is_some(),
+            revocation.as_ref(),
+        )
+    });
     let mut report = report(request, facts, judged);
     report.revocation = revocation;
+    if let Some(coverage) = coverage {
+        report.mark_cancelled(&coverage);
+    }
     let mut timeline = journal.entries();
     timeline.append(&mut report.timeline);
     report.timeline = timeline;
@@ -196,10 +209,14 @@ pub fn judge_with(
         .as_ref()
         .is_some_and(|h| h.certificate_requested);
     if let (Some(m), true) = (&facts.mutual_tls, requested) {
-        mtls_findings(facts, m, &mut findings);
+        let mut mtls = Vec::new();
+        mtls_findings(facts, m, &mut mtls);
+        explain_rejection(request, &mut mtls, &mut findings);
+        findings.extend(mtls);
     }
     browse_findings(facts, &mut findings);
-    if let Some(revocation) = revocation {
+    // Fetches a cancel stopped are not judged: an unanswered URL is not "offline".
+    if let Some(revocation) = revocation.filter(|r| !r.cancelled) {
         findings.extend(revocation::judge(revocation, request.at));
     }
     sort_findings(&mut findings);
@@ -208,6 +225,7 @@ pub fn judge_with(
         &crate::engine::fixes::FixContext {
             host: Some(target.host.clone()),
             port: Some(target.port),
+            site: None,
         },
     );
     Judgement {
@@ -236,6 +254,15 @@ fn connect_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
                 t.host
             ),
         ));
+        return;
+    }
+    if facts.cancelled
+        && !c.is_open()
+        && c.attempts
+            .iter()
+            .all(|a| a.outcome == ConnectOutcome::NotTried)
+    {
+        // Cancelled before any address answered: nothing about the port is known.
         return;
     }
     if c.is_open() {
@@ -348,7 +375,19 @@ fn handshake_findings(
             format!("{} speaks only TLS 1.0 / 1.1 on port {}", t.host, t.port),
             format!(
                 "The server does not speak TLS 1.2 or 1.3 ({detail}). That is normal for OCS 2007 on Windows Server 2003/2008, but newer servers and clients refuse TLS 1.0.{}",
-                if h.legacy {
+                if let Some(engine) = &h.engine {
+                    format!(
+                        " certwiz completed the handshake with its second TLS engine ({}: {}), {}{}, and tried mutual TLS and the browse through it.",
+                        engine.engine,
+                        h.version_text().unwrap_or_default(),
+                        engine.reason,
+                        if h.insecure_renegotiation {
+                            "; the server lacks RFC 5746 secure renegotiation (unpatched Windows Server 2003), which certwiz allowed in order to connect"
+                        } else {
+                            ""
+                        }
+                    )
+                } else if h.legacy {
                     " certwiz read the server's certificates and its acceptable-CA list from the clear-text TLS 1.0 handshake (below), but cannot complete it, so mutual TLS and the browse were not tried.".to_owned()
                 } else {
                     match &h.legacy_error {
@@ -387,6 +426,21 @@ fn handshake_findings(
     }
     if h.presented_der.is_empty() {
         return;
+    }
+    if let Some(how) = &h.requested_after_handshake {
+        out.push(Finding::new(
+            ids::TLS_CLIENT_CERT_REQUESTED_AFTER_HANDSHAKE,
+            Severity::Info,
+            format!("{} asks for the client certificate only after the handshake ({how})", t.host),
+            format!(
+                "The TLS handshake itself has no CertificateRequest; the server asks by {how} once the request for {} arrives. certwiz answered through its second TLS engine (OpenSSL), since rustls does neither. Other Schannel servers and older clients may not answer such a late request, and an admin reading a handshake capture sees no request at all.",
+                t.path
+            ),
+            format!(
+                "On IIS / HTTP.SYS, enable \"Negotiate Client Certificate\" on the binding so the certificate is asked for in the handshake: netsh http show sslcert ipport=0.0.0.0:{} shows it; netsh http update sslcert ipport=0.0.0.0:{} ... clientcertnegotiation=enable sets it. On Apache, move SSLVerifyClient require from <Location> / <Directory> to the virtual host.",
+                t.port, t.port
+            ),
+        ));
     }
     // The default path is the MCU Factory's: a check of /LiveServer/... expects mutual TLS on any port.
     let mtls_port =
@@ -604,17 +658,7 @@ fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Fi
     let t = &facts.target;
     let who = m.presented.first().cloned().unwrap_or_default();
     match &m.outcome {
-        HandshakeOutcome::Completed => out.push(Finding::new(
-            ids::TLS_MTLS_OK,
-            Severity::Pass,
-            format!("Mutual TLS with {} works", t.host),
-            format!(
-                "{} accepted the client certificate \"{who}\"{}.",
-                t.host,
-                m.http_status_line.as_deref().map(|s| format!(" and answered \"{s}\"")).unwrap_or_default()
-            ),
-            "Nothing to do.",
-        )),
+        HandshakeOutcome::Completed => out.push(http_layer_verdict(facts, m, &who)),
         HandshakeOutcome::Alert { alert, during } => out.push(Finding::new(
             ids::TLS_CLIENT_CERT_REJECTED,
             Severity::Fail,
@@ -644,6 +688,128 @@ fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Fi
         )),
         _ => {}
     }
+}
+
+/// What in our own client certificate's path can make a server reject it, most telling first.
+const REJECTION_CAUSES: [&str; 5] = [
+    ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
+    ids::CERT_CLIENT_AUTH_MISSING,
+    ids::CERT_EXPIRED,
+    ids::CERT_NOT_YET_VALID,
+    ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
+];
+
+/// Names the cause of a rejection when our own path explains it: our client certificate's path is
+/// judged (scope local), the findings that can make a server refuse it join `findings`, and each
+/// rejection among the mutual-TLS findings `mtls` names the certificate at fault and points to the
+/// finding that explains it.
+fn explain_rejection(request: &CheckRequest, mtls: &mut [Finding], findings: &mut Vec<Finding>) {
+    let rejected =
+        |f: &Finding| f.id == ids::TLS_CLIENT_CERT_REJECTED || f.id == ids::TLS_REMOTE_CLOSED;
+    if !mtls.iter().any(rejected) {
+        return;
+    }
+    let client: Vec<Arc<[u8]>> = request
+        .client_chain
+        .iter()
+        .map(|c| Arc::clone(&c.der))
+        .collect();
+    if let Some((path, purposes)) = presented_path(&client, &request.trust_anchors, request.at, &[])
+    {
+        let local = judge_path(&PathFacts {
+            path: &path,
+            purposes: &purposes,
+            names: &[],
+            scope: Scope::Local,
+            trust_anchors_given: !request.trust_anchors.is_empty(),
+            at: request.at,
+        });
+        findings.extend(
+            local
+                .into_iter()
+                .filter(|f| REJECTION_CAUSES.contains(&f.id.as_str())),
+        );
+    }
+    let Some(cause) = REJECTION_CAUSES
+        .iter()
+        .find_map(|id| findings.iter().find(|f| f.id == *id))
+        .cloned()
+    else {
+        return;
+    };
+    for finding in mtls.iter_mut().filter(|f| rejected(f)) {
+        let named = cause
+            .certificate
+            .as_ref()
+            .map(|c| format!(" ({})", c.subject))
+            .unwrap_or_default();
+        finding.detail.push_str(&format!(
+            " Our own side explains it{named}: {} (finding {}).",
+            cause.title, cause.id
+        ));
+        finding.explained_by = Some(cause.id.clone());
+        if let (Some(certificate), Some(scope)) = (&cause.certificate, cause.scope) {
+            finding.certificate = Some(certificate.clone());
+            finding.scope = Some(scope);
+        }
+    }
+}
+
+/// The verdict on a mutual-TLS handshake the server completed: accepted only when the HTTP layer
+/// accepted the certificate too. nginx and IIS finish the handshake with any certificate and refuse it
+/// in the HTTP answer (the browse with our certificate reads its words); a bare 400 / 403 says neither.
+fn http_layer_verdict(facts: &ProbeFacts, m: &probe::MutualTlsFacts, who: &str) -> Finding {
+    let t = &facts.target;
+    let answer = facts
+        .browse_with_certificate
+        .as_ref()
+        .and_then(|b| b.answer());
+    let answered = m
+        .http_status_line
+        .as_deref()
+        .map(|s| format!(" and answered \"{s}\""))
+        .unwrap_or_default();
+    if let Some(said) = answer.and_then(|a| a.client_certificate.as_ref()) {
+        let fix = match said {
+            ClientCertificateAnswer::Rejected { fix, .. } => fix.clone(),
+            ClientCertificateAnswer::Required { .. } => "The server finished the TLS handshake but did not take our certificate: where it asks only after the handshake (renegotiation, post-handshake authentication), enable \"Negotiate Client Certificate\" on the binding (netsh http show sslcert ipport=0.0.0.0:444; netsh http update sslcert ... clientcertnegotiation=enable) and check that it trusts our CA.".to_owned(),
+        };
+        return Finding::new(
+            ids::TLS_CLIENT_CERT_REJECTED,
+            Severity::Fail,
+            format!(
+                "{} rejected our client certificate at the HTTP layer",
+                t.host
+            ),
+            format!(
+                "The TLS handshake presenting \"{who}\" completed, but the HTTP answer refuses the certificate: {}. Web servers such as nginx and IIS reject a client certificate this way, not with a TLS alert.",
+                said.words()
+            ),
+            fix,
+        );
+    }
+    let status = answer.map(|a| a.status).or(m.http_status);
+    if let Some(code @ (400 | 401 | 403 | 495 | 496)) = status {
+        return Finding::new(
+            ids::TLS_MTLS_UNCONFIRMED,
+            Severity::Warn,
+            format!("{} completed mutual TLS but answered HTTP {code}", t.host),
+            format!(
+                "The TLS handshake presenting \"{who}\" completed{answered}. The answer does not say whether the certificate was accepted: IIS hides its sub-status (403.7, 403.16, ...) from remote clients unless detailed errors are on, so certwiz does not call mutual TLS working."
+            ),
+            "On the server, look up the request in the IIS log (C:\\inetpub\\logs\\LogFiles, columns sc-status and sc-substatus) or the web server's error log; 403.16 = our CA is not trusted, 403.17 = expired, 403.13 = revoked, 403.7 = no certificate negotiated.",
+        );
+    }
+    Finding::new(
+        ids::TLS_MTLS_OK,
+        Severity::Pass,
+        format!("Mutual TLS with {} works", t.host),
+        format!(
+            "{} accepted the client certificate \"{who}\" in the TLS handshake{answered}, and the HTTP answer does not refuse it.",
+            t.host
+        ),
+        "Nothing to do.",
+    )
 }
 
 fn alert_meaning(alert: &str) -> &'static str {
@@ -692,7 +858,15 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             .handshake
             .as_ref()
             .is_some_and(|h| h.certificate_requested);
-        if answer.kind == AnswerKind::WebSite && !site_reported {
+        // Where the server asks for a certificate, the answer with ours is what conferencing servers
+        // get: the page a certificate-less browser sees is not judged as a site then.
+        let judged_elsewhere = asked
+            && !browse.with_client_certificate
+            && facts
+                .browse_with_certificate
+                .as_ref()
+                .is_some_and(|b| b.answer().is_some());
+        if answer.kind == AnswerKind::WebSite && !site_reported && !judged_elsewhere {
             site_reported = true;
             let title = answer
                 .title
@@ -762,7 +936,29 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             ));
         }
     }
-    if let Some(BrowseFacts {
+    let refused_in_http = facts.browse.as_ref().and_then(|b| b.answer()).filter(|a| {
+        matches!(
+            a.kind,
+            AnswerKind::ClientCertificateRequired | AnswerKind::ClientCertificateRejected
+        )
+    });
+    if let Some(answer) = refused_in_http {
+        out.push(Finding::new(
+            ids::HTTP_REQUIRES_CLIENT_CERTIFICATE,
+            Severity::Pass,
+            "Without a client certificate the endpoint refuses, as it should",
+            format!(
+                "A browser without a certificate gets HTTP {} from {}: {}. That is a mutual-TLS endpoint refusing at the HTTP layer, not a web site.",
+                answer.status,
+                t.url(),
+                answer
+                    .client_certificate
+                    .as_ref()
+                    .map_or("a client certificate is required", |c| c.words())
+            ),
+            "Nothing to do.",
+        ));
+    } else if let Some(BrowseFacts {
         outcome: BrowseOutcome::Failed { kind, .. },
         ..
     }) = &facts.browse
@@ -814,14 +1010,40 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
 
 /// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report
 /// (the verdict covers both paths), keeping the order and the verdict right.
+/// When either was cancelled, the verdict stays (or becomes) cancelled, and a cancelled local fetch
+/// adds nothing.
 pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
-    report.findings.extend(
-        local
-            .findings
-            .iter()
-            .filter(|f| f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED)
-            .cloned(),
-    );
-    sort_findings(&mut report.findings);
-    report.verdict = Verdict::of(&report.findings);
+    let local_cancelled = local.revocation.as_ref().is_some_and(|r| r.cancelled);
+    if !local_cancelled {
+        report.findings.extend(
+            local
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.id.starts_with("revocation.") || f.id == ids::CHAIN_INTERMEDIATE_FETCHED
+                })
+                .cloned(),
+        );
+        sort_findings(&mut report.findings);
+    }
+    if report.verdict.status == VerdictStatus::Cancelled {
+        let coverage = Coverage {
+            checked: report.verdict.checked.clone(),
+            not_checked: report.verdict.not_checked.clone(),
+        };
+        report.mark_cancelled(&coverage);
+    } else if local_cancelled {
+        // The check itself finished; only the local certificate's revocation was stopped.
+        let mut coverage = match &report.probe {
+            Some(probe) => Coverage::of(probe, probe.mutual_tls.is_some(), true, None),
+            None => Coverage::default(),
+        };
+        coverage.checked.retain(|p| *p != CheckPart::Revocation);
+        if !coverage.not_checked.contains(&CheckPart::Revocation) {
+            coverage.not_checked.push(CheckPart::Revocation);
+        }
+        report.mark_cancelled(&coverage);
+    } else {
+        report.verdict = Verdict::of(&report.findings);
+    }
 }

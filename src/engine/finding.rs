@@ -88,6 +88,10 @@ pub struct Finding {
     /// Commands to copy that confirm or fix it (certwiz never runs them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<FixCommand>,
+    /// The id of another finding in the same report that explains this one (a rejection of our
+    /// certificate explained by our own path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
 }
 
 impl Finding {
@@ -108,6 +112,7 @@ impl Finding {
             certificate: None,
             scope: None,
             commands: Vec::new(),
+            explained_by: None,
         }
     }
 
@@ -144,6 +149,21 @@ pub struct FixCommand {
     pub purpose: String,
     /// The command line, ready to paste (PowerShell or cmd).
     pub command: String,
+    /// Whether it fixes the problem or only confirms it (#16 point 7); older reports had none:
+    /// confirm.
+    #[serde(default)]
+    pub kind: CommandKind,
+}
+
+/// What a command does: confirms what a finding says, or changes the server to fix it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandKind {
+    /// Reads only: shows the problem (netstat, certutil -verify, ...).
+    #[default]
+    Diagnose,
+    /// Changes the server: the fix itself (certutil -addstore, Remove-WebBinding, ...).
+    Fix,
 }
 
 /// The finding identifiers certwiz emits. The contract names most of them; they never change.
@@ -180,6 +200,11 @@ pub mod ids {
     pub const CHAIN_BAD_SIGNATURE: &str = "chain.bad-signature";
     /// A certificate in the path was issued by a certificate that is not a CA.
     pub const CHAIN_ISSUER_NOT_CA: &str = "chain.issuer-not-ca";
+    /// A CA whose Key Usage extension leaves out Certificate Signing issued a certificate in the path.
+    pub const CHAIN_ISSUER_KEY_USAGE: &str = "chain.issuer-key-usage";
+    /// A certificate from a publicly trusted CA without Client Authentication where mutual TLS needs
+    /// it (the 2025-2026 change).
+    pub const CERT_PUBLIC_CA_NO_CLIENT_AUTH: &str = "cert.public-ca-no-client-auth";
     /// The path is complete, trusted, correctly signed and in date.
     pub const CHAIN_OK: &str = "chain.ok";
     /// A name of a certificate is outside a CA's name constraints (fail: CryptoAPI rejects it).
@@ -209,6 +234,8 @@ pub mod ids {
     pub const CERT_CA_AS_END_ENTITY: &str = "cert.ca-as-end-entity";
     /// The whole path allows both Server and Client Authentication.
     pub const CHAIN_PURPOSES_OK: &str = "chain.purposes-ok";
+    /// The purposes of the whole path cannot be judged: an issuer was not seen (info, never a pass).
+    pub const CHAIN_PURPOSES_NOT_JUDGED: &str = "chain.purposes-not-judged";
     /// The server presents the certificate given with `--cert`.
     pub const CERT_PRESENTED_IS_LOCAL: &str = "cert.presented-is-local";
     /// The server presents another certificate than `--cert`.
@@ -243,6 +270,13 @@ pub mod ids {
     pub const TLS_REMOTE_CLOSED: &str = "tls.remote-closed";
     /// Mutual TLS works.
     pub const TLS_MTLS_OK: &str = "tls.mtls-ok";
+    /// The server asks for the client certificate only after the handshake (renegotiation or TLS 1.3
+    /// post-handshake authentication) (info).
+    pub const TLS_CLIENT_CERT_REQUESTED_AFTER_HANDSHAKE: &str =
+        "tls.client-cert-requested-after-handshake";
+    /// The mutual-TLS handshake completed but the HTTP answer (a bare 400 / 403) does not say whether
+    /// the certificate was accepted (warn: never an all-clear).
+    pub const TLS_MTLS_UNCONFIRMED: &str = "tls.mtls-unconfirmed";
     /// Mutual TLS could not be tried (the key does not fit, ...).
     pub const TLS_MTLS_ERROR: &str = "tls.mtls-error";
     /// An HTML page answers where the conferencing endpoint should.

@@ -4,7 +4,7 @@
 //! findings), so the CLI, the GUI and reports show the same commands. certwiz never runs them: they are
 //! text to copy, with placeholders (`server.cer`, the site name) where only the admin knows the value.
 
-pub use crate::engine::finding::FixCommand;
+pub use crate::engine::finding::{CommandKind, FixCommand};
 use crate::engine::finding::{Finding, Severity, ids};
 
 /// What the commands can be filled in with.
@@ -14,16 +14,63 @@ pub struct FixContext {
     pub host: Option<String>,
     /// Its port (444 when unknown).
     pub port: Option<u16>,
+    /// The IIS site holding the port, when the port answer named it.
+    pub site: Option<String>,
+}
+
+/// Placeholder for the server's name when it is not known: angle brackets, so that pasted as is
+/// the command fails instead of acting on an example server.
+pub const HOST_PLACEHOLDER: &str = "<server FQDN>";
+/// Placeholder for the IIS site's name when the port answer did not name it.
+pub const SITE_PLACEHOLDER: &str = "<IIS site name>";
+
+impl FixCommand {
+    /// What it does, as reports print it: a fix says so first ("FIX: ..."), a command that only
+    /// confirms the problem does not.
+    pub fn heading(&self) -> String {
+        match self.kind {
+            CommandKind::Fix => format!("FIX: {}", self.purpose),
+            CommandKind::Diagnose => self.purpose.clone(),
+        }
+    }
+
+    /// The placeholders in angle brackets the admin must replace before the command runs
+    /// ("<IIS site name>"), in order, each once.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut rest = self.command.as_str();
+        while let Some(start) = rest.find('<') {
+            let Some(len) = rest[start..].find('>') else {
+                break;
+            };
+            let found = &rest[start..=start + len];
+            // "<" and ">" inside a word are comparisons or redirections, not placeholders.
+            if found.len() > 2 && !found.contains('\n') && !out.contains(&found) {
+                out.push(found);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out
+    }
 }
 
 fn cmd(purpose: &str, command: String) -> FixCommand {
     FixCommand {
         purpose: purpose.to_owned(),
         command,
+        kind: CommandKind::Diagnose,
     }
 }
 
-fn port_owner(port: u16) -> Vec<FixCommand> {
+/// A command that changes the server: the fix itself.
+fn fix(purpose: &str, command: String) -> FixCommand {
+    FixCommand {
+        kind: CommandKind::Fix,
+        ..cmd(purpose, command)
+    }
+}
+
+fn port_owner(port: u16, site: Option<&str>) -> Vec<FixCommand> {
     vec![
         cmd(
             "On the server: which process listens on the port (PID 4 is HTTP.SYS, i.e. IIS or another HTTP API site)",
@@ -37,18 +84,24 @@ fn port_owner(port: u16) -> Vec<FixCommand> {
             "On the server (PowerShell, WebAdministration module): which IIS site has a binding on the port",
             format!("Get-WebBinding -Port {port}"),
         ),
-        cmd(
-            "Once found: remove that site's binding from the port (put in the site's name)",
-            format!(
-                "Remove-WebBinding -Name \"Communicator Web Access\" -Port {port} -Protocol https"
+        match site {
+            Some(site) => fix(
+                "Remove that site's https binding from the port",
+                format!("Remove-WebBinding -Name \"{site}\" -Port {port} -Protocol https"),
             ),
-        ),
+            None => fix(
+                "Remove that site's https binding from the port; replace <IIS site name> with the site Get-WebBinding names (the command does not run until you do)",
+                format!(
+                    "Remove-WebBinding -Name \"{SITE_PLACEHOLDER}\" -Port {port} -Protocol https"
+                ),
+            ),
+        },
         restart(),
     ]
 }
 
 fn restart() -> FixCommand {
-    cmd(
+    fix(
         "Then restart the front-end services (Lync / Skype for Business; on OCS 2007: net stop rtcsrv && net start rtcsrv)",
         "Stop-CsWindowsService; Start-CsWindowsService".to_owned(),
     )
@@ -76,9 +129,10 @@ fn ca_list() -> Vec<FixCommand> {
 }
 
 fn client_eku() -> FixCommand {
-    cmd(
-        "Lync / Skype for Business: request a new certificate that includes Client Authentication (put in your CA; then assign it with Set-CsCertificate)",
-        r#"Request-CsCertificate -New -Type Default,WebServicesInternal -CA "ca01.contoso.com\Contoso Issuing CA" -ClientEKU $true"#
+    fix(
+        "Lync / Skype for Business: request a new certificate that includes Client Authentication; replace <CA server FQDN>\\<CA name> with your issuing CA as certutil -config - -ping names it (the command does not run until you do), then assign it with Set-CsCertificate",
+        // A placeholder, never an example CA: pasted as is, it fails instead of asking a wrong CA.
+        r#"Request-CsCertificate -New -Type Default,WebServicesInternal -CA "<CA server FQDN>\<CA name>" -ClientEKU $true"#
             .to_owned(),
     )
 }
@@ -100,23 +154,24 @@ fn reach(host: &str, port: u16) -> FixCommand {
 /// The commands for a finding id (empty where no command helps, e.g. passes).
 pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
     let port = ctx.port.unwrap_or(crate::engine::ports::DEFAULT_PORT);
-    let host = ctx.host.as_deref().unwrap_or("pool01.contoso.com");
+    let host = ctx.host.as_deref().unwrap_or(HOST_PLACEHOLDER);
+    let site = ctx.site.as_deref();
     match id {
         ids::HTTP_WEB_SITE_ANSWERING
         | ids::TLS_NO_CLIENT_CERT_REQUEST
         | ids::HTTP_HTML_OVER_MTLS
         | ids::PORT_NOT_TLS
         | ids::TLS_HANDSHAKE_FAILED
-        | ids::PORT_OWNED_BY_WEB_SERVER => port_owner(port),
+        | ids::PORT_OWNED_BY_WEB_SERVER => port_owner(port, site),
         ids::CHAIN_UNTRUSTED_ROOT => vec![
-            cmd(
+            fix(
                 "On every server that must trust it: add the root CA to the computer's Trusted Root store (as administrator)",
                 "certutil -addstore Root root-ca.cer".to_owned(),
             ),
             verify(),
         ],
         ids::CHAIN_INCOMPLETE | ids::CHAIN_INTERMEDIATE_FETCHED => vec![
-            cmd(
+            fix(
                 "On the server: add the issuing CA to the computer's Intermediate Certification Authorities store",
                 "certutil -addstore CA issuing-ca.cer".to_owned(),
             ),
@@ -124,6 +179,7 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
         ],
         ids::CHAIN_BAD_SIGNATURE
         | ids::CHAIN_ISSUER_NOT_CA
+        | ids::CHAIN_ISSUER_KEY_USAGE
         | ids::CHAIN_CA_RESTRICTS_SERVER_AUTH
         | ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH
         | ids::CERT_EXPIRED
@@ -174,7 +230,7 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
             vec![url_tool(), verify()]
         }
         ids::REVOCATION_CRL_EXPIRED | ids::REVOCATION_CRL_BAD_SIGNATURE => vec![
-            cmd(
+            fix(
                 "On the issuing CA (as administrator): publish a new CRL now, then copy it to every distribution point",
                 "certutil -crl".to_owned(),
             ),
@@ -227,11 +283,140 @@ pub fn attach(findings: &mut [Finding], ctx: &FixContext) {
 mod tests {
     use super::*;
 
+    /// Example values of the project's own tests and docs that must never reach a command unless
+    /// the input held them.
+    const EXAMPLES: [&str; 5] = [
+        "contoso",
+        "ca01",
+        "fabrikam",
+        "Communicator Web Access",
+        "pool01",
+    ];
+
+    /// Every finding id the catalogue knows, with the commands it gives for `ctx`.
+    fn all_commands(ctx: &FixContext) -> Vec<(String, FixCommand)> {
+        // Every id declared in finding.rs's `ids` module, read from its source so a new id is
+        // covered without touching this test.
+        let source = include_str!("finding.rs");
+        let declared = source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub const "))
+            .filter_map(|l| l.split_once(": &str = \"").map(|(_, v)| v))
+            .filter_map(|v| v.split_once('"').map(|(id, _)| id));
+        let mut out = Vec::new();
+        for id in declared {
+            out.extend(
+                commands_for(id, ctx)
+                    .into_iter()
+                    .map(|c| (id.to_owned(), c)),
+            );
+        }
+        assert!(out.len() > 20, "the ids were read: {}", out.len());
+        for step in 1..=9 {
+            out.extend(
+                commands_for_step(step, ctx)
+                    .into_iter()
+                    .map(|c| (format!("step {step}"), c)),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn no_command_carries_an_example_value_the_input_did_not_hold() {
+        for ctx in [
+            FixContext::default(),
+            FixContext {
+                host: Some("fe7.lab.test".into()),
+                port: Some(5062),
+                site: None,
+            },
+        ] {
+            for (id, c) in all_commands(&ctx) {
+                for example in EXAMPLES {
+                    assert!(
+                        !c.command.to_lowercase().contains(&example.to_lowercase()),
+                        "{id}: {}",
+                        c.command
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fix_commands_carry_what_certwiz_saw_or_a_placeholder_that_cannot_run() {
+        // Written down first: the web site on the port is removed by Remove-WebBinding with the
+        // site's name and the port; unknown, the site is "<IIS site name>", which PowerShell
+        // rejects as a redirection, so it cannot run as is.
+        let unknown = FixContext {
+            host: Some("fe7.lab.test".into()),
+            port: Some(5062),
+            site: None,
+        };
+        let fixes: Vec<FixCommand> = commands_for(ids::PORT_OWNED_BY_WEB_SERVER, &unknown)
+            .into_iter()
+            .filter(|c| c.kind == CommandKind::Fix)
+            .collect();
+        let removal = fixes
+            .iter()
+            .find(|c| c.command.starts_with("Remove-WebBinding"))
+            .expect("a removal");
+        assert_eq!(
+            removal.command,
+            "Remove-WebBinding -Name \"<IIS site name>\" -Port 5062 -Protocol https"
+        );
+        assert_eq!(removal.placeholders(), ["<IIS site name>"]);
+        assert!(removal.heading().starts_with("FIX: "));
+        assert!(
+            fixes
+                .iter()
+                .any(|c| c.command.starts_with("Stop-CsWindowsService"))
+        );
+        let known = FixContext {
+            site: Some("Default Web Site".into()),
+            ..unknown.clone()
+        };
+        let named: Vec<String> = commands_for(ids::PORT_OWNED_BY_WEB_SERVER, &known)
+            .into_iter()
+            .filter(|c| c.kind == CommandKind::Fix)
+            .map(|c| c.command)
+            .collect();
+        assert!(named.contains(
+            &"Remove-WebBinding -Name \"Default Web Site\" -Port 5062 -Protocol https".to_owned()
+        ));
+        // A host that is unknown is a placeholder too.
+        let reach = commands_for(ids::PORT_CLOSED, &FixContext::default());
+        assert_eq!(
+            reach[0].command,
+            "Test-NetConnection <server FQDN> -Port 444"
+        );
+        assert_eq!(reach[0].placeholders(), ["<server FQDN>"]);
+        assert_eq!(reach[0].kind, CommandKind::Diagnose);
+        // Every failure with a known fix has one: the chain's trust, the issuer, the purposes, the
+        // web site on the port, the CRL.
+        for id in [
+            ids::CHAIN_UNTRUSTED_ROOT,
+            ids::CHAIN_INCOMPLETE,
+            ids::CERT_CLIENT_AUTH_MISSING,
+            ids::HTTP_WEB_SITE_ANSWERING,
+            ids::REVOCATION_CRL_EXPIRED,
+        ] {
+            assert!(
+                commands_for(id, &unknown)
+                    .iter()
+                    .any(|c| c.kind == CommandKind::Fix),
+                "{id}"
+            );
+        }
+    }
+
     #[test]
     fn every_failure_that_a_command_can_confirm_or_fix_has_one() {
         let ctx = FixContext {
             host: Some("pool01.contoso.com".into()),
             port: Some(5999),
+            site: None,
         };
         for id in [
             ids::HTTP_WEB_SITE_ANSWERING,
@@ -243,6 +428,7 @@ mod tests {
             ids::CHAIN_INCOMPLETE,
             ids::CHAIN_BAD_SIGNATURE,
             ids::CHAIN_ISSUER_NOT_CA,
+            ids::CHAIN_ISSUER_KEY_USAGE,
             ids::CHAIN_CA_RESTRICTS_SERVER_AUTH,
             ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
             ids::CERT_EXPIRED,
@@ -303,6 +489,19 @@ mod tests {
                 .iter()
                 .any(|c| c.command.contains("-ClientEKU $true"))
         );
+        // #16: no command carries an example CA that could be pasted as is; an unknown value is a
+        // placeholder in angle brackets, and the purpose says what to put there.
+        let request = commands_for(ids::CERT_CLIENT_AUTH_MISSING, &ctx)
+            .into_iter()
+            .find(|c| c.command.starts_with("Request-CsCertificate"))
+            .expect("the request command");
+        assert!(!request.command.contains("contoso"), "{}", request.command);
+        assert!(
+            request
+                .command
+                .contains(r#"-CA "<CA server FQDN>\<CA name>""#)
+        );
+        assert!(request.purpose.contains("replace <CA server FQDN>"));
         // Passes get none.
         assert!(commands_for(ids::CHAIN_OK, &ctx).is_empty());
         assert!(commands_for(ids::TLS_MTLS_OK, &ctx).is_empty());

@@ -36,6 +36,7 @@ pub mod port_owner;
 pub mod ports;
 pub mod probe;
 pub mod progress;
+pub mod public_ca;
 pub mod purpose;
 pub mod report;
 pub mod revocation;

@@ -207,6 +207,7 @@ pub fn judge(facts: &PortOwnerFacts) -> Vec<Finding> {
             &crate::engine::fixes::FixContext {
                 host: None,
                 port: Some(port),
+                site: None,
             },
         );
     }
@@ -216,6 +217,7 @@ pub fn judge(facts: &PortOwnerFacts) -> Vec<Finding> {
         &crate::engine::fixes::FixContext {
             host: None,
             port: Some(port),
+            site: None,
         },
     );
     out

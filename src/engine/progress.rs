@@ -41,6 +41,9 @@ pub enum ProbeStep {
     Handshake,
     /// The clear-text part of a TLS 1.0 / 1.1 handshake, for servers rustls cannot talk to.
     LegacyHandshake,
+    /// The second TLS engine (OpenSSL), where rustls refuses: TLS 1.0 / 1.1, or a client certificate
+    /// asked for only after the handshake.
+    SecondEngine,
     /// TLS handshake presenting the client certificate.
     MutualTls,
     /// HTTPS GET without a client certificate.
@@ -60,6 +63,7 @@ impl ProbeStep {
             ProbeStep::Connect => "Connecting",
             ProbeStep::Handshake => "TLS handshake",
             ProbeStep::LegacyHandshake => "TLS 1.0 handshake (read only)",
+            ProbeStep::SecondEngine => "TLS with the second engine (OpenSSL)",
             ProbeStep::MutualTls => "Mutual TLS with the client certificate",
             ProbeStep::Browse => "Browsing to the URL",
             ProbeStep::BrowseWithCertificate => "Browsing with the client certificate",

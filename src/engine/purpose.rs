@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::cert::{CertificateFacts, OID_ANY_EKU};
-use crate::engine::path::CertificationPath;
+use crate::engine::path::{CertificationPath, PathEnd};
 pub use crate::engine::role::{RequestedPurpose, Role};
 
 /// The purposes a Windows certificate store property allows (MMC's certificate Properties > General).
@@ -167,6 +167,10 @@ pub struct RoleVerdict {
     pub usable: bool,
     /// Indexes into [`PurposeAnalysis::rows`] of the certificates that do not allow it.
     pub blocked_by: Vec<usize>,
+    /// Why the chain as a whole is not judged for the role although no seen certificate blocks it (an
+    /// issuer is missing: `usable` then speaks only of the certificates seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_judged: Option<String>,
 }
 
 /// The purpose table for a path: each certificate × Server / Client Authentication, and the verdict
@@ -223,6 +227,8 @@ impl PurposeAnalysis {
                 RoleVerdict {
                     role,
                     usable: blocked_by.is_empty(),
+                    not_judged: (blocked_by.is_empty() && path.end == PathEnd::IssuerNotFound)
+                        .then(|| "not judged: an issuer is missing".to_owned()),
                     blocked_by,
                 }
             })

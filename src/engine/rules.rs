@@ -36,6 +36,13 @@ pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     trust_findings(facts, &mut out);
     strength_findings(facts, &mut out);
     purpose_findings(facts, &mut out);
+    purposes_seen_only(facts, &mut out);
+    out.extend(crate::engine::public_ca::judge(
+        facts.path,
+        facts.purposes,
+        facts.scope,
+        crate::engine::public_ca::PublicRoots::mozilla(),
+    ));
     name_findings(facts, &mut out);
     path_rule_findings(facts, &mut out);
     sort_findings(&mut out);
@@ -227,11 +234,22 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
         if node.problems.contains(&NodeStatus::IssuerNotCa)
             && let Some(issuer) = i.checked_sub(1).and_then(|p| nodes.get(p))
         {
+            // A CA certificate whose Key Usage leaves out Certificate Signing is its own case: the
+            // CA exists, its certificate was issued with the wrong template (or edited).
+            let id = if issuer.certificate.is_ca {
+                ids::CHAIN_ISSUER_KEY_USAGE
+            } else {
+                ids::CHAIN_ISSUER_NOT_CA
+            };
             out.push(about(
                     Finding::new(
-                        ids::CHAIN_ISSUER_NOT_CA,
+                        id,
                         Severity::Fail,
-                        format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name),
+                        if issuer.certificate.is_ca {
+                            format!("\"{}\" signed a certificate, but its Key Usage does not allow Certificate Signing", issuer.certificate.display_name)
+                        } else {
+                            format!("\"{}\" signed a certificate but is not a CA", issuer.certificate.display_name)
+                        },
                         format!(
                             "\"{}\" is the issuer of \"{}\", but {}, so Windows rejects the path.",
                             issuer.certificate.display_name,
@@ -242,7 +260,11 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                                 "its Basic Constraints extension does not say it is a certification authority"
                             }
                         ),
-                        "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate.",
+                        if issuer.certificate.is_ca {
+                            "Renew the CA certificate with Key Usage Certificate Signing and CRL Signing (the Subordinate Certification Authority template does this), install the renewed CA certificate, then reissue the certificates it signed."
+                        } else {
+                            "Issue the certificate from a real CA (an enterprise CA in Active Directory Certificate Services, using the Web Server or a computer template), not from another server's certificate."
+                        },
                     ),
                     &issuer.certificate,
                     f.scope,
@@ -761,4 +783,33 @@ fn path_rule_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
             f.scope,
         ));
     }
+}
+
+/// Purposes are judged only over certificates that were seen: when the path stops at a missing
+/// issuer, the CAs above it may restrict Server or Client Authentication and nobody can tell, so the
+/// path-wide pass is withdrawn and an info finding says why. What the seen certificates restrict is
+/// still reported by [`purpose_findings`].
+fn purposes_seen_only(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
+    if f.path.end != PathEnd::IssuerNotFound {
+        return;
+    }
+    out.retain(|finding| finding.id != ids::CHAIN_PURPOSES_OK);
+    let Some(top) = f.path.nodes.first() else {
+        return;
+    };
+    let Some(leaf) = f.path.leaf() else { return };
+    out.push(about(
+        Finding::new(
+            ids::CHAIN_PURPOSES_NOT_JUDGED,
+            Severity::Info,
+            "The purposes of the whole path were not judged: an issuer is missing",
+            format!(
+                "The issuer of \"{}\" (\"{}\") was not among the certificates given or presented, so whether every CA in the path allows Server Authentication and Client Authentication is unknown. Only the certificates that were seen were checked.",
+                top.certificate.display_name, top.certificate.issuer
+            ),
+            "Give the missing CA certificate (--ca, or the server's full chain), or check with --fetch, which downloads it from the AIA URL.",
+        ),
+        &leaf.certificate,
+        f.scope,
+    ));
 }

@@ -152,18 +152,7 @@ impl Job {
                 }
                 JobDone::Checked(Box::new(report), local.map(Box::new))
             }
-            Job::PickCertificateFile => JobDone::CertificateFilePicked(
-                rfd::FileDialog::new()
-                    .set_title("Certificate file")
-                    .add_filter(
-                        "Certificates",
-                        &[
-                            "cer", "crt", "pem", "der", "p7b", "p7c", "pfx", "p12", "key",
-                        ],
-                    )
-                    .add_filter("All files", &["*"])
-                    .pick_file(),
-            ),
+            Job::PickCertificateFile => JobDone::CertificateFilePicked(pick_certificate_file()),
             Job::PickSaveFile { file_name } => JobDone::SaveFilePicked(
                 rfd::FileDialog::new()
                     .set_title("Save report")
@@ -239,8 +228,8 @@ pub enum JobDone {
     /// The finished check's report, and the local certificate's report when its revocation was
     /// checked too.
     Checked(Box<Report>, Option<Box<Report>>),
-    /// The certificate file chosen (None: the dialog was cancelled).
-    CertificateFilePicked(Option<PathBuf>),
+    /// The certificate file chosen (None: the dialog was cancelled; Err: it could not open, why).
+    CertificateFilePicked(Result<Option<PathBuf>, String>),
     /// Where to save the report (None: the dialog was cancelled).
     SaveFilePicked(Option<PathBuf>),
     /// Which saved report to open (None: the dialog was cancelled).
@@ -387,6 +376,39 @@ fn run_job(
     let _ = answer.send(done);
     if let Some(wake) = wake {
         wake();
+    }
+}
+
+/// Shorter than any person takes to see a dialog and cancel it: a dialog that "returns" this fast
+/// never opened (rfd says nothing when the desktop has no file-dialog service).
+const DIALOG_NEVER_OPENED: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// The native dialog for a certificate file. Err with the reason when it could not open: on Linux
+/// without a session bus, or when it came back before anyone could have seen it.
+fn pick_certificate_file() -> Result<Option<PathBuf>, String> {
+    if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        return Err(
+            "this desktop has no session bus, which the file-dialog portal (xdg-desktop-portal) needs"
+                .to_owned(),
+        );
+    }
+    let started = std::time::Instant::now();
+    let picked = rfd::FileDialog::new()
+        .set_title("Certificate file")
+        .add_filter(
+            "Certificates",
+            &[
+                "cer", "crt", "pem", "der", "p7b", "p7c", "pfx", "p12", "key",
+            ],
+        )
+        .add_filter("All files", &["*"])
+        .pick_file();
+    match picked {
+        None if started.elapsed() < DIALOG_NEVER_OPENED => Err(
+            "it closed at once, before it could be seen (on Linux it needs the xdg-desktop-portal service)"
+                .to_owned(),
+        ),
+        picked => Ok(picked),
     }
 }
 

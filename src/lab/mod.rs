@@ -59,11 +59,16 @@ pub enum Scenario {
     Trickle,
     /// The server speaks only TLS 1.0.
     Tls10Only,
+    /// A healthy front end that asks for the certificate in TLS but refuses in HTTP (nginx's
+    /// `ssl_verify_client`): 400 "No required SSL certificate was sent" without one, 200 with ours.
+    HttpLayerFrontEnd,
+    /// IIS refusing our certificate at the HTTP layer: 403.7 without one, 403.16 (untrusted) with ours.
+    IisRejectsCertificate,
 }
 
 impl Scenario {
     /// Every scenario, in catalogue order.
-    pub const ALL: [Scenario; 18] = [
+    pub const ALL: [Scenario; 20] = [
         Scenario::Healthy,
         Scenario::ImpostorWebSite,
         Scenario::IssuingServerAuthOnly,
@@ -82,6 +87,8 @@ impl Scenario {
         Scenario::ResetAfterClientHello,
         Scenario::Trickle,
         Scenario::Tls10Only,
+        Scenario::HttpLayerFrontEnd,
+        Scenario::IisRejectsCertificate,
     ];
 
     /// The scenario's name on the command line (`impostor-web-site`).
@@ -105,6 +112,8 @@ impl Scenario {
             Scenario::ResetAfterClientHello => "reset-after-client-hello",
             Scenario::Trickle => "trickle",
             Scenario::Tls10Only => "tls10-only",
+            Scenario::HttpLayerFrontEnd => "http-layer-front-end",
+            Scenario::IisRejectsCertificate => "iis-rejects-certificate",
         }
     }
 
@@ -138,6 +147,12 @@ impl Scenario {
             Scenario::ResetAfterClientHello => "Connection reset after the ClientHello",
             Scenario::Trickle => "Server answers one byte a second",
             Scenario::Tls10Only => "Server speaks only TLS 1.0",
+            Scenario::HttpLayerFrontEnd => {
+                "Healthy front end refusing certificate-less requests in HTTP (nginx 400)"
+            }
+            Scenario::IisRejectsCertificate => {
+                "IIS refuses our certificate in HTTP (403.16 untrusted)"
+            }
         }
     }
 }

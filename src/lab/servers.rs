@@ -29,6 +29,11 @@ pub(super) enum Response {
     WebSite,
     /// A page that never ends.
     Endless,
+    /// nginx with `ssl_verify_client on`: 400 "No required SSL certificate was sent" without a
+    /// certificate, the endpoint with one.
+    NginxRequired,
+    /// IIS refusing the certificate: 403.7 without one, 403.16 with one.
+    IisUntrusted,
 }
 
 /// What a lab server does with each connection.
@@ -56,7 +61,13 @@ impl Behaviour {
                    client_root: Option<&[u8]>,
                    response: Response| {
             let client_roots: Vec<&[u8]> = client_root.into_iter().collect();
-            server_config(identity, chain_len, &client_roots)
+            server_config(identity, chain_len, &client_roots, false)
+                .map(|c| Behaviour::Tls(Arc::new(c), response))
+        };
+        // Asks for a certificate from our root in TLS but lets a request without one through to HTTP.
+        let http_layer = |response: Response| {
+            let roots = [pki.root.as_slice()];
+            server_config(&pki.server, 2, &roots, true)
                 .map(|c| Behaviour::Tls(Arc::new(c), response))
         };
         match scenario {
@@ -86,6 +97,8 @@ impl Behaviour {
             Scenario::ResetAfterClientHello => Ok(Behaviour::ResetAfterClientHello),
             Scenario::Trickle => Ok(Behaviour::Trickle),
             Scenario::Tls10Only => Ok(Behaviour::Tls10Only(tls10_first_flight(pki)?)),
+            Scenario::HttpLayerFrontEnd => http_layer(Response::NginxRequired),
+            Scenario::IisRejectsCertificate => http_layer(Response::IisUntrusted),
             // Handled before a behaviour is needed.
             Scenario::ClosedPort => Ok(Behaviour::Silent),
         }
@@ -98,16 +111,17 @@ pub(super) fn pool_member(
     identity: &LabIdentity,
     accepted_roots: &[&[u8]],
 ) -> Result<Behaviour, LabError> {
-    server_config(identity, identity.chain.len(), accepted_roots)
+    server_config(identity, identity.chain.len(), accepted_roots, false)
         .map(|c| Behaviour::Tls(Arc::new(c), Response::Endpoint))
 }
 
 /// `client_roots` empty: no client certificate asked for; else demanded from those roots (their
-/// names are the acceptable-CA list).
+/// names are the acceptable-CA list), or only asked for when `optional` (the HTTP layer decides).
 fn server_config(
     identity: &LabIdentity,
     chain_len: usize,
     client_roots: &[&[u8]],
+    optional: bool,
 ) -> Result<ServerConfig, LabError> {
     let tls_err = |e: rustls::Error| LabError::Tls(e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -123,9 +137,13 @@ fn server_config(
                     .add(CertificateDer::from(root.to_vec()))
                     .map_err(tls_err)?;
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-                .build()
-                .map_err(|e| LabError::Tls(e.to_string()))?;
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier = if optional {
+                verifier.allow_unauthenticated()
+            } else {
+                verifier
+            };
+            let verifier = verifier.build().map_err(|e| LabError::Tls(e.to_string()))?;
             builder.with_client_cert_verifier(verifier)
         }
     };
@@ -245,7 +263,44 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
             }
         }
     }
+    let with_certificate = tls.conn.peer_certificates().is_some_and(|c| !c.is_empty());
+    let response = match (response, with_certificate) {
+        (Response::NginxRequired, true) => Response::Endpoint,
+        (Response::NginxRequired, false) => {
+            refuse(
+                &mut tls,
+                "400 Bad Request",
+                "nginx/1.22.1",
+                "400 No required SSL certificate was sent",
+                "No required SSL certificate was sent",
+            );
+            return;
+        }
+        (Response::IisUntrusted, with) => {
+            let (title, words) = if with {
+                (
+                    "IIS 10.0 Detailed Error - 403.16 - Forbidden",
+                    "HTTP Error 403.16 - Forbidden: Your client certificate is either not trusted or is invalid.",
+                )
+            } else {
+                (
+                    "IIS 10.0 Detailed Error - 403.7 - Forbidden",
+                    "HTTP Error 403.7 - Forbidden: The page you are attempting to access requires your browser to have a Secure Sockets Layer (SSL) client certificate.",
+                )
+            };
+            refuse(
+                &mut tls,
+                "403 Forbidden",
+                "Microsoft-IIS/10.0",
+                title,
+                words,
+            );
+            return;
+        }
+        (other, _) => other,
+    };
     match response {
+        Response::NginxRequired | Response::IisUntrusted => {}
         Response::Endpoint => {
             let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><response xmlns=\"urn:certwiz:lab\">MCU Factory</response>";
             let _ = write!(
@@ -276,6 +331,26 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
             }
         }
     }
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+}
+
+/// An HTML error page refusing the request, as nginx or IIS writes it.
+fn refuse(
+    tls: &mut StreamOwned<ServerConnection, TcpStream>,
+    status: &str,
+    server: &str,
+    title: &str,
+    words: &str,
+) {
+    let body = format!(
+        "<html><head><title>{title}</title></head><body><center><h1>{status}</h1></center><center>{words}</center><hr><center>{server}</center></body></html>"
+    );
+    let _ = write!(
+        tls,
+        "HTTP/1.1 {status}\r\nServer: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
     tls.conn.send_close_notify();
     let _ = tls.flush();
 }

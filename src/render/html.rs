@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use crate::engine::finding::{Finding, Severity};
 use crate::engine::path::CertificationPath;
-use crate::engine::probe::ProbeFacts;
 use crate::engine::probe::browse::BrowseOutcome;
 use crate::engine::probe::tls::HandshakeOutcome;
+use crate::engine::probe::{ProbeFacts, ProbeStep};
 use crate::engine::purpose::{PurposeAnalysis, Role};
 
 use crate::engine::report::{Report, TimelineEntry};
@@ -35,6 +35,7 @@ dl.meta dd { margin: 0; }
 .info { border-color: #1f5fa8; background: #eaf2fc; }
 .pass { border-color: #1a7f37; background: #e8f6ec; }
 .unknown { border-color: #5f6368; background: #f1f3f4; }
+.cancelled { border-color: #5a6570; background: #eef0f2; }
 .finding { border-left-width: 6px; border-left-style: solid; border-radius: 4px; padding: .5rem .9rem; margin: .7rem 0; }
 ul.passed { padding-left: 1.2rem; }
 ul.passed li { margin: .35rem 0; }
@@ -196,7 +197,7 @@ fn body(out: &mut String, report: &Report, level: u8) {
                 let _ = writeln!(
                     out,
                     "<section class=\"verdict {}\">\n<h{h}>Verdict: {} {}</h{h}>\n<p>{}</p>",
-                    class(v.status),
+                    v.status.as_str(),
                     v.status.symbol(),
                     v.status.as_str().to_uppercase(),
                     escape(&v.summary)
@@ -339,7 +340,7 @@ fn problem(out: &mut String, f: &Finding, h: u8) {
     if !f.commands.is_empty() {
         out.push_str("<p class=\"muted\">Commands to copy (certwiz does not run them):</p>\n<pre>");
         for c in &f.commands {
-            let _ = writeln!(out, "# {}\n{}", escape(&c.purpose), escape(&c.command));
+            let _ = writeln!(out, "# {}\n{}", escape(&c.heading()), escape(&c.command));
         }
         out.push_str("</pre>\n");
     }
@@ -437,7 +438,9 @@ fn purpose_table(out: &mut String, purposes: &PurposeAnalysis, h: u8) {
         );
     }
     let usable = |role: Role| {
-        if purposes.role(role).is_some_and(|v| v.usable) {
+        if purposes.role(role).is_some_and(|v| v.not_judged.is_some()) {
+            "<span class=\"warn\">? not judged (issuer missing)</span>"
+        } else if purposes.role(role).is_some_and(|v| v.usable) {
             "<span class=\"good\">✓ usable</span>"
         } else {
             "<span class=\"bad\">✗ NOT usable</span>"
@@ -499,16 +502,22 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
         if let Some(v) = hs.version_text() {
             row(out, "Version", &escape(&v));
         }
+        if let Some(engine) = hs.engine_text() {
+            row(out, "Engine", &escape(&engine));
+        }
         if let Some(chain) = hs.chain_text() {
             row(out, "Chain sent", &escape(&chain));
         }
         row(
             out,
             "Client certificate",
-            if hs.certificate_requested {
-                "<span class=\"good\">✓ requested</span>"
-            } else {
-                "<span class=\"bad\">✗ not requested</span>"
+            &match (&hs.requested_after_handshake, hs.certificate_requested) {
+                (Some(how), _) => format!(
+                    "<span class=\"good\">✓ requested after the handshake ({})</span>",
+                    escape(how)
+                ),
+                (None, true) => "<span class=\"good\">✓ requested</span>".to_owned(),
+                (None, false) => "<span class=\"bad\">✗ not requested</span>".to_owned(),
             },
         );
         if hs.certificate_requested {
@@ -595,6 +604,13 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
         }
         out.push_str("</table>\n");
     }
+    for (with, reason) in crate::render::browses_not_tried(probe) {
+        let _ = writeln!(
+            out,
+            "<p><strong>HTTP answer {with} a client certificate</strong>: - Not tried: {}.</p>",
+            escape(reason)
+        );
+    }
 }
 
 fn mutual_tls(out: &mut String, probe: &ProbeFacts, h: u8) {
@@ -622,20 +638,8 @@ fn mutual_tls(out: &mut String, probe: &ProbeFacts, h: u8) {
             let _ = writeln!(out, "<p>Presenting {}: {result}</p>", escape(presenting));
         }
         None => {
-            let requested = probe
-                .handshake
-                .as_ref()
-                .is_some_and(|h| h.certificate_requested);
-            let why = if probe.handshake.is_none() {
-                "no TLS handshake took place"
-            } else if requested {
-                "no client certificate was given"
-            } else if probe.handshake.as_ref().is_some_and(|h| h.legacy) {
-                "certwiz cannot complete a TLS 1.0 handshake"
-            } else {
-                "the server does not ask for a client certificate"
-            };
-            let _ = writeln!(out, "<p>- Not tried: {why}.</p>");
+            let why = crate::render::not_tried_text(probe, ProbeStep::MutualTls);
+            let _ = writeln!(out, "<p>- Not tried: {}.</p>", escape(&why));
         }
     }
 }

@@ -327,7 +327,7 @@ fn commands_markdown(commands: &[FixCommand], indent: &str) -> String {
     let fence = fence_for(&all);
     let mut out = format!("{indent}{fence}powershell\n");
     for c in commands {
-        let _ = writeln!(out, "{indent}# {}", c.purpose);
+        let _ = writeln!(out, "{indent}# {}", c.heading());
         let _ = writeln!(out, "{indent}{}", c.command);
     }
     let _ = writeln!(out, "{indent}{fence}");

@@ -193,7 +193,10 @@ pub fn usable_text(
     purposes: &crate::engine::purpose::PurposeAnalysis,
     role: crate::engine::purpose::Role,
 ) -> &'static str {
-    if purposes.role(role).is_some_and(|v| v.usable) {
+    let verdict = purposes.role(role);
+    if verdict.is_some_and(|v| v.not_judged.is_some()) {
+        "? not judged (issuer missing)"
+    } else if verdict.is_some_and(|v| v.usable) {
         "✓ usable"
     } else {
         "✗ NOT usable"
@@ -245,4 +248,29 @@ pub fn certificate_block(c: &CertificateFacts) -> String {
         let _ = writeln!(out, "  {} {}", pad(label, 20), wrap(&value, 23));
     }
     out
+}
+
+/// Why the probe did not take `step`, as it recorded it; a report saved before certwiz recorded reasons
+/// says so instead of guessing one.
+pub fn not_tried_text(
+    probe: &crate::engine::probe::ProbeFacts,
+    step: crate::engine::probe::ProbeStep,
+) -> String {
+    probe.not_tried_reason(step).map_or_else(
+        || "the reason was not recorded (a report from an older certwiz)".to_owned(),
+        str::to_owned,
+    )
+}
+
+/// The browses the probe did not take: "without" or "with" (a client certificate) and the recorded
+/// reason, in step order.
+pub fn browses_not_tried(probe: &crate::engine::probe::ProbeFacts) -> Vec<(&'static str, &str)> {
+    use crate::engine::probe::ProbeStep;
+    [
+        (ProbeStep::Browse, "without"),
+        (ProbeStep::BrowseWithCertificate, "with"),
+    ]
+    .into_iter()
+    .filter_map(|(step, with)| probe.not_tried_reason(step).map(|r| (with, r)))
+    .collect()
 }

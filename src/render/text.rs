@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::engine::finding::Severity;
 use crate::engine::logs::LogAnalysis;
 use crate::engine::path::{CertificationPath, PathEnd};
-use crate::engine::probe::ProbeFacts;
+use crate::engine::probe::{ProbeFacts, ProbeStep};
 use crate::engine::purpose::{PurposeAnalysis, Role};
 use crate::engine::report::Report;
 use crate::engine::revocation::RevocationFacts;
@@ -162,7 +162,7 @@ pub fn render_text(report: &Report) -> String {
             );
             for c in &f.commands {
                 let _ = writeln!(out, "            {}", c.command);
-                let _ = writeln!(out, "              {}", wrap(&c.purpose, 14));
+                let _ = writeln!(out, "              {}", wrap(&c.heading(), 14));
             }
         }
     }
@@ -454,16 +454,19 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
         if let Some(v) = h.version_text() {
             let _ = writeln!(out, "  Version              {v}");
         }
+        if let Some(engine) = h.engine_text() {
+            let _ = writeln!(out, "  Engine               {}", wrap(&engine, 23));
+        }
         if let Some(chain) = h.chain_text() {
             let _ = writeln!(out, "  Chain sent           {}", wrap(&chain, 23));
         }
         let _ = writeln!(
             out,
             "  Client certificate   {}",
-            if h.certificate_requested {
-                "✓ requested"
-            } else {
-                "✗ not requested"
+            match (&h.requested_after_handshake, h.certificate_requested) {
+                (Some(how), _) => format!("✓ requested after the handshake ({how})"),
+                (None, true) => "✓ requested".to_owned(),
+                (None, false) => "✗ not requested".to_owned(),
             }
         );
         if h.certificate_requested {
@@ -496,26 +499,11 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             }
         }
     }
-    let requested = probe
-        .handshake
-        .as_ref()
-        .is_some_and(|h| h.certificate_requested);
-    if probe.mutual_tls.is_none()
-        && probe
-            .handshake
-            .as_ref()
-            .is_some_and(|h| !h.presented_chain.is_empty())
-    {
+    if probe.mutual_tls.is_none() {
         let _ = writeln!(
             out,
             "\nMutual TLS\n  - not tried: {}",
-            if requested {
-                "no client certificate was given (--client-cert/--client-key or --pfx)"
-            } else if probe.handshake.as_ref().is_some_and(|h| h.legacy) {
-                "certwiz cannot complete a TLS 1.0 handshake"
-            } else {
-                "the server does not ask for a client certificate"
-            }
+            crate::render::not_tried_text(probe, ProbeStep::MutualTls)
         );
     }
     if let Some(m) = &probe.mutual_tls {
@@ -580,6 +568,13 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
                 let _ = writeln!(out, "  ✗ no answer ({kind}): {}", wrap(reason, 4));
             }
         }
+    }
+    for (with, reason) in crate::render::browses_not_tried(probe) {
+        let _ = writeln!(
+            out,
+            "\nHTTP answer {with} a client certificate\n  - not tried: {}",
+            wrap(reason, 4)
+        );
     }
 }
 

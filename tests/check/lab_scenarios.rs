@@ -187,6 +187,15 @@ fn missing_intermediate() {
         (r.code, r.ids("fail")),
         (1, vec!["chain.incomplete".to_owned()])
     );
+    // Issue #15: purposes over a CA never seen are not judged, and not passed.
+    assert!(!r.ids("pass").contains(&"chain.purposes-ok".to_owned()));
+    assert!(
+        r.finding("chain.purposes-not-judged")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("certwiz Lab Issuing CA")),
+        "{}",
+        r.finding("chain.purposes-not-judged")
+    );
 }
 
 #[test]
@@ -228,6 +237,11 @@ fn foreign_ca_list_rejects_our_certificate() {
         rejected["title"]
             .as_str()
             .is_some_and(|t| t.contains("unknown_ca") || t.contains("bad_certificate")),
+        "{rejected}"
+    );
+    // Issue #15, point 6: the rejection points to what explains it, the server's CA list.
+    assert_eq!(
+        rejected["explained_by"], "tls.client-ca-list-excludes-issuer",
         "{rejected}"
     );
     assert!(
@@ -367,6 +381,56 @@ fn tls10_only_server_is_legacy() {
     assert_eq!(r.ids("warn"), ["tls.legacy-only"]);
 }
 
+/// Issue #15, point 5: a client certificate was given, so "no client certificate was given" would be
+/// false; the true reason (the server's TLS 1.0 handshake) is in the JSON for each absent step.
+#[test]
+fn tls10_only_server_says_why_mutual_tls_and_browse_were_not_tried() {
+    let r = run(Scenario::Tls10Only);
+    let probe = &r.json["probe"];
+    assert!(probe["mutual_tls"].is_null() && probe["browse"].is_null());
+    let not_tried = probe["not_tried"].as_array().expect("not_tried");
+    let steps: Vec<&str> = not_tried
+        .iter()
+        .filter_map(|n| n["step"].as_str())
+        .collect();
+    assert_eq!(steps, ["mutual-tls", "browse", "browse-with-certificate"]);
+    for n in not_tried {
+        let reason = n["reason"].as_str().expect("reason");
+        assert!(reason.contains("TLS 1.0 / 1.1"), "{reason}");
+        assert!(!reason.contains("no client certificate"), "{reason}");
+    }
+}
+
+/// Point 5 for the cases before TLS: a closed port and a server that does not ask for a certificate.
+#[test]
+fn skipped_steps_carry_their_reason_in_json_and_text() {
+    let r = run(Scenario::ClosedPort);
+    assert_eq!(
+        r.json["probe"]["not_tried"][0]["reason"],
+        "the port did not accept a TCP connection"
+    );
+    let (server, _dir, files) = lab(Scenario::ImpostorWebSite);
+    let json = check(&server, &files, &[]).json;
+    let not_tried = json["probe"]["not_tried"].as_array().expect("not_tried");
+    assert_eq!(not_tried.len(), 2, "{not_tried:?}");
+    assert!(not_tried.iter().all(|n| {
+        n["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("the server did not ask for a client certificate"))
+    }));
+    let (_, text, _) = crate::reports::check(&server, &files, &[]);
+    assert!(
+        text.contains("Mutual TLS\n  - not tried: the server did not ask for a client certificate"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "HTTP answer with a client certificate\n  - not tried: the server did not ask"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn local_certificate_is_compared_with_the_presented_one() {
     let (server, _dir, files) = lab(Scenario::Healthy);
@@ -459,5 +523,41 @@ fn text_output_opens_with_the_verdict_and_the_fix() {
     assert!(
         rest.contains("Fix: Look for another site bound to port"),
         "{rest}"
+    );
+}
+
+/// Issue #15, point 1 in the lab: a front end that refuses certificate-less requests in HTTP (nginx's
+/// 400 page) is healthy, not a web site.
+#[test]
+fn http_layer_front_end_is_healthy_not_a_web_site() {
+    let r = run(Scenario::HttpLayerFrontEnd);
+    assert_eq!((r.code, r.ids("fail")), (0, Vec::<String>::new()));
+    let passes = r.ids("pass");
+    for id in [
+        "http.requires-client-certificate",
+        "tls.mtls-ok",
+        "http.mcu-endpoint-ok",
+    ] {
+        assert!(passes.contains(&id.to_owned()), "{id}: {passes:?}");
+    }
+}
+
+/// Issue #15, point 2 in the lab: IIS accepts the certificate in TLS and refuses it with 403.16:
+/// a rejection with IIS's words, never `tls.mtls-ok`.
+#[test]
+fn iis_http_layer_rejection_is_a_rejection() {
+    let r = run(Scenario::IisRejectsCertificate);
+    assert_eq!(r.code, 1);
+    let rejected = r.finding("tls.client-cert-rejected");
+    assert!(
+        rejected["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("IIS 403.16")),
+        "{rejected}"
+    );
+    assert!(!r.ids("pass").contains(&"tls.mtls-ok".to_owned()));
+    assert!(
+        !r.ids("fail")
+            .contains(&"http.web-site-answering".to_owned())
     );
 }

@@ -3,6 +3,7 @@
 //! `tests/data/openssl/generate.sh`, which uses the openssl CLI.
 #![allow(dead_code)]
 
+pub mod real;
 pub mod web;
 
 use std::path::{Path, PathBuf};
@@ -141,7 +142,7 @@ impl Spec {
         self
     }
 
-    fn params(&self) -> CertificateParams {
+    pub fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(self.sans.clone()).expect("valid SAN list");
         let mut dn = DistinguishedName::new();
         dn.push(DnType::OrganizationName, "certwiz tests");

@@ -244,7 +244,17 @@ fn expiring_soon_warns() {
 fn missing_intermediate_makes_the_chain_incomplete() {
     let pki = healthy("pool01.contoso.test");
     let report = run(&[&pki.leaf], &[&pki.root], &[]);
-    assert_eq!(ids(&report), ["chain.incomplete", "chain.purposes-ok"]);
+    // Issue #15: the missing CA may restrict purposes; never a pass over a certificate not seen.
+    assert_eq!(
+        ids(&report),
+        ["chain.incomplete", "chain.purposes-not-judged"]
+    );
+    let purposes = report.purposes.as_ref().expect("purposes");
+    assert!(
+        certwiz::engine::purpose::Role::ALL
+            .iter()
+            .all(|&r| purposes.role(r).is_some_and(|v| v.not_judged.is_some()))
+    );
     let path = report.path.as_ref().expect("path");
     assert_eq!(path.end, PathEnd::IssuerNotFound);
     assert_eq!(statuses(&report), [NodeStatus::IssuerNotFound]);
@@ -692,7 +702,13 @@ fn ca_without_certificate_signing_key_usage_is_not_an_issuer() {
     let issuing = signed(&spec, &root);
     let leaf = signed(&Spec::leaf("pool01.contoso.test"), &issuing);
     let report = run(&[&leaf, &issuing], &[&root], &[]);
-    let finding = find(&report, "chain.issuer-not-ca");
+    // A CA without Certificate Signing has its own id; "not a CA" is kept for a non-CA issuer.
+    assert!(
+        !ids(&report).contains(&"chain.issuer-not-ca"),
+        "{:?}",
+        ids(&report)
+    );
+    let finding = find(&report, "chain.issuer-key-usage");
     assert!(
         finding
             .detail

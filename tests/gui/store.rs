@@ -56,21 +56,26 @@ fn step_3_lists_the_machines_personal_store_and_steps_4_5_use_its_stores() {
     h.run();
     h.get_by_label("Personal store (Local Computer): the server's certificate");
     // Usable first (★: key, Server Authentication, in date), chosen by default; then the others.
-    let usable = "★ fe01.contoso.com (\"Pool certificate (My)\")";
-    assert_eq!(
-        h.get_by_label(usable).accesskit_node().toggled(),
-        Some(egui::accesskit::Toggled::True)
-    );
-    let radios: Vec<String> = h
-        .get_all_by_role(egui::accesskit::Role::RadioButton)
-        .filter_map(|n| n.accesskit_node().label())
-        .collect();
+    // Each row is one radio button whose name reads the whole row in words (#16 point 8).
+    let usable = "fe01.contoso.com (\"Pool certificate (My)\"), usable as the server certificate: \
+                  private key yes, Server Authentication yes, Client Authentication yes";
+    let radios = radio_rows(&h);
     assert_eq!(
         radios,
         [
-            usable,
-            "user.contoso.com (\"Pool certificate (My)\")",
-            "nokey.contoso.com (\"Pool certificate (My)\")"
+            (usable.to_owned(), Some(egui::accesskit::Toggled::True)),
+            (
+                "user.contoso.com (\"Pool certificate (My)\"): private key yes, \
+                 Server Authentication no, Client Authentication yes"
+                    .to_owned(),
+                Some(egui::accesskit::Toggled::False)
+            ),
+            (
+                "nokey.contoso.com (\"Pool certificate (My)\"): private key no, \
+                 Server Authentication yes, Client Authentication yes"
+                    .to_owned(),
+                Some(egui::accesskit::Toggled::False)
+            ),
         ]
     );
     // The store's own finding, without opening the CA in MMC.
@@ -94,7 +99,7 @@ fn step_3_lists_the_machines_personal_store_and_steps_4_5_use_its_stores() {
     assert!(purposes.role(Role::ServerAuth).is_some_and(|v| v.usable));
 
     // Choosing another certificate examines that one.
-    h.get_by_label("user.contoso.com (\"Pool certificate (My)\")")
+    h.get_by_label_contains("user.contoso.com (\"Pool certificate (My)\"): private key yes")
         .click();
     h.run();
     let report = h.state().wizard.local.report.clone().expect("local report");
@@ -136,11 +141,15 @@ fn loaded_files_are_listed_like_the_personal_store_and_the_presented_one_is_mark
     step_button(&h, "3. Local certificate").click();
     h.run();
     h.get_by_label("Certificates loaded, as MMC's Personal store would list them");
-    let radios: Vec<String> = h
-        .get_all_by_role(egui::accesskit::Role::RadioButton)
-        .filter_map(|n| n.accesskit_node().label())
-        .collect();
-    assert_eq!(radios, ["★ fe01.contoso.com", "fe02.contoso.com"]);
+    let radios: Vec<String> = radio_rows(&h).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(
+        radios,
+        [
+            "fe01.contoso.com, usable as the server certificate: private key yes, \
+             Server Authentication yes, Client Authentication yes",
+            "fe02.contoso.com: private key no, Server Authentication yes, Client Authentication yes"
+        ]
+    );
     assert!(h.query_by_label_contains("◆ presented on port").is_none());
     run_all_checks(&mut h);
     step_button(&h, "3. Local certificate").click();
@@ -235,4 +244,21 @@ fn a_file_loaded_with_its_key_is_chosen_and_a_chosen_certificate_is_never_swappe
         let request = w.check_request().expect("request");
         assert!(request.plan.identity.is_none());
     }
+}
+
+/// Step 3's rows as a screen reader reads them: each radio button's name up to its expiry date
+/// (which moves with the clock; it must be there, and no mark may be in the name), with its state.
+fn radio_rows(
+    h: &egui_kittest::Harness<'static, certwiz::gui::app::CertwizApp>,
+) -> Vec<(String, Option<egui::accesskit::Toggled>)> {
+    h.get_all_by_role(egui::accesskit::Role::RadioButton)
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            let label = node.label()?;
+            let (row, expiry) = label.split_once(", expires ")?;
+            assert!(expiry.starts_with("20"), "{label}");
+            assert!(!label.contains('★'), "{label}");
+            Some((row.to_owned(), node.toggled()))
+        })
+        .collect()
 }

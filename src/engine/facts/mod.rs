@@ -3,6 +3,7 @@
 //! producers alike (nothing here judges or builds a report), so the report imports them without
 //! reaching up into the producers that import the report. Each producer re-exports its own.
 
+pub mod coverage;
 pub mod pool;
 pub mod port_owner;
 pub mod root_store;

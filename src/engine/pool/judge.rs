@@ -186,6 +186,7 @@ fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
     let ctx = FixContext {
         host: Some(member.host.clone()),
         port: Some(member.port),
+        site: None,
     };
     let mut out: Vec<FixCommand> = Vec::new();
     for id in finding_ids {

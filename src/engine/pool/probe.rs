@@ -105,6 +105,9 @@ fn stopped(plan: &ProbePlan) -> ProbeFacts {
             acceptable_ca_names: Vec::new(),
             legacy: false,
             legacy_error: None,
+            engine: None,
+            requested_after_handshake: None,
+            insecure_renegotiation: false,
         }),
     )
 }

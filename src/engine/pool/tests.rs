@@ -112,6 +112,9 @@ fn answered(host: &str, chain: &[&[u8]], accepts: Option<Vec<String>>) -> ProbeF
             acceptable_ca_names: accepts.unwrap_or_default(),
             legacy: false,
             legacy_error: None,
+            engine: None,
+            requested_after_handshake: None,
+            insecure_renegotiation: false,
         }),
     )
 }

@@ -13,6 +13,7 @@ use rustls::sign::CertifiedKey;
 use serde::{Deserialize, Serialize};
 
 use super::ProbeTarget;
+use super::http::{ClientCertificateAnswer, client_certificate_answer};
 use super::tls::danger_browse_config;
 
 /// Most body bytes read.
@@ -30,6 +31,12 @@ pub enum AnswerKind {
     Redirect,
     /// An HTTP error status without a web page.
     HttpError,
+    /// A 4xx saying a client certificate is required and none (usable) came: what a mutual-TLS
+    /// endpoint answers without one (nginx 400, IIS 403.7), not a web site.
+    ClientCertificateRequired,
+    /// A 4xx refusing the client certificate sent, at the HTTP layer (nginx 400 "The SSL certificate
+    /// error", IIS 403.13 / 403.16 / 403.17).
+    ClientCertificateRejected,
     /// Something else.
     Other,
 }
@@ -57,6 +64,9 @@ pub struct HttpAnswer {
     pub body_capped: bool,
     /// What kind of thing answered.
     pub kind: AnswerKind,
+    /// What the answer says about the client certificate, when it says something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<ClientCertificateAnswer>,
 }
 
 impl HttpAnswer {
@@ -176,6 +186,22 @@ fn fetch(
     {
         return Err(err);
     }
+    Ok(answer_from(
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        [server, content_type, location],
+        body,
+    ))
+}
+
+/// An HTTP answer from its status, its `Server`, `Content-Type` and `Location` headers and its body
+/// (cut at [`BODY_CAP_BYTES`]), classified: the same for every engine that read it.
+pub fn answer_from(
+    status_code: u16,
+    reason: &str,
+    [server, content_type, location]: [Option<String>; 3],
+    mut body: Vec<u8>,
+) -> HttpAnswer {
     let body_capped = body.len() > BODY_CAP_BYTES;
     body.truncate(BODY_CAP_BYTES);
     let text = String::from_utf8_lossy(&body);
@@ -188,20 +214,26 @@ fn fetch(
             .get(..15)
             .is_some_and(|s| s.to_ascii_lowercase().starts_with("<!doctype html"))
         || text.to_ascii_lowercase().contains("<html");
-    let kind = if status.is_redirection() {
+    let client_certificate = client_certificate_answer(status_code, title.as_deref(), &text);
+    let kind = if (300..400).contains(&status_code) {
         AnswerKind::Redirect
+    } else if let Some(said) = &client_certificate {
+        match said {
+            ClientCertificateAnswer::Required { .. } => AnswerKind::ClientCertificateRequired,
+            ClientCertificateAnswer::Rejected { .. } => AnswerKind::ClientCertificateRejected,
+        }
     } else if is_html {
         AnswerKind::WebSite
-    } else if status.is_client_error() || status.is_server_error() {
+    } else if (400..600).contains(&status_code) {
         AnswerKind::HttpError
-    } else if status.is_success() {
+    } else if (200..300).contains(&status_code) {
         AnswerKind::Endpoint
     } else {
         AnswerKind::Other
     };
-    Ok(HttpAnswer {
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("").to_owned(),
+    HttpAnswer {
+        status: status_code,
+        reason: reason.to_owned(),
         server,
         content_type,
         location,
@@ -210,7 +242,8 @@ fn fetch(
         body_bytes: body.len(),
         body_capped,
         kind,
-    })
+        client_certificate,
+    }
 }
 
 fn error_kind(e: &reqwest::Error) -> &'static str {

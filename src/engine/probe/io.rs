@@ -60,6 +60,11 @@ impl DeadlineStream {
         self.cancelled
     }
 
+    /// When reads and writes stop waiting.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Moves the deadline (for a follow-up exchange on the same connection).
     pub fn extend_deadline(&mut self, deadline: Instant) {
         self.deadline = deadline;

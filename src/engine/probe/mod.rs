@@ -8,8 +8,10 @@
 //! [`ProbeFacts`]: facts only; [`crate::engine::check`] judges them.
 
 pub mod browse;
+pub mod http;
 pub mod io;
 pub mod legacy;
+pub mod openssl;
 pub mod tcp;
 pub mod tls;
 
@@ -147,6 +149,29 @@ pub struct HandshakeFacts {
     /// Why the TLS 1.0 read-only handshake gave nothing, when it was tried and failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy_error: Option<String>,
+    /// Which TLS engine gave these facts when it was not rustls, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineNote>,
+    /// How the server asks for the client certificate when it asks only after the handshake
+    /// (`renegotiation`, `post-handshake authentication`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_after_handshake: Option<String>,
+    /// The server lacks RFC 5746 secure renegotiation (certwiz connected anyway, as Windows 2003 needs).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure_renegotiation: bool,
+}
+
+/// The TLS engine that spoke, when not the first one (rustls), and why it was needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineNote {
+    /// `openssl`.
+    pub engine: String,
+    /// Why rustls could not do it.
+    pub reason: String,
+    /// Every TLS step went through this engine (rustls cannot speak to the server at all); false when
+    /// it only answered a certificate request that came after the handshake.
+    #[serde(default)]
+    pub all_steps: bool,
 }
 
 impl HandshakeFacts {
@@ -156,6 +181,27 @@ impl HandshakeFacts {
         Some(match self.cipher_suite.as_deref() {
             Some(suite) => format!("{version}, {suite}"),
             None => version.to_owned(),
+        })
+    }
+
+    /// Which engine spoke and why, when it was not rustls ("OpenSSL (second engine): the server speaks
+    /// only TLS 1.0 / 1.1 ...").
+    pub fn engine_text(&self) -> Option<String> {
+        self.engine.as_ref().map(|e| {
+            format!(
+                "{} (second engine): {}{}",
+                if e.engine == "openssl" {
+                    "OpenSSL"
+                } else {
+                    e.engine.as_str()
+                },
+                e.reason,
+                if self.insecure_renegotiation {
+                    "; the server lacks RFC 5746 secure renegotiation (allowed, to connect at all)"
+                } else {
+                    ""
+                }
+            )
         })
     }
 
@@ -180,8 +226,23 @@ pub struct MutualTlsFacts {
     pub version: Option<String>,
     /// The first line of the server's HTTP answer.
     pub http_status_line: Option<String>,
+    /// Its status code (parsed with httparse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The engine that spoke when it was not rustls (`openssl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
     /// The certificates presented (display names, leaf first).
     pub presented: Vec<String>,
+}
+
+/// A step the probe did not take, and why (the true reason, decided where the step was skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotTried {
+    /// The step.
+    pub step: ProbeStep,
+    /// Why it was not taken, in words a report shows as they are.
+    pub reason: String,
 }
 
 /// How long each step took, kept apart from the facts so reports stay deterministic without them.
@@ -210,6 +271,10 @@ pub struct ProbeFacts {
     pub browse_with_certificate: Option<BrowseFacts>,
     /// Whether the user cancelled.
     pub cancelled: bool,
+    /// Every later step (mutual TLS, the two browses) the probe did not take, with its reason, in step
+    /// order. Empty in reports from before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_tried: Vec<NotTried>,
     /// Step durations (not facts: they vary run to run).
     #[serde(skip)]
     pub timings: StepTimings,
@@ -231,8 +296,17 @@ impl ProbeFacts {
             browse: None,
             browse_with_certificate: None,
             cancelled: false,
+            not_tried: Vec::new(),
             timings: StepTimings::default(),
         }
+    }
+
+    /// Why `step` was not taken, when the probe recorded it.
+    pub fn not_tried_reason(&self, step: ProbeStep) -> Option<&str> {
+        self.not_tried
+            .iter()
+            .find(|n| n.step == step)
+            .map(|n| n.reason.as_str())
     }
 }
 
@@ -241,7 +315,63 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
     let started = Instant::now();
     let target = &plan.target;
     let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
-    if speaks_tls && !cancel.is_cancelled() {
+    // The second engine did the handshake itself (not only a late certificate request): rustls
+    // cannot speak to this server at all.
+    let legacy_spoken = facts
+        .handshake
+        .as_ref()
+        .and_then(|h| h.engine.as_ref())
+        .is_some_and(|e| e.all_steps);
+    if legacy_spoken && !cancel.is_cancelled() {
+        // rustls cannot speak to this server at all: mutual TLS (and the browse with it) go through
+        // the second engine as well; the browse without a certificate came with its handshake.
+        let requested = facts
+            .handshake
+            .as_ref()
+            .is_some_and(|h| h.certificate_requested);
+        if let (Some(identity), true) = (plan.identity.as_deref(), requested) {
+            let (exchange, ms) = progress.step(
+                ProbeStep::MutualTls,
+                || second_engine(plan, cancel, Some(identity)),
+                |x| match x {
+                    Some(x) => handshake_outcome_summary(&x.outcome),
+                    None => "could not reconnect".to_owned(),
+                },
+            );
+            timings.steps_ms.push((ProbeStep::MutualTls, ms));
+            match exchange {
+                Some(x) => {
+                    facts.mutual_tls = Some(second_engine_mtls(identity, &x));
+                    facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+                }
+                None => {
+                    facts.mutual_tls = Some(MutualTlsFacts {
+                        outcome: HandshakeOutcome::Failed {
+                            reason: "could not reconnect".into(),
+                        },
+                        version: None,
+                        http_status_line: None,
+                        http_status: None,
+                        engine: Some("openssl".into()),
+                        presented: presented_names(identity),
+                    });
+                }
+            }
+        }
+        return finish(facts, timings, started, cancel, plan.identity.is_some());
+    }
+    let late_done = facts.mutual_tls.is_some();
+    if late_done && !cancel.is_cancelled() {
+        // Mutual TLS went through the second engine; the browse without a certificate is rustls's.
+        let (b, ms) = progress.step(
+            ProbeStep::Browse,
+            || browse::browse(target, plan.timeout, None),
+            browse_summary,
+        );
+        timings.steps_ms.push((ProbeStep::Browse, ms));
+        facts.browse = Some(b);
+    }
+    if speaks_tls && !cancel.is_cancelled() && !late_done {
         // Without a CertificateRequest there is no mutual TLS to try: the server never sees a
         // client certificate, so neither the MTLS handshake nor the browse with it would tell more.
         let requested = facts
@@ -267,15 +397,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             });
             let with_cert = identity.as_ref().map(|(key, id)| {
                 let key = key.clone();
-                let presented: Vec<String> = id
-                    .chain
-                    .iter()
-                    .map(|der| {
-                        CertificateFacts::from_der(der)
-                            .map(|f| f.display_name)
-                            .unwrap_or_else(|_| "(unreadable)".into())
-                    })
-                    .collect();
+                let presented = presented_names(id);
                 let results = &results;
                 let mtls_key = key.clone();
                 let mtls = scope.spawn(move || {
@@ -323,7 +445,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             timings.steps_ms.extend(r);
         }
     }
-    finish(facts, timings, started, cancel)
+    finish(facts, timings, started, cancel, plan.identity.is_some())
 }
 
 /// Connect and the recording handshake only (with the read-only TLS 1.0 handshake when the server
@@ -333,7 +455,12 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
 pub fn handshake_only(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
     let started = Instant::now();
     let (facts, timings, _) = connect_and_handshake(plan, cancel, progress);
-    finish(facts, timings, started, cancel)
+    let mut facts = finish(facts, timings, started, cancel, plan.identity.is_some());
+    // The pool's probe stops after the handshake by design; its matrix judges from that alone.
+    for n in &mut facts.not_tried {
+        n.reason = "a handshake-only probe (the pool matrix) does not take this step".into();
+    }
+    facts
 }
 
 /// The steps every probe starts with: connect, then the recording handshake (and the TLS 1.0 read
@@ -357,16 +484,7 @@ fn connect_and_handshake(
         },
     );
     timings.steps_ms.push((ProbeStep::Connect, ms));
-    let mut facts = ProbeFacts {
-        target: target.clone(),
-        connect,
-        handshake: None,
-        mutual_tls: None,
-        browse: None,
-        browse_with_certificate: None,
-        cancelled: false,
-        timings: StepTimings::default(),
-    };
+    let mut facts = ProbeFacts::up_to_handshake(target.clone(), connect, None);
     let Some(stream) = stream else {
         return (facts, timings, false);
     };
@@ -382,6 +500,71 @@ fn connect_and_handshake(
     );
     timings.steps_ms.push((ProbeStep::Handshake, ms));
     let mut handshake = handshake;
+    if let Some(why) = rustls_refused(&handshake)
+        && !cancel.is_cancelled()
+    {
+        let exchange = second_engine_step(plan, cancel, None, progress, &mut timings);
+        if let Some(x) = exchange.filter(openssl::OpensslExchange::spoke) {
+            let version = x.record.version.as_deref().unwrap_or("");
+            let outcome = match &handshake.outcome {
+                HandshakeOutcome::LegacyOnly { .. } => handshake.outcome.clone(),
+                _ if matches!(version, "TLSv1.0" | "TLSv1.1") => HandshakeOutcome::LegacyOnly {
+                    detail: format!(
+                        "{}; it speaks {version} with {}",
+                        handshake_outcome_summary(&handshake.outcome),
+                        x.record
+                            .cipher_suite
+                            .as_deref()
+                            .unwrap_or("an unnamed suite")
+                    ),
+                },
+                // A newer version with a suite rustls does not offer (3DES, RC4): TLS works.
+                _ => HandshakeOutcome::Completed,
+            };
+            let mut spoken = handshake_facts(outcome, x.record.clone());
+            spoken.engine = Some(EngineNote {
+                engine: "openssl".into(),
+                reason: why,
+                all_steps: true,
+            });
+            spoken.insecure_renegotiation = x.legacy_renegotiation;
+            note_late_request(&mut spoken, &x);
+            facts.browse = Some(second_engine_browse(target, false, &x));
+            facts.handshake = Some(spoken);
+            return (facts, timings, true);
+        }
+    }
+    if handshake.outcome == HandshakeOutcome::Completed
+        && !handshake.certificate_requested
+        && !handshake.presented_der.is_empty()
+        && !cancel.is_cancelled()
+    {
+        // rustls saw no CertificateRequest in the handshake; IIS without "Negotiate Client
+        // Certificate", Apache's per-directory SSLVerifyClient and TLS 1.3 post-handshake auth ask
+        // only after the request, which rustls cannot answer. One OpenSSL exchange finds out.
+        let identity = plan.identity.as_deref();
+        let exchange = second_engine_step(plan, cancel, identity, progress, &mut timings);
+        if let Some(x) = exchange.filter(|x| {
+            matches!(
+                x.request,
+                Some(openssl::RequestTiming::AfterHandshake { .. })
+            )
+        }) {
+            note_late_request(&mut handshake, &x);
+            handshake.engine = Some(EngineNote {
+                engine: "openssl".into(),
+                reason: format!(
+                    "the server asks for the client certificate only after the handshake ({}), which rustls cannot answer",
+                    handshake.requested_after_handshake.as_deref().unwrap_or("")
+                ),
+                all_steps: false,
+            });
+            if let Some(identity) = identity {
+                facts.mutual_tls = Some(second_engine_mtls(identity, &x));
+                facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+            }
+        }
+    }
     if matches!(handshake.outcome, HandshakeOutcome::LegacyOnly { .. }) && !cancel.is_cancelled() {
         let (capture, ms) = progress.step(
             ProbeStep::LegacyHandshake,
@@ -421,6 +604,7 @@ fn connect_and_handshake(
                 version: capture.version,
                 cipher_suite: capture.cipher_suite,
                 http_status_line: None,
+                http_status: None,
             };
             let outcome = handshake.outcome.clone();
             handshake = handshake_facts(outcome, record);
@@ -442,11 +626,77 @@ fn finish(
     mut timings: StepTimings,
     started: Instant,
     cancel: &CancelFlag,
+    identity_given: bool,
 ) -> ProbeFacts {
     facts.cancelled = cancel.is_cancelled();
     timings.total_ms = elapsed_ms(started);
+    facts.not_tried = not_tried(&facts, identity_given);
     facts.timings = timings;
     facts
+}
+
+/// The steps after the handshake that did not run, each with the reason that held when the probe
+/// decided: the same conditions [`run`] tests, in the same order.
+fn not_tried(facts: &ProbeFacts, identity_given: bool) -> Vec<NotTried> {
+    let reason_all = || -> Option<String> {
+        if facts.cancelled {
+            return Some("the check was cancelled before this step".into());
+        }
+        if let Some(why) = &facts.connect.resolve_error {
+            return Some(format!("the name could not be resolved ({why})"));
+        }
+        let Some(h) = &facts.handshake else {
+            return Some("the port did not accept a TCP connection".into());
+        };
+        if h.legacy {
+            return Some(
+                "the server speaks only TLS 1.0 / 1.1: certwiz read its certificate and CertificateRequest from the clear-text part of the handshake but cannot complete that handshake"
+                    .into(),
+            );
+        }
+        if h.presented_der.is_empty() {
+            return Some(format!(
+                "the TLS handshake ended before the server showed a certificate ({})",
+                handshake_outcome_summary(&h.outcome)
+            ));
+        }
+        None
+    };
+    let common = reason_all();
+    let requested = facts
+        .handshake
+        .as_ref()
+        .is_some_and(|h| h.certificate_requested);
+    let with_certificate = common.clone().or_else(|| {
+        if !requested {
+            Some("the server did not ask for a client certificate (no CertificateRequest in the handshake), so there was nothing to present".into())
+        } else if !identity_given {
+            Some("no client certificate with its private key was given".into())
+        } else {
+            None
+        }
+    });
+    let mut out = Vec::new();
+    let mut add = |step, present: bool, reason: &Option<String>| {
+        if let (false, Some(reason)) = (present, reason) {
+            out.push(NotTried {
+                step,
+                reason: reason.clone(),
+            });
+        }
+    };
+    add(
+        ProbeStep::MutualTls,
+        facts.mutual_tls.is_some(),
+        &with_certificate,
+    );
+    add(ProbeStep::Browse, facts.browse.is_some(), &common);
+    add(
+        ProbeStep::BrowseWithCertificate,
+        facts.browse_with_certificate.is_some(),
+        &with_certificate,
+    );
+    out
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
@@ -464,6 +714,8 @@ fn mutual_tls(
         outcome: HandshakeOutcome::Failed { reason },
         version: None,
         http_status_line: None,
+        http_status: None,
+        engine: None,
         presented: presented.clone(),
     };
     let key = match key {
@@ -486,7 +738,157 @@ fn mutual_tls(
         outcome,
         version: record.version,
         http_status_line: record.http_status_line,
+        http_status: record.http_status,
+        engine: None,
         presented,
+    }
+}
+
+/// Why rustls could not do the handshake when that is what it refuses by design (TLS 1.0 / 1.1, or
+/// only suites it does not offer: a `handshake_failure` before any certificate is what a Windows 2003
+/// server answers a ClientHello without 3DES / RC4), so the second engine should try.
+fn rustls_refused(handshake: &HandshakeFacts) -> Option<String> {
+    match &handshake.outcome {
+        HandshakeOutcome::LegacyOnly { detail } => Some(format!(
+            "the server speaks only TLS 1.0 / 1.1, which rustls refuses by design ({detail})"
+        )),
+        HandshakeOutcome::Alert { alert, .. }
+            if handshake.presented_der.is_empty()
+                && matches!(
+                    alert.as_str(),
+                    "handshake_failure" | "insufficient_security" | "protocol_version"
+                ) =>
+        {
+            Some(format!(
+                "the server refused every version and suite rustls offers (alert {alert}); rustls has no TLS 1.0 / 1.1, 3DES or RC4, by design"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The display names of the certificates an identity presents, leaf first.
+fn presented_names(identity: &ClientIdentity) -> Vec<String> {
+    identity
+        .chain
+        .iter()
+        .map(|der| {
+            CertificateFacts::from_der(der)
+                .map(|f| f.display_name)
+                .unwrap_or_else(|_| "(unreadable)".into())
+        })
+        .collect()
+}
+
+/// One OpenSSL exchange on a new connection (`None` when the port no longer accepts one).
+fn second_engine(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    identity: Option<&ClientIdentity>,
+) -> Option<openssl::OpensslExchange> {
+    let (_, stream) = tcp::connect(&plan.target, plan.timeout, cancel);
+    stream.map(|s| {
+        openssl::exchange(
+            s,
+            &plan.target,
+            Instant::now() + plan.timeout,
+            cancel,
+            identity,
+        )
+    })
+}
+
+/// [`second_engine`] as a timed step of the probe ("Second TLS engine (OpenSSL)"), its time noted.
+fn second_engine_step(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    identity: Option<&ClientIdentity>,
+    progress: &Progress,
+    timings: &mut StepTimings,
+) -> Option<openssl::OpensslExchange> {
+    let (exchange, ms) = progress.step(
+        ProbeStep::SecondEngine,
+        || second_engine(plan, cancel, identity),
+        |x| match x {
+            Some(x) => second_engine_summary(x),
+            None => "could not reconnect".to_owned(),
+        },
+    );
+    timings.steps_ms.push((ProbeStep::SecondEngine, ms));
+    exchange
+}
+
+fn second_engine_summary(x: &openssl::OpensslExchange) -> String {
+    let mut text = handshake_outcome_summary(&x.outcome);
+    if let Some(v) = &x.record.version {
+        text.push_str(&format!(", {v}"));
+    }
+    match x.request {
+        Some(openssl::RequestTiming::InHandshake) => {
+            text.push_str(", client certificate requested");
+        }
+        Some(openssl::RequestTiming::AfterHandshake { how }) => {
+            text.push_str(&format!(
+                ", client certificate requested after the handshake ({how})"
+            ));
+        }
+        None => text.push_str(", no client certificate requested"),
+    }
+    text
+}
+
+/// Records a CertificateRequest the second engine saw (and whether it came after the handshake).
+fn note_late_request(handshake: &mut HandshakeFacts, x: &openssl::OpensslExchange) {
+    let Some(timing) = x.request else { return };
+    handshake.certificate_requested = true;
+    handshake.acceptable_ca_names = x
+        .record
+        .certificate_request
+        .iter()
+        .flatten()
+        .map(|n| ca_name(n))
+        .collect();
+    if let openssl::RequestTiming::AfterHandshake { how } = timing {
+        handshake.requested_after_handshake = Some(how.to_owned());
+    }
+}
+
+/// Mutual TLS as the second engine did it.
+fn second_engine_mtls(identity: &ClientIdentity, x: &openssl::OpensslExchange) -> MutualTlsFacts {
+    MutualTlsFacts {
+        outcome: x.outcome.clone(),
+        version: x.record.version.clone(),
+        http_status_line: x.record.http_status_line.clone(),
+        http_status: x.record.http_status,
+        engine: Some("openssl".into()),
+        presented: presented_names(identity),
+    }
+}
+
+/// The browse the second engine's exchange amounts to (the same GET, read the same way).
+fn second_engine_browse(
+    target: &ProbeTarget,
+    with_client_certificate: bool,
+    x: &openssl::OpensslExchange,
+) -> BrowseFacts {
+    let outcome = match &x.answer {
+        Some(answer) => browse::BrowseOutcome::Answered(answer.clone()),
+        None => browse::BrowseOutcome::Failed {
+            kind: if matches!(
+                x.outcome,
+                HandshakeOutcome::Alert { .. } | HandshakeOutcome::RemoteClosed { .. }
+            ) {
+                "tls".into()
+            } else {
+                "other".into()
+            },
+            reason: handshake_outcome_summary(&x.outcome),
+        },
+    };
+    BrowseFacts {
+        url: target.url(),
+        with_client_certificate,
+        outcome,
     }
 }
 
@@ -515,6 +917,9 @@ fn handshake_facts(outcome: HandshakeOutcome, record: tls::HandshakeRecord) -> H
         acceptable_ca_names,
         legacy: false,
         legacy_error: None,
+        engine: None,
+        requested_after_handshake: None,
+        insecure_renegotiation: false,
     }
 }
 

@@ -86,6 +86,8 @@ pub struct HandshakeRecord {
     pub cipher_suite: Option<String>,
     /// The first line of the HTTP answer (mutual TLS step only).
     pub http_status_line: Option<String>,
+    /// Its status code, parsed with httparse.
+    pub http_status: Option<u16>,
 }
 
 #[derive(Debug)]
@@ -315,16 +317,55 @@ pub fn handshake(
 fn drive_handshake(conn: &mut ClientConnection, io: &mut DeadlineStream) -> HandshakeOutcome {
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(io) {
-            return classify(&e, io, "handshake");
+            return classify_after_drain(conn, io, e, "handshake");
         }
     }
     // Flush our last flight (client Finished, or Certificate + Finished).
     while conn.wants_write() {
         if let Err(e) = conn.write_tls(io) {
-            return classify(&e, io, "handshake");
+            return classify_after_drain(conn, io, e, "handshake");
         }
     }
     HandshakeOutcome::Completed
+}
+
+/// Longest wait for what the peer sent before it closed, after one of our own reads or writes failed.
+const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Decides how a failed read or write ended the exchange, after reading what the peer already sent.
+///
+/// A server that rejects our certificate sends its alert and closes at once; the rest of our flight then
+/// makes its kernel answer with a reset, and our own next write fails (EPIPE, ECONNRESET) while the
+/// alert is still waiting in our socket. Deciding on the write's error alone says "closed without an
+/// alert" about half of the time; reading the socket dry first finds the alert every time.
+fn classify_after_drain(
+    conn: &mut ClientConnection,
+    io: &mut DeadlineStream,
+    e: std::io::Error,
+    during: &str,
+) -> HandshakeOutcome {
+    let is_tls_error = e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>());
+    if is_tls_error || io.cancelled() || io.timed_out() {
+        return classify(&e, io, during);
+    }
+    // Decided first: the drain below may run into the deadline, which must not turn a reset into
+    // "silent".
+    let undrained = classify(&e, io, during);
+    let wait_until = io.deadline().min(Instant::now() + DRAIN_WAIT);
+    io.extend_deadline(wait_until);
+    let mut drained = None;
+    // Each round reads what arrived; a reset or the end of the stream ends it (after the data queued
+    // before them, which the kernel still hands out).
+    while drained.is_none() {
+        match conn.read_tls(io) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => drained = conn.process_new_packets().err(),
+        }
+    }
+    match drained {
+        Some(tls) => tls_error_outcome(&tls, during),
+        None => undrained,
+    }
 }
 
 fn first_exchange(
@@ -355,7 +396,7 @@ fn first_exchange(
                 if !head.is_empty() {
                     break;
                 }
-                return classify(&e, io, "first-read");
+                return classify_after_drain(conn, io, e, "first-read");
             }
         }
         if idle_rounds > 2 {
@@ -386,6 +427,7 @@ fn first_exchange(
     }
     let text = String::from_utf8_lossy(&head);
     record.http_status_line = text.lines().next().map(|l| l.chars().take(200).collect());
+    record.http_status = super::http::status_code(&head);
     HandshakeOutcome::Completed
 }
 
@@ -400,20 +442,44 @@ fn classify(e: &std::io::Error, io: &DeadlineStream, during: &str) -> HandshakeO
             answer: describe_non_tls(first),
         };
     }
-    if io.timed_out() {
-        return if io.bytes_received() == 0 {
-            HandshakeOutcome::Silent
-        } else {
-            HandshakeOutcome::Stalled {
-                bytes_received: io.bytes_received(),
-            }
-        };
+    if let Some(outcome) = timed_out_outcome(io) {
+        return outcome;
     }
     if let Some(tls) = e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
     {
-        return match tls {
+        return tls_error_outcome(tls, during);
+    }
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof
+        | std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => HandshakeOutcome::RemoteClosed {
+            during: during.into(),
+        },
+        _ => HandshakeOutcome::Failed {
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// "Silent" or "stalled" when the stream ran into its deadline (by how much the peer had sent).
+pub(super) fn timed_out_outcome(io: &DeadlineStream) -> Option<HandshakeOutcome> {
+    io.timed_out().then(|| {
+        if io.bytes_received() == 0 {
+            HandshakeOutcome::Silent
+        } else {
+            HandshakeOutcome::Stalled {
+                bytes_received: io.bytes_received(),
+            }
+        }
+    })
+}
+
+/// The outcome a rustls error stands for: the peer's alert, a TLS 1.0 / 1.1 server, or the error itself.
+fn tls_error_outcome(tls: &rustls::Error, during: &str) -> HandshakeOutcome {
+    match tls {
             rustls::Error::AlertReceived(AlertDescription::ProtocolVersion) => HandshakeOutcome::LegacyOnly {
                 detail: "the server answered with a protocol_version alert: it does not speak TLS 1.2 or 1.3".into(),
             },
@@ -429,18 +495,6 @@ fn classify(e: &std::io::Error, io: &DeadlineStream, during: &str) -> HandshakeO
             other => HandshakeOutcome::Failed {
                 reason: other.to_string(),
             },
-        };
-    }
-    match e.kind() {
-        std::io::ErrorKind::UnexpectedEof
-        | std::io::ErrorKind::ConnectionReset
-        | std::io::ErrorKind::ConnectionAborted
-        | std::io::ErrorKind::BrokenPipe => HandshakeOutcome::RemoteClosed {
-            during: during.into(),
-        },
-        _ => HandshakeOutcome::Failed {
-            reason: e.to_string(),
-        },
     }
 }
 

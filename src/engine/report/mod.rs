@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::engine::cert::CertificateFacts;
+pub use crate::engine::facts::coverage::{CheckPart, Coverage};
 use crate::engine::facts::port_owner::PortOwnerFacts;
 use crate::engine::facts::root_store::RootStoreFacts;
 use crate::engine::facts::store::StoreListing;
@@ -293,11 +294,79 @@ pub struct SessionTarget {
     pub address: String,
 }
 
+/// The overall state of a report: `fail`, `warn`, `pass`, or `cancelled` (a run stopped before it
+/// finished: nothing unfinished is judged, and it is never shown as pass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictStatus {
+    /// At least one finding of severity `fail`.
+    Fail,
+    /// No failure, at least one warning.
+    Warn,
+    /// Everything checked passed.
+    Pass,
+    /// The run was stopped before it finished.
+    Cancelled,
+    /// Nothing in the input was recognised (`logs`): not an all-clear.
+    Unknown,
+}
+
+impl VerdictStatus {
+    /// The lower-case word used in text output and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerdictStatus::Fail => "fail",
+            VerdictStatus::Warn => "warn",
+            VerdictStatus::Pass => "pass",
+            VerdictStatus::Cancelled => "cancelled",
+            VerdictStatus::Unknown => "unknown",
+        }
+    }
+
+    /// A symbol that carries the state without colour (text output and reports).
+    pub fn symbol(self) -> &'static str {
+        match self.severity() {
+            Some(severity) => severity.symbol(),
+            None => "-",
+        }
+    }
+
+    /// The severity this state stands for; `None` for a run that did not finish.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            VerdictStatus::Fail => Some(Severity::Fail),
+            VerdictStatus::Warn => Some(Severity::Warn),
+            VerdictStatus::Pass => Some(Severity::Pass),
+            VerdictStatus::Cancelled => None,
+            VerdictStatus::Unknown => Some(Severity::Unknown),
+        }
+    }
+}
+
+impl From<Severity> for VerdictStatus {
+    fn from(severity: Severity) -> Self {
+        match severity {
+            Severity::Fail => VerdictStatus::Fail,
+            Severity::Warn => VerdictStatus::Warn,
+            Severity::Info | Severity::Pass => VerdictStatus::Pass,
+            Severity::Unknown => VerdictStatus::Unknown,
+        }
+    }
+}
+
+/// Lets a finished verdict be compared with a severity (`status == Severity::Pass`); a cancelled one
+/// equals none.
+impl PartialEq<Severity> for VerdictStatus {
+    fn eq(&self, other: &Severity) -> bool {
+        self.severity() == Some(*other)
+    }
+}
+
 /// The overall result in one word and one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
-    /// `fail`, `warn` or `pass`.
-    pub status: Severity,
+    /// `fail`, `warn`, `pass` or `cancelled`.
+    pub status: VerdictStatus,
     /// One sentence for a ticket.
     pub summary: String,
     /// Number of `fail` findings.
@@ -307,6 +376,12 @@ pub struct Verdict {
     /// What to do first: the fix of the worst finding (absent when nothing is wrong).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_step: Option<String>,
+    /// A cancelled run: the parts that finished (and were judged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checked: Vec<CheckPart>,
+    /// A cancelled run: the parts the cancel stopped (judged as nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<CheckPart>,
 }
 
 impl Verdict {
@@ -321,9 +396,9 @@ impl Verdict {
             .filter(|f| f.severity == Severity::Warn)
             .count();
         let status = match worst(findings) {
-            Some(Severity::Fail) => Severity::Fail,
-            Some(Severity::Warn) => Severity::Warn,
-            _ => Severity::Pass,
+            Some(Severity::Fail) => VerdictStatus::Fail,
+            Some(Severity::Warn) => VerdictStatus::Warn,
+            _ => VerdictStatus::Pass,
         };
         let plural = |n: usize, word: &str| {
             if n == 1 {
@@ -333,7 +408,7 @@ impl Verdict {
             }
         };
         let summary = match status {
-            Severity::Fail => format!(
+            VerdictStatus::Fail => format!(
                 "{} to fix{}: {}",
                 plural(failures, "problem"),
                 if warnings > 0 {
@@ -346,7 +421,7 @@ impl Verdict {
                     .map(|f| f.title.as_str())
                     .unwrap_or_default()
             ),
-            Severity::Warn => format!(
+            VerdictStatus::Warn => format!(
                 "No failures, {}: {}",
                 plural(warnings, "warning"),
                 findings
@@ -357,7 +432,7 @@ impl Verdict {
             _ => "No problems found.".to_owned(),
         };
         let next_step = match status {
-            Severity::Fail | Severity::Warn => findings.first().map(|f| f.fix.clone()),
+            VerdictStatus::Fail | VerdictStatus::Warn => findings.first().map(|f| f.fix.clone()),
             _ => None,
         };
         Verdict {
@@ -366,6 +441,38 @@ impl Verdict {
             failures,
             warnings,
             next_step,
+            checked: Vec::new(),
+            not_checked: Vec::new(),
+        }
+    }
+
+    /// The verdict of a run stopped before it finished: the findings of the parts that finished are
+    /// counted and named, nothing else is judged, and the sentence says what was and was not checked.
+    pub fn cancelled(findings: &[Finding], coverage: &Coverage) -> Self {
+        let finished = Verdict::of(findings);
+        let found = match finished.status {
+            VerdictStatus::Fail | VerdictStatus::Warn => {
+                format!(" What finished already found: {}", finished.summary)
+            }
+            _ => String::new(),
+        };
+        let summary = format!(
+            "Cancelled before the checks finished: nothing unfinished was judged. Checked: {}. Not checked: {}.{found}",
+            CheckPart::list(&coverage.checked),
+            CheckPart::list(&coverage.not_checked),
+        );
+        Verdict {
+            status: VerdictStatus::Cancelled,
+            summary,
+            failures: finished.failures,
+            warnings: finished.warnings,
+            next_step: Some(
+                finished.next_step.unwrap_or_else(|| {
+                    "Run the checks again and let them finish (each network step stops by itself after its timeout).".to_owned()
+                }),
+            ),
+            checked: coverage.checked.clone(),
+            not_checked: coverage.not_checked.clone(),
         }
     }
 }
@@ -485,6 +592,17 @@ impl Report {
         }
     }
 
+    /// Marks the report of a run stopped before it finished: the verdict says so and what was and was
+    /// not checked (the findings must already be those of the finished parts only), and the timeline's
+    /// "findings judged" line says the same instead of an all-clear.
+    pub fn mark_cancelled(&mut self, coverage: &Coverage) {
+        self.verdict = Verdict::cancelled(&self.findings, coverage);
+        let judged = format!("certwiz {}: findings judged", self.command);
+        for entry in self.timeline.iter_mut().filter(|e| e.what == judged) {
+            entry.result = self.verdict.summary.clone();
+        }
+    }
+
     /// The report of the log matcher: one finding per recognised signal, the hypotheses ranked, and a
     /// verdict that names the most likely cause and the step that tests it.
     pub fn for_logs(
@@ -505,7 +623,7 @@ impl Report {
             report.verdict.next_step = Some(crate::engine::logs::verdict::top_next_step(top));
         } else if analysis.signals.is_empty() {
             // Nothing recognised is not an all-clear: its own state, with what was read.
-            report.verdict.status = Severity::Unknown;
+            report.verdict.status = VerdictStatus::Unknown;
             report.verdict.summary =
                 crate::engine::logs::verdict::nothing_recognised_summary(&analysis);
             report.verdict.next_step = Some(

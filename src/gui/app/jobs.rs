@@ -86,8 +86,10 @@ impl CertwizApp {
             }
             JobDone::PoolChecked(report) => self.wizard.on_pool_done(*report),
             JobDone::CertificateFilePicked(picked) => {
-                if let Some(path) = picked {
-                    self.load_file(&path);
+                match picked {
+                    Ok(Some(path)) => self.load_file(&path),
+                    Ok(None) => self.wizard.status = "No file chosen.".to_owned(),
+                    Err(reason) => self.wizard.on_file_dialog_failed(&reason),
                 }
                 ctx.request_repaint();
             }
@@ -102,6 +104,8 @@ impl CertwizApp {
             return;
         };
         let local = self.wizard.local_fetch_request();
+        // The elapsed seconds in the top bar and the status line count from here.
+        self.started = Some(std::time::Instant::now());
         self.jobs.spawn(
             Job::Check {
                 request: Box::new(request),

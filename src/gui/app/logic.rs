@@ -32,6 +32,17 @@ impl CertwizApp {
                 self.wizard.apply(Msg::Cancel);
             }
             Msg::BrowseCertificate => self.browse(ctx),
+            Msg::LoadWaitingPfx => {
+                if let Some(path) = self.wizard.prompt.waiting_pfx.take() {
+                    self.load_file(&path);
+                }
+            }
+            Msg::LoadTypedPath => {
+                let typed = self.wizard.prompt.typed_path.trim().to_owned();
+                if !typed.is_empty() {
+                    self.load_file(std::path::Path::new(&typed));
+                }
+            }
             Msg::StartLab => self.start_lab(Some(ctx)),
             Msg::LookUpPortOwner => self.look_up_port_owner(ctx),
             Msg::CheckRootStore => self.check_root_store(ctx),
@@ -119,7 +130,18 @@ impl CertwizApp {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
         let result = load_path(path, password);
+        // Some(wrong) when the file needs a password: none was given, or not the right one.
+        let needs_password = result
+            .as_ref()
+            .err()
+            .filter(|e| e.wants_password())
+            .map(|e| matches!(e, crate::engine::load::LoadError::WrongPassword { .. }));
         self.wizard.add_loaded(&name, result);
         self.wizard.step = Step::LocalCertificate;
+        if let Some(wrong) = needs_password {
+            self.wizard.ask_password_for(path, &name, wrong);
+        } else if self.wizard.local.error.is_none() {
+            self.wizard.prompt.typed_path.clear();
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::lab::LabServer;
 
 mod jobs;
 mod logic;
+mod scroll;
 mod ui;
 
 /// Storage key of the remembered target.
@@ -34,6 +35,7 @@ pub struct CertwizApp {
     /// Set when the first renderer could not start: shown in the status bar for the whole session.
     renderer_notice: Option<String>,
     stats: FrameStats,
+    scroll: scroll::PageScroll,
 }
 
 /// Frame timing, printed to stderr when `CERTWIZ_FRAME_STATS` is set: how long the window took to
@@ -115,7 +117,8 @@ impl CertwizApp {
             app.wizard.step = Step::Pool;
             app.run_pool_on_start = std::mem::take(&mut app.run_on_start);
         }
-        if app.wizard.target.parse().is_ok() {
+        // A file that waits for its password keeps step 3 open: it asks for it.
+        if app.wizard.target.parse().is_ok() && app.wizard.prompt.waiting_pfx.is_none() {
             app.wizard.step = Step::Server;
         }
         if start.redact {

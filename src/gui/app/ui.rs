@@ -20,12 +20,27 @@ impl CertwizApp {
             ui.ctx().set_fonts(tokens::fonts());
             ui.ctx()
                 .global_style_mut(|style| style.spacing.item_spacing = egui::vec2(10.0, 8.0));
+            // A focus ring that shows on a shared screen: egui draws a focused control in its
+            // "active" style, and a focused text field with the selection stroke.
+            ui.ctx().all_styles_mut(|style| {
+                let ring = egui::Stroke::new(tokens::FOCUS_RING_WIDTH, tokens::FOCUS_RING);
+                style.visuals.widgets.active.bg_stroke = ring;
+                style.visuals.selection.stroke.width = tokens::FOCUS_RING_WIDTH;
+            });
+            // Hints and captions readable on a shared screen (egui's weak text is 2.7:1 on dark).
+            for theme in [egui::Theme::Dark, egui::Theme::Light] {
+                ui.ctx().style_mut_of(theme, |style| {
+                    style.visuals.weak_text_color =
+                        Some(tokens::WEAK_TEXT.of(theme == egui::Theme::Dark));
+                });
+            }
             self.styled = true;
             // On the server itself, step 3 lists the Local Machine stores as MMC does.
             if cfg!(windows) {
                 self.read_machine_store(ui.ctx());
             }
         }
+        tokens::set_theme(ui.visuals().dark_mode);
         self.poll(ui.ctx());
         self.take_dropped_files(ui.ctx());
         let mut msgs: Vec<Msg> = Vec::new();
@@ -51,17 +66,33 @@ impl CertwizApp {
         // Masked copies are made when the data changes, not per frame (cheap when nothing did).
         self.wizard.refresh_redaction();
         egui::Panel::top("target_bar").show(ui, |ui| {
-            server_ui::target_bar_ui(ui, &mut self.wizard, &mut msgs)
+            let elapsed = self
+                .started
+                .filter(|_| self.wizard.is_running())
+                .map(|s| s.elapsed());
+            server_ui::target_bar_ui(ui, &mut self.wizard, elapsed, &mut msgs)
         });
         egui::Panel::bottom("status_line").show(ui, |ui| self.status_line_ui(ui));
+        self.scroll.read_input(ui.ctx());
+        let scroll = &mut self.scroll;
         egui::Panel::left("steps")
             .exact_size(tokens::STEP_PANEL_WIDTH)
             .resizable(false)
-            .show(ui, |ui| steps_ui::steps_ui(ui, &self.wizard, &mut msgs));
+            .show(ui, |ui| {
+                // The list scrolls on its own: nine steps do not fit 720 px at 120 % zoom.
+                egui::ScrollArea::vertical()
+                    .id_salt("step_list")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        scroll.follow_focus(ui);
+                        steps_ui::steps_ui(ui, &self.wizard, &mut msgs)
+                    })
+            });
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| match self.wizard.step {
+            scroll.page_area(self.wizard.step).show(ui, |ui| {
+                scroll.apply_keys(ui);
+                scroll.follow_focus(ui);
+                match self.wizard.step {
                     Step::WhatHappened => {
                         server_ui::what_happened_ui(ui, &mut self.wizard, &mut msgs)
                     }
@@ -75,7 +106,8 @@ impl CertwizApp {
                     Step::MutualTls => port_ui::mtls_ui(ui, &self.wizard, &mut msgs),
                     Step::Verdict => verdict_ui::verdict_ui(ui, &self.wizard, &mut msgs),
                     Step::Pool => pool_ui::pool_ui(ui, &mut self.wizard, &mut msgs),
-                });
+                }
+            });
         });
         for msg in msgs {
             self.handle(msg, ui.ctx());
@@ -86,7 +118,7 @@ impl CertwizApp {
     /// seconds and the status in the rest, cut to fit rather than drawn over them.
     pub(super) fn status_line_ui(&self, ui: &mut Ui) {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            egui::widgets::global_theme_preference_buttons(ui);
+            crate::gui::views::theme_ui::theme_buttons_ui(ui);
             if let (Some(notice), Some(renderer)) = (&self.renderer_notice, self.renderer) {
                 ui.label(
                     egui::RichText::new(format!("⚠ drawing with {} (fallback)", renderer.name()))
@@ -113,7 +145,7 @@ impl CertwizApp {
                 }
                 ui.add(
                     egui::Label::new(
-                        egui::RichText::new(self.wizard.mask(&self.wizard.status))
+                        egui::RichText::new(self.wizard.mask(self.wizard.status_line()))
                             .size(tokens::DETAIL_SIZE),
                     )
                     .truncate(),
@@ -122,7 +154,7 @@ impl CertwizApp {
         });
     }
 
-    /// Alt+1..8 jumps to a step; Ctrl+Enter runs all checks; Enter runs the shown step's check when no
+    /// Alt+1..9 jumps to a step; Ctrl+Enter runs all checks; Enter runs the shown step's check when no
     /// control has the focus (a focused button takes Enter as a click, a text field as typing; single-line
     /// fields send [`Msg::RunStep`] themselves when Enter leaves them).
     pub(super) fn keyboard(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
@@ -136,6 +168,7 @@ impl CertwizApp {
             egui::Key::Num6,
             egui::Key::Num7,
             egui::Key::Num8,
+            egui::Key::Num9,
         ];
         ctx.input_mut(|input| {
             for (key, step) in keys.iter().zip(Step::ALL) {

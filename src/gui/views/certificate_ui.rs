@@ -5,7 +5,7 @@
 use egui::{RichText, TextEdit, Ui};
 use time::OffsetDateTime;
 
-use super::{finding_ui, section_ui, step_heading_ui};
+use super::{finding_ui, secrets, section_ui, step_heading_ui};
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, Wizard};
 
@@ -16,6 +16,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         Step::LocalCertificate.number(),
         Step::LocalCertificate.title(),
     );
+    super::summary_ui::step_summary_ui(ui, wizard, Step::LocalCertificate);
     let intro = if wizard.local.machine.is_some() {
         "Choose the certificate the server uses from this computer's Personal store. Steps 4 and 5 build its path from the Intermediate and Trusted Root stores, with their purpose settings, as Windows does. \
          You can also load certificate files below, or drop them onto the window."
@@ -30,14 +31,23 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         personal_store_ui(ui, wizard, msgs);
         section_ui(ui, "Or load certificate files");
     }
-    ui.horizontal(|ui| {
+    let waiting = wizard.prompt.waiting_pfx.is_some();
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("PFX password").size(tokens::BODY_SIZE));
-        ui.add(
-            TextEdit::singleline(&mut wizard.pfx_password)
-                .password(true)
-                .desired_width(220.0),
-        )
-        .labelled_by(label.id);
+        let field = ui
+            .add(
+                TextEdit::singleline(&mut wizard.pfx_password)
+                    .password(true)
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut wizard.prompt.focus_password) {
+            field.request_focus();
+            field.scroll_to_me(Some(egui::Align::Center));
+        }
+        if waiting && super::submitted(&field) {
+            msgs.push(Msg::LoadWaitingPfx);
+        }
         if ui
             .button(RichText::new("Browse…").size(tokens::BODY_SIZE))
             .clicked()
@@ -52,6 +62,7 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             msgs.push(Msg::ClearLocal);
         }
     });
+    secrets::path_field_ui(ui, wizard, msgs);
     if let Some(error) = wizard.local.error.as_deref().map(|e| wizard.mask(e)) {
         ui.label(
             RichText::new(format!("✖ {error}"))
@@ -190,11 +201,14 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                 .color(color)
                 .size(tokens::DETAIL_SIZE)
         };
-        egui::Grid::new("personal_store")
-            .striped(true)
-            .num_columns(6)
-            .spacing(egui::vec2(14.0, 6.0))
-            .show(ui, |ui| {
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("personal_store")
+                .striped(true)
+                .spacing(egui::vec2(14.0, 6.0)),
+            6,
+            14.0,
+            |ui| {
                 for header in [
                     "Certificate",
                     "Private key",
@@ -211,14 +225,21 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     if let Some(friendly) = &c.friendly_name {
                         name.push_str(&format!(" (\"{friendly}\")"));
                     }
-                    if c.usable_as_server_certificate(now) {
+                    let usable = c.usable_as_server_certificate(now);
+                    let row_name = store_row_name(&name, c, usable, now);
+                    if usable {
                         name = format!("★ {name}");
                     }
-                    if ui
-                        .radio(is_selected, RichText::new(name).size(tokens::BODY_SIZE))
-                        .clicked()
-                        && !is_selected
-                    {
+                    let radio = ui.radio(is_selected, RichText::new(name).size(tokens::BODY_SIZE));
+                    // The radio carries the whole row in words: one element per row for a screen
+                    // reader.
+                    super::names::name_selectable(
+                        &radio,
+                        egui::Role::RadioButton,
+                        is_selected,
+                        &row_name,
+                    );
+                    if radio.clicked() && !is_selected {
                         msgs.push(Msg::SelectLocal(c.sha256.clone()));
                     }
                     ui.label(yes_no(c.has_private_key, "key"));
@@ -274,7 +295,8 @@ fn personal_store_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     }
                     ui.end_row();
                 }
-            });
+            },
+        );
         ui.label(
             RichText::new(
                 "★ has its private key, allows Server Authentication and is in date. Steps 4 and 5 examine the certificate chosen here, with the Intermediate and Trusted Root stores and their purpose settings, as Windows does.",
@@ -304,4 +326,34 @@ fn short_thumbprint(thumbprint: &str) -> String {
     let head: String = chars[..8].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}…{tail}")
+}
+
+/// One row of the Personal store table in words: "fe1.contoso.com: usable as the server
+/// certificate, private key yes, Server Authentication yes, Client Authentication no, expires
+/// 2027-01-01".
+fn store_row_name(
+    name: &str,
+    c: &crate::engine::facts::store::StoreCertificate,
+    usable: bool,
+    now: OffsetDateTime,
+) -> String {
+    use super::names::yes_no;
+    use crate::engine::purpose::Role;
+    let mut cells = vec![format!("private key {}", yes_no(c.has_private_key))];
+    cells.extend(
+        Role::ALL
+            .iter()
+            .map(|&role| format!("{} {}", role.name(), yes_no(c.flags.allows(role)))),
+    );
+    let expired = if c.not_after <= now { " (expired)" } else { "" };
+    cells.push(format!("expires {}{expired}", c.not_after.date()));
+    format!(
+        "{name}{}: {}",
+        if usable {
+            ", usable as the server certificate"
+        } else {
+            ""
+        },
+        cells.join(", ")
+    )
 }

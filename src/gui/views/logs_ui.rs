@@ -96,15 +96,24 @@ pub fn log_paste_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| {
             let mut job = highlighted(buf.as_str(), analysis.as_deref());
             job.wrap.max_width = wrap_width;
+            // The theme's text colours (a layout job's own default is a fixed grey, 2.6:1 on the
+            // light theme's field); a recognised signal in the strong one, readable on its tint.
+            for section in &mut job.sections {
+                section.format.color = if section.format.background == tokens::LOG_MARK_BACKGROUND {
+                    ui.visuals().strong_text_color()
+                } else {
+                    ui.visuals().text_color()
+                };
+            }
             ui.fonts_mut(|f| f.layout_job(job))
         };
         // A long paste scrolls inside the box instead of pushing the rest of step 1 away.
-        let response = egui::ScrollArea::vertical()
-            .id_salt("log_text")
-            .max_height(tokens::LOG_BOX_MAX_HEIGHT)
+        let edit_id = egui::Id::unique(LOG_EDIT_ID);
+        let response = log_scroll_area(ui, edit_id)
             .show(ui, |ui| {
                 ui.add(
                     TextEdit::multiline(&mut logs.text)
+                        .id(edit_id)
                         .desired_rows(6)
                         .desired_width(f32::INFINITY)
                         .hint_text(
@@ -244,6 +253,23 @@ fn unrecognised_ui(ui: &mut Ui, analysis: &LogAnalysis) {
     for line in crate::render::logs::unrecognised_lines(analysis) {
         ui.label(RichText::new(line).size(tokens::BODY_SIZE - 2.0));
     }
+}
+
+/// The id of the editable log box (its focus decides who gets the mouse wheel).
+const LOG_EDIT_ID: &str = "log_text_edit";
+
+/// The log box's scroll area. The wheel scrolls the page past the box (a long paste must not trap
+/// the wheel of someone scrolling the page); once the user clicks into the box, it scrolls the
+/// box. Its scroll bar always works.
+fn log_scroll_area(ui: &Ui, edit_id: egui::Id) -> egui::ScrollArea {
+    let focused = ui.memory(|m| m.has_focus(edit_id));
+    egui::ScrollArea::vertical()
+        .id_salt("log_text")
+        .max_height(tokens::LOG_BOX_MAX_HEIGHT)
+        .scroll_source(egui::scroll_area::ScrollSource {
+            mouse_wheel: focused,
+            ..egui::scroll_area::ScrollSource::default()
+        })
 }
 
 /// The text with every recognised signal marked: a tinted background and an underline.

@@ -4,11 +4,15 @@
 pub mod certificate_ui;
 pub mod explain_ui;
 pub mod logs_ui;
+pub mod names;
 pub mod path_ui;
 pub mod pool_ui;
 pub mod port_ui;
+pub mod secrets;
 pub mod server_ui;
 pub mod steps_ui;
+pub mod summary_ui;
+pub mod theme_ui;
 pub mod timeline_ui;
 pub mod verdict_ui;
 
@@ -79,6 +83,39 @@ pub fn no_report_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     }
 }
 
+/// A grid of `columns` that never reaches past the page's right edge: each column gets at most its
+/// share of the width (after `spacing_x` between columns) and the text in its cells wraps.
+pub fn fitted_grid_ui(
+    ui: &mut Ui,
+    grid: egui::Grid,
+    columns: usize,
+    spacing_x: f32,
+    add_contents: impl FnOnce(&mut Ui),
+) {
+    let gaps = spacing_x * columns.saturating_sub(1) as f32;
+    let share = ((ui.available_width() - gaps) / columns.max(1) as f32).max(48.0);
+    grid.num_columns(columns)
+        .max_col_width(share)
+        .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+            add_contents(ui);
+        });
+}
+
+/// One finding in one line: its mark and title in its colour (the opening lines of a step's page).
+pub fn finding_line_ui(ui: &mut Ui, finding: &Finding) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::severity_mark(finding.severity),
+            finding.title
+        ))
+        .size(tokens::BODY_SIZE)
+        .strong()
+        .color(tokens::severity_color(finding.severity)),
+    );
+}
+
 /// One finding: symbol + word + title, then detail and fix.
 pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
     let color = tokens::severity_color(finding.severity);
@@ -116,13 +153,32 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
 /// command). certwiz never runs them.
 pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
     for c in commands {
-        ui.label(RichText::new(&c.purpose).size(tokens::DETAIL_SIZE));
+        let is_fix = c.kind == crate::engine::fixes::CommandKind::Fix;
+        let purpose = RichText::new(c.heading()).size(tokens::DETAIL_SIZE);
+        ui.label(if is_fix { purpose.strong() } else { purpose });
+        let placeholders = c.placeholders();
+        if !placeholders.is_empty() {
+            // What to put there: the command does not run until the admin does.
+            ui.label(
+                RichText::new(format!(
+                    "Before running it, replace {} (angle brackets included) with your own value.",
+                    placeholders.join(" and ")
+                ))
+                .size(tokens::DETAIL_SIZE)
+                .color(tokens::WARN),
+            );
+        }
+        let copy_word = if is_fix { "Copy fix" } else { "Copy" };
         ui.horizontal_wrapped(|ui| {
             let copy = ui
-                .button(RichText::new("Copy").size(tokens::DETAIL_SIZE))
+                .button(RichText::new(copy_word).size(tokens::DETAIL_SIZE))
                 .on_hover_text("Copy the command; certwiz never runs it");
             copy.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Copy: {}", c.command))
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    format!("{copy_word}: {}", c.command),
+                )
             });
             if copy.clicked() {
                 ui.ctx().copy_text(c.command.clone());

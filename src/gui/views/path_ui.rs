@@ -8,7 +8,7 @@ use crate::engine::finding::{Finding, Severity, ids};
 use crate::engine::purpose::Role;
 use crate::engine::report::Report;
 use crate::gui::tokens;
-use crate::gui::wizard::{Msg, Step, Wizard};
+use crate::gui::wizard::{Msg, Step, Wizard, node_status_line};
 
 fn source_toggle_ui(ui: &mut Ui, wizard: &mut Wizard) {
     let has_remote = wizard.report().is_some_and(|r| r.path.is_some());
@@ -44,6 +44,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         Step::CertificationPath.number(),
         Step::CertificationPath.title(),
     );
+    super::summary_ui::step_summary_ui(ui, wizard, Step::CertificationPath);
     source_toggle_ui(ui, wizard);
     let Some(report) = wizard.path_report() else {
         ui.label(
@@ -67,7 +68,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     let offset = usize::from(path.missing_issuer.is_some());
     for (i, node) in path.nodes.iter().enumerate() {
         let depth = i + offset;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.add_space(24.0 * depth as f32);
             let mark = tokens::node_mark(node.status);
             let anchor = if node.trust_anchor {
@@ -82,10 +83,21 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             ))
             .size(tokens::BODY_SIZE)
             .color(tokens::node_color(node.status));
-            if ui
-                .selectable_label(wizard.selected_node == Some(i), text)
-                .clicked()
-            {
+            let chosen = wizard.selected_node == Some(i);
+            let response = ui.selectable_label(chosen, text);
+            // Read as "fe1.contoso.com: ok (trusted root)": the name, then its state in words.
+            let name = format!(
+                "{}: {}{}",
+                node.certificate.display_name,
+                super::names::plain_name(mark),
+                if node.trust_anchor {
+                    " (trusted root)"
+                } else {
+                    ""
+                }
+            );
+            super::names::name_selectable(&response, egui::Role::Button, chosen, &name);
+            if response.clicked() {
                 msgs.push(Msg::SelectNode(i));
             }
             // Revocation in its own colour: MMC's status above is about the path, this about the CA's
@@ -112,11 +124,14 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ui,
         &format!("Certificate status: {}", node.certificate.display_name),
     );
-    ui.label(
-        RichText::new(&node.status_text)
-            .size(tokens::BODY_SIZE)
-            .color(tokens::node_color(node.status)),
-    );
+    let sentence = node_status_line(report, selected);
+    if let Some((sentence, severity)) = &sentence {
+        ui.label(
+            RichText::new(format!("{} {sentence}", tokens::severity_mark(*severity)))
+                .size(tokens::BODY_SIZE)
+                .color(tokens::severity_color(*severity)),
+        );
+    }
     // What exactly breaks the rule, and which CA imposes it (name constraints, path length, the
     // algorithm that could not be checked).
     for violation in &node.violations {
@@ -131,18 +146,13 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             .color(tokens::violation_color(status)),
         );
     }
-    if let Some(finding) = revocation_finding(report, &node.certificate.sha256)
-        .filter(|f| f.severity != Severity::Pass)
-    {
-        ui.label(
-            RichText::new(format!(
-                "{} {}",
-                tokens::severity_mark(finding.severity),
-                finding.title
-            ))
-            .size(tokens::BODY_SIZE)
-            .color(tokens::severity_color(finding.severity)),
-        );
+    if let Some(finding) = revocation_finding(report, &node.certificate.sha256).filter(|f| {
+        f.severity != Severity::Pass
+            && !sentence
+                .as_ref()
+                .is_some_and(|(s, _)| s.contains(f.title.as_str()))
+    }) {
+        super::finding_line_ui(ui, finding);
     }
     let c = &node.certificate;
     let rows = [
@@ -168,17 +178,21 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         ("Authority information", c.authority_info_text()),
         ("Revocation", revocation_row(report, &c.sha256)),
     ];
-    egui::Grid::new("node_details")
-        .num_columns(2)
-        .spacing([16.0, 6.0])
-        .striped(true)
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("node_details")
+            .spacing([16.0, 6.0])
+            .striped(true),
+        2,
+        16.0,
+        |ui| {
             for (label, value) in rows {
                 ui.label(RichText::new(label).size(tokens::DETAIL_SIZE).strong());
                 ui.label(RichText::new(value).size(tokens::DETAIL_SIZE));
                 ui.end_row();
             }
-        });
+        },
+    );
     let sha256 = c.sha256.clone();
     revocation_ui(ui, report, &sha256);
 }
@@ -325,6 +339,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
 /// Step 5.
 pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
     step_heading_ui(ui, Step::Purposes.number(), Step::Purposes.title());
+    super::summary_ui::step_summary_ui(ui, wizard, Step::Purposes);
     source_toggle_ui(ui, wizard);
     let Some(report) = wizard.path_report() else {
         ui.label(
@@ -355,11 +370,14 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             .size(tokens::BODY_SIZE)
             .color(color)
     };
-    egui::Grid::new("purpose_table")
-        .num_columns(3)
-        .spacing([24.0, 8.0])
-        .striped(true)
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("purpose_table")
+            .spacing([24.0, 8.0])
+            .striped(true),
+        3,
+        24.0,
+        |ui| {
             ui.label(
                 RichText::new("Certificate")
                     .size(tokens::BODY_SIZE)
@@ -377,31 +395,51 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             );
             ui.end_row();
             for row in &purposes.rows {
-                ui.label(RichText::new(&row.display_name).size(tokens::BODY_SIZE));
+                let first = ui.label(RichText::new(&row.display_name).size(tokens::BODY_SIZE));
+                super::names::name_row(&first, &purpose_row_name(&row.display_name, &row.flags));
                 ui.label(cell(&row.flags, Role::ServerAuth));
                 ui.label(cell(&row.flags, Role::ClientAuth));
                 ui.end_row();
             }
-            ui.label(
+            let whole = ui.label(
                 RichText::new("Chain as a whole")
                     .size(tokens::BODY_SIZE)
                     .strong(),
             );
+            let verdicts: Vec<String> = Role::ALL
+                .iter()
+                .map(|&role| {
+                    let verdict = match purposes.role(role) {
+                        Some(v) if v.not_judged.is_some() => "not judged (issuer missing)",
+                        Some(v) if v.usable => "usable",
+                        _ => "NOT usable",
+                    };
+                    format!("{} {verdict}", role.name())
+                })
+                .collect();
+            super::names::name_row(
+                &whole,
+                &format!("Chain as a whole: {}", verdicts.join(", ")),
+            );
             for role in Role::ALL {
                 let usable = purposes.role(role).is_some_and(|v| v.usable);
+                // An issuer that was not seen may restrict the role: neither ✔ nor ✖.
+                let not_judged = purposes.role(role).is_some_and(|v| v.not_judged.is_some());
+                let (text, colour) = match (not_judged, usable) {
+                    (true, _) => ("? not judged (issuer missing)", tokens::WARN),
+                    (false, true) => ("✔ usable", tokens::PASS),
+                    (false, false) => ("✖ NOT usable", tokens::FAIL),
+                };
                 ui.label(
-                    RichText::new(if usable {
-                        "✔ usable"
-                    } else {
-                        "✖ NOT usable"
-                    })
-                    .size(tokens::BODY_SIZE)
-                    .strong()
-                    .color(if usable { tokens::PASS } else { tokens::FAIL }),
+                    RichText::new(text)
+                        .size(tokens::BODY_SIZE)
+                        .strong()
+                        .color(colour),
                 );
             }
             ui.end_row();
-        });
+        },
+    );
     let blockers: Vec<_> = report
         .findings
         .iter()
@@ -417,4 +455,20 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
             finding_ui(ui, finding);
         }
     }
+}
+
+/// One row of the purpose table in words: "fe1.contoso.com: Server Authentication yes, Client
+/// Authentication no".
+fn purpose_row_name(name: &str, flags: &crate::engine::purpose::PurposeFlags) -> String {
+    let cells: Vec<String> = Role::ALL
+        .iter()
+        .map(|&role| {
+            format!(
+                "{} {}",
+                role.name(),
+                super::names::yes_no(flags.allows(role))
+            )
+        })
+        .collect();
+    format!("{name}: {}", cells.join(", "))
 }

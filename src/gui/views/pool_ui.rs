@@ -12,7 +12,7 @@ use crate::gui::wizard::{Msg, Step, Wizard};
 /// Accessible name of the members box.
 pub const MEMBERS_LABEL: &str = "Pool members, one per line";
 /// Accessible name of the run button.
-pub const RUN_POOL_LABEL: &str = "▶ Check the pool";
+pub const RUN_POOL_LABEL: &str = "Check the pool";
 /// Starts the practice pool.
 pub const START_PRACTICE_POOL_LABEL: &str = "Start practice pool";
 /// Stops it.
@@ -116,13 +116,14 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         } else {
             let enabled = !wizard.is_read_only() && !wizard.pool.text.trim().is_empty();
             let run = egui::Button::new(
-                RichText::new(RUN_POOL_LABEL)
+                RichText::new(format!("▶ {RUN_POOL_LABEL}"))
                     .size(tokens::BODY_SIZE)
                     .strong(),
             )
             .min_size(egui::vec2(180.0, tokens::RUN_BUTTON_HEIGHT));
-            if ui
-                .add_enabled(enabled, run)
+            let response = ui.add_enabled(enabled, run);
+            super::names::name_button(&response, RUN_POOL_LABEL);
+            if response
                 .on_disabled_hover_text("Enter the pool's front ends first")
                 .clicked()
             {
@@ -174,18 +175,18 @@ pub fn pool_mark(accepted: Option<bool>) -> &'static str {
     }
 }
 
-/// Accessible name of a cell's button: "fe1 → fe2: ✖ rejects".
+/// Accessible name of a cell's button, in words: "fe03.lab.test connecting to fe01.lab.test:
+/// rejected".
 pub fn cell_label(matrix: &PoolMatrix, client: usize, server: usize) -> String {
     let name = |i: usize| matrix.members.get(i).map_or("?", |m| m.label.as_str());
     let accepted = matrix.cell(client, server).and_then(|c| c.accepted);
     format!(
-        "{} → {}: {} {}",
+        "{} connecting to {}: {}",
         name(client),
         name(server),
-        pool_mark(accepted),
         match accepted {
-            Some(true) => "accepts",
-            Some(false) => "rejects",
+            Some(true) => "accepted",
+            Some(false) => "rejected",
             None => "unknown",
         }
     )

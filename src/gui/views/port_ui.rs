@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, work_button_ui};
+use super::{finding_ui, no_report_ui, section_ui, step_heading_ui, summary_ui, work_button_ui};
 use crate::engine::probe::browse::{AnswerKind, BrowseFacts, BrowseOutcome};
 use crate::engine::probe::handshake_outcome_summary;
 use crate::engine::probe::tls::HandshakeOutcome;
@@ -38,6 +38,12 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                 AnswerKind::Endpoint => ("✔ A non-web endpoint answers", tokens::PASS),
                 AnswerKind::Redirect => ("! A redirect", tokens::WARN),
                 AnswerKind::HttpError => ("i An HTTP error, no web page", tokens::NEUTRAL),
+                AnswerKind::ClientCertificateRequired => {
+                    ("✔ Refused: a client certificate is required", tokens::PASS)
+                }
+                AnswerKind::ClientCertificateRejected => {
+                    ("✖ Our client certificate is refused", tokens::FAIL)
+                }
                 AnswerKind::Other => ("i Another answer", tokens::NEUTRAL),
             };
             ui.label(
@@ -46,10 +52,12 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                     .strong()
                     .color(color),
             );
-            egui::Grid::new(id)
-                .num_columns(2)
-                .spacing([16.0, 4.0])
-                .show(ui, |ui| {
+            super::fitted_grid_ui(
+                ui,
+                egui::Grid::new(id).spacing([16.0, 4.0]),
+                2,
+                16.0,
+                |ui| {
                     row_ui(ui, "Status", &format!("{} {}", a.status, a.reason));
                     row_ui(ui, "Server header", a.server.as_deref().unwrap_or("(none)"));
                     row_ui(
@@ -64,7 +72,8 @@ fn browse_ui(ui: &mut Ui, browse: &BrowseFacts, id: &str) {
                         row_ui(ui, "Redirects to", l);
                     }
                     row_ui(ui, "Body", &a.body_size_text());
-                });
+                },
+            );
             if !a.body_preview.is_empty() {
                 ui.label(
                     RichText::new("The page begins (as plain text):").size(tokens::DETAIL_SIZE),
@@ -118,11 +127,14 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     if !facts.listeners.is_empty() {
-        egui::Grid::new("port_owner")
-            .num_columns(4)
-            .spacing([16.0, 4.0])
-            .striped(true)
-            .show(ui, |ui| {
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("port_owner")
+                .spacing([16.0, 4.0])
+                .striped(true),
+            4,
+            16.0,
+            |ui| {
                 for header in ["PID", "Process", "Listens on", "Program"] {
                     ui.label(RichText::new(header).size(tokens::DETAIL_SIZE).strong());
                 }
@@ -139,7 +151,8 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                     ui.label(RichText::new(&l.path).size(tokens::DETAIL_SIZE));
                     ui.end_row();
                 }
-            });
+            },
+        );
     }
     for finding in &report.findings {
         finding_ui(ui, finding);
@@ -148,27 +161,32 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
 
 /// Step 6.
 pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
-    step_heading_ui(ui, Step::Port.number(), "What answers on the port");
+    step_heading_ui(
+        ui,
+        Step::Port.number(),
+        &format!("{}: what answers", wizard.step_title(Step::Port)),
+    );
     let Some(report) = wizard.report() else {
         no_report_ui(ui, wizard, msgs);
         return port_owner_ui(ui, wizard, msgs);
     };
     let Some(probe) = &report.probe else { return };
-    for f in report.findings.iter().filter(|f| {
-        f.severity != crate::engine::finding::Severity::Pass
-            && (f.id.starts_with("port.")
-                || f.id.starts_with("http.")
-                || f.id == "tls.no-client-cert-request"
-                || f.id == "tls.legacy-only"
-                || f.id == "tls.handshake-failed")
-    }) {
+    summary_ui::cancelled_line_ui(ui, wizard, Step::Port);
+    // The step's own findings, as its status in the step list counts them.
+    for f in wizard
+        .step_findings(Step::Port)
+        .into_iter()
+        .filter(|f| f.severity != crate::engine::finding::Severity::Pass)
+    {
         finding_ui(ui, f);
     }
     section_ui(ui, "Connection");
-    egui::Grid::new("connection")
-        .num_columns(2)
-        .spacing([16.0, 4.0])
-        .show(ui, |ui| {
+    super::fitted_grid_ui(
+        ui,
+        egui::Grid::new("connection").spacing([16.0, 4.0]),
+        2,
+        16.0,
+        |ui| {
             for a in &probe.connect.attempts {
                 row_ui(ui, &a.address, &format!("{:?}", a.outcome).to_lowercase());
             }
@@ -178,6 +196,9 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             if let Some(h) = &probe.handshake {
                 row_ui(ui, "TLS handshake", &handshake_outcome_summary(&h.outcome));
                 row_ui(ui, "TLS version", h.version.as_deref().unwrap_or("(none)"));
+                if let Some(engine) = h.engine_text() {
+                    row_ui(ui, "TLS engine", &engine);
+                }
                 row_ui(
                     ui,
                     "Presented certificate",
@@ -186,23 +207,38 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
                         .map(|c| c.display_name.as_str())
                         .unwrap_or("(none)"),
                 );
+                // "No" only from a server that got as far as showing its certificate: one that never
+                // answered did not say either way.
+                let answered = !h.presented_chain.is_empty() || h.certificate_requested;
                 row_ui(
                     ui,
                     "Asks for a client certificate",
-                    if h.certificate_requested {
-                        "✔ yes"
-                    } else {
-                        "✖ no"
+                    &match (
+                        &h.requested_after_handshake,
+                        h.certificate_requested,
+                        answered,
+                    ) {
+                        (Some(how), _, _) => format!("✔ yes, after the handshake ({how})"),
+                        (None, true, _) => "✔ yes".to_owned(),
+                        (None, false, true) => "✖ no".to_owned(),
+                        (None, false, false) => {
+                            "? unknown: the handshake did not get that far".to_owned()
+                        }
                     },
                 );
             }
-        });
+        },
+    );
     for (i, browse) in [&probe.browse, &probe.browse_with_certificate]
         .into_iter()
         .flatten()
         .enumerate()
     {
         browse_ui(ui, browse, &format!("browse_{i}"));
+    }
+    for (with, reason) in crate::render::browses_not_tried(probe) {
+        section_ui(ui, &format!("HTTP answer {with} a client certificate"));
+        ui.label(RichText::new(format!("○ Not tried: {reason}.")).size(tokens::BODY_SIZE));
     }
     port_owner_ui(ui, wizard, msgs);
 }
@@ -253,16 +289,23 @@ fn mtls_result_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         return no_report_ui(ui, wizard, msgs);
     };
     let Some(probe) = &report.probe else { return };
-    for f in report.findings.iter().filter(|f| {
-        f.id.starts_with("tls.mtls")
-            || f.id.starts_with("tls.client")
-            || f.id == "tls.remote-closed"
-    }) {
+    summary_ui::cancelled_line_ui(ui, wizard, Step::MutualTls);
+    for f in wizard.step_findings(Step::MutualTls) {
         finding_ui(ui, f);
     }
     match &probe.mutual_tls {
         Some(m) => {
             let (text, color) = match &m.outcome {
+                // The handshake is half the answer: nginx and IIS refuse a certificate in HTTP.
+                HandshakeOutcome::Completed if report.findings.iter().any(|f| f.id == "tls.client-cert-rejected") => (
+                    "✖ The TLS handshake completed, but the HTTP answer refuses our certificate"
+                        .to_owned(),
+                    tokens::FAIL,
+                ),
+                HandshakeOutcome::Completed if report.findings.iter().any(|f| f.id == "tls.mtls-unconfirmed") => (
+                    "! The TLS handshake completed; the HTTP answer does not say whether our certificate was accepted".to_owned(),
+                    tokens::WARN,
+                ),
                 HandshakeOutcome::Completed => (
                     "✔ The server accepted our certificate".to_owned(),
                     tokens::PASS,

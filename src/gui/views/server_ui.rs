@@ -19,6 +19,8 @@ fn field_ui(
 ) -> egui::Response {
     let label = ui.label(RichText::new(label).size(tokens::BODY_SIZE));
     let font = egui::FontId::proportional(tokens::BODY_SIZE);
+    // Never wider than what is left of the row (a zoomed, narrow window).
+    let width = width.min(ui.available_width() - 8.0).max(60.0);
     match shown {
         Some(text) => ui.add(
             TextEdit::singleline(&mut text.as_str())
@@ -51,9 +53,15 @@ fn problem_ui(ui: &mut Ui, problem: Option<&String>) {
 }
 
 /// The top bar: server, port and the big Run all checks button.
-pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+/// `elapsed`: how long the running checks have run (shown beside Cancel).
+pub fn target_bar_ui(
+    ui: &mut Ui,
+    wizard: &mut Wizard,
+    elapsed: Option<std::time::Duration>,
+    msgs: &mut Vec<Msg>,
+) {
     ui.add_space(6.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("certwiz").size(tokens::HEADING_SIZE).strong());
         ui.add_space(16.0);
         let shown = locked_text(wizard, &wizard.target.server_fqdn);
@@ -78,15 +86,28 @@ pub fn target_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         )
         .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
         if wizard.is_running() {
-            ui.spinner();
-            if ui
-                .button(RichText::new("■ Cancel").size(tokens::BODY_SIZE))
-                .clicked()
-            {
+            // Cancel takes Run's place and size, so nothing on the page moves.
+            let cancel = egui::Button::new(
+                RichText::new("■ Cancel")
+                    .size(tokens::RUN_BUTTON_TEXT_SIZE)
+                    .strong(),
+            )
+            .min_size(egui::vec2(200.0, tokens::RUN_BUTTON_HEIGHT));
+            let cancel = ui.add(cancel);
+            super::names::name_button(&cancel, "Cancel");
+            if cancel.clicked() {
                 msgs.push(Msg::Cancel);
+            }
+            ui.spinner();
+            if let Some(elapsed) = elapsed {
+                ui.label(
+                    RichText::new(format!("running {:.0} s", elapsed.as_secs_f32().floor()))
+                        .size(tokens::BODY_SIZE),
+                );
             }
         } else {
             let response = ui.add_enabled(wizard.can_run(), run);
+            super::names::name_button(&response, "Run all checks");
             let response = if wizard.can_run() {
                 response
             } else {
@@ -114,7 +135,7 @@ pub const CLOSE_REPORT_LABEL: &str = "Close report";
 /// Save, open, the masking switch, and the banner of a saved report.
 fn session_bar_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     let small = tokens::DETAIL_SIZE;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(
                 wizard.can_save() && !wizard.is_running(),
@@ -182,7 +203,7 @@ fn revocation_switch_ui(ui: &mut Ui, wizard: &mut Wizard) {
         _ => Vec::new(),
     };
     let small = tokens::SMALL_SIZE;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add_enabled(
             !wizard.is_running(),
             egui::Checkbox::new(
@@ -226,6 +247,8 @@ pub const FETCH_SWITCH_LABEL: &str =
 /// Step 1: the symptom and the three questions every support call asks, and the practice lab.
 pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::WhatHappened.number(), Step::WhatHappened.title());
+    // A newcomer's first stop: reachable without scrolling on the first launch.
+    practice_lab_ui(ui, wizard, msgs);
     section_ui(ui, "Symptom");
     let read_only = wizard.is_read_only();
     ui.add_enabled_ui(!read_only, |ui| {
@@ -275,29 +298,22 @@ pub fn what_happened_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         .labelled_by(label.id);
     }
     super::logs_ui::log_paste_ui(ui, wizard, msgs);
-    practice_lab_ui(ui, wizard, msgs);
 }
 
 /// The practice lab: pick a failure, start a loopback server that plays it, and the target and step 3
 /// are filled in, ready for Run all checks.
 fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     section_ui(ui, "Practice lab");
-    ui.label(
-        RichText::new(
-            "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
-             one failure, fills in the server and step 3, and you run the checks as on a real pool.",
-        )
-        .size(tokens::DETAIL_SIZE),
-    );
     let starting = matches!(wizard.lab.state, LabState::Starting(_));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(RichText::new("Scenario").size(tokens::BODY_SIZE));
         ui.add_enabled_ui(!starting, |ui| {
             egui::ComboBox::from_id_salt("lab_scenario")
                 .selected_text(
                     RichText::new(wizard.lab.scenario.description()).size(tokens::BODY_SIZE),
                 )
-                .width(520.0)
+                // Never wider than the page (150 % zoom on 1024×768 leaves about 390 points).
+                .width((ui.available_width() - 40.0).clamp(200.0, 520.0))
                 .show_ui(ui, |ui| {
                     for scenario in Scenario::ALL {
                         ui.selectable_value(
@@ -311,28 +327,28 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 .labelled_by(label.id);
         });
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let running = matches!(wizard.lab.state, LabState::Running { .. });
         let start = if running {
             "▶ Restart practice lab"
         } else {
             "▶ Start practice lab"
         };
-        if ui
-            .add_enabled(
-                !starting,
-                egui::Button::new(RichText::new(start).size(tokens::BODY_SIZE).strong()),
-            )
-            .clicked()
-        {
+        let start_button = ui.add_enabled(
+            !starting,
+            egui::Button::new(RichText::new(start).size(tokens::BODY_SIZE).strong()),
+        );
+        super::names::name_button(&start_button, start);
+        if start_button.clicked() {
             msgs.push(Msg::StartLab);
         }
-        if running
-            && ui
-                .button(RichText::new("■ Stop practice lab").size(tokens::BODY_SIZE))
-                .clicked()
-        {
-            msgs.push(Msg::StopLab);
+        if running {
+            let stop = "■ Stop practice lab";
+            let stop_button = ui.button(RichText::new(stop).size(tokens::BODY_SIZE));
+            super::names::name_button(&stop_button, stop);
+            if stop_button.clicked() {
+                msgs.push(Msg::StopLab);
+            }
         }
     });
     let (text, color) = match &wizard.lab.state {
@@ -349,6 +365,14 @@ fn practice_lab_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         LabState::Failed(e) => (format!("✖ Could not start: {e}"), tokens::FAIL),
     };
     ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
+    // What it is comes after the controls, so Start is in view on a small, zoomed screen.
+    ui.label(
+        RichText::new(
+            "No pool at hand? The practice lab starts a server on this computer (on its loopback address) that plays \
+             one failure, fills in the server and step 3, and you run the checks as on a real pool.",
+        )
+        .size(tokens::DETAIL_SIZE),
+    );
 }
 
 /// Step 2's fields, in the order shown: label and hint (the values are the target's, in this order).
@@ -369,56 +393,76 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     let mut shown = [&t.pool_fqdn, &t.server_fqdn, &t.port, &t.path, &t.address]
         .map(|value| locked_text(wizard, value))
         .into_iter();
-    egui::Grid::new("server_fields")
-        .num_columns(2)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            let t = &mut wizard.target;
-            let values = [
-                &mut t.pool_fqdn,
-                &mut t.server_fqdn,
-                &mut t.port,
-                &mut t.path,
-                &mut t.address,
-            ];
-            let problems = [
-                &problems.pool_fqdn,
-                &problems.server_fqdn,
-                &problems.port,
-                &problems.path,
-                &problems.address,
-            ];
-            for (((label, hint), value), problem) in
-                SERVER_FIELDS.into_iter().zip(values).zip(problems)
-            {
-                let problem = problem.as_ref();
-                if submitted(&field_ui(
-                    ui,
-                    label,
-                    value,
-                    hint,
-                    380.0,
-                    shown.next().flatten(),
-                )) {
-                    msgs.push(Msg::RunStep);
-                }
-                ui.end_row();
-                if problem.is_some() {
-                    ui.label("");
-                    problem_ui(ui, problem);
-                    ui.end_row();
-                }
+    // Beside their labels where there is room (the grid measures its columns a frame late, so the
+    // fields take what is left), under them in a narrow or zoomed window.
+    let narrow = ui.available_width() < 640.0;
+    let field_width = if narrow {
+        (ui.available_width() - 8.0).min(380.0)
+    } else {
+        (ui.available_width() - 240.0).clamp(120.0, 380.0)
+    };
+    let body = |ui: &mut Ui| {
+        let t = &mut wizard.target;
+        let values = [
+            &mut t.pool_fqdn,
+            &mut t.server_fqdn,
+            &mut t.port,
+            &mut t.path,
+            &mut t.address,
+        ];
+        let problems = [
+            &problems.pool_fqdn,
+            &problems.server_fqdn,
+            &problems.port,
+            &problems.path,
+            &problems.address,
+        ];
+        for (((label, hint), value), problem) in SERVER_FIELDS.into_iter().zip(values).zip(problems)
+        {
+            let problem = problem.as_ref();
+            if submitted(&field_ui(
+                ui,
+                label,
+                value,
+                hint,
+                field_width,
+                shown.next().flatten(),
+            )) {
+                msgs.push(Msg::RunStep);
             }
-        });
+            ui.end_row();
+            if problem.is_some() {
+                ui.label("");
+                problem_ui(ui, problem);
+                ui.end_row();
+            }
+        }
+    };
+    if narrow {
+        ui.vertical(body);
+    } else {
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("server_fields").spacing([12.0, 10.0]),
+            2,
+            12.0,
+            body,
+        );
+    }
     ui.add_space(tokens::SECTION_GAP);
     let ready = wizard.can_run();
-    ui.label(
-        RichText::new(if ready {
-            "✔ Ready: press Run all checks at the top (or Enter)."
-        } else {
-            "Enter the server details above."
-        })
-        .size(tokens::BODY_SIZE)
-        .color(if ready { tokens::PASS } else { tokens::NEUTRAL }),
-    );
+    let (text, color) = if wizard.is_running() {
+        (
+            "… The checks are running: steps 4 to 8 fill in as they finish.",
+            tokens::NEUTRAL,
+        )
+    } else if ready {
+        (
+            "✔ Ready: press Run all checks at the top (or Enter).",
+            tokens::PASS,
+        )
+    } else {
+        ("Enter the server details above.", tokens::NEUTRAL)
+    };
+    ui.label(RichText::new(text).size(tokens::BODY_SIZE).color(color));
 }

@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::engine::finding::Severity;
+use crate::engine::report::VerdictStatus;
 use crate::gui::tokens;
 use crate::gui::wizard::{Msg, Step, StepStatus, Wizard};
 
@@ -13,15 +13,25 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     for step in Step::ALL {
         let status = wizard.step_status(step);
         let color = match status {
-            StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => tokens::NEUTRAL,
+            StepStatus::NotRun | StepStatus::Running | StepStatus::Skipped => {
+                tokens::NEUTRAL.into()
+            }
+            StepStatus::Cancelled => tokens::CANCELLED.into(),
+            StepStatus::Ready => tokens::PASS.into(),
             StepStatus::Done(s) => tokens::severity_color(s),
         };
         let selected = wizard.step == step;
-        let text =
-            RichText::new(format!("{}. {}", step.number(), step.title())).size(tokens::STEP_SIZE);
+        let text = RichText::new(format!("{}. {}", step.number(), wizard.step_title(step)))
+            .size(tokens::STEP_SIZE);
         let text = if selected { text.strong() } else { text };
         ui.horizontal(|ui| {
-            if ui.selectable_label(selected, text).clicked() {
+            let response = ui.selectable_label(selected, text);
+            // One name with the state in words: a screen reader says "4. Certification path: fail".
+            let name = wizard.step_name(step);
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &name)
+            });
+            if response.clicked() {
                 msgs.push(Msg::Select(step));
             }
         });
@@ -52,12 +62,13 @@ pub fn steps_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     }
     if let Some(report) = wizard.report() {
         ui.separator();
-        let c = tokens::severity_color(report.verdict.status);
+        let c = tokens::verdict_color(report.verdict.status);
         let word = match report.verdict.status {
-            Severity::Fail => "✖ Problems found",
-            Severity::Warn => "! Warnings",
-            Severity::Unknown => "? Nothing recognised",
-            _ => "✔ No problems",
+            VerdictStatus::Fail => "✖ Problems found",
+            VerdictStatus::Warn => "! Warnings",
+            VerdictStatus::Unknown => "? Nothing recognised",
+            VerdictStatus::Cancelled => "■ Cancelled: not all checked",
+            VerdictStatus::Pass => "✔ No problems",
         };
         ui.label(
             RichText::new(word)

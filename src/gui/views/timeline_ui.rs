@@ -22,7 +22,8 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
     let start = start.min(now);
     let end = end.max(now);
     let span = (end - start).as_seconds_f64().max(1.0);
-    let width = ui.available_width().max(LABEL_WIDTH + 200.0);
+    // As wide as the page, however narrow: a bar shorter than its date just drops the date.
+    let width = ui.available_width().max(LABEL_WIDTH + 80.0);
     let height = ROW_HEIGHT * path.nodes.len() as f32 + 24.0;
     let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
     let first_expiry = path.nodes.iter().min_by_key(|n| n.certificate.not_after);
@@ -55,7 +56,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             text_color,
         );
         let valid = c.not_before <= now && now <= c.not_after;
-        let color = if valid { tokens::PASS } else { tokens::FAIL };
+        let color: egui::Color32 = if valid { tokens::PASS } else { tokens::FAIL }.into();
         let bar = Rect::from_min_max(
             Pos2::new(x_of(c.not_before), y + 6.0),
             Pos2::new(
@@ -63,7 +64,8 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
                 y + ROW_HEIGHT - 6.0,
             ),
         );
-        painter.rect_filled(bar, 3.0, color.gamma_multiply(0.55));
+        // A faint fill, so the date on it is the theme's strong text at full contrast.
+        painter.rect_filled(bar, 3.0, color.gamma_multiply(tokens::BAR_FILL_SHARE));
         // The end date sits inside a long bar, or just after a short one.
         let (anchor, at) = if bar.width() > 110.0 {
             (
@@ -81,7 +83,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
             anchor,
             c.not_after.date().to_string(),
             FontId::proportional(tokens::TIMELINE_DATE_SIZE),
-            text_color,
+            ui.visuals().strong_text_color(),
         );
     }
     let now_x = x_of(now);
@@ -97,7 +99,7 @@ pub fn timeline_ui(ui: &mut Ui, path: &CertificationPath, now: OffsetDateTime) {
         Align2::CENTER_BOTTOM,
         format!("now ({})", now.date()),
         FontId::proportional(tokens::CAPTION_SIZE),
-        tokens::HIGHLIGHT,
+        tokens::HIGHLIGHT.into(),
     );
     if let Some(n) = first_expiry {
         ui.label(

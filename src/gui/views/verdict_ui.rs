@@ -12,11 +12,11 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let Some(report) = wizard.report() else {
         return no_report_ui(ui, wizard, msgs);
     };
-    let color = tokens::severity_color(report.verdict.status);
+    let color = tokens::verdict_color(report.verdict.status);
     ui.label(
         RichText::new(format!(
             "{} {}",
-            tokens::severity_mark(report.verdict.status),
+            tokens::verdict_mark(report.verdict.status),
             report.verdict.summary
         ))
         .size(tokens::VERDICT_SIZE)
@@ -57,7 +57,8 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
         ui.add_space(6.0);
     }
     ui.separator();
-    for (i, finding) in report.findings.iter().enumerate() {
+    // The same finding twice is said once.
+    for (i, finding) in wizard.step_findings(Step::Verdict).into_iter().enumerate() {
         finding_ui(ui, finding);
         super::explain_ui::explain_toggle_ui(ui, finding, i);
     }

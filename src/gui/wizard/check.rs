@@ -148,7 +148,12 @@ impl Wizard {
             return;
         }
         let report = Arc::new(report);
-        self.status = format!("Checks finished: {}", report.verdict.summary);
+        self.status = if report.verdict.status == crate::engine::report::VerdictStatus::Cancelled {
+            "Checks cancelled: only what finished is judged (step 8 says what was not checked)."
+                .to_owned()
+        } else {
+            format!("Checks finished: {}", report.verdict.summary)
+        };
         self.timeline.extend(report.timeline.iter().cloned());
         self.last_report = Some(Arc::clone(&report));
         self.run = RunState::Done(report);
@@ -165,8 +170,24 @@ impl Wizard {
         }
         let has_key = self.local.loaded.iter().any(|l| !l.keys.is_empty());
         let asked = probe.handshake.as_ref().map(|h| h.certificate_requested);
+        // The probe's own reason is the true one; only "no key loaded" gets the window's own hint.
+        if let Some(reason) = probe.not_tried_reason(crate::engine::probe::ProbeStep::MutualTls)
+            && (has_key || asked != Some(true))
+        {
+            return Some(format!("Mutual TLS was not tried: {reason}."));
+        }
+        let legacy = probe.handshake.as_ref().is_some_and(|h| {
+            matches!(
+                h.outcome,
+                crate::engine::probe::tls::HandshakeOutcome::LegacyOnly { .. }
+            )
+        });
         Some(match asked {
             _ if probe.cancelled => "Mutual TLS was not tried: the checks were cancelled.".to_owned(),
+            _ if legacy => "Mutual TLS was not tried: the server speaks only TLS 1.0 / 1.1 (step 6). \
+                 certwiz reads such a server's certificates and acceptable-CA list, but does not \
+                 complete a handshake with it, so it cannot present a client certificate."
+                .to_owned(),
             None => "Mutual TLS was not tried: no TLS handshake with the server completed (see step 6)."
                 .to_owned(),
             Some(false) => "Mutual TLS was not tried: the server did not ask for a client certificate, \

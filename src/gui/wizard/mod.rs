@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::engine::finding::Severity;
 use crate::engine::probe::ProbeStep;
-use crate::engine::report::Report;
+use crate::engine::report::{Report, VerdictStatus};
 
 mod check;
 mod lab;
@@ -20,7 +20,9 @@ pub mod logs;
 mod pool;
 mod port;
 mod redaction;
+mod secrets;
 mod session;
+mod status;
 mod stopped;
 mod target;
 
@@ -29,7 +31,9 @@ pub use local_cert::LocalCertificates;
 pub use logs::LogPaste;
 pub use pool::PoolState;
 pub use redaction::Redaction;
+pub use secrets::SecretPrompt;
 pub use session::OpenedReport;
+pub use status::node_status_line;
 pub use target::{TargetInput, TargetProblems};
 
 /// The numbered steps, in the order people say them on a call ("go to step 4").
@@ -93,6 +97,10 @@ impl Step {
     }
 }
 
+/// The status line of a new window.
+pub const FIRST_STATUS: &str =
+    "Enter the server name (step 2) or start the practice lab (step 1), then press Run all checks.";
+
 /// A step's state, shown as symbol + word (and colour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepStatus {
@@ -105,6 +113,10 @@ pub enum StepStatus {
     Skipped,
     /// Done: the worst finding of the step.
     Done(Severity),
+    /// The run was cancelled before this step's check finished: nothing of it is judged.
+    Cancelled,
+    /// An input step filled in validly (step 2): ready, which is not a check that passed.
+    Ready,
 }
 
 impl StepStatus {
@@ -118,7 +130,22 @@ impl StepStatus {
             StepStatus::Done(Severity::Warn) => "! warning",
             StepStatus::Done(Severity::Fail) => "✖ fail",
             StepStatus::Done(Severity::Unknown) => "? not recognised",
+            StepStatus::Cancelled => "■ cancelled",
+            StepStatus::Ready => "✔ filled in",
         }
+    }
+
+    /// The state in words only, for a screen reader ("fail", "cancelled").
+    pub fn word(self) -> &'static str {
+        let label = self.label();
+        label.split_once(' ').map_or(label, |(_, word)| word)
+    }
+
+    /// The status a report's verdict gives a step that stands for the whole report.
+    pub fn of_verdict(status: VerdictStatus) -> StepStatus {
+        status
+            .severity()
+            .map_or(StepStatus::Cancelled, StepStatus::Done)
     }
 }
 
@@ -156,6 +183,10 @@ pub enum Msg {
     SelectNode(usize),
     /// Open the file dialog for a certificate file (the app runs it off the UI thread).
     BrowseCertificate,
+    /// Load the PFX that waits for its password, with the password typed (Enter in the field).
+    LoadWaitingPfx,
+    /// Load the file whose path was typed.
+    LoadTypedPath,
     /// Load the pasted PEM text.
     LoadPasted,
     /// Forget the local files.
@@ -210,6 +241,8 @@ impl Msg {
                 | Msg::LoadPasted
                 | Msg::ClearLocal
                 | Msg::BrowseCertificate
+                | Msg::LoadWaitingPfx
+                | Msg::LoadTypedPath
                 | Msg::StartLab
                 | Msg::LookUpPortOwner
                 | Msg::CheckRootStore
@@ -236,6 +269,8 @@ pub struct Wizard {
     pub local: LocalCertificates,
     /// PFX password field (masked; cleared after use).
     pub pfx_password: String,
+    /// What step 3 waits for: a PFX's password, a typed path.
+    pub prompt: SecretPrompt,
     /// Pasted PEM text.
     pub pasted_pem: String,
     /// The checks.
@@ -283,13 +318,13 @@ impl Default for Wizard {
             target: TargetInput::default(),
             local: LocalCertificates::default(),
             pfx_password: String::new(),
+            prompt: SecretPrompt::default(),
             pasted_pem: String::new(),
             run: RunState::Idle,
             last_report: None,
             selected_node: None,
             show_local_path: false,
-            status: "Enter the server name (step 2) or start the practice lab (step 1), then press Run all checks."
-                .to_owned(),
+            status: FIRST_STATUS.to_owned(),
             lab: PracticeLab::default(),
             logs: LogPaste::default(),
             fetch_revocation: true,
@@ -412,6 +447,8 @@ impl Wizard {
             }
             // Handled by the app: they need the window (dialog, clipboard) or own a server.
             Msg::BrowseCertificate
+            | Msg::LoadWaitingPfx
+            | Msg::LoadTypedPath
             | Msg::CopySummary
             | Msg::StartLab
             | Msg::StopLab
@@ -440,83 +477,6 @@ impl Wizard {
             local.or(remote)
         } else {
             remote.or(local)
-        }
-    }
-
-    /// The status of a step for the step list.
-    pub fn step_status(&self, step: Step) -> StepStatus {
-        let worst = |prefixes: &[&str]| -> Option<Severity> {
-            self.report().map(|r| {
-                r.findings
-                    .iter()
-                    .filter(|f| prefixes.iter().any(|p| f.id.starts_with(p)))
-                    .map(|f| f.severity)
-                    .min()
-                    .unwrap_or(Severity::Pass)
-            })
-        };
-        let done = |s: Option<Severity>| s.map_or(StepStatus::NotRun, StepStatus::Done);
-        match step {
-            Step::WhatHappened => StepStatus::NotRun,
-            Step::Server => match self.target.parse() {
-                Ok(_) => StepStatus::Done(Severity::Pass),
-                Err(_) if self.target.server_fqdn.is_empty() => StepStatus::NotRun,
-                Err(_) => StepStatus::Done(Severity::Fail),
-            },
-            Step::LocalCertificate => match &self.local.report {
-                Some(r) => StepStatus::Done(r.verdict.status),
-                None if self.local.error.is_some() => StepStatus::Done(Severity::Fail),
-                None => StepStatus::NotRun,
-            },
-            _ if self.is_running() => StepStatus::Running,
-            Step::CertificationPath => done(worst(&[
-                "chain.",
-                "revocation.",
-                "cert.expired",
-                "cert.not-yet",
-                "cert.weak",
-                "cert.name",
-            ])),
-            Step::Purposes => done(worst(&[
-                "chain.ca-restricts",
-                "cert.server-auth",
-                "cert.client-auth",
-                "chain.purposes",
-            ])),
-            Step::Port => done(worst(&[
-                "port.",
-                "http.",
-                "tls.no-client",
-                "tls.legacy",
-                "tls.handshake",
-            ])),
-            Step::MutualTls => {
-                let tried = self
-                    .report()
-                    .and_then(|r| r.probe.as_ref())
-                    .is_some_and(|p| p.mutual_tls.is_some());
-                let judged = self.report().is_some_and(|r| {
-                    r.findings
-                        .iter()
-                        .any(|f| f.id.starts_with("tls.client") || f.id == "tls.remote-closed")
-                });
-                if tried || judged {
-                    done(worst(&["tls.mtls", "tls.client", "tls.remote"]))
-                } else if self.report().is_some() {
-                    StepStatus::Skipped
-                } else {
-                    StepStatus::NotRun
-                }
-            }
-            Step::Verdict => self
-                .report()
-                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
-            Step::Pool if self.pool.running => StepStatus::Running,
-            Step::Pool => self
-                .pool
-                .report
-                .as_ref()
-                .map_or(StepStatus::NotRun, |r| StepStatus::Done(r.verdict.status)),
         }
     }
 }
