@@ -418,7 +418,7 @@ fn skipped_steps_carry_their_reason_in_json_and_text() {
             .as_str()
             .is_some_and(|r| r.starts_with("the server did not ask for a client certificate"))
     }));
-    let (_, text, _) = crate::reports::check(&server, &files, &[]);
+    let (_, text, _) = crate::reports::check(&server, &files, &["--full"]);
     assert!(
         text.contains("Mutual TLS\n  - not tried: the server did not ask for a client certificate"),
         "{text}"
