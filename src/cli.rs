@@ -21,9 +21,7 @@ use crate::engine::identity::{self, IdentityError};
 use crate::engine::inspect::{InspectRequest, inspect, inspect_fetching};
 use crate::engine::load::SourcedCertificate;
 use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
-use crate::engine::probe::{
-    self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, ProbeTarget, Progress,
-};
+use crate::engine::probe::{self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, Progress};
 use crate::engine::report::{InputSummary, Redactor, Report};
 use crate::lab::{LAB_HOST, LabServer, Scenario};
 use crate::render::{Format, render};
@@ -37,7 +35,13 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 
 /// certwiz: find out why certificates and mutual TLS fail between conferencing servers.
 #[derive(Debug, Parser)]
-#[command(name = "certwiz", version, about, long_about = None)]
+#[command(
+    name = "certwiz",
+    version,
+    about,
+    long_about = None,
+    after_help = "Start here:\n  certwiz                                   the wizard (a window)\n  certwiz check fe01.contoso.com:444        a server, from the command line\n  certwiz lab impostor-web-site             a practice server that plays the famous incident\n  certwiz explain ID                        what a finding means and how to fix it\nEach command has an example: certwiz help COMMAND"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -46,37 +50,100 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Read local certificate files, build the certification path and check trust, purposes and names.
+    #[command(
+        after_help = "Example (the server's certificate and chain, checked against your root):\n  certwiz inspect server.pfx --password-env PFX_PASSWORD --ca root-ca.cer --expect-name pool01.contoso.com"
+    )]
     Inspect(InspectArgs),
     /// Check a server: what answers on the port, the chain it presents, whether it asks for a client
     /// certificate, whether mutual TLS works, and what a browser sees.
+    #[command(
+        after_help = "Example (the front end's conferencing port, with its client certificate):\n  certwiz check fe01.contoso.com:444 --ca root-ca.cer --pfx fe01.pfx --password-env PFX_PASSWORD\nThe summary fits one screen; --full prints everything."
+    )]
     Check(CheckArgs),
     /// Open the guided wizard (the default when no command is given).
+    #[command(
+        after_help = "Example (the wizard, aimed at a server and run at once):\n  certwiz gui fe01.contoso.com --run"
+    )]
     Gui(GuiArgs),
     /// Start a practice server on 127.0.0.1 that plays one failure scenario (or `pool`: three front ends
     /// of one pool), and print how to check it.
+    #[command(
+        after_help = "Example (the famous incident: another web site on port 444):\n  certwiz lab impostor-web-site"
+    )]
     Lab(LabArgs),
     /// Read pasted event-log, validation-wizard or trace text: what it means, the likely causes ranked,
     /// and the wizard step that confirms or rules out each.
+    #[command(
+        after_help = "Example (an exported event log, or - for a paste on standard input):\n  certwiz logs events.txt"
+    )]
     Logs(LogsArgs),
     /// Who listens on a port of this machine (PID, process name and path); a web server on the port the
     /// conferencing service must own is a failure.
+    #[command(after_help = "Example (on the front end itself):\n  certwiz port-owner 444")]
     PortOwner(PortOwnerArgs),
     /// Health of a Trusted Root store exported to files (or the system's): too many roots or names for
     /// Schannel's CA list, certificates that are not roots, duplicates, expired roots.
+    #[command(
+        after_help = "Example (this computer's Trusted Root store, or files exported from another server):\n  certwiz root-store --system-roots\n  certwiz root-store exported-roots/"
+    )]
     RootStore(RootStoreArgs),
     /// The certificate stores as MMC shows them for the computer account: Personal, Trusted Root and
     /// Intermediate, each certificate with friendly name, private key and purposes (its EKU and the
     /// store's "Enable only the following purposes" setting). Without FILE: this computer's stores
     /// (Windows; elsewhere the system trust store). With files: sorted into the same three stores.
+    #[command(after_help = "Example (this computer's stores):\n  certwiz store")]
     Store(StoreArgs),
     /// The pool trust matrix: asks every front end of a pool at once what certificate it presents
     /// and which CAs it accepts for client certificates, then decides for each ordered pair whether
     /// one would accept the other in mutual TLS (its certificate is its client certificate).
+    #[command(
+        after_help = "Example (three front ends, with the pool's root):\n  certwiz pool fe01.contoso.com fe02.contoso.com fe03.contoso.com:444 --ca root-ca.cer"
+    )]
     Pool(PoolArgs),
     /// Show a saved report (the JSON of --format json or the GUI's Save report…) in the wizard,
     /// read-only and marked with where and when it was made. With --format or --output it is
     /// rendered again instead (e.g. a customer's JSON as an HTML page), with --redact masked.
+    #[command(
+        after_help = "Example (a customer's saved report as one web page, names masked):\n  certwiz open report.json --format html --output report.html --redact"
+    )]
     Open(OpenArgs),
+    /// What a finding id means, why it matters for conferencing, the fix, the commands and the wizard
+    /// step that shows it (like `rustc --explain`).
+    #[command(
+        after_help = "Example:\n  certwiz explain chain.untrusted-root\n  certwiz explain --list"
+    )]
+    Explain(ExplainArgs),
+}
+
+impl Command {
+    /// The output options of a command that writes a report.
+    fn output(&self) -> Option<&OutputArgs> {
+        match self {
+            Command::Inspect(a) => Some(&a.output),
+            Command::Check(a) => Some(&a.output),
+            Command::Logs(a) => Some(&a.output),
+            Command::PortOwner(a) => Some(&a.output),
+            Command::RootStore(a) => Some(&a.output),
+            Command::Store(a) => Some(&a.output),
+            Command::Pool(a) => Some(&a.output),
+            Command::Open(a) => Some(&a.output),
+            Command::Gui(_) | Command::Lab(_) | Command::Explain(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["id", "list"])))]
+struct ExplainArgs {
+    /// The finding id, as in a report (`chain.untrusted-root`, `log.event-61030`).
+    #[arg(value_name = "ID")]
+    id: Option<String>,
+    /// List every finding id with its severity and meaning.
+    #[arg(long)]
+    list: bool,
+    /// Output format (markdown is the documentation's catalogue page).
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::render::explain::ExplainFormat,
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +215,7 @@ struct StoreArgs {
 struct RootStoreArgs {
     /// Files or folders holding the store's certificates (e.g. every root exported from
     /// Cert:\LocalMachine\Root, or a PEM bundle).
-    #[arg(value_name = "FILE|DIR", required_unless_present = "system_roots")]
+    #[arg(value_name = "FILE|DIR")]
     paths: Vec<PathBuf>,
     /// Judge this computer's Trusted Root store (on Windows the Local Machine Root store, every
     /// certificate in it; elsewhere the system trust store, for comparison).
@@ -252,12 +319,13 @@ struct LabArgs {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// The server's FQDN: used for SNI, the certificate name check and the HTTP Host header.
-    #[arg(value_name = "HOST")]
+    /// The server's FQDN, optionally with :PORT (as for `pool`): used for SNI, the certificate name
+    /// check and the HTTP Host header.
+    #[arg(value_name = "HOST[:PORT]")]
     host: String,
-    /// TCP port.
-    #[arg(long, default_value_t = probe::DEFAULT_PORT)]
-    port: u16,
+    /// TCP port (444 when neither this nor HOST:PORT gives one).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    port: Option<u16>,
     /// HTTP path to browse.
     #[arg(long, default_value = probe::DEFAULT_PATH)]
     path: String,
@@ -321,6 +389,10 @@ struct OutputArgs {
     /// --format, the file's extension decides (.json, .md, .html).
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Text: the whole report instead of the one-screen summary (verdict, problems with their fix,
+    /// commands). The other formats always hold the whole report.
+    #[arg(long)]
+    full: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -332,6 +404,36 @@ struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// Refuses output options that contradict each other or that certwiz cannot honour, before any
+    /// work is done: `--json` with another `--format`, an `--output` file whose extension names no
+    /// format certwiz writes (without `--format`), `--full` with a format that is always whole.
+    fn validate(&self) -> Result<()> {
+        if let (true, Some(format)) = (self.json, self.format)
+            && format != Format::Json
+        {
+            bail!(
+                "--json and --format {} contradict each other: --json is --format json; give one",
+                format.name().to_lowercase()
+            );
+        }
+        if let (Some(path), None, false) = (&self.output, self.format, self.json)
+            && Format::from_extension(path).is_none()
+        {
+            bail!(
+                "--output {}: certwiz writes .txt, .json, .md or .html reports; name the file with one of \
+                 these extensions, or add --format text|json|markdown|html",
+                path.display()
+            );
+        }
+        if self.full && self.format() != Format::Text {
+            bail!(
+                "--full is for text output (the other formats always hold the whole report); leave it out \
+                 or use --format text"
+            );
+        }
+        Ok(())
+    }
+
     /// The format asked for: --json, --format, the --output file's extension, else text.
     fn format(&self) -> Format {
         if self.json {
@@ -400,6 +502,9 @@ where
             ));
         }
     };
+    if let Some(output) = cli.command.as_ref().and_then(Command::output) {
+        output.validate()?;
+    }
     match cli.command {
         Some(Command::Inspect(args)) => run_inspect(&args),
         Some(Command::Check(args)) => run_check(&args),
@@ -414,9 +519,25 @@ where
             let report = crate::engine::port_owner::report(facts, OffsetDateTime::now_utc());
             emit(&report, &args.output)
         }
+        Some(Command::Explain(args)) => run_explain(&args),
         None => run_gui(&GuiArgs::default()),
         Some(Command::Gui(args)) => run_gui(&args),
     }
+}
+
+fn run_explain(args: &ExplainArgs) -> Result<ExitCode> {
+    use crate::render::explain::{render_list, render_one};
+    let text = match &args.id {
+        Some(id) => match crate::engine::catalogue::explain(id) {
+            Some(x) => render_one(&x, args.format),
+            None => {
+                bail!("{id}: not a finding id certwiz reports; `certwiz explain --list` lists them")
+            }
+        },
+        None => render_list(args.format),
+    };
+    print!("{text}");
+    Ok(ExitCode::from(EXIT_OK))
 }
 
 fn run_gui(args: &GuiArgs) -> Result<ExitCode> {
@@ -508,7 +629,7 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
 fn run_open(args: &OpenArgs) -> Result<ExitCode> {
     let report = crate::engine::report::read_report(&args.report)?;
     let out = &args.output;
-    if out.json || out.format.is_some() || out.output.is_some() {
+    if out.json || out.full || out.format.is_some() || out.output.is_some() {
         return emit(&report, out);
     }
     let start = crate::gui::StartOptions {
@@ -519,7 +640,10 @@ fn run_open(args: &OpenArgs) -> Result<ExitCode> {
     let renderer = args.renderer.map(RendererArg::renderer);
     match crate::gui::run(start, renderer) {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
-        Err(message) => bail!(message),
+        Err(message) => bail!(
+            "{message} To read the report here instead: certwiz open {} --format text",
+            args.report.display()
+        ),
     }
 }
 
@@ -582,6 +706,12 @@ fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
         Some(text) => parse_instant(text)?,
         None => OffsetDateTime::now_utc(),
     };
+    if args.paths.is_empty() && !args.system_roots {
+        bail!(
+            "give the store to judge: --system-roots for this computer's Trusted Root store, or FILE|DIR \
+             with the roots exported from another server (certwiz help root-store)"
+        );
+    }
     let mut password = None;
     let mut certificates = Vec::new();
     let mut inputs = Vec::new();
@@ -643,13 +773,22 @@ fn run_store(args: &StoreArgs) -> Result<ExitCode> {
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitCode> {
-    let host = args.host.trim();
-    if host.is_empty() || host.contains('/') || host.contains(' ') {
+    // HOST[:PORT] read as `pool` and the wizard read it (crate::input).
+    let mut target = crate::input::parse_target(
+        &args.host,
+        args.port.unwrap_or(probe::DEFAULT_PORT),
+        args.address,
+    )
+    .map_err(|e| anyhow::anyhow!("HOST[:PORT] {e}"))?;
+    if let Some(port) = args.port
+        && port != target.port
+    {
         bail!(
-            "HOST {:?}: give a server name or address, e.g. pool01.contoso.com",
-            args.host
+            "{} and --port {port} name two ports; give the port once",
+            args.host.trim()
         );
     }
+    target.path = args.path.clone();
     if !args.path.starts_with('/') {
         bail!("--path {}: the path must start with /", args.path);
     }
@@ -723,12 +862,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     }
     let request = CheckRequest {
         plan: ProbePlan {
-            target: ProbeTarget {
-                host: host.to_owned(),
-                port: args.port,
-                path: args.path.clone(),
-                address: args.address,
-            },
+            target,
             timeout: Duration::from_secs_f64(args.timeout),
             identity: identity.map(Arc::new),
         },
@@ -1042,7 +1176,11 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
         report
     };
     let format = output.format();
-    let text = render(report, format).context("cannot encode the report as JSON")?;
+    let text = if format == Format::Text && !output.full {
+        crate::render::summary::render_summary(report)
+    } else {
+        render(report, format).context("cannot encode the report as JSON")?
+    };
     let code = ExitCode::from(if report.has_failures() {
         EXIT_FAILURES
     } else {

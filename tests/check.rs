@@ -14,9 +14,13 @@ mod port_owner;
 mod probe_engine;
 #[path = "check/real_servers.rs"]
 mod real_servers;
+#[path = "check/redaction.rs"]
+mod redaction;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/revocation.rs"]
 mod revocation;
 #[path = "check/store_key.rs"]
 mod store_key;
+#[path = "check/summary.rs"]
+mod summary;

@@ -10,6 +10,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
+#[path = "gui/explain.rs"]
+mod explain;
 #[path = "gui/fixes.rs"]
 mod fixes;
 #[path = "gui/layout.rs"]
@@ -66,6 +68,17 @@ fn aim(h: &mut Harness<'static, CertwizApp>, host: &str, port: u16) {
     target.server_fqdn = host.into();
     target.port = port.to_string();
     target.address = "127.0.0.1".into();
+}
+
+/// The practice lab's impostor checked from start to end: the window shows the verdict.
+fn impostor_verdict() -> (LabServer, Harness<'static, CertwizApp>) {
+    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
+    let mut h = harness();
+    aim_at(&mut h, &lab);
+    h.run();
+    run_all_checks(&mut h);
+    assert_eq!(h.state().wizard.step, Step::Verdict);
+    (lab, h)
 }
 
 /// Scrolls a control into view and clicks it, as a user would (step 1 is taller than the window).
@@ -162,12 +175,7 @@ fn server_step_explains_a_bad_port_inline() {
 
 #[test]
 fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
-    let lab = LabServer::start(Scenario::ImpostorWebSite).expect("lab");
-    let mut h = harness();
-    aim_at(&mut h, &lab);
-    h.run();
-    run_all_checks(&mut h);
-    assert_eq!(h.state().wizard.step, Step::Verdict);
+    let (lab, mut h) = impostor_verdict();
     // The verdict headline and the first finding both name the incident.
     assert!(
         h.query_all_by_label_contains("answered by a web site")

@@ -16,6 +16,7 @@
 //!   files), [`pool`] (every front end at once), [`store`], [`port_owner`], [`root_store`];
 //! - [`identity`]: which client certificate, key and chain are presented (CLI and GUI share it).
 
+pub mod catalogue;
 pub mod cert;
 pub mod check;
 pub mod facts;

@@ -46,9 +46,41 @@ pub enum WindowError {
     },
 }
 
+/// `text` without the library source locations some errors carry (winit: "os error at
+/// /root/.cargo/registry/src/.../mod.rs:765: ..."): an internal path tells the user nothing.
+pub fn without_source_paths(text: &str) -> String {
+    text.split(' ')
+        .filter(|word| {
+            let w = word.trim_end_matches(':');
+            let is_location = w.contains(".rs:")
+                && w.rsplit(':')
+                    .next()
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            !is_location
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("os error at ", "")
+        .replace(" at :", ":")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_locations_are_left_out() {
+        let raw = "os error at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/winit-0.30.13/src/platform_impl/linux/mod.rs:765: neither WAYLAND_DISPLAY nor WAYLAND_SOCKET nor DISPLAY is set.";
+        let clean = without_source_paths(raw);
+        assert!(
+            !clean.contains(".rs") && !clean.contains("/root"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("neither WAYLAND_DISPLAY nor WAYLAND_SOCKET nor DISPLAY is set."),
+            "{clean}"
+        );
+    }
 
     #[test]
     fn the_texts_the_user_reads_are_the_ones_certwiz_always_printed() {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod errors;
+pub mod icon;
 mod start;
 pub mod tasks;
 pub mod tokens;
@@ -21,7 +22,7 @@ pub fn run(start: StartOptions, renderer: Option<Renderer>) -> Result<(), errors
         // the event loop cannot be made twice in one process.
         Err(e @ (eframe::Error::WinitEventLoop(_) | eframe::Error::AppCreation(_))) => {
             Err(errors::WindowError::NoDisplay {
-                reason: e.to_string(),
+                reason: errors::without_source_paths(&e.to_string()),
             })
         }
         Err(first_error) => {
@@ -67,7 +68,8 @@ fn run_with(start: StartOptions, renderer: Renderer) -> Result<(), eframe::Error
         viewport: egui::ViewportBuilder::default()
             .with_title("certwiz: conferencing certificate troubleshooter")
             .with_inner_size([1280.0, 860.0])
-            .with_min_inner_size([900.0, 600.0]),
+            .with_min_inner_size([900.0, 600.0])
+            .with_icon(icon::window_icon()),
         renderer: renderer.eframe(),
         ..Default::default()
     };

@@ -4,10 +4,12 @@
 //! [`render`]. [`sections`] decides once which parts a report has and in which order the reading
 //! formats show them; [`text`], [`markdown`] and [`html`] each draw those parts their own way.
 
+pub mod explain;
 pub mod html;
 pub mod logs;
 pub mod markdown;
 pub mod sections;
+pub mod summary;
 pub mod text;
 
 use std::fmt::Write as _;

@@ -418,7 +418,7 @@ fn skipped_steps_carry_their_reason_in_json_and_text() {
             .as_str()
             .is_some_and(|r| r.starts_with("the server did not ask for a client certificate"))
     }));
-    let (_, text, _) = crate::reports::check(&server, &files, &[]);
+    let (_, text, _) = crate::reports::check(&server, &files, &["--full"]);
     assert!(
         text.contains("Mutual TLS\n  - not tried: the server did not ask for a client certificate"),
         "{text}"
@@ -517,10 +517,11 @@ fn text_output_opens_with_the_verdict_and_the_fix() {
             .is_some_and(|l| l.starts_with("certwiz check: pool01.lab.test:"))
     );
     assert_eq!(lines.next(), Some("Verdict: ✗ FAIL"));
-    let rest: String = lines.take(3).collect::<Vec<_>>().join(" ");
+    // The summary (the default): the verdict's sentence, then the first failure with its fix.
+    let rest: String = lines.take(6).collect::<Vec<_>>().join(" ");
     assert!(rest.contains("answered by a web site"), "{rest}");
     assert!(
-        rest.contains("What to do: Look for another site bound to port"),
+        rest.contains("Fix: Look for another site bound to port"),
         "{rest}"
     );
 }

@@ -11,7 +11,7 @@ use certwiz::render::{render_html, render_markdown};
 
 use crate::common;
 
-fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
+pub(crate) fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
     let server = LabServer::start(scenario).expect("lab server starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let files = server.write_files(dir.path()).expect("lab files");

@@ -660,7 +660,7 @@ fn text_output_lists_every_url_per_certificate() {
         .arg(&leaf)
         .arg("--ca")
         .arg(&root)
-        .args(["--at", AT, "--fetch"])
+        .args(["--at", AT, "--fetch", "--full"])
         .output()
         .expect("certwiz runs");
     let text = String::from_utf8_lossy(&out.stdout);

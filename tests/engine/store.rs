@@ -314,7 +314,7 @@ fn store_command_lists_files_as_stores() {
     // Text output: the three stores by MMC's names, the server certificate marked.
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
-        .args(["store", "--at", AT])
+        .args(["store", "--full", "--at", AT])
         .arg(&server)
         .arg(&chain)
         .output()

@@ -245,7 +245,10 @@ impl Redactor {
             Some(k) if IP_KEYS.contains(&k) => {
                 self.add_address(s);
             }
-            Some("common_name" | "display_name" | "friendly_name") if looks_like_host(s) => {
+            // `presented`: the display names of the client certificate certwiz presented.
+            Some("common_name" | "display_name" | "friendly_name" | "presented")
+                if looks_like_host(s) =>
+            {
                 self.add_host(s)
             }
             Some("subject" | "issuer") => {
@@ -267,6 +270,15 @@ impl Redactor {
         // Active Directory domains in distinguished names (`DC=corp, DC=contoso, DC=com`).
         for label in dc_labels(s) {
             self.add(Kind::Domain, label);
+        }
+        // AD CS names their CA `<domain>-<server>-CA` and publish it in LDAP CDP / AIA URLs
+        // (`ldap:///CN=contoso-DC01-CA,CN=DC01,CN=CDP,...`): the domain and the server inside.
+        for (domain, server) in ad_ca_names(s) {
+            self.add(Kind::Domain, domain);
+            self.add_host(server);
+        }
+        for server in ldap_servers(s) {
+            self.add_host(server);
         }
         // Whatever the field: addresses, URLs and hex of a thumbprint's length in the text.
         for ip in ipv4_literals(s) {
@@ -327,7 +339,7 @@ impl Redactor {
 
     fn add_host(&mut self, host: &str) {
         let host = host.trim().trim_end_matches('.');
-        if host.is_empty() || host.contains(char::is_whitespace) {
+        if host.is_empty() || host.contains(char::is_whitespace) || is_placeholder(host) {
             return;
         }
         if self.add_address(host) {
@@ -592,6 +604,74 @@ fn looks_like_host(s: &str) -> bool {
         && s.rsplit('.')
             .next()
             .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// Words that stand for a name in documentation and pasted templates (`FQDN`, `<pool FQDN>`,
+/// `SERVERNAME`): they name nobody, and masking them would make the text harder to read.
+fn is_placeholder(s: &str) -> bool {
+    // Only words that are never a real machine's name: a computer may well be called SERVER.
+    const WORDS: &[&str] = &[
+        "fqdn",
+        "poolfqdn",
+        "serverfqdn",
+        "hostname",
+        "servername",
+        "computername",
+    ];
+    (s.starts_with('<') && s.ends_with('>'))
+        || (s.starts_with('{') && s.ends_with('}'))
+        || WORDS.contains(&s.to_ascii_lowercase().replace(['_', '-'], "").as_str())
+}
+
+/// The `(domain, server)` inside each AD CS CA name (`CN=contoso-DC01-CA` or a bare
+/// `contoso-DC01-CA`): three or more hyphenated parts ending in `CA`.
+fn ad_ca_names(s: &str) -> Vec<(&str, &str)> {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter_map(|word| {
+            let parts: Vec<&str> = word.split('-').collect();
+            let [domain, server, ca] = parts.as_slice() else {
+                return None;
+            };
+            (ca.eq_ignore_ascii_case("CA")
+                && domain.len() >= MIN_TOKEN
+                && server.len() >= 2
+                && !GENERIC_DOMAIN_LABELS.contains(&domain.to_ascii_lowercase().as_str()))
+            .then_some((*domain, *server))
+        })
+        .collect()
+}
+
+/// The server names in an LDAP CDP / AIA URL: the `CN=` right before `CN=CDP` (the CA's host) and
+/// any `CN=` that is not one of AD's fixed containers.
+fn ldap_servers(s: &str) -> Vec<&str> {
+    const CONTAINERS: &[&str] = &[
+        "cdp",
+        "aia",
+        "public key services",
+        "services",
+        "configuration",
+        "certification authorities",
+        "ntauthcertificates",
+        "kra",
+        "enrollment services",
+        "certificate templates",
+        "oid",
+    ];
+    let Some(i) = s.to_ascii_lowercase().find("ldap:") else {
+        return Vec::new();
+    };
+    s[i..]
+        .split([',', '?', '/'])
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=')?;
+            let v = v.trim();
+            (k.trim().eq_ignore_ascii_case("CN")
+                && !CONTAINERS.contains(&v.to_ascii_lowercase().as_str())
+                && !v.contains(' ')
+                && !v.to_ascii_uppercase().ends_with("-CA"))
+            .then_some(v)
+        })
+        .collect()
 }
 
 /// Host names in the CN components of a distinguished name (`CN=ocs1.contoso.com, O=Contoso`).

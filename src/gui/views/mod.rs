@@ -2,6 +2,7 @@
 //! never do slow work.
 
 pub mod certificate_ui;
+pub mod explain_ui;
 pub mod logs_ui;
 pub mod names;
 pub mod path_ui;

@@ -58,7 +58,8 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     }
     ui.separator();
     // The same finding twice is said once.
-    for finding in wizard.step_findings(Step::Verdict) {
+    for (i, finding) in wizard.step_findings(Step::Verdict).into_iter().enumerate() {
         finding_ui(ui, finding);
+        super::explain_ui::explain_toggle_ui(ui, finding, i);
     }
 }
