@@ -4,9 +4,8 @@
 //! unreadable input.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,24 +13,23 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::engine::check::{CheckRequest, check};
 use crate::engine::identity::{self, IdentityError};
 use crate::engine::inspect::{InspectRequest, inspect, inspect_fetching};
 use crate::engine::load::SourcedCertificate;
-use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
-use crate::engine::probe::{self, CancelFlag, ClientIdentity, ProbeEvent, ProbePlan, Progress};
-use crate::engine::report::{InputSummary, Redactor, Report};
-use crate::lab::{LAB_HOST, LabServer, Scenario};
-use crate::render::{Format, render};
+use crate::engine::probe::{self, CancelFlag, ClientIdentity, ProbePlan};
+use crate::engine::report::{InputSummary, Report};
 
-/// Exit code: ran, no failures.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: ran, at least one `fail` finding.
-pub const EXIT_FAILURES: u8 = 1;
-/// Exit code: bad usage or unreadable input.
-pub const EXIT_BAD_INPUT: u8 = 2;
+mod lab;
+mod output;
+
+use lab::{LabArgs, LabChoice, parse_lab_choice, run_lab};
+pub use output::{EXIT_BAD_INPUT, EXIT_FAILURES, EXIT_OK};
+use output::{
+    OutputArgs, emit, fetch_options, load_anchors, load_reporting, parse_instant,
+    password_from_env, summary, system_roots, terminal_progress, timeout_secs,
+};
 
 /// certwiz: find out why certificates and mutual TLS fail between conferencing servers.
 #[derive(Debug, Parser)]
@@ -303,21 +301,6 @@ impl RendererArg {
 }
 
 #[derive(Debug, Args)]
-struct LabArgs {
-    /// The scenario to play: healthy, impostor-web-site, issuing-server-auth-only, leaf-without-client-auth,
-    /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list,
-    /// revoked-certificate, crl-offline, closed-port, silent-listener, plain-http, endless-body,
-    /// reset-after-client-hello, trickle, tls10-only; or `pool`: three front ends of one pool, one of
-    /// them renewed from a new CA whose root only it trusts (for `certwiz pool`).
-    #[arg(value_parser = parse_lab_choice)]
-    scenario: LabChoice,
-    /// Folder for the lab's certificate files (root, client certificate and key). Default: a new
-    /// temporary folder.
-    #[arg(long, value_name = "DIR")]
-    dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
 struct CheckArgs {
     /// The server's FQDN, optionally with :PORT (as for `pool`): used for SNI, the certificate name
     /// check and the HTTP Host header.
@@ -376,77 +359,6 @@ struct CheckArgs {
     at: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
-}
-
-/// Where and how a command's report goes; the same flags on every command.
-#[derive(Debug, Args, Default)]
-struct OutputArgs {
-    /// Output JSON (same as --format json).
-    #[arg(long)]
-    json: bool,
-    /// Output format: text (default), json (the machine form, opened again by `certwiz open`),
-    /// markdown (for a ticket or a chat) or html (one self-contained page). With --output and no
-    /// --format, the file's extension decides (.json, .md, .html).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Text: the whole report instead of the one-screen summary (verdict, problems with their fix,
-    /// commands). The other formats always hold the whole report.
-    #[arg(long)]
-    full: bool,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Mask host names, IP addresses, serial numbers and thumbprints with consistent pseudonyms
-    /// (host-1.example, 192.0.2.1, serial-1, thumbprint-1), for screen-sharing or sending the report
-    /// outside the company. Verdicts and findings stay the same.
-    #[arg(long)]
-    redact: bool,
-}
-
-impl OutputArgs {
-    /// Refuses output options that contradict each other or that certwiz cannot honour, before any
-    /// work is done: `--json` with another `--format`, an `--output` file whose extension names no
-    /// format certwiz writes (without `--format`), `--full` with a format that is always whole.
-    fn validate(&self) -> Result<()> {
-        if let (true, Some(format)) = (self.json, self.format)
-            && format != Format::Json
-        {
-            bail!(
-                "--json and --format {} contradict each other: --json is --format json; give one",
-                format.name().to_lowercase()
-            );
-        }
-        if let (Some(path), None, false) = (&self.output, self.format, self.json)
-            && Format::from_extension(path).is_none()
-        {
-            bail!(
-                "--output {}: certwiz writes .txt, .json, .md or .html reports; name the file with one of \
-                 these extensions, or add --format text|json|markdown|html",
-                path.display()
-            );
-        }
-        if self.full && self.format() != Format::Text {
-            bail!(
-                "--full is for text output (the other formats always hold the whole report); leave it out \
-                 or use --format text"
-            );
-        }
-        Ok(())
-    }
-
-    /// The format asked for: --json, --format, the --output file's extension, else text.
-    fn format(&self) -> Format {
-        if self.json {
-            return Format::Json;
-        }
-        if let Some(format) = self.format {
-            return format;
-        }
-        self.output
-            .as_deref()
-            .and_then(Format::from_extension)
-            .unwrap_or(Format::Text)
-    }
 }
 
 #[derive(Debug, Args)]
@@ -689,18 +601,6 @@ fn run_inspect(args: &InspectArgs) -> Result<ExitCode> {
     emit(&report, &args.output)
 }
 
-/// The operating system's trust store (`--system-roots`), noted in `inputs` with `role`.
-fn system_roots(role: &str, inputs: &mut Vec<InputSummary>) -> Result<Vec<SourcedCertificate>> {
-    let loaded = load_system_roots().context("--system-roots")?;
-    inputs.push(InputSummary {
-        source: "system trust store".into(),
-        role: role.into(),
-        certificates: loaded.certificates.len(),
-        private_keys: 0,
-    });
-    Ok(loaded.certificates)
-}
-
 fn run_root_store(args: &RootStoreArgs) -> Result<ExitCode> {
     let at = match &args.at {
         Some(text) => parse_instant(text)?,
@@ -884,70 +784,6 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     emit(&report, &args.output)
 }
 
-/// The fetch bounds for `--timeout SECS`.
-fn fetch_options(timeout: f64) -> Result<crate::engine::revocation::FetchOptions> {
-    Ok(crate::engine::revocation::FetchOptions {
-        timeout: timeout_secs(timeout)?,
-        ..Default::default()
-    })
-}
-
-/// `--timeout SECS`, between 0 and 600 seconds.
-fn timeout_secs(timeout: f64) -> Result<Duration> {
-    if !(timeout.is_finite() && timeout > 0.0 && timeout <= 600.0) {
-        bail!("--timeout {timeout}: give a number of seconds between 0 and 600");
-    }
-    Ok(Duration::from_secs_f64(timeout))
-}
-
-/// The `--ca` files: trust anchors, each noted in `inputs`.
-fn load_anchors(
-    files: &[PathBuf],
-    password: &mut Option<Password>,
-    inputs: &mut Vec<InputSummary>,
-) -> Result<Vec<SourcedCertificate>> {
-    let mut anchors = Vec::new();
-    for file in files {
-        let loaded = load_reporting(file, password).context("--ca")?;
-        inputs.push(summary(file, "trust-anchor", &loaded));
-        anchors.extend(loaded.certificates);
-    }
-    Ok(anchors)
-}
-
-/// What `certwiz lab` starts: one scenario's server, or the practice pool.
-#[derive(Debug, Clone, Copy)]
-enum LabChoice {
-    One(Scenario),
-    Pool,
-}
-
-fn parse_lab_choice(name: &str) -> Result<LabChoice, String> {
-    if name == "pool" {
-        return Ok(LabChoice::Pool);
-    }
-    parse_scenario(name)
-        .map(LabChoice::One)
-        .map_err(|e| format!("{e}, or pool"))
-}
-
-fn parse_scenario(name: &str) -> Result<Scenario, String> {
-    Scenario::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
-        format!("unknown scenario; choose one of: {}", names.join(", "))
-    })
-}
-
-/// Reads a password from the environment variable named by `--password-env`.
-fn password_from_env(var: Option<&String>) -> Result<Option<Password>> {
-    match var {
-        Some(var) => Ok(Some(Password::new(std::env::var(var).with_context(
-            || format!("--password-env {var}: the environment variable is not set"),
-        )?))),
-        None => Ok(None),
-    }
-}
-
 fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
     use std::io::Read as _;
     let limit = crate::engine::logs::MAX_LOG_BYTES;
@@ -984,110 +820,6 @@ fn run_logs(args: &LogsArgs) -> Result<ExitCode> {
     }];
     let report = Report::for_logs(analysis, findings, inputs, OffsetDateTime::now_utc());
     emit(&report, &args.output)
-}
-
-fn run_lab(args: &LabArgs) -> Result<ExitCode> {
-    let dir = match &args.dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("--dir {}: cannot create the folder", dir.display()))?;
-            dir.clone()
-        }
-        None => {
-            let dir = std::env::temp_dir().join(format!("certwiz-lab-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-            dir
-        }
-    };
-    let scenario = match args.scenario {
-        LabChoice::One(scenario) => scenario,
-        LabChoice::Pool => return run_lab_pool(&dir),
-    };
-    let server = LabServer::start(scenario)?;
-    let files = server.write_files(&dir)?;
-    // A reader that goes away (a closed pipe) must not stop the lab: the server keeps serving.
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "certwiz lab: {} on 127.0.0.1:{}",
-        scenario.description(),
-        server.port()
-    );
-    let _ = writeln!(out, "Files in {}", dir.display());
-    let _ = writeln!(
-        out,
-        "The lab's CAs publish their certificates and CRLs at {}",
-        server.pki.pki_url
-    );
-    let _ = writeln!(out, "Check it with (add --fetch to check revocation):");
-    let fetch = if matches!(
-        scenario,
-        Scenario::RevokedCertificate | Scenario::CrlOffline
-    ) {
-        " --fetch"
-    } else {
-        ""
-    };
-    let _ = writeln!(
-        out,
-        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}{fetch}",
-        server.port(),
-        files.root.display(),
-        files.client_cert.display(),
-        files.client_key.display()
-    );
-    let _ = writeln!(out, "Press Ctrl+C to stop.");
-    let _ = out.flush();
-    drop(out);
-    loop {
-        std::thread::park();
-    }
-}
-
-/// `certwiz lab pool`: the practice pool, with the `certwiz pool` command to run against it.
-fn run_lab_pool(dir: &Path) -> Result<ExitCode> {
-    let pool = crate::lab::PracticePool::start()?;
-    let old_root = dir.join("lab-root.pem");
-    let new_root = dir.join("lab-new-root.pem");
-    for (path, pem) in [
-        (&old_root, &pool.pki.root_pem),
-        (&new_root, &pool.pki.new_root_pem),
-    ] {
-        std::fs::write(path, pem).with_context(|| format!("{}: cannot write", path.display()))?;
-    }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "certwiz lab pool: three front ends of one pool on 127.0.0.1. fe03 was renewed from the new CA,"
-    );
-    let _ = writeln!(
-        out,
-        "whose root was installed on fe03 only: fe03 accepts fe01 and fe02, they reject fe03."
-    );
-    for (host, server) in &pool.members {
-        let _ = writeln!(out, "  {host} on 127.0.0.1:{}", server.port());
-    }
-    let _ = writeln!(out, "Roots (the pool's trust anchors) in {}", dir.display());
-    let members: Vec<String> = pool
-        .members
-        .iter()
-        .map(|(host, server)| format!("{host}:{}", server.port()))
-        .collect();
-    let _ = writeln!(out, "Check it with:");
-    let _ = writeln!(
-        out,
-        "  certwiz pool {} --address 127.0.0.1 --ca {} --ca {}",
-        members.join(" "),
-        old_root.display(),
-        new_root.display()
-    );
-    let _ = writeln!(out, "Press Ctrl+C to stop.");
-    let _ = out.flush();
-    drop(out);
-    loop {
-        std::thread::park();
-    }
 }
 
 /// `--store-cert`: the certificate from this computer's Personal store with its store-held key, its
@@ -1135,134 +867,6 @@ fn store_identity(
         private_keys: 0,
     };
     Ok((presented, listing.trust_anchors(), client_chain, input))
-}
-
-/// Progress lines on stderr when it is a terminal (never in pipes, tests or JSON consumers' logs).
-fn terminal_progress() -> (Progress, Option<std::thread::JoinHandle<()>>) {
-    if !std::io::stderr().is_terminal() {
-        return (Progress::none(), None);
-    }
-    let (tx, rx) = std::sync::mpsc::channel::<ProbeEvent>();
-    let printer = std::thread::spawn(move || {
-        for event in rx {
-            match event {
-                ProbeEvent::Started { step } => eprintln!("… {}", step.label()),
-                ProbeEvent::Contacting { urls, .. } => {
-                    for url in urls {
-                        eprintln!("  contacting {url}");
-                    }
-                }
-                ProbeEvent::Finished {
-                    step,
-                    summary,
-                    elapsed_ms,
-                } => {
-                    eprintln!("  {}: {summary} ({elapsed_ms} ms)", step.label());
-                }
-            }
-        }
-    });
-    (Progress::new(tx, None), Some(printer))
-}
-
-/// Renders `report` as asked (masked with --redact) to standard output or the --output file; the
-/// exit code says whether it holds a failure.
-fn emit(report: &Report, output: &OutputArgs) -> Result<ExitCode> {
-    let masked;
-    let report = if output.redact {
-        masked = Redactor::for_report(report).report(report);
-        &masked
-    } else {
-        report
-    };
-    let format = output.format();
-    let text = if format == Format::Text && !output.full {
-        crate::render::summary::render_summary(report)
-    } else {
-        render(report, format).context("cannot encode the report as JSON")?
-    };
-    let code = ExitCode::from(if report.has_failures() {
-        EXIT_FAILURES
-    } else {
-        EXIT_OK
-    });
-    if let Some(path) = &output.output {
-        std::fs::write(path, text.as_bytes())
-            .with_context(|| format!("--output {}: cannot write the report", path.display()))?;
-        eprintln!(
-            "certwiz: {} report written to {} ({} {})",
-            format.name(),
-            path.display(),
-            report.verdict.status.symbol(),
-            report.verdict.summary
-        );
-        return Ok(code);
-    }
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`certwiz ... | head`) is not an error worth a message.
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        return Ok(ExitCode::from(EXIT_BAD_INPUT));
-    }
-    Ok(code)
-}
-
-fn summary(file: &Path, role: &str, loaded: &Loaded) -> InputSummary {
-    InputSummary {
-        source: file.display().to_string(),
-        role: role.to_owned(),
-        certificates: loaded.certificates.len(),
-        private_keys: loaded.keys.len(),
-    }
-}
-
-/// Loads one file or folder; asks for a PFX password on a terminal when one is needed; reports
-/// skipped files of a folder on stderr.
-fn load_reporting(file: &Path, password: &mut Option<Password>) -> Result<Loaded> {
-    let mut attempts = 0;
-    loop {
-        match load_path(file, password.as_ref()) {
-            Ok(loaded) => {
-                for skipped in &loaded.skipped {
-                    eprintln!("certwiz: skipped {skipped}");
-                }
-                return Ok(loaded);
-            }
-            Err(err) if err.wants_password() && attempts < 3 && std::io::stdin().is_terminal() => {
-                attempts += 1;
-                if matches!(err, LoadError::WrongPassword { .. }) {
-                    eprintln!("certwiz: {err}");
-                }
-                let entered =
-                    rpassword::prompt_password(format!("Password for {}: ", file.display()))
-                        .with_context(|| {
-                            format!(
-                                "{}: cannot read the password from the terminal",
-                                file.display()
-                            )
-                        })?;
-                *password = Some(Password::new(entered));
-            }
-            Err(err) => return Err(err.into()),
-        }
-    }
-}
-
-/// Parses `--at`: RFC 3339, or a plain date meaning midnight UTC.
-fn parse_instant(text: &str) -> Result<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
-        return Ok(t);
-    }
-    let date_only = format!("{text}T00:00:00Z");
-    match OffsetDateTime::parse(&date_only, &Rfc3339) {
-        Ok(t) => Ok(t),
-        Err(_) => {
-            bail!("--at {text}: not an RFC 3339 time (example: 2030-01-31T12:00:00Z or 2030-01-31)")
-        }
-    }
 }
 
 #[cfg(test)]
