@@ -9,8 +9,6 @@
 //! leaf from a private CA → `cert.client-auth-missing` only; (e) an issuing CA that merely copies the
 //! public root's name (its Authority Key Identifier is another key's) → not taken for public.
 
-use certwiz::engine::inspect::{InspectRequest, inspect};
-use certwiz::engine::report::Report;
 use certwiz::engine::role::RequestedPurpose;
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
@@ -18,7 +16,8 @@ use rcgen::{
 };
 
 use crate::common::{Made, Spec, at, healthy, signed};
-use crate::scenarios::{certs, ids, run};
+use crate::scenarios::{ids, run};
+use crate::strict_path::run_for;
 
 const ID: &str = "cert.public-ca-no-client-auth";
 
@@ -74,19 +73,6 @@ fn edge_leaf(issuing: &Made, eku: Vec<Eku>) -> Made {
     )
 }
 
-fn inspect_as(given: &[&Made], purpose: RequestedPurpose) -> Report {
-    inspect(&InspectRequest {
-        certificates: certs(given),
-        trust_anchors: Vec::new(),
-        expected_names: Vec::new(),
-        at: at(),
-        inputs: Vec::new(),
-        store_purposes: Default::default(),
-        purpose,
-    })
-    .expect("inspect runs")
-}
-
 #[test]
 fn a_server_auth_only_certificate_from_a_public_ca_is_named_with_the_change() {
     let root = digicert_named_root();
@@ -125,7 +111,7 @@ fn a_public_certificate_with_both_purposes_or_examined_for_server_only_is_fine()
     let both = edge_leaf(&issuing, vec![Eku::ServerAuth, Eku::ClientAuth]);
     assert!(!ids(&run(&[&both, &issuing], &[], &[])).contains(&ID));
     let server_only = edge_leaf(&issuing, vec![Eku::ServerAuth]);
-    let report = inspect_as(&[&server_only, &issuing], RequestedPurpose::Server);
+    let report = run_for(&[&server_only, &issuing], &[], RequestedPurpose::Server);
     assert!(!ids(&report).contains(&ID), "{:?}", ids(&report));
 }
 

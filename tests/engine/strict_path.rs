@@ -851,7 +851,8 @@ fn ca_certificate_as_the_server_certificate_warns() {
 
 // ---- Path choice and --purpose -------------------------------------------------------------------
 
-fn run_for(given: &[&Made], anchors: &[&Made], purpose: RequestedPurpose) -> Report {
+/// `inspect` of made certificates for the purposes asked.
+pub(crate) fn run_for(given: &[&Made], anchors: &[&Made], purpose: RequestedPurpose) -> Report {
     inspect(&InspectRequest {
         certificates: crate::scenarios::certs(given),
         trust_anchors: crate::scenarios::certs(anchors),
