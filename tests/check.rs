@@ -6,6 +6,8 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/legacy_lab.rs"]
+mod legacy_lab;
 #[path = "check/pool.rs"]
 mod pool;
 #[path = "check/port_owner.rs"]
