@@ -18,6 +18,8 @@ mod probe_engine;
 mod real_servers;
 #[path = "check/redaction.rs"]
 mod redaction;
+#[path = "check/rejection_cause.rs"]
+mod rejection_cause;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/revocation.rs"]
