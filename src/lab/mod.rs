@@ -1,4 +1,5 @@
-//! The test lab: in-process loopback servers, one per failure scenario, made with rustls and rcgen.
+//! The test lab: in-process loopback servers, one per failure scenario, made with rustls and rcgen
+//! (and OpenSSL, `legacy`, for what rustls refuses: renegotiation, post-handshake auth, TLS 1.0).
 //!
 //! The integration tests start them and run `certwiz check` against them; the GUI's practice mode will
 //! start the same servers so an admin can see each failure before meeting it for real. Every server
