@@ -339,7 +339,9 @@ pub(super) fn write_answer(
             return;
         }
         (Response::IisRequired, false) => {
-            let (title, words) = IIS_403_7;
+            // The Windows Server 2008 front ends of the OpenSSL lab run IIS 7.0.
+            let (_, words) = IIS_403_7;
+            let title = "IIS 7.0 Detailed Error - 403.7 - Forbidden";
             refuse(tls, "403 Forbidden", "Microsoft-IIS/7.0", title, words);
             return;
         }
