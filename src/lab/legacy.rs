@@ -208,7 +208,11 @@ pub(super) fn handle(stream: TcpStream, server: &Legacy, stop: &AtomicBool) {
         return;
     }
     let with_certificate = tls.ssl().peer_certificate().is_some();
-    write_answer(&mut tls, server.response, with_certificate, stop);
+    // Written whole, in as few records as a web server sends (`write!` on the stream would make one
+    // record per fragment).
+    let mut page = Vec::new();
+    write_answer(&mut page, server.response, with_certificate, stop);
+    let _ = tls.write_all(&page);
     let _ = tls.flush();
     let _ = tls.shutdown();
 }

@@ -3,6 +3,7 @@
 //! (`real_servers.rs`), written down before certwiz ran; `openssl s_client` (Debian's, not the
 //! vendored one certwiz and the lab use) is the oracle for what the servers speak.
 
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use certwiz::lab::{LabServer, Scenario};
@@ -204,4 +205,85 @@ fn tls10_rc4_only_front_end_is_checked_through_the_second_engine() {
         ],
     );
     assert!(r.ids("warn").contains(&"tls.legacy-only".to_owned()));
+}
+
+/// What Debian's `openssl s_client` saw (`-msg`) sending the GET with the lab's client certificate
+/// and its chain, `extra` added; `None` when openssl is missing.
+fn s_client_exchange(scenario: Scenario, extra: &[&str]) -> Option<String> {
+    let openssl = binary_or_skip("openssl", "openssl", "s_client oracle")?;
+    let (server, _dir, files) = crate::lab_scenarios::lab(scenario);
+    let mut child = Command::new(openssl)
+        .args([
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{}", server.port()),
+        ])
+        .args(["-msg", "-ign_eof"])
+        .args(extra)
+        .arg("-cert")
+        .arg(&files.client_cert)
+        .arg("-cert_chain")
+        .arg(&files.client_cert)
+        .arg("-key")
+        .arg(&files.client_key)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_client starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"GET /LiveServer/MCUFactory/ HTTP/1.1\r\nHost: pool01.lab.test\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    // The lab server closes after its answer, and s_client then ends.
+    let out = child.wait_with_output().expect("s_client ends");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The line numbers of `what` in s_client's `-msg` trace.
+fn lines_with(trace: &str, what: &str) -> Vec<usize> {
+    trace
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(what))
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// The oracle for the late requests: Debian's OpenSSL sees the renegotiation server ask only after a
+/// HelloRequest (the first handshake has no CertificateRequest), and the post-handshake server ask
+/// only after both Finished messages; with the certificate both answer 200, and without offering
+/// post-handshake auth the TLS 1.3 server answers Apache's 403.
+#[test]
+fn s_client_sees_the_late_requests_the_lab_servers_make() {
+    let Some(renegotiation) = s_client_exchange(Scenario::Renegotiation, &[]) else {
+        return;
+    };
+    let hello_request = lines_with(&renegotiation, "HelloRequest");
+    let request = lines_with(&renegotiation, ", CertificateRequest");
+    assert_eq!(
+        (hello_request.len(), request.len()),
+        (1, 1),
+        "{renegotiation}"
+    );
+    assert!(request[0] > hello_request[0], "{renegotiation}");
+    assert!(renegotiation.contains("HTTP/1.1 200 OK"), "{renegotiation}");
+
+    let pha = s_client_exchange(Scenario::PostHandshakeAuth, &["-enable_pha"]).expect("openssl");
+    let finished = lines_with(&pha, ", Finished");
+    let request = lines_with(&pha, ", CertificateRequest");
+    assert_eq!(request.len(), 1, "{pha}");
+    assert!(finished.len() >= 2 && finished[1] < request[0], "{pha}");
+    assert!(pha.contains("TLS 1.3"), "{pha}");
+    assert!(pha.contains("HTTP/1.1 200 OK"), "{pha}");
+
+    let refused = s_client_exchange(Scenario::PostHandshakeAuth, &[]).expect("openssl");
+    assert!(lines_with(&refused, ", CertificateRequest").is_empty());
+    assert!(refused.contains("HTTP/1.1 403 Forbidden"), "{refused}");
+    assert!(
+        refused.contains("Cannot perform Post-Handshake Authentication"),
+        "{refused}"
+    );
 }
