@@ -38,6 +38,9 @@ unsafe extern "C" {
 
 /// Longest a late request (renegotiation or post-handshake authentication) may take.
 const LATE_REQUEST_BOUND: Duration = Duration::from_secs(10);
+/// How often the late handshake's end is looked for: the last read waits this long for data that
+/// does not come (the client waits for our answer), so it is what a late request adds per connection.
+const LATE_POLL: Duration = Duration::from_millis(10);
 
 /// When the server asks for the client certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,9 +251,7 @@ fn ask_late(tls: &mut SslStream<TcpStream>, ask: Ask) -> bool {
     if started != 1 || tls.do_handshake().is_err() {
         return false;
     }
-    let _ = tls
-        .get_ref()
-        .set_read_timeout(Some(Duration::from_millis(100)));
+    let _ = tls.get_ref().set_read_timeout(Some(LATE_POLL));
     let deadline = Instant::now() + LATE_REQUEST_BOUND;
     let mut one = [0u8; 1];
     let over = loop {
