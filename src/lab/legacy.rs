@@ -247,8 +247,13 @@ fn ask_late(tls: &mut SslStream<TcpStream>, ask: Ask) -> bool {
         }
         Ask::Never | Ask::InHandshake => return false,
     };
+    if started != 1 {
+        // Drop the error the refusal queued, so it is not read as the cause of a later write's error.
+        let _ = openssl::error::ErrorStack::get();
+        return false;
+    }
     // Sends the HelloRequest or the CertificateRequest.
-    if started != 1 || tls.do_handshake().is_err() {
+    if tls.do_handshake().is_err() {
         return false;
     }
     let _ = tls.get_ref().set_read_timeout(Some(LATE_POLL));
