@@ -6,6 +6,8 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/legacy_lab.rs"]
+mod legacy_lab;
 #[path = "check/pool.rs"]
 mod pool;
 #[path = "check/port_owner.rs"]
@@ -16,6 +18,8 @@ mod probe_engine;
 mod real_servers;
 #[path = "check/redaction.rs"]
 mod redaction;
+#[path = "check/rejection_cause.rs"]
+mod rejection_cause;
 #[path = "check/reports.rs"]
 mod reports;
 #[path = "check/revocation.rs"]

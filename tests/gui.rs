@@ -844,5 +844,7 @@ fn the_path_tree_shows_a_name_constraint_violation_and_an_unchecked_signature() 
             .is_some()
     );
 }
+#[path = "gui/legacy_lab.rs"]
+mod legacy_lab;
 #[path = "gui/probe_truth.rs"]
 mod probe_truth;

@@ -704,9 +704,7 @@ const REJECTION_CAUSES: [&str; 5] = [
 /// rejection among the mutual-TLS findings `mtls` names the certificate at fault and points to the
 /// finding that explains it.
 fn explain_rejection(request: &CheckRequest, mtls: &mut [Finding], findings: &mut Vec<Finding>) {
-    let rejected =
-        |f: &Finding| f.id == ids::TLS_CLIENT_CERT_REJECTED || f.id == ids::TLS_REMOTE_CLOSED;
-    if !mtls.iter().any(rejected) {
+    if !mtls.iter().any(is_rejection) {
         return;
     }
     let client: Vec<Arc<[u8]>> = request
@@ -737,21 +735,51 @@ fn explain_rejection(request: &CheckRequest, mtls: &mut [Finding], findings: &mu
     else {
         return;
     };
-    for finding in mtls.iter_mut().filter(|f| rejected(f)) {
-        let named = cause
-            .certificate
-            .as_ref()
-            .map(|c| format!(" ({})", c.subject))
-            .unwrap_or_default();
-        finding.detail.push_str(&format!(
-            " Our own side explains it{named}: {} (finding {}).",
-            cause.title, cause.id
-        ));
-        finding.explained_by = Some(cause.id.clone());
-        if let (Some(certificate), Some(scope)) = (&cause.certificate, cause.scope) {
-            finding.certificate = Some(certificate.clone());
-            finding.scope = Some(scope);
-        }
+    for finding in mtls.iter_mut().filter(|f| is_rejection(f)) {
+        name_cause(finding, &cause);
+    }
+}
+
+/// A finding that says the server refused our client certificate.
+fn is_rejection(f: &Finding) -> bool {
+    f.id == ids::TLS_CLIENT_CERT_REJECTED || f.id == ids::TLS_REMOTE_CLOSED
+}
+
+/// Points the rejection `finding` to the finding `cause` that explains it, naming the certificate
+/// at fault.
+fn name_cause(finding: &mut Finding, cause: &Finding) {
+    let named = cause
+        .certificate
+        .as_ref()
+        .map(|c| format!(" ({})", c.subject))
+        .unwrap_or_default();
+    finding.detail.push_str(&format!(
+        " Our own side explains it{named}: {} (finding {}).",
+        cause.title, cause.id
+    ));
+    finding.explained_by = Some(cause.id.clone());
+    if let (Some(certificate), Some(scope)) = (&cause.certificate, cause.scope) {
+        finding.certificate = Some(certificate.clone());
+        finding.scope = Some(scope);
+    }
+}
+
+/// Issue #15, point 6 for revocation: a rejection nothing else explained, when the revocation check
+/// of our own certificate's path (scope local) found a certificate revoked, points to that finding.
+/// The server's revoked certificate (scope remote) explains nothing about ours.
+fn explain_rejection_by_revocation(findings: &mut [Finding]) {
+    let Some(cause) = findings
+        .iter()
+        .find(|f| f.id == ids::REVOCATION_REVOKED && f.scope == Some(Scope::Local))
+        .cloned()
+    else {
+        return;
+    };
+    for finding in findings
+        .iter_mut()
+        .filter(|f| is_rejection(f) && f.explained_by.is_none())
+    {
+        name_cause(finding, &cause);
     }
 }
 
@@ -1024,6 +1052,7 @@ pub fn absorb_local_fetch(report: &mut Report, local: &Report) {
                 })
                 .cloned(),
         );
+        explain_rejection_by_revocation(&mut report.findings);
         sort_findings(&mut report.findings);
     }
     if report.verdict.status == VerdictStatus::Cancelled {

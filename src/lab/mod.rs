@@ -1,9 +1,11 @@
-//! The test lab: in-process loopback servers, one per failure scenario, made with rustls and rcgen.
+//! The test lab: in-process loopback servers, one per failure scenario, made with rustls and rcgen
+//! (and OpenSSL, `legacy`, for what rustls refuses: renegotiation, post-handshake auth, TLS 1.0).
 //!
 //! The integration tests start them and run `certwiz check` against them; the GUI's practice mode will
 //! start the same servers so an admin can see each failure before meeting it for real. Every server
 //! listens on 127.0.0.1 only, answers for a bounded time, and stops when its [`LabServer`] is dropped.
 
+mod legacy;
 mod pki;
 mod servers;
 mod web;
@@ -64,11 +66,28 @@ pub enum Scenario {
     HttpLayerFrontEnd,
     /// IIS refusing our certificate at the HTTP layer: 403.7 without one, 403.16 (untrusted) with ours.
     IisRejectsCertificate,
+    /// IIS / HTTP.SYS without "Negotiate Client Certificate" (OpenSSL lab): asks for the client
+    /// certificate only by a TLS 1.2 renegotiation after the request; 403.7 if none comes.
+    Renegotiation,
+    /// A TLS 1.3 server that asks for the client certificate by post-handshake authentication
+    /// (OpenSSL lab, as Apache's per-directory `SSLVerifyClient`).
+    PostHandshakeAuth,
+    /// A healthy MCU Factory on Windows Server 2008 (OpenSSL lab): TLS 1.0 only, AES suites,
+    /// certificate asked for in the handshake.
+    Tls10FrontEnd,
+    /// The incident on its own servers (OpenSSL lab): the web site over TLS 1.0, no certificate asked.
+    Tls10Impostor,
+    /// A Windows Server 2003 stand-in (OpenSSL lab): TLS 1.0, RSA key exchange with 3DES only,
+    /// serving the web site.
+    Tls10TripleDesOnly,
+    /// A Windows Server 2003 stand-in (OpenSSL lab): TLS 1.0, RSA key exchange with RC4 only, a
+    /// healthy front end.
+    Tls10Rc4Only,
 }
 
 impl Scenario {
     /// Every scenario, in catalogue order.
-    pub const ALL: [Scenario; 20] = [
+    pub const ALL: [Scenario; 26] = [
         Scenario::Healthy,
         Scenario::ImpostorWebSite,
         Scenario::IssuingServerAuthOnly,
@@ -89,6 +108,12 @@ impl Scenario {
         Scenario::Tls10Only,
         Scenario::HttpLayerFrontEnd,
         Scenario::IisRejectsCertificate,
+        Scenario::Renegotiation,
+        Scenario::PostHandshakeAuth,
+        Scenario::Tls10FrontEnd,
+        Scenario::Tls10Impostor,
+        Scenario::Tls10TripleDesOnly,
+        Scenario::Tls10Rc4Only,
     ];
 
     /// The scenario's name on the command line (`impostor-web-site`).
@@ -114,6 +139,12 @@ impl Scenario {
             Scenario::Tls10Only => "tls10-only",
             Scenario::HttpLayerFrontEnd => "http-layer-front-end",
             Scenario::IisRejectsCertificate => "iis-rejects-certificate",
+            Scenario::Renegotiation => "renegotiation",
+            Scenario::PostHandshakeAuth => "post-handshake-auth",
+            Scenario::Tls10FrontEnd => "tls10-front-end",
+            Scenario::Tls10Impostor => "tls10-impostor",
+            Scenario::Tls10TripleDesOnly => "tls10-3des-only",
+            Scenario::Tls10Rc4Only => "tls10-rc4-only",
         }
     }
 
@@ -152,6 +183,22 @@ impl Scenario {
             }
             Scenario::IisRejectsCertificate => {
                 "IIS refuses our certificate in HTTP (403.16 untrusted)"
+            }
+            Scenario::Renegotiation => {
+                "IIS asks for the client certificate only by renegotiation (TLS 1.2)"
+            }
+            Scenario::PostHandshakeAuth => {
+                "Asks for the client certificate after the TLS 1.3 handshake"
+            }
+            Scenario::Tls10FrontEnd => "Healthy front end on Windows Server 2008: TLS 1.0 only",
+            Scenario::Tls10Impostor => {
+                "The web site on the port of a TLS 1.0 server (the incident)"
+            }
+            Scenario::Tls10TripleDesOnly => {
+                "Windows Server 2003 stand-in: TLS 1.0 with 3DES only, a web site"
+            }
+            Scenario::Tls10Rc4Only => {
+                "Windows Server 2003 stand-in: TLS 1.0 with RC4 only, a healthy front end"
             }
         }
     }
@@ -203,6 +250,12 @@ impl LabServer {
                 thread: None,
             });
         }
+        // What rustls cannot play (renegotiation, post-handshake auth, TLS 1.0) OpenSSL serves.
+        if let Some(server) = legacy::Legacy::for_scenario(scenario, &pki)? {
+            return Self::spawn(scenario, pki, |listener, stop| {
+                servers::accept_loop(listener, server, stop, legacy::handle)
+            });
+        }
         let behaviour = servers::Behaviour::for_scenario(scenario, &pki)?;
         Self::serve(scenario, behaviour, pki)
     }
@@ -213,10 +266,21 @@ impl LabServer {
         behaviour: servers::Behaviour,
         pki: Arc<LabPki>,
     ) -> Result<LabServer, LabError> {
+        Self::spawn(scenario, pki, |listener, stop| {
+            servers::serve(listener, behaviour, stop)
+        })
+    }
+
+    /// Binds a new loopback port and starts `server` on it.
+    fn spawn(
+        scenario: Scenario,
+        pki: Arc<LabPki>,
+        server: impl FnOnce(TcpListener, Arc<AtomicBool>) -> JoinHandle<()>,
+    ) -> Result<LabServer, LabError> {
         let listener = TcpListener::bind("127.0.0.1:0").map_err(LabError::Io)?;
         let addr = listener.local_addr().map_err(LabError::Io)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = servers::serve(listener, behaviour, Arc::clone(&stop));
+        let thread = server(listener, Arc::clone(&stop));
         Ok(LabServer {
             addr,
             scenario,

@@ -63,6 +63,9 @@ pub struct LabPki {
     pub new_root_pem: String,
     /// Where the lab's CAs publish their certificates and CRLs (`http://127.0.0.1:PORT`).
     pub pki_url: String,
+    /// The issuing CA and where it publishes, kept to sign a server certificate for a key made later
+    /// (the RSA key a Windows Server 2003 stand-in needs: rcgen cannot generate RSA keys).
+    issuing: (Ca, Published),
     _web: LabWeb,
 }
 
@@ -201,16 +204,48 @@ fn ca(
     })
 }
 
+/// What a leaf certificate says about itself.
+struct Leaf<'a> {
+    cn: &'a str,
+    sans: &'a [&'a str],
+    serial: u64,
+    eku: Vec<Eku>,
+    validity: Option<(OffsetDateTime, OffsetDateTime)>,
+}
+
 fn leaf(
     cn: &str,
     sans: &[&str],
     serial: u64,
     eku: Vec<Eku>,
     validity: Option<(OffsetDateTime, OffsetDateTime)>,
-    (issuer, published): (&Ca, &Published),
+    under: (&Ca, &Published),
     chain_above: &[&Ca],
 ) -> Result<LabIdentity, LabError> {
     let key = KeyPair::generate().map_err(pki_err)?;
+    let spec = Leaf {
+        cn,
+        sans,
+        serial,
+        eku,
+        validity,
+    };
+    leaf_with_key(key, spec, under, chain_above)
+}
+
+/// [`leaf`] for a key made elsewhere.
+fn leaf_with_key(
+    key: KeyPair,
+    Leaf {
+        cn,
+        sans,
+        serial,
+        eku,
+        validity,
+    }: Leaf<'_>,
+    (issuer, published): (&Ca, &Published),
+    chain_above: &[&Ca],
+) -> Result<LabIdentity, LabError> {
     let mut p = params(cn, sans, serial)?;
     p.is_ca = IsCa::ExplicitNoCa;
     p.key_usages = vec![
@@ -405,7 +440,23 @@ impl LabPki {
             foreign_root: foreign_root.der,
             _web: LabWeb::serve(listener, published)?,
             pki_url: base,
+            issuing: (issuing, by_issuing),
         })
+    }
+
+    /// The healthy server's names and purposes under the issuing CA, for `key_pkcs8` (a PKCS#8 key
+    /// made elsewhere, e.g. RSA for a server that only offers RSA key exchange).
+    pub fn server_with_key(&self, key_pkcs8: &[u8]) -> Result<LabIdentity, LabError> {
+        let key = KeyPair::try_from(key_pkcs8).map_err(pki_err)?;
+        let (issuing, published) = (&self.issuing.0, &self.issuing.1);
+        let spec = Leaf {
+            cn: LAB_HOST,
+            sans: &[LAB_HOST, "fe01.lab.test"],
+            serial: 110,
+            eku: vec![Eku::ServerAuth, Eku::ClientAuth],
+            validity: None,
+        };
+        leaf_with_key(key, spec, (issuing, published), &[issuing])
     }
 
     /// Writes the files a user (or a test) gives on the command line.

@@ -34,6 +34,12 @@ pub(super) enum Response {
     NginxRequired,
     /// IIS refusing the certificate: 403.7 without one, 403.16 with one.
     IisUntrusted,
+    /// IIS asking by renegotiation (no "Negotiate Client Certificate"): 403.7 when none came, the
+    /// endpoint with one.
+    IisRequired,
+    /// Apache whose post-handshake authentication could not be done (the client did not offer it):
+    /// 403 "Cannot perform Post-Handshake Authentication".
+    ApachePostHandshake,
 }
 
 /// What a lab server does with each connection.
@@ -101,6 +107,16 @@ impl Behaviour {
             Scenario::IisRejectsCertificate => http_layer(Response::IisUntrusted),
             // Handled before a behaviour is needed.
             Scenario::ClosedPort => Ok(Behaviour::Silent),
+            // Served by the OpenSSL lab (legacy.rs), chosen before a behaviour is needed.
+            Scenario::Renegotiation
+            | Scenario::PostHandshakeAuth
+            | Scenario::Tls10FrontEnd
+            | Scenario::Tls10Impostor
+            | Scenario::Tls10TripleDesOnly
+            | Scenario::Tls10Rc4Only => Err(LabError::Tls(format!(
+                "{} is served by the OpenSSL lab",
+                scenario.name()
+            ))),
         }
     }
 }
@@ -163,16 +179,27 @@ pub(super) fn serve(
     behaviour: Behaviour,
     stop: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
-    let behaviour = Arc::new(behaviour);
+    accept_loop(listener, behaviour, stop, handle)
+}
+
+/// Accepts connections until `stop` and hands each, on its own thread, to `handle` with `server`
+/// (the rustls lab's behaviours and the OpenSSL lab's servers share it).
+pub(super) fn accept_loop<T: Send + Sync + 'static>(
+    listener: TcpListener,
+    server: T,
+    stop: Arc<AtomicBool>,
+    handle: fn(TcpStream, &T, &AtomicBool),
+) -> JoinHandle<()> {
+    let server = Arc::new(server);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
             let Ok(stream) = stream else { continue };
-            let behaviour = Arc::clone(&behaviour);
+            let server = Arc::clone(&server);
             let stop = Arc::clone(&stop);
-            std::thread::spawn(move || handle(stream, &behaviour, &stop));
+            std::thread::spawn(move || handle(stream, &server, &stop));
         }
     })
 }
@@ -250,25 +277,48 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
         return;
     };
     let mut tls = StreamOwned::new(conn, stream);
+    if read_request_head(&mut tls).is_none() {
+        return;
+    }
+    let with_certificate = tls.conn.peer_certificates().is_some_and(|c| !c.is_empty());
+    write_answer(&mut tls, response, with_certificate, stop);
+    tls.conn.send_close_notify();
+    let _ = tls.flush();
+}
+
+/// Reads an HTTP request head (up to the blank line, at most 16 KiB) from any TLS stream; `None`
+/// when the peer closed or failed first.
+pub(super) fn read_request_head(tls: &mut impl Read) -> Option<Vec<u8>> {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
         match tls.read(&mut buf) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(n) => {
                 head.extend_from_slice(&buf[..n]);
                 if head.windows(4).any(|w| w == b"\r\n\r\n") || head.len() > 16 * 1024 {
-                    break;
+                    return Some(head);
                 }
             }
         }
     }
-    let with_certificate = tls.conn.peer_certificates().is_some_and(|c| !c.is_empty());
+}
+
+/// Writes the HTTP answer `response` gives a request made with or without a client certificate, on
+/// any TLS stream (the rustls lab's and the OpenSSL lab's serve the same pages).
+pub(super) fn write_answer(
+    tls: &mut impl Write,
+    response: Response,
+    with_certificate: bool,
+    stop: &AtomicBool,
+) {
     let response = match (response, with_certificate) {
-        (Response::NginxRequired, true) => Response::Endpoint,
+        (Response::NginxRequired | Response::IisRequired | Response::ApachePostHandshake, true) => {
+            Response::Endpoint
+        }
         (Response::NginxRequired, false) => {
             refuse(
-                &mut tls,
+                tls,
                 "400 Bad Request",
                 "nginx/1.22.1",
                 "400 No required SSL certificate was sent",
@@ -283,24 +333,35 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
                     "HTTP Error 403.16 - Forbidden: Your client certificate is either not trusted or is invalid.",
                 )
             } else {
-                (
-                    "IIS 10.0 Detailed Error - 403.7 - Forbidden",
-                    "HTTP Error 403.7 - Forbidden: The page you are attempting to access requires your browser to have a Secure Sockets Layer (SSL) client certificate.",
-                )
+                IIS_403_7
             };
+            refuse(tls, "403 Forbidden", "Microsoft-IIS/10.0", title, words);
+            return;
+        }
+        (Response::IisRequired, false) => {
+            // The Windows Server 2008 front ends of the OpenSSL lab run IIS 7.0.
+            let (_, words) = IIS_403_7;
+            let title = "IIS 7.0 Detailed Error - 403.7 - Forbidden";
+            refuse(tls, "403 Forbidden", "Microsoft-IIS/7.0", title, words);
+            return;
+        }
+        (Response::ApachePostHandshake, false) => {
             refuse(
-                &mut tls,
+                tls,
                 "403 Forbidden",
-                "Microsoft-IIS/10.0",
-                title,
-                words,
+                "Apache/2.4.62 (Debian)",
+                "403 Forbidden",
+                "Reason: Cannot perform Post-Handshake Authentication.",
             );
             return;
         }
         (other, _) => other,
     };
     match response {
-        Response::NginxRequired | Response::IisUntrusted => {}
+        Response::NginxRequired
+        | Response::IisUntrusted
+        | Response::IisRequired
+        | Response::ApachePostHandshake => {}
         Response::Endpoint => {
             let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><response xmlns=\"urn:certwiz:lab\">MCU Factory</response>";
             let _ = write!(
@@ -331,18 +392,17 @@ fn serve_tls(stream: TcpStream, config: &Arc<ServerConfig>, response: Response, 
             }
         }
     }
-    tls.conn.send_close_notify();
     let _ = tls.flush();
 }
 
-/// An HTML error page refusing the request, as nginx or IIS writes it.
-fn refuse(
-    tls: &mut StreamOwned<ServerConnection, TcpStream>,
-    status: &str,
-    server: &str,
-    title: &str,
-    words: &str,
-) {
+/// IIS's page for a request that came without a client certificate (403.7).
+const IIS_403_7: (&str, &str) = (
+    "IIS 10.0 Detailed Error - 403.7 - Forbidden",
+    "HTTP Error 403.7 - Forbidden: The page you are attempting to access requires your browser to have a Secure Sockets Layer (SSL) client certificate.",
+);
+
+/// An HTML error page refusing the request, as nginx, IIS or Apache writes it.
+fn refuse(tls: &mut impl Write, status: &str, server: &str, title: &str, words: &str) {
     let body = format!(
         "<html><head><title>{title}</title></head><body><center><h1>{status}</h1></center><center>{words}</center><hr><center>{server}</center></body></html>"
     );
@@ -351,7 +411,6 @@ fn refuse(
         "HTTP/1.1 {status}\r\nServer: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    tls.conn.send_close_notify();
     let _ = tls.flush();
 }
 

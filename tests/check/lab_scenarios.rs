@@ -6,14 +6,14 @@ use assert_cmd::Command;
 use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    json: Value,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) json: Value,
     elapsed: Duration,
 }
 
 impl Run {
-    fn ids(&self, severity: &str) -> Vec<String> {
+    pub(crate) fn ids(&self, severity: &str) -> Vec<String> {
         self.json["findings"]
             .as_array()
             .map(|a| {
@@ -25,7 +25,7 @@ impl Run {
             .unwrap_or_default()
     }
 
-    fn finding(&self, id: &str) -> &Value {
+    pub(crate) fn finding(&self, id: &str) -> &Value {
         self.json["findings"]
             .as_array()
             .and_then(|a| a.iter().find(|f| f["id"] == id))
@@ -33,14 +33,14 @@ impl Run {
     }
 }
 
-fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
+pub(crate) fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
     let server = LabServer::start(scenario).expect("lab server starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let files = server.write_files(dir.path()).expect("lab files");
     (server, dir, files)
 }
 
-fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
+pub(crate) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
     let started = Instant::now();
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
@@ -82,7 +82,7 @@ fn check_scenario(scenario: Scenario, extra: &[&str]) -> Run {
     check(&server, &files, extra)
 }
 
-fn run(scenario: Scenario) -> Run {
+pub(crate) fn run(scenario: Scenario) -> Run {
     check_scenario(scenario, &[])
 }
 

@@ -248,6 +248,17 @@ pub fn serve_tls(config: Arc<rustls::ServerConfig>, answer: &'static [u8]) -> u1
 /// from `accepted_roots` (DER; their names are the acceptable-CA list it sends). Returns its port;
 /// lives until the test process ends.
 pub fn mtls_server(chain: Vec<Vec<u8>>, key_pkcs8: Vec<u8>, accepted_roots: Vec<Vec<u8>>) -> u16 {
+    mtls_server_with_crls(chain, key_pkcs8, accepted_roots, vec![])
+}
+
+/// [`mtls_server`] that also checks the client certificate (the end entity only; an unknown status
+/// is let through) against `crls` (DER): a listed certificate gets the alert `certificate_revoked`.
+pub fn mtls_server_with_crls(
+    chain: Vec<Vec<u8>>,
+    key_pkcs8: Vec<u8>,
+    accepted_roots: Vec<Vec<u8>>,
+    crls: Vec<Vec<u8>>,
+) -> u16 {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut store = rustls::RootCertStore::empty();
     for root in accepted_roots {
@@ -259,6 +270,12 @@ pub fn mtls_server(chain: Vec<Vec<u8>>, key_pkcs8: Vec<u8>, accepted_roots: Vec<
         Arc::new(store),
         Arc::clone(&provider),
     )
+    .with_crls(
+        crls.into_iter()
+            .map(rustls::pki_types::CertificateRevocationListDer::from),
+    )
+    .only_check_end_entity_revocation()
+    .allow_unknown_revocation_status()
     .build()
     .expect("verifier");
     let chain = chain
