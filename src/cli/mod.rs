@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
-use crate::engine::check::{CheckRequest, check};
+use crate::engine::check::{CheckRequest, check_fetching_own, own_certificate_request};
 use crate::engine::identity::{self, IdentityError};
 use crate::engine::inspect::{InspectRequest, inspect, inspect_fetching};
 use crate::engine::load::SourcedCertificate;
@@ -350,8 +350,9 @@ struct CheckArgs {
     /// Bound of each network step, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     timeout: f64,
-    /// Also check revocation and missing intermediates of the presented chain: contacts the CRL, OCSP
-    /// and CA Issuers URLs named in the certificates (like certutil -verify -urlfetch).
+    /// Also check revocation and missing intermediates of the presented chain and of our own client
+    /// certificate: contacts the CRL, OCSP and CA Issuers URLs named in the certificates (like
+    /// certutil -verify -urlfetch).
     #[arg(long)]
     fetch: bool,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
@@ -776,7 +777,10 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     };
     let cancel = CancelFlag::new();
     let (progress, printer) = terminal_progress();
-    let report = check(&request, &cancel, &progress);
+    // With --fetch, our own client certificate's revocation is checked too: a server that rejects a
+    // revoked certificate of ours then has its cause named.
+    let own = own_certificate_request(&request);
+    let (report, _) = check_fetching_own(&request, own.as_ref(), &cancel, &progress);
     drop(progress);
     if let Some(printer) = printer {
         let _ = printer.join();

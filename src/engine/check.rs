@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::engine::cert::CertificateFacts;
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
+use crate::engine::inspect::{InspectRequest, inspect_fetching};
 use crate::engine::load::{Origin, SourcedCertificate};
 use crate::engine::names::{NameCheck, check_names};
 use crate::engine::path::{CandidatePool, CertificationPath};
@@ -1034,6 +1035,47 @@ fn browse_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             "Nothing to do.",
         ));
     }
+}
+
+/// The inspection of our own client certificate that goes with a check with `--fetch`: its path and
+/// revocation, so a server that rejects a revoked certificate of ours has its cause named. `None`
+/// without `--fetch` or without a client certificate.
+pub fn own_certificate_request(request: &CheckRequest) -> Option<InspectRequest> {
+    request.fetch?;
+    if request.client_chain.is_empty() {
+        return None;
+    }
+    Some(InspectRequest {
+        certificates: request.client_chain.clone(),
+        trust_anchors: request.trust_anchors.clone(),
+        expected_names: vec![],
+        at: request.at,
+        inputs: vec![],
+        store_purposes: Default::default(),
+        purpose: Default::default(),
+    })
+}
+
+/// The check, then (with `request.fetch` and an `own` inspection) the revocation check of our own
+/// certificate, absorbed into the check's report. The CLI and the window both run this; the second
+/// report is the own certificate's, when it ran.
+pub fn check_fetching_own(
+    request: &CheckRequest,
+    own: Option<&InspectRequest>,
+    cancel: &CancelFlag,
+    progress: &Progress,
+) -> (Report, Option<Report>) {
+    let mut report = check(request, cancel, progress);
+    let own = match (own, request.fetch) {
+        (Some(own), Some(options)) if !cancel.is_cancelled() => {
+            inspect_fetching(own, options, cancel, progress).ok()
+        }
+        _ => None,
+    };
+    if let Some(own) = &own {
+        absorb_local_fetch(&mut report, own);
+    }
+    (report, own)
 }
 
 /// Adds the local certificate's revocation and downloaded-intermediate findings to the check's report

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
-use crate::engine::check::{CheckRequest, absorb_local_fetch, check};
-use crate::engine::inspect::{InspectRequest, inspect_fetching};
+use crate::engine::check::{CheckRequest, check_fetching_own};
+use crate::engine::inspect::InspectRequest;
 use crate::engine::logs::{LogAnalysis, LogError};
 use crate::engine::pool::PoolRequest;
 use crate::engine::port_owner::PortOwnerFacts;
@@ -140,16 +140,8 @@ impl Job {
     fn run(self, cancel: &CancelFlag, progress: &Progress) -> JobDone {
         match self {
             Job::Check { request, local } => {
-                let mut report = check(&request, cancel, progress);
-                let local = match (local, request.fetch) {
-                    (Some(local), Some(options)) if !cancel.is_cancelled() => {
-                        inspect_fetching(&local, options, cancel, progress).ok()
-                    }
-                    _ => None,
-                };
-                if let Some(local) = &local {
-                    absorb_local_fetch(&mut report, local);
-                }
+                let (report, local) =
+                    check_fetching_own(&request, local.as_deref(), cancel, progress);
                 JobDone::Checked(Box::new(report), local.map(Box::new))
             }
             Job::PickCertificateFile => JobDone::CertificateFilePicked(pick_certificate_file()),

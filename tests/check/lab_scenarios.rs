@@ -41,6 +41,12 @@ pub(crate) fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles
 }
 
 pub(crate) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
+    check_port(server.port(), files, extra)
+}
+
+/// `certwiz check --json` against a lab-PKI server on `port` of 127.0.0.1, presenting the files'
+/// client certificate.
+pub(crate) fn check_port(port: u16, files: &LabFiles, extra: &[&str]) -> Run {
     let started = Instant::now();
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
@@ -53,7 +59,7 @@ pub(crate) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run
             "--timeout",
             "2",
         ])
-        .args(["--port", &server.port().to_string()])
+        .args(["--port", &port.to_string()])
         .arg("--ca")
         .arg(&files.root)
         .arg("--client-cert")

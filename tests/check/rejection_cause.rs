@@ -8,9 +8,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use certwiz::engine::check::{absorb_local_fetch, check};
+use certwiz::engine::check::{check_fetching_own, own_certificate_request};
 use certwiz::engine::finding::Scope;
-use certwiz::engine::inspect::{InspectRequest, inspect_fetching};
 use certwiz::engine::probe::tls::HandshakeOutcome;
 use certwiz::engine::probe::{CancelFlag, Progress};
 use certwiz::engine::report::Report;
@@ -44,28 +43,15 @@ fn revoked_client_files(pki: &LabPki, dir: &std::path::Path) -> LabFiles {
     files
 }
 
-/// What the wizard does: the check, then the revocation check of our own certificate (local
-/// `--fetch`), absorbed into the check's report.
+/// What the wizard and `certwiz check --fetch` do: the check, then the revocation check of our own
+/// certificate, absorbed into the check's report.
 fn check_and_fetch_our_own(port: u16, files: &LabFiles) -> Report {
-    let request = port_request(port, files, Duration::from_secs(5), true);
-    let mut report = check(&request, &CancelFlag::new(), &Progress::none());
-    let local = InspectRequest {
-        certificates: request.client_chain.clone(),
-        trust_anchors: request.trust_anchors.clone(),
-        expected_names: vec![],
-        at: request.at,
-        inputs: vec![],
-        store_purposes: Default::default(),
-        purpose: Default::default(),
-    };
-    let local = inspect_fetching(
-        &local,
-        FetchOptions::default(),
-        &CancelFlag::new(),
-        &Progress::none(),
-    )
-    .expect("local inspection");
-    absorb_local_fetch(&mut report, &local);
+    let mut request = port_request(port, files, Duration::from_secs(5), true);
+    request.fetch = Some(FetchOptions::default());
+    let own = own_certificate_request(&request).expect("a client certificate and --fetch");
+    let (report, own) =
+        check_fetching_own(&request, Some(&own), &CancelFlag::new(), &Progress::none());
+    assert!(own.is_some(), "our own certificate was inspected");
     report
 }
 
@@ -122,17 +108,37 @@ fn apache_rejecting_our_revoked_certificate_names_the_revocation() {
     assert_rejection_names_the_revocation(&pki, &report);
 }
 
-#[test]
-fn rustls_server_rejecting_our_revoked_certificate_names_the_revocation() {
-    let pki = LabPki::generate().expect("pki");
-    let port = crate::common::web::mtls_server_with_crls(
+/// A rustls server in the test that checks client certificates against the lab CA's CRL.
+fn rustls_server_with_the_lab_crl(pki: &LabPki) -> u16 {
+    crate::common::web::mtls_server_with_crls(
         pki.server.chain.clone(),
         pki.server.key_pkcs8.clone(),
         vec![pki.root.clone()],
-        vec![issuing_crl(&pki)],
-    );
+        vec![issuing_crl(pki)],
+    )
+}
+
+#[test]
+fn rustls_server_rejecting_our_revoked_certificate_names_the_revocation() {
+    let pki = LabPki::generate().expect("pki");
+    let port = rustls_server_with_the_lab_crl(&pki);
     let dir = tempfile::tempdir().expect("dir");
     let files = revoked_client_files(&pki, dir.path());
     let report = check_and_fetch_our_own(port, &files);
+    assert_rejection_names_the_revocation(&pki, &report);
+}
+
+/// The command line does what the window does: `certwiz check --fetch` with a client certificate
+/// checks our own certificate's revocation too, and the rejection names it (JSON read back).
+#[test]
+fn cli_check_with_fetch_names_our_revoked_certificate() {
+    let pki = LabPki::generate().expect("pki");
+    let port = rustls_server_with_the_lab_crl(&pki);
+    let dir = tempfile::tempdir().expect("dir");
+    let files = revoked_client_files(&pki, dir.path());
+    let run = crate::lab_scenarios::check_port(port, &files, &["--fetch"]);
+    // Expected before running: exit 1 (a failure), the rejection explained by our revocation.
+    assert_eq!(run.code, 1, "{}", run.json);
+    let report: Report = serde_json::from_value(run.json).expect("JSON report");
     assert_rejection_names_the_revocation(&pki, &report);
 }
