@@ -91,9 +91,14 @@ pub(super) fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     } else {
         ""
     };
+    let protocol = if scenario.protocol() == crate::engine::ports::ProtocolChoice::Sip {
+        " --protocol sip"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}{fetch}",
+        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {}{protocol} --ca {} --client-cert {} --client-key {}{fetch}",
         server.port(),
         files.root.display(),
         files.client_cert.display(),

@@ -6,6 +6,7 @@
 
 mod pki;
 mod servers;
+mod sip;
 mod web;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -64,11 +65,18 @@ pub enum Scenario {
     HttpLayerFrontEnd,
     /// IIS refusing our certificate at the HTTP layer: 403.7 without one, 403.16 (untrusted) with ours.
     IisRejectsCertificate,
+    /// A healthy SIP server on 5061: mutual TLS required, OPTIONS answered with 200 OK.
+    SipHealthy,
+    /// An Edge refusing the federation partner: mutual TLS works, OPTIONS answered with 403 and an
+    /// ms-diagnostics header.
+    SipForbidden,
+    /// A SIP server that does not ask for a client certificate (OPTIONS answered with 200 OK).
+    SipNoClientCertificate,
 }
 
 impl Scenario {
     /// Every scenario, in catalogue order.
-    pub const ALL: [Scenario; 20] = [
+    pub const ALL: [Scenario; 23] = [
         Scenario::Healthy,
         Scenario::ImpostorWebSite,
         Scenario::IssuingServerAuthOnly,
@@ -89,6 +97,9 @@ impl Scenario {
         Scenario::Tls10Only,
         Scenario::HttpLayerFrontEnd,
         Scenario::IisRejectsCertificate,
+        Scenario::SipHealthy,
+        Scenario::SipForbidden,
+        Scenario::SipNoClientCertificate,
     ];
 
     /// The scenario's name on the command line (`impostor-web-site`).
@@ -114,6 +125,9 @@ impl Scenario {
             Scenario::Tls10Only => "tls10-only",
             Scenario::HttpLayerFrontEnd => "http-layer-front-end",
             Scenario::IisRejectsCertificate => "iis-rejects-certificate",
+            Scenario::SipHealthy => "sip-healthy",
+            Scenario::SipForbidden => "sip-forbidden",
+            Scenario::SipNoClientCertificate => "sip-no-client-certificate",
         }
     }
 
@@ -153,6 +167,24 @@ impl Scenario {
             Scenario::IisRejectsCertificate => {
                 "IIS refuses our certificate in HTTP (403.16 untrusted)"
             }
+            Scenario::SipHealthy => "Healthy SIP server: mutual TLS required, OPTIONS answered 200",
+            Scenario::SipForbidden => {
+                "Edge refusing the partner: mutual TLS works, SIP answers 403 (ms-diagnostics)"
+            }
+            Scenario::SipNoClientCertificate => {
+                "SIP server that does not ask for a client certificate"
+            }
+        }
+    }
+
+    /// What a check of this scenario speaks: SIP for the SIP scenarios (their lab port is not 5061),
+    /// else by port.
+    pub fn protocol(self) -> crate::engine::ports::ProtocolChoice {
+        match self {
+            Scenario::SipHealthy | Scenario::SipForbidden | Scenario::SipNoClientCertificate => {
+                crate::engine::ports::ProtocolChoice::Sip
+            }
+            _ => crate::engine::ports::ProtocolChoice::Auto,
         }
     }
 }

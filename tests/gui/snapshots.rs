@@ -41,6 +41,7 @@ fn record() -> Fixture {
             port: lab.port(),
             path: certwiz::engine::probe::DEFAULT_PATH.into(),
             address: Some("127.0.0.1".parse().expect("ip")),
+            protocol: Default::default(),
         },
         timeout: certwiz::engine::probe::DEFAULT_TIMEOUT,
         identity: None,
