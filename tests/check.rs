@@ -14,6 +14,8 @@ mod port_owner;
 mod probe_engine;
 #[path = "check/real_servers.rs"]
 mod real_servers;
+#[path = "check/real_sip.rs"]
+mod real_sip;
 #[path = "check/redaction.rs"]
 mod redaction;
 #[path = "check/reports.rs"]

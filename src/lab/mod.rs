@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-pub use pki::{LabPki, aia_extension};
+pub use pki::{LabIdentity, LabPki, aia_extension};
 
 /// The name every lab server answers for (give it as HOST with `--address 127.0.0.1`).
 pub const LAB_HOST: &str = "pool01.lab.test";
