@@ -6,6 +6,8 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/lab_sip.rs"]
+mod lab_sip;
 #[path = "check/pool.rs"]
 mod pool;
 #[path = "check/port_owner.rs"]

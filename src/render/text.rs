@@ -576,6 +576,12 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             wrap(reason, 4)
         );
     }
+    if let Some(rows) = crate::render::sip_rows(probe) {
+        let _ = writeln!(out, "\nSIP answer to OPTIONS");
+        for (label, value) in rows {
+            let _ = writeln!(out, "  {label:<20} {}", wrap(&value, 23));
+        }
+    }
 }
 
 /// The stores, MMC's way: each store's certificates with key, purposes, expiry and thumbprint; the

@@ -62,6 +62,16 @@ impl ProbeTarget {
         self.spoken().0 == Protocol::Sip
     }
 
+    /// What was asked for: the SIP Request-URI (`sip:host:5061;transport=tls`) on a SIP target, else
+    /// the URL.
+    pub fn asked_text(&self) -> String {
+        if self.speaks_sip() {
+            format!("sip:{};transport=tls", self.host_header())
+        } else {
+            self.url()
+        }
+    }
+
     /// "SIP (port 5061)", "HTTP (--protocol http)": what was spoken and why, for reports.
     pub fn spoken_text(&self) -> String {
         let (protocol, why) = self.spoken();

@@ -181,8 +181,9 @@ pub fn options_request_with(
         },
     );
     let remote = target.host_header();
+    let request_uri = format!("sip:{remote};transport=tls");
     format!(
-        "OPTIONS sip:{remote};transport=tls SIP/2.0\r\n\
+        "OPTIONS {request_uri} SIP/2.0\r\n\
          Via: SIP/2.0/TLS {sent_by};branch=z9hG4bK{branch};rport\r\n\
          Max-Forwards: 70\r\n\
          From: <sip:certwiz@{local_host}>;tag={tag}\r\n\
