@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
 use certwiz::engine::check::judge;
 use certwiz::engine::probe::sip::SipReply;
 use certwiz::engine::probe::tls::HandshakeOutcome;
 use certwiz::engine::probe::{CancelFlag, Progress, ProtocolChoice};
-use certwiz::lab::{LAB_HOST, LabServer, Scenario};
+use certwiz::lab::{LabServer, Scenario};
 use serde_json::Value;
 
 use crate::probe_engine::port_request;
@@ -16,37 +15,14 @@ use crate::probe_engine::port_request;
 /// Exit code, JSON report and text summary of `certwiz check` of `scenario` with the lab's client
 /// certificate, speaking `protocol`.
 fn check(scenario: Scenario, protocol: &str) -> (i32, Value, String) {
-    let server = LabServer::start(scenario).expect("lab server starts");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = server.write_files(dir.path()).expect("lab files");
-    let run = |format: &[&str]| {
-        Command::cargo_bin("certwiz")
-            .expect("binary")
-            .args([
-                "check",
-                LAB_HOST,
-                "--address",
-                "127.0.0.1",
-                "--timeout",
-                "2",
-            ])
-            .args(["--port", &server.port().to_string(), "--protocol", protocol])
-            .arg("--ca")
-            .arg(&files.root)
-            .arg("--client-cert")
-            .arg(&files.client_cert)
-            .arg("--client-key")
-            .arg(&files.client_key)
-            .args(format)
-            .output()
-            .expect("certwiz runs")
-    };
-    let json = run(&["--json"]);
-    let text = run(&["--full"]);
+    let (server, _dir, files) = crate::reports::lab(scenario);
+    let (code, json, _) =
+        crate::reports::check(&server, &files, &["--protocol", protocol, "--json"]);
+    let (_, text, _) = crate::reports::check(&server, &files, &["--protocol", protocol, "--full"]);
     (
-        json.status.code().unwrap_or(-1),
-        serde_json::from_slice(&json.stdout).expect("JSON on stdout"),
-        String::from_utf8_lossy(&text.stdout).into_owned(),
+        code,
+        serde_json::from_str(&json).expect("JSON on stdout"),
+        text,
     )
 }
 
