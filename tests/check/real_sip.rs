@@ -64,6 +64,7 @@ enum ClientCerts<'a> {
 fn kamailio(
     test: &str,
     identity: &LabIdentity,
+    method: &str,
     clients: ClientCerts<'_>,
     route: &str,
 ) -> Option<Kamailio> {
@@ -98,7 +99,7 @@ fn kamailio(
         d,
         "tls.cfg",
         &format!(
-            "[server:default]\nmethod = TLSv1.2+\nprivate_key = {root}/server.key\ncertificate = {root}/server.pem\n{verify}\n[client:default]\nverify_certificate = no\nrequire_certificate = no\n",
+            "[server:default]\nmethod = {method}\nprivate_key = {root}/server.key\ncertificate = {root}/server.pem\n{verify}\n[client:default]\nverify_certificate = no\nrequire_certificate = no\n",
             root = d.display()
         ),
     );
@@ -142,11 +143,14 @@ const ANSWERS_OPTIONS: &str = "    if (is_method(\"OPTIONS\")) { sl_send_reply(\
 /// An Edge refusing the partner: 403 with an ms-diagnostics header (`append_to_reply`).
 const FORBIDS: &str = "    append_to_reply(\"ms-diagnostics: 1034;reason=\\\"Previous hop federated peer did not report diagnostic information\\\"\\r\\n\");\n    sl_send_reply(\"403\", \"Forbidden\");";
 
-/// Which certificate Kamailio presents.
+/// Which certificate Kamailio presents (and which TLS versions it speaks).
 #[derive(Clone, Copy)]
 enum ServerCert {
-    /// The lab's healthy server certificate (both purposes).
+    /// The lab's healthy server certificate (both purposes), TLS 1.2 and 1.3.
     Healthy,
+    /// The same, TLS 1.0 only with every suite (a Windows 2003-era peer): rustls refuses it, so the
+    /// OPTIONS goes through the second engine (OpenSSL).
+    HealthyTls10Only,
     /// One without Client Authentication.
     ServerAuthOnly,
 }
@@ -170,16 +174,17 @@ fn start(
     route: &str,
 ) -> Option<(LabPki, Kamailio)> {
     let pki = LabPki::generate().expect("pki");
-    let identity = match cert {
-        ServerCert::Healthy => &pki.server,
-        ServerCert::ServerAuthOnly => &pki.server_no_client_auth,
+    let (identity, method) = match cert {
+        ServerCert::Healthy => (&pki.server, "TLSv1.2+"),
+        ServerCert::HealthyTls10Only => (&pki.server, "TLSv1\ncipher_list = DEFAULT:@SECLEVEL=0"),
+        ServerCert::ServerAuthOnly => (&pki.server_no_client_auth, "TLSv1.2+"),
     };
     let clients = match clients {
         Clients::OurRoot => ClientCerts::Required(&pki.root_pem),
         Clients::OtherRoot => ClientCerts::Required(&pki.new_root_pem),
         Clients::NotAsked => ClientCerts::NotAsked,
     };
-    let server = kamailio(test, identity, clients, route)?;
+    let server = kamailio(test, identity, method, clients, route)?;
     Some((pki, server))
 }
 
@@ -345,4 +350,38 @@ fn kamailio_server_auth_only_certificate_is_named() {
         Some(certwiz::engine::finding::Scope::Remote),
         "{missing:?}"
     );
+}
+
+/// (f) Kamailio speaking only TLS 1.0 (as `openssl s_client -tls1` confirms) with mutual TLS:
+/// rustls refuses it by design, so the second engine (OpenSSL) does the handshake and the OPTIONS.
+/// Expected: `tls.legacy-only` (warn), `sip.options-ok` from the OpenSSL exchange with our
+/// certificate, `tls.mtls-ok`, no failure.
+#[test]
+fn kamailio_tls10_is_spoken_to_through_the_second_engine() {
+    let Some(report) = sip_report(
+        "kamailio_tls10_is_spoken_to_through_the_second_engine",
+        ServerCert::HealthyTls10Only,
+        Clients::OurRoot,
+        ANSWERS_OPTIONS,
+    ) else {
+        return;
+    };
+    assert_eq!(
+        ids(&report, Severity::Fail),
+        Vec::<String>::new(),
+        "{:?}",
+        report.findings
+    );
+    assert!(
+        has(&report, "tls.legacy-only")
+            && has(&report, "sip.options-ok")
+            && has(&report, "tls.mtls-ok")
+    );
+    let sip = report
+        .probe
+        .as_ref()
+        .and_then(|p| p.sip.as_ref())
+        .expect("sip");
+    assert_eq!(sip.engine.as_deref(), Some("openssl"));
+    assert!(sip.with_client_certificate && sip.answer().is_some_and(|a| a.status == 200));
 }
