@@ -51,11 +51,11 @@ pub(super) fn serve(stream: TcpStream, config: &Arc<ServerConfig>, answer: SipAn
         let _ = tls.flush();
         return;
     };
+    // One request a connection: answer, then close cleanly (close_notify), so a hand-typed
+    // `openssl s_client -quiet` exchange ends when the answer is complete, as the probe does.
     let _ = tls.write_all(reply.as_bytes());
+    tls.conn.send_close_notify();
     let _ = tls.flush();
-    // A SIP peer keeps the connection for further requests; the probe closes it. Wait for that
-    // (bounded by the socket's read timeout) so the answer is not cut by a reset.
-    let _ = tls.read(&mut buf);
 }
 
 /// The answer to `request`, or `None` when it is not a SIP request.
