@@ -153,3 +153,50 @@ fn a_close_after_options_is_not_a_certificate_rejection() {
         not_sip.detail
     );
 }
+
+/// `certwiz pool` members on SIP ports get an OPTIONS too (without a client certificate: the pool
+/// has none). Expected: the member that asks for no certificate answers 200 (`sip.options-ok` naming
+/// its port); the one that demands a certificate refuses the certificate-less connection in TLS, so
+/// no SIP finding is made up for it; the members' facts carry the exchange.
+#[test]
+fn pool_members_on_sip_ports_are_asked_in_sip() {
+    use certwiz::engine::pool::{PoolRequest, check_pool, pool_report};
+    let open = LabServer::start(Scenario::SipNoClientCertificate).expect("lab");
+    let strict = LabServer::start(Scenario::SipHealthy).expect("lab");
+    let member = |server: &LabServer, host: &str| certwiz::engine::probe::ProbeTarget {
+        host: host.into(),
+        port: server.port(),
+        path: "/".into(),
+        address: Some("127.0.0.1".parse().expect("ip")),
+        protocol: ProtocolChoice::Sip,
+    };
+    let request = PoolRequest {
+        members: vec![
+            member(&open, "fe01.lab.test"),
+            member(&strict, "fe02.lab.test"),
+        ],
+        timeout: Duration::from_secs(2),
+        trust_anchors: Vec::new(),
+        at: time::OffsetDateTime::now_utc(),
+    };
+    let facts = check_pool(&request, &CancelFlag::new(), &Progress::none()).facts;
+    let answered = facts.members[0].sip.as_ref().expect("fe01 was asked");
+    assert!(
+        answered.answer().is_some_and(|a| a.status == 200),
+        "{answered:?}"
+    );
+    assert!(!answered.with_client_certificate);
+    let report = pool_report(&request, &CancelFlag::new(), &Progress::none());
+    let sip: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.id.starts_with("sip."))
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(
+        sip,
+        vec![format!("SIP answers on port {}: 200 OK", open.port()).as_str()],
+        "{:?}",
+        report.findings
+    );
+}

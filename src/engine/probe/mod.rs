@@ -491,12 +491,33 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
 /// speaks nothing newer): what the server presents and whether it asks for a client certificate,
 /// without mutual TLS or the browse. `plan.identity` is not used. The pool matrix needs only this
 /// from every member, and skipping the HTTPS browse saves a connection and a handshake per member.
+///
+/// On a target that speaks SIP it also sends one OPTIONS (without a client certificate: the pool has
+/// none), so the pool says whether SIP answers on each member's port.
 pub fn handshake_only(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
     let started = Instant::now();
-    let (facts, timings, _) = connect_and_handshake(plan, cancel, progress);
+    let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
+    if speaks_tls && plan.target.speaks_sip() && !cancel.is_cancelled() {
+        let without_identity = ProbePlan {
+            target: plan.target.clone(),
+            timeout: plan.timeout,
+            identity: None,
+        };
+        sip_steps(
+            &without_identity,
+            cancel,
+            progress,
+            &mut facts,
+            &mut timings,
+        );
+    }
     let mut facts = finish(facts, timings, started, cancel, plan.identity.is_some());
     // The pool's probe stops after the handshake by design; its matrix judges from that alone.
-    for n in &mut facts.not_tried {
+    for n in facts
+        .not_tried
+        .iter_mut()
+        .filter(|n| n.step != ProbeStep::SipOptions)
+    {
         n.reason = "a handshake-only probe (the pool matrix) does not take this step".into();
     }
     facts
