@@ -200,3 +200,25 @@ fn pool_members_on_sip_ports_are_asked_in_sip() {
         report.findings
     );
 }
+
+/// `--redact` masks the names an Edge puts in its SIP answer (ms-diagnostics `Domain=`,
+/// `PeerServer=`, `source=`), in every format. Expected: none of the lab's names is left.
+#[test]
+fn redaction_masks_the_names_in_the_sip_answer() {
+    let (server, _dir, files) = crate::reports::lab(Scenario::SipForbidden);
+    for format in [
+        &["--json"][..],
+        &["--full"],
+        &["--format", "markdown"],
+        &["--format", "html"],
+    ] {
+        let mut args = vec!["--protocol", "sip", "--redact"];
+        args.extend_from_slice(format);
+        let (_, out, _) = crate::reports::check(&server, &files, &args);
+        let format = format.join(" ");
+        assert!(out.contains("1034"), "{format}: the diagnostics stay");
+        for name in ["lab.test", "partner.test", "127.0.0.1"] {
+            assert!(!out.contains(name), "{format}: {name} left in\n{out}");
+        }
+    }
+}
