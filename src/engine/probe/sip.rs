@@ -543,4 +543,27 @@ mod tests {
         let (raw, _) = read_answer(&mut std::io::Cursor::new(head));
         assert!(raw.len() >= SIP_ANSWER_CAP_BYTES && raw.len() < SIP_ANSWER_CAP_BYTES + 8 * 1024);
     }
+
+    #[test]
+    fn every_cut_of_an_answer_is_read_without_panic() {
+        let whole = "SIP/2.0 100 Trying\r\nContent-Length: 0\r\n\r\nSIP/2.0 200 OK\r\nServer: Ünïcode SBC\r\nContent-Length: 4\r\n\r\nv=0\n".as_bytes();
+        let final_head_end = whole.len() - 4;
+        for cut in 0..=whole.len() {
+            let part = &whole[..cut];
+            let reply = parse_reply(part);
+            // A reader waits for more until the final answer's head is complete, never longer.
+            assert_eq!(enough(part), cut >= final_head_end, "cut at {cut}");
+            if cut >= final_head_end {
+                assert!(
+                    matches!(&reply, Some(SipReply::Answered(a)) if a.status == 200 && a.server.as_deref() == Some("Ünïcode SBC")),
+                    "{reply:?}"
+                );
+            }
+        }
+        // Bytes that are not UTF-8 in the status line are not an answer.
+        assert!(matches!(
+            parse_reply(b"SIP/2.0 200 \xff\xfe\r\n\r\n"),
+            Some(SipReply::NotSip { .. })
+        ));
+    }
 }
