@@ -491,6 +491,13 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
             ),
         );
     }
+    if probe.connect.is_open() {
+        row(
+            out,
+            "After the handshake",
+            &escape(&probe.target.spoken_text()),
+        );
+    }
     if let Some(hs) = &probe.handshake {
         row(
             out,

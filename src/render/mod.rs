@@ -287,7 +287,7 @@ pub fn browses_not_tried(probe: &crate::engine::probe::ProbeFacts) -> Vec<(&'sta
 }
 
 /// The SIP answer of a probe on a SIP target, as (label, value) rows every format shows the same way:
-/// what was spoken and why, over which connection, the status line, who answered, ms-diagnostics.
+/// over which connection, the status line, who answered, ms-diagnostics.
 /// `None` on an HTTP target.
 pub fn sip_rows(probe: &crate::engine::probe::ProbeFacts) -> Option<Vec<(&'static str, String)>> {
     use crate::engine::probe::ProbeStep;
@@ -295,7 +295,7 @@ pub fn sip_rows(probe: &crate::engine::probe::ProbeFacts) -> Option<Vec<(&'stati
     if !probe.target.speaks_sip() {
         return None;
     }
-    let mut rows = vec![("Spoken", probe.target.spoken_text())];
+    let mut rows = Vec::new();
     let Some(x) = &probe.sip else {
         rows.push((
             "OPTIONS",

@@ -444,6 +444,14 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             probe.connect.resolved_by
         );
     }
+    if probe.connect.is_open() {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            pad("After the handshake", 40),
+            probe.target.spoken_text()
+        );
+    }
     if let Some(h) = &probe.handshake {
         let _ = writeln!(out, "\nTLS");
         let _ = writeln!(

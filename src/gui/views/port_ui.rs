@@ -189,6 +189,9 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             if let Some(e) = &probe.connect.resolve_error {
                 row_ui(ui, "Name resolution", e);
             }
+            if probe.connect.is_open() {
+                row_ui(ui, "After the handshake", &probe.target.spoken_text());
+            }
             if let Some(h) = &probe.handshake {
                 row_ui(ui, "TLS handshake", &handshake_outcome_summary(&h.outcome));
                 row_ui(ui, "TLS version", h.version.as_deref().unwrap_or("(none)"));
