@@ -27,6 +27,7 @@ fn request(server: &LabServer, dir: &std::path::Path) -> CheckRequest {
                 port: server.port(),
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
+                protocol: Default::default(),
             },
             timeout: Duration::from_secs(5),
             identity: Some(Arc::new(ClientIdentity {

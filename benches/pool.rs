@@ -43,6 +43,7 @@ fn request(ports: &[u16], pki: &LabPki) -> PoolRequest {
                 port: *port,
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
+                protocol: Default::default(),
             })
             .collect(),
         timeout: Duration::from_secs(5),

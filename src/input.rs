@@ -126,6 +126,7 @@ pub fn parse_target(
         port,
         path: crate::engine::probe::DEFAULT_PATH.to_owned(),
         address: connect,
+        protocol: Default::default(),
     })
 }
 

@@ -6,6 +6,8 @@ mod common;
 mod hostile;
 #[path = "check/lab_scenarios.rs"]
 mod lab_scenarios;
+#[path = "check/lab_sip.rs"]
+mod lab_sip;
 #[path = "check/legacy_lab.rs"]
 mod legacy_lab;
 #[path = "check/pool.rs"]
@@ -16,6 +18,8 @@ mod port_owner;
 mod probe_engine;
 #[path = "check/real_servers.rs"]
 mod real_servers;
+#[path = "check/real_sip.rs"]
+mod real_sip;
 #[path = "check/redaction.rs"]
 mod redaction;
 #[path = "check/rejection_cause.rs"]

@@ -22,6 +22,8 @@ mod logs;
 mod names;
 #[path = "gui/session.rs"]
 mod session;
+#[path = "gui/sip.rs"]
+mod sip;
 #[path = "gui/snapshots.rs"]
 mod snapshots;
 #[path = "gui/store.rs"]
@@ -188,7 +190,7 @@ fn run_all_checks_against_the_impostor_shows_the_incident_verdict() {
     );
     assert!(h.query_by_label("Copy summary").is_some());
     // Step 6 shows what answered, as plain text.
-    step_button(&h, "6. Port 444").click();
+    step_button(&h, "6. What answers on port 444").click();
     h.run();
     assert!(h.query_by_label_contains("A web site answers").is_some());
     assert!(
@@ -402,7 +404,7 @@ fn practice_lab_walks_the_famous_incident_from_step_1() {
         first_finding_id(&h).as_deref(),
         Some("http.web-site-answering")
     );
-    step_button(&h, "6. Port 444").click();
+    step_button(&h, "6. What answers on port 444").click();
     h.run();
     assert!(h.query_by_label("Communicator Web Access").is_some());
     // Step 7 says why mutual TLS was not tried, though the lab's key is loaded.
@@ -552,7 +554,7 @@ fn pasted_event_log_text_is_recognised_ranked_and_steers_the_steps() {
             .is_some()
     );
     assert!(h.query_all_by_label("→ the log points here").count() == 2);
-    click_in_view(&mut h, "Go to step 6: Port 444");
+    click_in_view(&mut h, "Go to step 6: What answers on port 444");
     h.run();
     assert_eq!(h.state().wizard.step, Step::Port);
     // The ticket summary carries the log's story.
@@ -729,7 +731,7 @@ fn step_6_names_the_process_that_owns_the_port_on_this_computer() {
     let mut h = harness();
     aim_at(&mut h, &lab);
     h.run();
-    step_button(&h, "6. Port 444").click();
+    step_button(&h, "6. What answers on port 444").click();
     h.run();
     // Before any check: the lookup is offered for the target's port.
     let button = format!("Who listens on port {} here?", lab.port());

@@ -15,7 +15,9 @@ pub(super) struct LabArgs {
     /// The scenario to play: healthy, impostor-web-site, issuing-server-auth-only, leaf-without-client-auth,
     /// expired-leaf, missing-intermediate, name-mismatch, untrusted-root, foreign-ca-list,
     /// revoked-certificate, crl-offline, closed-port, silent-listener, plain-http, endless-body,
-    /// reset-after-client-hello, trickle, tls10-only, http-layer-front-end, iis-rejects-certificate; or `pool`: three front ends of one pool, one of
+    /// reset-after-client-hello, trickle, tls10-only, http-layer-front-end, iis-rejects-certificate,
+    /// sip-healthy, sip-forbidden, sip-no-client-certificate (SIP over TLS: check with --protocol sip);
+    /// or `pool`: three front ends of one pool, one of
     /// them renewed from a new CA whose root only it trusts (for `certwiz pool`).
     #[arg(value_parser = parse_lab_choice)]
     pub(super) scenario: LabChoice,
@@ -91,9 +93,14 @@ pub(super) fn run_lab(args: &LabArgs) -> Result<ExitCode> {
     } else {
         ""
     };
+    let protocol = if scenario.protocol() == crate::engine::ports::ProtocolChoice::Sip {
+        " --protocol sip"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {} --ca {} --client-cert {} --client-key {}{fetch}",
+        "  certwiz check {LAB_HOST} --address 127.0.0.1 --port {}{protocol} --ca {} --client-cert {} --client-key {}{fetch}",
         server.port(),
         files.root.display(),
         files.client_cert.display(),

@@ -173,6 +173,10 @@ struct PoolArgs {
     /// TLS handshake).
     #[arg(long, default_value = probe::DEFAULT_PATH)]
     path: String,
+    /// What to speak after the handshake: auto (by port: 5061, 5062, 5067, 5068 speak SIP, the rest
+    /// HTTP), http or sip.
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Auto)]
+    protocol: ProtocolArg,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -282,6 +286,39 @@ struct GuiArgs {
     log: Option<PathBuf>,
 }
 
+/// `--protocol`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ProtocolArg {
+    /// By port: 5061, 5062, 5067, 5068 speak SIP; every other port HTTP.
+    Auto,
+    /// An HTTP GET for --path.
+    Http,
+    /// A SIP OPTIONS.
+    Sip,
+}
+
+impl ProtocolArg {
+    fn choice(self) -> probe::ProtocolChoice {
+        match self {
+            ProtocolArg::Auto => probe::ProtocolChoice::Auto,
+            ProtocolArg::Http => probe::ProtocolChoice::Http,
+            ProtocolArg::Sip => probe::ProtocolChoice::Sip,
+        }
+    }
+}
+
+/// Says on stderr that `--path` is not used where the target speaks SIP (a GET is garbage there).
+fn note_path_unused(target: &probe::ProbeTarget, path: &str) {
+    if target.speaks_sip() && path != probe::DEFAULT_PATH {
+        eprintln!(
+            "note: --path {path} applies to HTTP only; {}:{} speaks {}, so certwiz sends a SIP OPTIONS",
+            target.host,
+            target.port,
+            target.spoken_text()
+        );
+    }
+}
+
 /// `--renderer`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum RendererArg {
@@ -309,9 +346,13 @@ struct CheckArgs {
     /// TCP port (444 when neither this nor HOST:PORT gives one).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     port: Option<u16>,
-    /// HTTP path to browse.
+    /// HTTP path to browse (HTTP only: a SIP port gets an OPTIONS).
     #[arg(long, default_value = probe::DEFAULT_PATH)]
     path: String,
+    /// What to speak after the handshake: auto (by port: 5061, 5062, 5067, 5068 speak SIP, the rest
+    /// HTTP), http (a GET for --path) or sip (an OPTIONS).
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Auto)]
+    protocol: ProtocolArg,
     /// Connect to this IP address instead of resolving HOST (like curl's --resolve).
     #[arg(long, value_name = "IP")]
     address: Option<IpAddr>,
@@ -512,6 +553,8 @@ fn run_pool(args: &PoolArgs) -> Result<ExitCode> {
         let mut target = crate::input::parse_target(spec, args.port, args.address)
             .map_err(anyhow::Error::msg)?;
         target.path = args.path.clone();
+        target.protocol = args.protocol.choice();
+        note_path_unused(&target, &args.path);
         members.push(target);
     }
     let mut password = password_from_env(args.password_env.as_ref())?;
@@ -690,9 +733,11 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
         );
     }
     target.path = args.path.clone();
+    target.protocol = args.protocol.choice();
     if !args.path.starts_with('/') {
         bail!("--path {}: the path must start with /", args.path);
     }
+    note_path_unused(&target, &args.path);
     // --timeout bounds each network step, and each download with --fetch.
     let fetch = Some(fetch_options(args.timeout)?).filter(|_| args.fetch);
     let at = match &args.at {

@@ -216,6 +216,9 @@ pub fn judge_with(
         findings.extend(mtls);
     }
     browse_findings(facts, &mut findings);
+    if target.speaks_sip() {
+        crate::engine::sip_rules::sip_findings(facts, &mut findings);
+    }
     // Fetches a cancel stopped are not judged: an unanswered URL is not "offline".
     if let Some(revocation) = revocation.filter(|r| !r.cancelled) {
         findings.extend(revocation::judge(revocation, request.at));
@@ -444,14 +447,21 @@ fn handshake_findings(
         ));
     }
     // The default path is the MCU Factory's: a check of /LiveServer/... expects mutual TLS on any port.
-    let mtls_port =
-        MTLS_PORTS.contains(&t.port) || t.path.to_ascii_lowercase().starts_with("/liveserver/");
+    let mtls_port = MTLS_PORTS.contains(&t.port)
+        || t.speaks_sip()
+        || t.path.to_ascii_lowercase().starts_with("/liveserver/");
     if !h.certificate_requested {
         out.push(Finding::new(
             ids::TLS_NO_CLIENT_CERT_REQUEST,
             if mtls_port { Severity::Fail } else { Severity::Info },
             format!("The server on port {} does not ask for a client certificate", t.port),
-            if mtls_port {
+            if t.speaks_sip() {
+                format!(
+                    "Port {} speaks SIP ({}) between servers (front ends, Directors, Edges, Mediation servers, SBCs), which trust each other by mutual TLS: the SIP listener must ask for the calling server's certificate. This one does not, so a federation partner or a pool server calling it cannot present its certificate.",
+                    t.port,
+                    t.spoken().1
+                )
+            } else if mtls_port {
                 format!(
                     "Port {} carries mutual TLS between conferencing servers: the MCU Factory / Focus must ask for the calling server's certificate. This one does not, so it is not the conferencing endpoint (event 61030: \"did not receive a certificate from the client\").",
                     t.port
@@ -459,10 +469,17 @@ fn handshake_findings(
             } else {
                 "The server completed TLS without asking for a client certificate.".to_owned()
             },
-            format!(
-                "See what answers on https://{}:{}{} (below). If it is another web site, move it off port {}.",
-                t.host, t.port, t.path, t.port
-            ),
+            if t.speaks_sip() {
+                format!(
+                    "Check the SIP server's TLS settings on port {} (Kamailio: verify_certificate / require_certificate; an SBC: its TLS profile's client authentication; Lync / SfB: the certificate assigned to the SIP listener, Get-CsCertificate) and what listens on it (netstat -ano | findstr :{}).",
+                    t.port, t.port
+                )
+            } else {
+                format!(
+                    "See what answers on https://{}:{}{} (below). If it is another web site, move it off port {}.",
+                    t.host, t.port, t.path, t.port
+                )
+            },
         ));
         return;
     }
@@ -658,6 +675,12 @@ fn compare_with_local(path: &CertificationPath, request: &CheckRequest, out: &mu
 fn mtls_findings(facts: &ProbeFacts, m: &probe::MutualTlsFacts, out: &mut Vec<Finding>) {
     let t = &facts.target;
     let who = m.presented.first().cloned().unwrap_or_default();
+    if crate::engine::sip_rules::sip_decides(facts, m) {
+        // On a SIP port the OPTIONS answer with our certificate decides (sip_rules); a close or
+        // silence after a completed handshake is SIP's business, not a rejected certificate.
+        out.extend(crate::engine::sip_rules::mtls_verdict(facts, &who));
+        return;
+    }
     match &m.outcome {
         HandshakeOutcome::Completed => out.push(http_layer_verdict(facts, m, &who)),
         HandshakeOutcome::Alert { alert, during } => out.push(Finding::new(

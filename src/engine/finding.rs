@@ -296,6 +296,12 @@ pub mod ids {
     pub const HTTP_REQUIRES_CLIENT_CERTIFICATE: &str = "http.requires-client-certificate";
     /// The URL redirects.
     pub const HTTP_REDIRECT: &str = "http.redirect";
+    /// A SIP server answered our OPTIONS with 2xx (pass).
+    pub const SIP_OPTIONS_OK: &str = "sip.options-ok";
+    /// A SIP server answered our OPTIONS with 3xx-6xx (what the code means).
+    pub const SIP_ERROR_RESPONSE: &str = "sip.error-response";
+    /// Something other than SIP (HTML, HTTP, nothing, other bytes) answers on a SIP port.
+    pub const SIP_NOT_SIP: &str = "sip.not-sip";
     /// The body was longer than the cap.
     pub const HTTP_BODY_CAPPED: &str = "http.body-capped";
     /// Revocation checked: no usable CRL or OCSP answer lists the certificate as revoked.

@@ -238,6 +238,17 @@ pub fn commands_for(id: &str, ctx: &FixContext) -> Vec<FixCommand> {
             verify(),
         ],
         ids::REVOCATION_REVOKED => vec![verify(), client_eku(), restart()],
+        ids::SIP_NOT_SIP => port_owner(port, site),
+        ids::SIP_ERROR_RESPONSE => vec![
+            cmd(
+                "On the Edge (Lync / Skype for Business Management Shell): may the calling domain federate?",
+                "Get-CsAccessEdgeConfiguration; Get-CsAllowedDomain; Get-CsBlockedDomain".to_owned(),
+            ),
+            cmd(
+                "On a front end or Director: is the calling server known to the topology as a pool or trusted application?",
+                "Get-CsPool; Get-CsTrustedApplication".to_owned(),
+            ),
+        ],
         ids::PORT_DNS_FAILED => vec![cmd(
             "Does the name resolve, and to which address?",
             format!("nslookup {host}"),

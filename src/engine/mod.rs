@@ -44,4 +44,5 @@ pub mod role;
 pub mod root_store;
 pub mod rules;
 pub mod signature;
+pub mod sip_rules;
 pub mod store;

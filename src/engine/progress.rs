@@ -50,6 +50,8 @@ pub enum ProbeStep {
     Browse,
     /// HTTPS GET with the client certificate.
     BrowseWithCertificate,
+    /// A SIP OPTIONS without a client certificate (on SIP ports, when no mutual TLS was tried).
+    SipOptions,
     /// Downloading missing issuers from the AIA "CA Issuers" URLs (`--fetch`).
     Intermediates,
     /// Fetching CRLs and asking OCSP responders (`--fetch`).
@@ -67,6 +69,7 @@ impl ProbeStep {
             ProbeStep::MutualTls => "Mutual TLS with the client certificate",
             ProbeStep::Browse => "Browsing to the URL",
             ProbeStep::BrowseWithCertificate => "Browsing with the client certificate",
+            ProbeStep::SipOptions => "SIP OPTIONS",
             ProbeStep::Intermediates => "Downloading missing intermediates (AIA)",
             ProbeStep::Revocation => "Checking revocation (CRL / OCSP)",
         }

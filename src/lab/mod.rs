@@ -8,6 +8,7 @@
 mod legacy;
 mod pki;
 mod servers;
+mod sip;
 mod web;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-pub use pki::{LabPki, aia_extension};
+pub use pki::{LabIdentity, LabPki, aia_extension};
 
 /// The name every lab server answers for (give it as HOST with `--address 127.0.0.1`).
 pub const LAB_HOST: &str = "pool01.lab.test";
@@ -83,11 +84,18 @@ pub enum Scenario {
     /// A Windows Server 2003 stand-in (OpenSSL lab): TLS 1.0, RSA key exchange with RC4 only, a
     /// healthy front end.
     Tls10Rc4Only,
+    /// A healthy SIP server on 5061: mutual TLS required, OPTIONS answered with 200 OK.
+    SipHealthy,
+    /// An Edge refusing the federation partner: mutual TLS works, OPTIONS answered with 403 and an
+    /// ms-diagnostics header.
+    SipForbidden,
+    /// A SIP server that does not ask for a client certificate (OPTIONS answered with 200 OK).
+    SipNoClientCertificate,
 }
 
 impl Scenario {
     /// Every scenario, in catalogue order.
-    pub const ALL: [Scenario; 26] = [
+    pub const ALL: [Scenario; 29] = [
         Scenario::Healthy,
         Scenario::ImpostorWebSite,
         Scenario::IssuingServerAuthOnly,
@@ -114,6 +122,9 @@ impl Scenario {
         Scenario::Tls10Impostor,
         Scenario::Tls10TripleDesOnly,
         Scenario::Tls10Rc4Only,
+        Scenario::SipHealthy,
+        Scenario::SipForbidden,
+        Scenario::SipNoClientCertificate,
     ];
 
     /// The scenario's name on the command line (`impostor-web-site`).
@@ -145,6 +156,9 @@ impl Scenario {
             Scenario::Tls10Impostor => "tls10-impostor",
             Scenario::Tls10TripleDesOnly => "tls10-3des-only",
             Scenario::Tls10Rc4Only => "tls10-rc4-only",
+            Scenario::SipHealthy => "sip-healthy",
+            Scenario::SipForbidden => "sip-forbidden",
+            Scenario::SipNoClientCertificate => "sip-no-client-certificate",
         }
     }
 
@@ -200,6 +214,24 @@ impl Scenario {
             Scenario::Tls10Rc4Only => {
                 "Windows Server 2003 stand-in: TLS 1.0 with RC4 only, a healthy front end"
             }
+            Scenario::SipHealthy => "Healthy SIP server: mutual TLS required, OPTIONS answered 200",
+            Scenario::SipForbidden => {
+                "Edge refusing the partner: mutual TLS works, SIP answers 403 (ms-diagnostics)"
+            }
+            Scenario::SipNoClientCertificate => {
+                "SIP server that does not ask for a client certificate"
+            }
+        }
+    }
+
+    /// What a check of this scenario speaks: SIP for the SIP scenarios (their lab port is not 5061),
+    /// else by port.
+    pub fn protocol(self) -> crate::engine::ports::ProtocolChoice {
+        match self {
+            Scenario::SipHealthy | Scenario::SipForbidden | Scenario::SipNoClientCertificate => {
+                crate::engine::ports::ProtocolChoice::Sip
+            }
+            _ => crate::engine::ports::ProtocolChoice::Auto,
         }
     }
 }

@@ -46,6 +46,8 @@ pub(super) enum Response {
 pub(super) enum Behaviour {
     /// Speaks TLS with this configuration and answers HTTP.
     Tls(Arc<ServerConfig>, Response),
+    /// Speaks TLS with this configuration and answers SIP (see `lab/sip.rs`).
+    Sip(Arc<ServerConfig>, super::sip::SipAnswer),
     /// Accepts and never says anything.
     Silent,
     /// Answers HTTP in clear text.
@@ -105,6 +107,21 @@ impl Behaviour {
             Scenario::Tls10Only => Ok(Behaviour::Tls10Only(tls10_first_flight(pki)?)),
             Scenario::HttpLayerFrontEnd => http_layer(Response::NginxRequired),
             Scenario::IisRejectsCertificate => http_layer(Response::IisUntrusted),
+            Scenario::SipHealthy | Scenario::SipForbidden | Scenario::SipNoClientCertificate => {
+                let answer = if scenario == Scenario::SipForbidden {
+                    super::sip::SipAnswer::Forbidden
+                } else {
+                    super::sip::SipAnswer::Ok
+                };
+                let roots = [pki.root.as_slice()];
+                let client_roots: &[&[u8]] = if scenario == Scenario::SipNoClientCertificate {
+                    &[]
+                } else {
+                    &roots
+                };
+                server_config(&pki.server, 2, client_roots, false)
+                    .map(|c| Behaviour::Sip(Arc::new(c), answer))
+            }
             // Handled before a behaviour is needed.
             Scenario::ClosedPort => Ok(Behaviour::Silent),
             // Served by the OpenSSL lab (legacy.rs), chosen before a behaviour is needed.
@@ -209,6 +226,7 @@ fn handle(stream: TcpStream, behaviour: &Behaviour, stop: &AtomicBool) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
     match behaviour {
         Behaviour::Tls(config, response) => serve_tls(stream, config, *response, stop),
+        Behaviour::Sip(config, answer) => super::sip::serve(stream, config, *answer),
         Behaviour::Silent => hold(stream, stop),
         Behaviour::PlainHttp => {
             let mut stream = stream;

@@ -465,7 +465,7 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
             "<tr><th scope=\"row\">{label}</th><td>{value}</td></tr>"
         );
     };
-    row(out, "Address asked", &escape(&t.url()));
+    row(out, "Address asked", &escape(&t.asked_text()));
     if let Some(e) = &probe.connect.resolve_error {
         row(
             out,
@@ -489,6 +489,13 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
                 escape(&a.address),
                 escape(&probe.connect.resolved_by)
             ),
+        );
+    }
+    if probe.connect.is_open() {
+        row(
+            out,
+            "After the handshake",
+            &escape(&probe.target.spoken_text()),
         );
     }
     if let Some(hs) = &probe.handshake {
@@ -610,6 +617,17 @@ fn port_answer(out: &mut String, probe: &ProbeFacts, client_issuers: &[String], 
             "<p><strong>HTTP answer {with} a client certificate</strong>: - Not tried: {}.</p>",
             escape(reason)
         );
+    }
+    if let Some(rows) = crate::render::sip_rows(probe) {
+        out.push_str("<p><strong>SIP answer to OPTIONS</strong></p>\n<table>\n");
+        for (label, value) in rows {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
+                escape(&value)
+            );
+        }
+        out.push_str("</table>\n");
     }
 }
 

@@ -150,6 +150,13 @@ pub(crate) fn report_name(report: &Report) -> String {
         return format!("pool of {}: {}", labels.len(), labels.join(", "));
     }
     match &report.probe {
+        // A SIP port has no path: say what was spoken and why instead ("SIP (port 5061)").
+        Some(p) if p.target.speaks_sip() => format!(
+            "{}:{}, {}",
+            p.target.host,
+            p.target.port,
+            p.target.spoken_text()
+        ),
         Some(p) => format!("{}:{}{}", p.target.host, p.target.port, p.target.path),
         None if report.store.is_some() => report
             .store
@@ -266,6 +273,10 @@ pub fn not_tried_text(
 /// reason, in step order.
 pub fn browses_not_tried(probe: &crate::engine::probe::ProbeFacts) -> Vec<(&'static str, &str)> {
     use crate::engine::probe::ProbeStep;
+    if probe.target.speaks_sip() {
+        // The SIP block (sip_rows) says that SIP, not HTTP, was spoken.
+        return Vec::new();
+    }
     [
         (ProbeStep::Browse, "without"),
         (ProbeStep::BrowseWithCertificate, "with"),
@@ -273,4 +284,65 @@ pub fn browses_not_tried(probe: &crate::engine::probe::ProbeFacts) -> Vec<(&'sta
     .into_iter()
     .filter_map(|(step, with)| probe.not_tried_reason(step).map(|r| (with, r)))
     .collect()
+}
+
+/// The SIP answer of a probe on a SIP target, as (label, value) rows every format shows the same way:
+/// over which connection, the status line, who answered, ms-diagnostics.
+/// `None` on an HTTP target.
+pub fn sip_rows(probe: &crate::engine::probe::ProbeFacts) -> Option<Vec<(&'static str, String)>> {
+    use crate::engine::probe::ProbeStep;
+    use crate::engine::probe::sip::SipReply;
+    if !probe.target.speaks_sip() {
+        return None;
+    }
+    let mut rows = Vec::new();
+    let Some(x) = &probe.sip else {
+        rows.push((
+            "OPTIONS",
+            format!(
+                "not tried: {}",
+                not_tried_text(probe, ProbeStep::SipOptions)
+            ),
+        ));
+        return Some(rows);
+    };
+    rows.push((
+        "Connection",
+        if x.with_client_certificate {
+            "mutual TLS, with our client certificate".to_owned()
+        } else {
+            "TLS, without a client certificate".to_owned()
+        },
+    ));
+    match &x.reply {
+        SipReply::Answered(a) => {
+            rows.push(("Status line", a.first_line.clone()));
+            for (label, value) in [
+                ("Server", &a.server),
+                ("User-Agent", &a.user_agent),
+                ("Allow", &a.allow),
+            ] {
+                if let Some(v) = value {
+                    rows.push((label, v.clone()));
+                }
+            }
+            if let Some(d) = &a.ms_diagnostics {
+                rows.push((
+                    "ms-diagnostics",
+                    crate::engine::sip_rules::ms_diagnostics_words(d),
+                ));
+            }
+            rows.push(("Bytes read", a.bytes_read.to_string()));
+        }
+        SipReply::NotSip {
+            looks_like,
+            first_line,
+            ..
+        } => {
+            rows.push(("Answer", format!("not SIP: {looks_like}")));
+            rows.push(("First line", first_line.clone()));
+        }
+        SipReply::Nothing { why } => rows.push(("Answer", format!("none: {why}"))),
+    }
+    Some(rows)
 }

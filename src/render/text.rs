@@ -444,6 +444,14 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             probe.connect.resolved_by
         );
     }
+    if probe.connect.is_open() {
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            pad("After the handshake", 40),
+            probe.target.spoken_text()
+        );
+    }
     if let Some(h) = &probe.handshake {
         let _ = writeln!(out, "\nTLS");
         let _ = writeln!(
@@ -575,6 +583,12 @@ pub(crate) fn probe_text(out: &mut String, probe: &ProbeFacts, client_issuers: &
             "\nHTTP answer {with} a client certificate\n  - not tried: {}",
             wrap(reason, 4)
         );
+    }
+    if let Some(rows) = crate::render::sip_rows(probe) {
+        let _ = writeln!(out, "\nSIP answer to OPTIONS");
+        for (label, value) in rows {
+            let _ = writeln!(out, "  {label:<20} {}", wrap(&value, 23));
+        }
     }
 }
 

@@ -146,6 +146,7 @@ fn target(host: &str, port: u16) -> ProbeTarget {
         port,
         path: "/LiveServer/MCUFactory/".into(),
         address: Some("127.0.0.1".parse().expect("ip")),
+        protocol: Default::default(),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn port_request(
                 port,
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
+                protocol: Default::default(),
             },
             timeout,
             identity,

@@ -143,7 +143,7 @@ fn apache_rejection_names_our_ca_without_client_authentication() {
 }
 
 /// Ids of the findings of one severity.
-fn ids(report: &Report, severity: Severity) -> Vec<String> {
+pub fn ids(report: &Report, severity: Severity) -> Vec<String> {
     report
         .findings
         .iter()

@@ -190,6 +190,7 @@ fn run(pki: &Healthy, port: u16, identity: ClientIdentity) -> certwiz::engine::r
                 port,
                 path: "/LiveServer/MCUFactory/".into(),
                 address: Some("127.0.0.1".parse().expect("ip")),
+                protocol: Default::default(),
             },
             timeout: Duration::from_secs(5),
             identity: Some(Arc::new(identity)),

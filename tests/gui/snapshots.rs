@@ -41,6 +41,7 @@ fn record() -> Fixture {
             port: lab.port(),
             path: certwiz::engine::probe::DEFAULT_PATH.into(),
             address: Some("127.0.0.1".parse().expect("ip")),
+            protocol: Default::default(),
         },
         timeout: certwiz::engine::probe::DEFAULT_TIMEOUT,
         identity: None,
@@ -138,7 +139,7 @@ fn main_steps_look_as_recorded() {
     for (label, name) in [
         ("4. Certification path", "impostor-step4-path"),
         ("5. Purposes", "impostor-step5-purposes"),
-        ("6. Port 444", "impostor-step6-port"),
+        ("6. What answers on port 444", "impostor-step6-port"),
         ("7. Mutual TLS", "impostor-step7-mtls"),
     ] {
         step_button(&h, label).click();
@@ -146,7 +147,7 @@ fn main_steps_look_as_recorded() {
         snapshot(&mut h, name);
     }
     // The recorded facts still say what the live lab said: a web site with its title.
-    step_button(&h, "6. Port 444").click();
+    step_button(&h, "6. What answers on port 444").click();
     h.run();
     use egui_kittest::kittest::Queryable;
     assert!(h.query_by_label("Communicator Web Access").is_some());

@@ -80,7 +80,7 @@ fn a_cancelled_run_shows_no_pass_anywhere() {
     );
     assert!(page_says(
         &mut h,
-        "6. Port 444",
+        "6. What answers on port 444",
         "Cancelled before this step's check finished"
     ));
     assert!(h.query_by_label("✖ no").is_none());
@@ -242,7 +242,8 @@ fn names_read_well_to_a_screen_reader() {
     assert!(h.query_by_label("4. Certification path: fail").is_some());
     let port = h.state().wizard.target.port.clone();
     assert!(
-        h.query_by_label(&format!("6. Port {port}: pass")).is_some(),
+        h.query_by_label(&format!("6. What answers on port {port}: pass"))
+            .is_some(),
         "step 6 names the real port"
     );
 }

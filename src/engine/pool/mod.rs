@@ -85,6 +85,11 @@ pub fn pool_report_expecting(
 ) -> Report {
     let (progress, journal) = progress.journaled();
     let mut check = check_pool(request, cancel, &progress);
+    // Members on SIP ports were also sent an OPTIONS (without a client certificate): say what answered.
+    for member in check.facts.members.iter().filter(|m| m.target.speaks_sip()) {
+        crate::engine::sip_rules::sip_findings(member, &mut check.findings);
+    }
+    sort_findings(&mut check.findings);
     if !expected_names.is_empty() {
         check.findings.extend(judge::member_name_findings(
             &check.facts,

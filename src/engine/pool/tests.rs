@@ -82,6 +82,7 @@ fn target(host: &str, port: u16) -> ProbeTarget {
         port,
         path: "/".into(),
         address: None,
+        protocol: Default::default(),
     }
 }
 

@@ -60,6 +60,11 @@ impl DeadlineStream {
         self.cancelled
     }
 
+    /// Our end of the connection (the SIP request's Via and Contact name it).
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        self.inner.local_addr().ok()
+    }
+
     /// When reads and writes stop waiting.
     pub fn deadline(&self) -> Instant {
         self.deadline

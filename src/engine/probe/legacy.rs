@@ -270,6 +270,7 @@ mod tests {
             port: 444,
             path: "/".into(),
             address: None,
+            protocol: Default::default(),
         };
         let hello = client_hello(&target);
         let (rest, record) = parse_tls_raw_record(&hello).expect("record parses");

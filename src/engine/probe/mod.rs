@@ -12,6 +12,7 @@ pub mod http;
 pub mod io;
 pub mod legacy;
 pub mod openssl;
+pub mod sip;
 pub mod tcp;
 pub mod tls;
 
@@ -27,7 +28,9 @@ use browse::BrowseFacts;
 use tcp::ConnectFacts;
 use tls::HandshakeOutcome;
 
-pub use crate::engine::ports::{DEFAULT_PATH, DEFAULT_PORT, DEFAULT_TIMEOUT};
+pub use crate::engine::ports::{
+    DEFAULT_PATH, DEFAULT_PORT, DEFAULT_TIMEOUT, Protocol, ProtocolChoice,
+};
 pub use crate::engine::progress::{
     CancelFlag, Journal, ProbeEvent, ProbeStep, Progress, TimelineEntry,
 };
@@ -43,9 +46,38 @@ pub struct ProbeTarget {
     pub path: String,
     /// Connect here instead of resolving `host` (like curl's `--resolve`).
     pub address: Option<IpAddr>,
+    /// What to speak after the handshake (`--protocol`; `auto`: by port).
+    #[serde(default, skip_serializing_if = "ProtocolChoice::is_auto")]
+    pub protocol: ProtocolChoice,
 }
 
 impl ProbeTarget {
+    /// The protocol spoken after the handshake, and why ("port 5061", "--protocol sip").
+    pub fn spoken(&self) -> (Protocol, String) {
+        self.protocol.resolve(self.port)
+    }
+
+    /// Whether certwiz speaks SIP (an OPTIONS request) rather than HTTP on this target.
+    pub fn speaks_sip(&self) -> bool {
+        self.spoken().0 == Protocol::Sip
+    }
+
+    /// What was asked for: the SIP Request-URI (`sip:host:5061;transport=tls`) on a SIP target, else
+    /// the URL.
+    pub fn asked_text(&self) -> String {
+        if self.speaks_sip() {
+            format!("sip:{};transport=tls", self.host_header())
+        } else {
+            self.url()
+        }
+    }
+
+    /// "SIP (port 5061)", "HTTP (--protocol http)": what was spoken and why, for reports.
+    pub fn spoken_text(&self) -> String {
+        let (protocol, why) = self.spoken();
+        format!("{} ({why})", protocol.label())
+    }
+
     /// `https://host:port/path`, with brackets around an IPv6 literal.
     pub fn url(&self) -> String {
         format!(
@@ -269,6 +301,10 @@ pub struct ProbeFacts {
     pub browse: Option<BrowseFacts>,
     /// HTTPS GET with the client certificate.
     pub browse_with_certificate: Option<BrowseFacts>,
+    /// The SIP OPTIONS exchange (on a target that speaks SIP): with the client certificate when mutual
+    /// TLS was tried, else without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sip: Option<sip::SipExchange>,
     /// Whether the user cancelled.
     pub cancelled: bool,
     /// Every later step (mutual TLS, the two browses) the probe did not take, with its reason, in step
@@ -295,6 +331,7 @@ impl ProbeFacts {
             mutual_tls: None,
             browse: None,
             browse_with_certificate: None,
+            sip: None,
             cancelled: false,
             not_tried: Vec::new(),
             timings: StepTimings::default(),
@@ -342,7 +379,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
             match exchange {
                 Some(x) => {
                     facts.mutual_tls = Some(second_engine_mtls(identity, &x));
-                    facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+                    second_engine_answer(&mut facts, true, &x);
                 }
                 None => {
                     facts.mutual_tls = Some(MutualTlsFacts {
@@ -361,7 +398,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
         return finish(facts, timings, started, cancel, plan.identity.is_some());
     }
     let late_done = facts.mutual_tls.is_some();
-    if late_done && !cancel.is_cancelled() {
+    if late_done && !cancel.is_cancelled() && !target.speaks_sip() {
         // Mutual TLS went through the second engine; the browse without a certificate is rustls's.
         let (b, ms) = progress.step(
             ProbeStep::Browse,
@@ -371,7 +408,9 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
         timings.steps_ms.push((ProbeStep::Browse, ms));
         facts.browse = Some(b);
     }
-    if speaks_tls && !cancel.is_cancelled() && !late_done {
+    if speaks_tls && !cancel.is_cancelled() && !late_done && target.speaks_sip() {
+        sip_steps(plan, cancel, progress, &mut facts, &mut timings);
+    } else if speaks_tls && !cancel.is_cancelled() && !late_done {
         // Without a CertificateRequest there is no mutual TLS to try: the server never sees a
         // client certificate, so neither the MTLS handshake nor the browse with it would tell more.
         let requested = facts
@@ -403,7 +442,7 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
                 let mtls = scope.spawn(move || {
                     let (m, ms) = progress.step(
                         ProbeStep::MutualTls,
-                        || mutual_tls(target, plan.timeout, cancel, mtls_key, presented),
+                        || mutual_tls(target, plan.timeout, cancel, mtls_key, presented).0,
                         |m| handshake_outcome_summary(&m.outcome),
                     );
                     if let Ok(mut r) = results.lock() {
@@ -452,12 +491,33 @@ pub fn run(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeF
 /// speaks nothing newer): what the server presents and whether it asks for a client certificate,
 /// without mutual TLS or the browse. `plan.identity` is not used. The pool matrix needs only this
 /// from every member, and skipping the HTTPS browse saves a connection and a handshake per member.
+///
+/// On a target that speaks SIP it also sends one OPTIONS (without a client certificate: the pool has
+/// none), so the pool says whether SIP answers on each member's port.
 pub fn handshake_only(plan: &ProbePlan, cancel: &CancelFlag, progress: &Progress) -> ProbeFacts {
     let started = Instant::now();
-    let (facts, timings, _) = connect_and_handshake(plan, cancel, progress);
+    let (mut facts, mut timings, speaks_tls) = connect_and_handshake(plan, cancel, progress);
+    if speaks_tls && plan.target.speaks_sip() && !cancel.is_cancelled() {
+        let without_identity = ProbePlan {
+            target: plan.target.clone(),
+            timeout: plan.timeout,
+            identity: None,
+        };
+        sip_steps(
+            &without_identity,
+            cancel,
+            progress,
+            &mut facts,
+            &mut timings,
+        );
+    }
     let mut facts = finish(facts, timings, started, cancel, plan.identity.is_some());
     // The pool's probe stops after the handshake by design; its matrix judges from that alone.
-    for n in &mut facts.not_tried {
+    for n in facts
+        .not_tried
+        .iter_mut()
+        .filter(|n| n.step != ProbeStep::SipOptions)
+    {
         n.reason = "a handshake-only probe (the pool matrix) does not take this step".into();
     }
     facts
@@ -529,7 +589,7 @@ fn connect_and_handshake(
             });
             spoken.insecure_renegotiation = x.legacy_renegotiation;
             note_late_request(&mut spoken, &x);
-            facts.browse = Some(second_engine_browse(target, false, &x));
+            second_engine_answer(&mut facts, false, &x);
             facts.handshake = Some(spoken);
             return (facts, timings, true);
         }
@@ -561,7 +621,7 @@ fn connect_and_handshake(
             });
             if let Some(identity) = identity {
                 facts.mutual_tls = Some(second_engine_mtls(identity, &x));
-                facts.browse_with_certificate = Some(second_engine_browse(target, true, &x));
+                second_engine_answer(&mut facts, true, &x);
             }
         }
     }
@@ -605,6 +665,7 @@ fn connect_and_handshake(
                 cipher_suite: capture.cipher_suite,
                 http_status_line: None,
                 http_status: None,
+                sip: None,
             };
             let outcome = handshake.outcome.clone();
             handshake = handshake_facts(outcome, record);
@@ -690,6 +751,17 @@ fn not_tried(facts: &ProbeFacts, identity_given: bool) -> Vec<NotTried> {
         facts.mutual_tls.is_some(),
         &with_certificate,
     );
+    if facts.target.speaks_sip() {
+        // A SIP port gets an OPTIONS, never a GET; the SIP step's own reason is the common one.
+        let sip = Some(format!(
+            "the port speaks SIP ({}): certwiz sent a SIP OPTIONS instead of an HTTP GET",
+            facts.target.spoken().1
+        ));
+        add(ProbeStep::Browse, false, &sip);
+        add(ProbeStep::BrowseWithCertificate, false, &sip);
+        add(ProbeStep::SipOptions, facts.sip.is_some(), &common);
+        return out;
+    }
     add(ProbeStep::Browse, facts.browse.is_some(), &common);
     add(
         ProbeStep::BrowseWithCertificate,
@@ -709,7 +781,7 @@ fn mutual_tls(
     cancel: &CancelFlag,
     key: Result<Arc<rustls::sign::CertifiedKey>, String>,
     presented: Vec<String>,
-) -> MutualTlsFacts {
+) -> (MutualTlsFacts, Option<sip::SipExchange>) {
     let failed = |reason: String| MutualTlsFacts {
         outcome: HandshakeOutcome::Failed { reason },
         version: None,
@@ -720,27 +792,136 @@ fn mutual_tls(
     };
     let key = match key {
         Ok(k) => k,
-        Err(reason) => return failed(reason),
+        Err(reason) => return (failed(reason), None),
     };
     let (connect, stream) = tcp::connect(target, timeout, cancel);
     let Some(stream) = stream else {
-        return failed(format!(
+        let reason = format!(
             "could not reconnect to {}: {}",
             target.host,
             connect
                 .resolve_error
                 .unwrap_or_else(|| "the port did not accept the connection".into())
-        ));
+        );
+        return (failed(reason), None);
     };
     let (outcome, record) =
         tls::handshake(stream, target, Instant::now() + timeout, cancel, Some(key));
-    MutualTlsFacts {
+    let sip = target.speaks_sip().then(|| {
+        record
+            .sip
+            .clone()
+            .unwrap_or_else(|| sip::SipExchange::handshake_failed(true, outcome.clone(), None))
+    });
+    let facts = MutualTlsFacts {
         outcome,
         version: record.version,
         http_status_line: record.http_status_line,
         http_status: record.http_status,
         engine: None,
         presented,
+    };
+    (facts, sip)
+}
+
+/// The SIP steps on a target that speaks SIP: the OPTIONS over mutual TLS when the server asks for a
+/// client certificate and one was given (that answer decides), else one OPTIONS without a
+/// certificate. No HTTP browse: a GET is garbage to a SIP server.
+fn sip_steps(
+    plan: &ProbePlan,
+    cancel: &CancelFlag,
+    progress: &Progress,
+    facts: &mut ProbeFacts,
+    timings: &mut StepTimings,
+) {
+    let target = &plan.target;
+    let requested = facts
+        .handshake
+        .as_ref()
+        .is_some_and(|h| h.certificate_requested);
+    if let Some(identity) = plan.identity.as_deref().filter(|_| requested) {
+        let key = tls::certified_key(identity, &tls::provider());
+        let presented = presented_names(identity);
+        let ((mtls, sip), ms) = progress.step(
+            ProbeStep::MutualTls,
+            || mutual_tls(target, plan.timeout, cancel, key, presented),
+            |(m, sip)| match sip {
+                Some(sip) if sip.handshake_completed => {
+                    format!(
+                        "{}; {}",
+                        handshake_outcome_summary(&m.outcome),
+                        sip.summary()
+                    )
+                }
+                _ => handshake_outcome_summary(&m.outcome),
+            },
+        );
+        timings.steps_ms.push((ProbeStep::MutualTls, ms));
+        facts.mutual_tls = Some(mtls);
+        facts.sip = sip;
+        return;
+    }
+    let (sip, ms) = progress.step(
+        ProbeStep::SipOptions,
+        || {
+            let (connect, stream) = tcp::connect(target, plan.timeout, cancel);
+            let Some(stream) = stream else {
+                let reason = format!(
+                    "could not reconnect: {}",
+                    connect
+                        .resolve_error
+                        .unwrap_or_else(|| "the port did not accept the connection".into())
+                );
+                return sip::SipExchange::handshake_failed(
+                    false,
+                    HandshakeOutcome::Failed { reason },
+                    None,
+                );
+            };
+            let (outcome, record) = tls::handshake_then(
+                stream,
+                target,
+                Instant::now() + plan.timeout,
+                cancel,
+                None,
+                true,
+            );
+            record
+                .sip
+                .unwrap_or_else(|| sip::SipExchange::handshake_failed(false, outcome, None))
+        },
+        sip::SipExchange::summary,
+    );
+    timings.steps_ms.push((ProbeStep::SipOptions, ms));
+    facts.sip = Some(sip);
+}
+
+/// Files the second engine's answer where it belongs: the SIP exchange on a SIP target, else the
+/// browse it amounts to.
+fn second_engine_answer(
+    facts: &mut ProbeFacts,
+    with_client_certificate: bool,
+    x: &openssl::OpensslExchange,
+) {
+    if facts.target.speaks_sip() {
+        facts.sip = Some(x.record.sip.clone().unwrap_or_else(|| {
+            sip::SipExchange::handshake_failed(
+                with_client_certificate,
+                x.outcome.clone(),
+                Some("openssl".into()),
+            )
+        }));
+    } else {
+        let browse = Some(second_engine_browse(
+            &facts.target,
+            with_client_certificate,
+            x,
+        ));
+        if with_client_certificate {
+            facts.browse_with_certificate = browse;
+        } else {
+            facts.browse = browse;
+        }
     }
 }
 

@@ -229,6 +229,10 @@ pub fn exchange(
     }
     result.handshake_completed = true;
     record_session(tls.ssl(), &wire, &mut result);
+    if target.speaks_sip() {
+        sip_exchange(&mut tls, target, &wire, identity.is_some(), &mut result);
+        return result;
+    }
     let request = format!(
         "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: certwiz/{}\r\nConnection: close\r\n\r\n",
         target.path,
@@ -276,6 +280,43 @@ pub fn exchange(
         },
     };
     result
+}
+
+/// The SIP OPTIONS in place of the GET (see [`super::sip`]), on the connection OpenSSL completed.
+fn sip_exchange(
+    tls: &mut openssl::ssl::SslStream<DeadlineStream>,
+    target: &ProbeTarget,
+    wire: &Mutex<Wire>,
+    with_certificate: bool,
+    result: &mut OpensslExchange,
+) {
+    let timeout_secs = tls
+        .get_ref()
+        .deadline()
+        .saturating_duration_since(Instant::now())
+        .as_secs();
+    let request = super::sip::options_request(target, tls.get_ref().local_addr());
+    let (raw, error) = match tls.write_all(request.as_bytes()) {
+        Ok(()) => super::sip::read_answer(tls),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    // A renegotiation or post-handshake request during the read changes the CA list and its timing.
+    record_session(tls.ssl(), wire, result);
+    // An alert the server sent before closing is in the wire record even when the read saw only
+    // the end of the stream.
+    let failed = raw.is_empty().then(|| {
+        let error = error.map_or_else(|| "unexpected eof".to_owned(), |e| e.to_string());
+        failure(tls.get_ref(), wire, &error, "first-read")
+    });
+    let exchange = super::sip::exchange_from(
+        &raw,
+        failed,
+        timeout_secs,
+        with_certificate,
+        Some("openssl".into()),
+    );
+    result.outcome = exchange.outcome.clone();
+    result.record.sip = Some(exchange);
 }
 
 fn new_ssl(

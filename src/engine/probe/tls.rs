@@ -88,6 +88,8 @@ pub struct HandshakeRecord {
     pub http_status_line: Option<String>,
     /// Its status code, parsed with httparse.
     pub http_status: Option<u16>,
+    /// The answer to the SIP OPTIONS sent instead of the GET, on a target that speaks SIP.
+    pub sip: Option<super::sip::SipExchange>,
 }
 
 #[derive(Debug)]
@@ -275,8 +277,22 @@ pub fn handshake(
     cancel: &CancelFlag,
     identity: Option<Arc<CertifiedKey>>,
 ) -> (HandshakeOutcome, HandshakeRecord) {
-    let mut record = HandshakeRecord::default();
     let send_request = identity.is_some();
+    handshake_then(stream, target, deadline, cancel, identity, send_request)
+}
+
+/// [`handshake`], sending the first request (the GET, or a SIP OPTIONS on a target that speaks SIP)
+/// when `send_request`, with or without a client certificate.
+pub fn handshake_then(
+    stream: TcpStream,
+    target: &ProbeTarget,
+    deadline: Instant,
+    cancel: &CancelFlag,
+    identity: Option<Arc<CertifiedKey>>,
+    send_request: bool,
+) -> (HandshakeOutcome, HandshakeRecord) {
+    let mut record = HandshakeRecord::default();
+    let with_certificate = identity.is_some();
     let (config, verifier, client_auth) = match danger_recording_config(identity) {
         Ok(parts) => parts,
         Err(reason) => return (HandshakeOutcome::Failed { reason }, record),
@@ -299,7 +315,11 @@ pub fn handshake(
     let mut io = DeadlineStream::new(stream, deadline, cancel.clone());
     let mut outcome = drive_handshake(&mut conn, &mut io);
     if outcome == HandshakeOutcome::Completed && send_request {
-        outcome = first_exchange(&mut conn, &mut io, target, &mut record);
+        outcome = if target.speaks_sip() {
+            sip_exchange(&mut conn, &mut io, target, with_certificate, &mut record)
+        } else {
+            first_exchange(&mut conn, &mut io, target, &mut record)
+        };
     }
     if let Ok(chain) = verifier.chain.lock() {
         record.chain = chain.clone();
@@ -429,6 +449,35 @@ fn first_exchange(
     record.http_status_line = text.lines().next().map(|l| l.chars().take(200).collect());
     record.http_status = super::http::status_code(&head);
     HandshakeOutcome::Completed
+}
+
+/// Sends the SIP OPTIONS and reads the answer (see [`super::sip`]). A server that closes without an
+/// answer and without an alert is recorded as such, never as a rejected certificate: the judge decides.
+fn sip_exchange(
+    conn: &mut ClientConnection,
+    io: &mut DeadlineStream,
+    target: &ProbeTarget,
+    with_certificate: bool,
+    record: &mut HandshakeRecord,
+) -> HandshakeOutcome {
+    let timeout_secs = io
+        .deadline()
+        .saturating_duration_since(Instant::now())
+        .as_secs();
+    let request = super::sip::options_request(target, io.local_addr());
+    let mut stream = rustls::Stream::new(conn, io);
+    let (raw, error) = match stream.write_all(request.as_bytes()) {
+        Ok(()) => super::sip::read_answer(&mut stream),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let failed = match error {
+        Some(e) if raw.is_empty() => Some(classify_after_drain(conn, io, e, "first-read")),
+        _ => None,
+    };
+    let exchange = super::sip::exchange_from(&raw, failed, timeout_secs, with_certificate, None);
+    let outcome = exchange.outcome.clone();
+    record.sip = Some(exchange);
+    outcome
 }
 
 /// Turns an I/O or TLS error into an outcome, using what the peer sent to tell "not TLS" apart.

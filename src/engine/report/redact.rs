@@ -259,7 +259,10 @@ impl Redactor {
             // Free text written by people or by the far end: any host name in it.
             Some(
                 "title" | "body_preview" | "location" | "ever_worked" | "when_stopped"
-                | "what_changed" | "line" | "lines" | "excerpt" | "source" | "description",
+                | "what_changed" | "line" | "lines" | "excerpt" | "source" | "description"
+                // A SIP answer's headers: an Edge names its peers in ms-diagnostics (source=,
+                // PeerServer=, Domain=), an SBC its own name in Server / User-Agent.
+                | "ms_diagnostics" | "server" | "user_agent",
             ) => {
                 for host in text_hosts(s) {
                     self.add_host(host);

@@ -161,11 +161,7 @@ fn port_owner_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
 
 /// Step 6.
 pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
-    step_heading_ui(
-        ui,
-        Step::Port.number(),
-        &format!("{}: what answers", wizard.step_title(Step::Port)),
-    );
+    step_heading_ui(ui, Step::Port.number(), &wizard.step_title(Step::Port));
     let Some(report) = wizard.report() else {
         no_report_ui(ui, wizard, msgs);
         return port_owner_ui(ui, wizard, msgs);
@@ -192,6 +188,9 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
             }
             if let Some(e) = &probe.connect.resolve_error {
                 row_ui(ui, "Name resolution", e);
+            }
+            if probe.connect.is_open() {
+                row_ui(ui, "After the handshake", &probe.target.spoken_text());
             }
             if let Some(h) = &probe.handshake {
                 row_ui(ui, "TLS handshake", &handshake_outcome_summary(&h.outcome));
@@ -239,6 +238,20 @@ pub fn port_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     for (with, reason) in crate::render::browses_not_tried(probe) {
         section_ui(ui, &format!("HTTP answer {with} a client certificate"));
         ui.label(RichText::new(format!("○ Not tried: {reason}.")).size(tokens::BODY_SIZE));
+    }
+    if let Some(rows) = crate::render::sip_rows(probe) {
+        section_ui(ui, "SIP answer to OPTIONS");
+        super::fitted_grid_ui(
+            ui,
+            egui::Grid::new("sip_answer").spacing([16.0, 4.0]),
+            2,
+            16.0,
+            |ui| {
+                for (label, value) in rows {
+                    row_ui(ui, label, &value);
+                }
+            },
+        );
     }
     port_owner_ui(ui, wizard, msgs);
 }

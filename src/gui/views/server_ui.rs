@@ -384,6 +384,39 @@ const SERVER_FIELDS: [(&str, &str); 5] = [
     ("Connect address", "optional IP, e.g. 10.0.0.12"),
 ];
 
+/// Step 2's protocol choice: what certwiz speaks after the handshake (auto: by port), and what that
+/// means for the port typed.
+fn protocol_ui(ui: &mut Ui, wizard: &mut Wizard) {
+    use crate::engine::probe::ProtocolChoice;
+    ui.add_space(tokens::SECTION_GAP);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("After the handshake speak").size(tokens::BODY_SIZE));
+        let locked = wizard.is_read_only() || wizard.is_running();
+        ui.add_enabled_ui(!locked, |ui| {
+            let choice = &mut wizard.target.protocol;
+            for (value, words) in [
+                (ProtocolChoice::Auto, "Auto (by port)"),
+                (ProtocolChoice::Http, "HTTP"),
+                (ProtocolChoice::Sip, "SIP"),
+            ] {
+                ui.radio_value(choice, value, RichText::new(words).size(tokens::BODY_SIZE));
+            }
+        });
+    });
+    if let Ok(port) = wizard.target.port.trim().parse::<u16>() {
+        let (protocol, why) = wizard.target.protocol.resolve(port);
+        let words = match protocol {
+            crate::engine::probe::Protocol::Sip => "a SIP OPTIONS (the path is not used)",
+            crate::engine::probe::Protocol::Http => "an HTTP GET for the path",
+        };
+        ui.label(
+            RichText::new(format!("certwiz sends {words} ({why})."))
+                .size(tokens::DETAIL_SIZE)
+                .weak(),
+        );
+    }
+}
+
 /// Step 2: pool and server names, port, path and connect address, validated as typed.
 pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(ui, Step::Server.number(), Step::Server.title());
@@ -449,6 +482,7 @@ pub fn server_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             body,
         );
     }
+    protocol_ui(ui, wizard);
     ui.add_space(tokens::SECTION_GAP);
     let ready = wizard.can_run();
     let (text, color) = if wizard.is_running() {

@@ -83,6 +83,7 @@ impl Wizard {
             port: port.to_string(),
             path: DEFAULT_PATH.to_owned(),
             address: "127.0.0.1".to_owned(),
+            protocol: scenario.protocol(),
         };
         self.clear_local();
         self.forget_results();

@@ -89,7 +89,7 @@ impl Step {
             Step::LocalCertificate => "Local certificate",
             Step::CertificationPath => "Certification path",
             Step::Purposes => "Purposes",
-            Step::Port => "Port 444",
+            Step::Port => "What answers on port 444",
             Step::MutualTls => "Mutual TLS",
             Step::Verdict => "Verdict",
             Step::Pool => "Pool trust",
@@ -515,7 +515,7 @@ mod tests {
         assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
         assert_eq!(Step::Verdict.number(), 8, "the numbers people know stay");
         assert_eq!(Step::Pool.number(), 9);
-        assert_eq!(Step::Port.title(), "Port 444");
+        assert_eq!(Step::Port.title(), "What answers on port 444");
     }
 
     #[test]

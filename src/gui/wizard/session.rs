@@ -213,6 +213,7 @@ impl Wizard {
                 port: t.port.clone(),
                 path: t.path.clone(),
                 address: t.address.clone(),
+                protocol: Default::default(),
             };
         } else if let Some(probe) = &report.probe {
             self.target = TargetInput {
@@ -225,6 +226,7 @@ impl Wizard {
                     .address
                     .map(|a| a.to_string())
                     .unwrap_or_default(),
+                protocol: probe.target.protocol,
             };
         }
         if let Some(analysis) = &report.logs {

@@ -29,6 +29,7 @@ fn judged_ids(step: Step) -> &'static [&'static str] {
         Step::Port => &[
             "port.",
             "http.",
+            "sip.",
             "tls.no-client",
             "tls.legacy",
             "tls.handshake",
@@ -150,7 +151,7 @@ impl Wizard {
             .map(|p| p.target.port)
             .or_else(|| self.target.port.trim().parse::<u16>().ok())
             .unwrap_or(crate::engine::probe::DEFAULT_PORT);
-        format!("Port {port}")
+        format!("What answers on port {port}")
     }
 
     /// A step's accessible name in the step list: number, title and state in words, no symbols

@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::engine::probe::{DEFAULT_PATH, DEFAULT_PORT, ProbeTarget};
+use crate::engine::probe::{DEFAULT_PATH, DEFAULT_PORT, ProbeTarget, ProtocolChoice};
 
 /// The target as typed (remembered between sessions).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -18,6 +18,8 @@ pub struct TargetInput {
     pub path: String,
     /// Optional connect address, as typed.
     pub address: String,
+    /// What to speak after the handshake (auto: by port).
+    pub protocol: ProtocolChoice,
 }
 
 impl Default for TargetInput {
@@ -28,6 +30,7 @@ impl Default for TargetInput {
             port: DEFAULT_PORT.to_string(),
             path: DEFAULT_PATH.to_owned(),
             address: String::new(),
+            protocol: ProtocolChoice::Auto,
         }
     }
 }
@@ -114,6 +117,7 @@ impl TargetInput {
                         port,
                         path: path.to_owned(),
                         address,
+                        protocol: self.protocol,
                     },
                     expected,
                 ))
