@@ -331,9 +331,15 @@ fn path_problems_of_the_client_block_every_server() {
     );
     // Every cell of those rows is rejected; no pair is one-way.
     assert!(matrix.cells.iter().all(|c| c.accepted == Some(false)));
+    // #16: each client's path is one cause, whoever it calls: 4 findings for the 12 cells, each
+    // naming the three members that would reject it.
     let all = judge(&matrix);
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 4);
     assert!(all.iter().all(|f| f.id == ids::POOL_MTLS_WOULD_FAIL));
+    for f in &all {
+        assert_eq!(f.title.matches(".contoso.com").count(), 4, "{}", f.title);
+        assert!(f.title.contains(" and "), "{}", f.title);
+    }
 }
 
 #[test]

@@ -102,6 +102,20 @@ pub fn fitted_grid_ui(
         });
 }
 
+/// A report's verdict in one line, in its colour: mark and summary ("✖ 1 problem to fix: ...").
+pub fn verdict_headline_ui(ui: &mut Ui, report: &crate::engine::report::Report, size: f32) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::verdict_mark(report.verdict.status),
+            report.verdict.summary
+        ))
+        .size(size)
+        .strong()
+        .color(tokens::verdict_color(report.verdict.status)),
+    );
+}
+
 /// One finding in one line: its mark and title in its colour (the opening lines of a step's page).
 pub fn finding_line_ui(ui: &mut Ui, finding: &Finding) {
     ui.label(
