@@ -6,9 +6,9 @@ use assert_cmd::Command;
 use certwiz::lab::{LAB_HOST, LabFiles, LabServer, Scenario};
 use serde_json::Value;
 
-struct Run {
+pub(super) struct Run {
     code: i32,
-    json: Value,
+    pub(super) json: Value,
     elapsed: Duration,
 }
 
@@ -25,7 +25,7 @@ impl Run {
             .unwrap_or_default()
     }
 
-    fn finding(&self, id: &str) -> &Value {
+    pub(super) fn finding(&self, id: &str) -> &Value {
         self.json["findings"]
             .as_array()
             .and_then(|a| a.iter().find(|f| f["id"] == id))
@@ -82,7 +82,7 @@ fn check_scenario(scenario: Scenario, extra: &[&str]) -> Run {
     check(&server, &files, extra)
 }
 
-fn run(scenario: Scenario) -> Run {
+pub(super) fn run(scenario: Scenario) -> Run {
     check_scenario(scenario, &[])
 }
 

@@ -429,7 +429,11 @@ fn four_pkis_and_a_member_that_is_down() {
         "{}",
         rejects_01.fix
     );
-    assert!(rejects_01.fix.contains("certutil -addstore Root"));
+    assert!(
+        rejects_01
+            .fix
+            .contains("certutil -addstore -f Root \"Contoso Root CA.cer\"")
+    );
     assert_eq!(
         rejects_01.certificate.as_ref().map(|c| c.sha256.as_str()),
         Some(cert.sha256.as_str()),

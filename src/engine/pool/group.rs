@@ -8,9 +8,9 @@
 //! server that omits it). Blockers after the first are listed in the same finding, with their fixes.
 
 use crate::engine::finding::{Finding, Severity, ids};
-use crate::engine::fixes::FixCommand;
+use crate::engine::fixes::{FixCommand, PathValues};
 
-use super::judge::{about_client, blocking_reasons, commands, remedies};
+use super::judge::{about_client, blocking_reasons, client_values, commands, remedies};
 use crate::engine::facts::pool::{Blocker, PoolCell, PoolMatrix};
 
 /// Why a group of cells fails: what blocks each of them first.
@@ -201,9 +201,22 @@ fn would_fail(matrix: &PoolMatrix, cells: &[&PoolCell]) -> Finding {
         detail,
         fixes.join(" "),
     );
+    // A root the servers' lists leave out is installed like an untrusted one: its commands too.
+    if cells
+        .iter()
+        .any(|c| c.blockers.contains(&Blocker::CaListExcludesChain))
+        && !finding_ids.contains(&ids::CHAIN_UNTRUSTED_ROOT)
+    {
+        finding_ids.push(ids::CHAIN_UNTRUSTED_ROOT);
+    }
+    // The commands name the calling member's certificate and CAs when there is one caller.
+    let values = match clients.as_slice() {
+        [client] => client_values(matrix, *client),
+        _ => PathValues::default(),
+    };
     let mut shown: Vec<FixCommand> = Vec::new();
     for server in servers.iter().filter_map(|&s| matrix.members.get(s)) {
-        for command in commands(&finding_ids, server) {
+        for command in commands(&finding_ids, server, &values) {
             if !shown.iter().any(|c| c.command == command.command) {
                 shown.push(command);
             }

@@ -2,7 +2,7 @@
 //! unreachable members' `port.*` / `tls.*` findings, and the name check of every member. Pure.
 
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
-use crate::engine::fixes::{FixCommand, FixContext, commands_for};
+use crate::engine::fixes::{CertificateValues, FixCommand, FixContext, PathValues, commands_for};
 
 use super::probe::PoolFacts;
 use crate::engine::facts::pool::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
@@ -88,7 +88,7 @@ fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
                         "On {label}, trim the Trusted Root Certification Authorities store to the CAs you need; or set HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList to 0 deliberately (Lync/SfB guidance) and make sure each server has only one certificate valid for client authentication."
                     ),
                 );
-                finding.commands = commands(&[ids::TLS_CLIENT_CA_LIST_EMPTY], member);
+                finding.commands = commands(&[ids::TLS_CLIENT_CA_LIST_EMPTY], member, &PathValues::default());
                 out.push(finding);
             }
             return;
@@ -161,16 +161,22 @@ fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
         ),
         fix,
     );
-    finding.commands = commands(&[id], member);
+    finding.commands = commands(&[id], member, &PathValues::default());
     out.push(finding);
 }
 
-/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats.
-pub(super) fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
+/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats, filled
+/// with `values` (the calling member's certificate and CAs, for the pool's rejections).
+pub(super) fn commands(
+    finding_ids: &[&str],
+    member: &PoolMember,
+    values: &PathValues,
+) -> Vec<FixCommand> {
     let ctx = FixContext {
         host: Some(member.host.clone()),
         port: Some(member.port),
         site: None,
+        path: values.clone(),
     };
     let mut out: Vec<FixCommand> = Vec::new();
     for id in finding_ids {
@@ -181,6 +187,31 @@ pub(super) fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixComm
         }
     }
     out
+}
+
+/// What the commands can name of `client`'s certificate: its name and thumbprint, its CAs' names
+/// (certwiz saw the CAs' names only, so the commands find them by name).
+pub(super) fn client_values(matrix: &PoolMatrix, client: usize) -> PathValues {
+    let Some(c) = matrix
+        .members
+        .get(client)
+        .and_then(|m| m.certificate.as_ref())
+    else {
+        return PathValues::default();
+    };
+    let by_name = |name: &str| CertificateValues {
+        name: name.to_owned(),
+        thumbprint: None,
+    };
+    PathValues {
+        leaf: Some(CertificateValues {
+            name: c.display_name.clone(),
+            thumbprint: Some(c.thumbprint_sha1.clone()),
+        }),
+        issuing: (!c.issuing_ca.eq_ignore_ascii_case(&c.root)).then(|| by_name(&c.issuing_ca)),
+        root: Some(by_name(&c.root)),
+        ..PathValues::default()
+    }
 }
 
 /// What to do about each blocker, in words, and the finding ids whose commands help.
@@ -213,17 +244,18 @@ pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Ve
             ),
             Blocker::CaListExcludesChain => add(
                 format!(
-                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
+                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\"){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
                     if root.eq_ignore_ascii_case(issuing) {
                         String::new()
                     } else {
                         format!(
-                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore CA issuing-ca.cer)"
+                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore -f CA \"{issuing}.cer\")"
                         )
                     }
                 ),
                 ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
             ),
+
             Blocker::ClientAuthMissing { certificate } => add(
                 format!(
                     "Give {cl} a certificate that includes Client Authentication in place of \"{certificate}\": Request-CsCertificate -ClientEKU $true, or a template with both Server Authentication and Client Authentication; assign it with Set-CsCertificate and restart {cl}'s services."
@@ -238,7 +270,7 @@ pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Ve
             ),
             Blocker::ChainUntrusted { root } => add(
                 format!(
-                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer) and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
+                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\") and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
                 ),
                 ids::CHAIN_UNTRUSTED_ROOT,
             ),

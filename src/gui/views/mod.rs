@@ -170,18 +170,6 @@ pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
         let is_fix = c.kind == crate::engine::fixes::CommandKind::Fix;
         let purpose = RichText::new(c.heading()).size(tokens::DETAIL_SIZE);
         ui.label(if is_fix { purpose.strong() } else { purpose });
-        let placeholders = c.placeholders();
-        if !placeholders.is_empty() {
-            // What to put there: the command does not run until the admin does.
-            ui.label(
-                RichText::new(format!(
-                    "Before running it, replace {} (angle brackets included) with your own value.",
-                    placeholders.join(" and ")
-                ))
-                .size(tokens::DETAIL_SIZE)
-                .color(tokens::WARN),
-            );
-        }
         let copy_word = if is_fix { "Copy fix" } else { "Copy" };
         ui.horizontal_wrapped(|ui| {
             let copy = ui
@@ -205,5 +193,17 @@ pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
                     .strong(),
             );
         });
+        // Under the Copy button, what to put in place of each value certwiz could not see: the
+        // command does not run until the admin does.
+        for placeholder in c.placeholders() {
+            ui.label(
+                RichText::new(format!(
+                    "Before running it, replace {placeholder} (angle brackets included) with {}.",
+                    crate::engine::fixes::placeholder_meaning(placeholder)
+                ))
+                .size(tokens::DETAIL_SIZE)
+                .color(tokens::WARN),
+            );
+        }
     }
 }
