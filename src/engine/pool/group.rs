@@ -181,8 +181,12 @@ fn would_fail(matrix: &PoolMatrix, cells: &[&PoolCell]) -> Finding {
     };
     let mut fixes: Vec<String> = Vec::new();
     let mut finding_ids: Vec<&'static str> = Vec::new();
+    // The same fix on every server is said once, naming them all ("On fe01 and fe02, import ...").
+    let mut per_server: Vec<Vec<String>> = Vec::new();
     for cell in cells {
         let (texts, cell_ids) = remedies(matrix, cell);
+        let server = matrix.label(cell.server);
+        per_server.push(texts.iter().map(|t| t.replace(server, "\u{1}")).collect());
         for text in texts {
             if !fixes.contains(&text) {
                 fixes.push(text);
@@ -193,6 +197,13 @@ fn would_fail(matrix: &PoolMatrix, cells: &[&PoolCell]) -> Finding {
                 finding_ids.push(id);
             }
         }
+    }
+    if servers.len() > 1 && per_server.iter().all(|t| *t == per_server[0]) {
+        let all = and_list(&server_names);
+        fixes = per_server[0]
+            .iter()
+            .map(|t| t.replace('\u{1}', &all))
+            .collect();
     }
     let mut finding = Finding::new(
         ids::POOL_MTLS_WOULD_FAIL,

@@ -102,6 +102,21 @@ pub fn fitted_grid_ui(
         });
 }
 
+/// `findings` without repeats: the same finding twice (same id and title) is listed once, as
+/// [`crate::gui::wizard::Wizard::step_findings`] does for the step pages.
+pub fn distinct_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a Finding> {
+    let mut out: Vec<&Finding> = Vec::new();
+    for f in findings {
+        if !out
+            .iter()
+            .any(|seen| seen.id == f.id && seen.title == f.title)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
 /// A report's verdict in one line, in its colour: mark and summary ("✖ 1 problem to fix: ...").
 pub fn verdict_headline_ui(ui: &mut Ui, report: &crate::engine::report::Report, size: f32) {
     ui.label(
@@ -205,5 +220,34 @@ pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
                 .color(tokens::WARN),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::finding::Severity;
+
+    #[test]
+    fn the_same_finding_twice_is_listed_once_in_its_first_place() {
+        let f = |id: &str, title: &str| Finding::new(id, Severity::Fail, title, "d", "f");
+        let findings = [
+            f("pool.mtls-would-fail", "a rejects b"),
+            f("pool.mtls-would-fail", "a rejects c"),
+            f("pool.mtls-would-fail", "a rejects b"),
+            f("port.closed", "a rejects b"),
+        ];
+        let titles: Vec<(&str, &str)> = distinct_findings(&findings)
+            .into_iter()
+            .map(|f| (f.id.as_str(), f.title.as_str()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("pool.mtls-would-fail", "a rejects b"),
+                ("pool.mtls-would-fail", "a rejects c"),
+                ("port.closed", "a rejects b"),
+            ]
+        );
     }
 }

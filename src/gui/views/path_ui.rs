@@ -331,7 +331,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 && f.scope == Some(facts.scope)
         })
         .collect();
-    for finding in problems {
+    for finding in super::distinct_findings(problems) {
         finding_ui(ui, finding);
     }
 }
@@ -451,7 +451,7 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
         .collect();
     if !blockers.is_empty() {
         section_ui(ui, "How to fix");
-        for finding in blockers {
+        for finding in super::distinct_findings(blockers) {
             finding_ui(ui, finding);
         }
     }

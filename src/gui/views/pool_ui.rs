@@ -164,13 +164,8 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     }
     section_ui(ui, "Findings");
     // The same finding twice (same id and title) is said once, as on the other pages.
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    for f in &report.findings {
-        let key = (f.id.as_str(), f.title.as_str());
-        if !seen.contains(&key) {
-            seen.push(key);
-            finding_ui(ui, f);
-        }
+    for f in super::distinct_findings(&report.findings) {
+        finding_ui(ui, f);
     }
 }
 
