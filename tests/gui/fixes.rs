@@ -72,7 +72,11 @@ fn the_verdict_copies_the_root_import_with_the_roots_own_name_and_thumbprint() {
             .count(),
         0,
         "nothing to replace on this page"
-    );
+    ); // Step 4, where the untrusted root is shown, offers the same fix.
+    h.state_mut().wizard.step = Step::CertificationPath;
+    h.run();
+    h.get_by_label(&format!("Copy fix: {add}"));
+    h.get_by_label("How to fix");
 }
 
 #[test]
