@@ -158,8 +158,24 @@ pub const SITE_PLACEHOLDER: &str = "<IIS site name>";
 
 impl FixCommand {
     /// What it does, as reports print it: a fix says so first ("FIX: ..."), a command that only
-    /// confirms the problem does not.
+    /// confirms the problem does not; then what replaces each placeholder the purpose does not
+    /// already explain (reports have no line under a Copy button).
     pub fn heading(&self) -> String {
+        let mut out = self.title();
+        for placeholder in self.placeholders() {
+            if !self.purpose.contains(placeholder) {
+                out.push_str(&format!(
+                    "; replace {placeholder} with {}",
+                    placeholder_meaning(placeholder)
+                ));
+            }
+        }
+        out
+    }
+
+    /// What it does, without the placeholder notes: "FIX: " first for a fix (the GUI says what
+    /// replaces a placeholder under the Copy button).
+    pub fn title(&self) -> String {
         match self.kind {
             CommandKind::Fix => format!("FIX: {}", self.purpose),
             CommandKind::Diagnose => self.purpose.clone(),
@@ -748,6 +764,15 @@ mod tests {
             "Test-NetConnection <server FQDN> -Port 444"
         );
         assert_eq!(reach[0].placeholders(), ["<server FQDN>"]);
+        // Reports have no line under a Copy button: the heading says what replaces it.
+        assert!(
+            reach[0]
+                .heading()
+                .ends_with("; replace <server FQDN> with the server's full DNS name"),
+            "{}",
+            reach[0].heading()
+        );
+        assert!(!reach[0].title().contains("replace"));
         assert_eq!(reach[0].kind, CommandKind::Diagnose);
         // Every failure with a known fix has one: the chain's trust, the issuer, the purposes, the
         // web site on the port, the CRL.

@@ -183,7 +183,7 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
 pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
     for c in commands {
         let is_fix = c.kind == crate::engine::fixes::CommandKind::Fix;
-        let purpose = RichText::new(c.heading()).size(tokens::DETAIL_SIZE);
+        let purpose = RichText::new(c.title()).size(tokens::DETAIL_SIZE);
         ui.label(if is_fix { purpose.strong() } else { purpose });
         let copy_word = if is_fix { "Copy fix" } else { "Copy" };
         ui.horizontal_wrapped(|ui| {
