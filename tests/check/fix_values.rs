@@ -5,7 +5,7 @@
 use certwiz::lab::Scenario;
 use serde_json::Value;
 
-use super::lab_scenarios::run;
+use super::lab_scenarios::{check, lab, run};
 
 /// The commands of a finding, as (command, kind) pairs.
 fn commands(finding: &Value) -> Vec<(String, String)> {
@@ -164,4 +164,24 @@ fn impostor_commands_carry_the_port_that_was_checked() {
         "fix".to_owned()
     )));
     no_example_values(&r.json);
+}
+
+#[test]
+fn redacted_reports_mask_the_thumbprints_the_commands_carry() {
+    // The fix commands now carry real thumbprints: --redact must mask them like every other
+    // thumbprint (the same pseudonym in the command as elsewhere).
+    // One server, checked twice: the same root both times.
+    let (server, _dir, files) = lab(Scenario::UntrustedRoot);
+    let plain = check(&server, &files, &[]);
+    let redacted = check(&server, &files, &["--redact"]);
+    let (_, root_sha1) = node(&plain.json, 0);
+    assert!(plain.json["findings"].to_string().contains(root_sha1));
+    let text = redacted.json["findings"].to_string();
+    assert!(!text.contains(root_sha1), "{text}");
+    let c = commands(redacted.finding("chain.untrusted-root"));
+    assert!(
+        c.iter()
+            .any(|(c, _)| c.starts_with("certutil -store Root thumbprint-")),
+        "{c:?}"
+    );
 }

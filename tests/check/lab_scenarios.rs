@@ -33,14 +33,14 @@ impl Run {
     }
 }
 
-fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
+pub(super) fn lab(scenario: Scenario) -> (LabServer, tempfile::TempDir, LabFiles) {
     let server = LabServer::start(scenario).expect("lab server starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let files = server.write_files(dir.path()).expect("lab files");
     (server, dir, files)
 }
 
-fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
+pub(super) fn check(server: &LabServer, files: &LabFiles, extra: &[&str]) -> Run {
     let started = Instant::now();
     let out = Command::cargo_bin("certwiz")
         .expect("binary")
