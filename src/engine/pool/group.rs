@@ -218,7 +218,12 @@ fn would_fail(matrix: &PoolMatrix, cells: &[&PoolCell]) -> Finding {
         .any(|c| c.blockers.contains(&Blocker::CaListExcludesChain))
         && !finding_ids.contains(&ids::CHAIN_UNTRUSTED_ROOT)
     {
-        finding_ids.push(ids::CHAIN_UNTRUSTED_ROOT);
+        // Before the CA-list diagnostics: the import is the fix, the counts only confirm.
+        let at = finding_ids
+            .iter()
+            .position(|id| *id == ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER)
+            .unwrap_or(finding_ids.len());
+        finding_ids.insert(at, ids::CHAIN_UNTRUSTED_ROOT);
     }
     // The commands name the calling member's certificate and CAs when there is one caller.
     let values = match clients.as_slice() {
