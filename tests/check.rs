@@ -2,6 +2,8 @@
 
 mod common;
 
+#[path = "check/fix_values.rs"]
+mod fix_values;
 #[path = "check/hostile.rs"]
 mod hostile;
 #[path = "check/lab_scenarios.rs"]

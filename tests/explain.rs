@@ -74,8 +74,9 @@ fn explain_shows_meaning_fix_commands_and_step() {
     assert_eq!(v["step"], 4);
     assert_eq!(
         v["commands"][0]["command"],
-        "certutil -addstore Root root-ca.cer"
+        "certutil -addstore -f Root \"<root CA certificate file>\""
     );
+    assert_eq!(v["commands"][0]["kind"], "fix");
 }
 
 #[test]

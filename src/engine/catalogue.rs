@@ -815,9 +815,9 @@ const ENTRIES: &[Entry] = &[
     ),
     Entry(
         ids::POOL_TRUST_ASYMMETRIC,
-        "fail",
+        "info",
         9,
-        "(`pool`) one member accepts another, which rejects it",
+        "(`pool`) one member accepts another, which rejects it: a note beside the `pool.mtls-would-fail` that counts the problem once",
         POOL_WHY,
         "Compare the Trusted Root stores of the two members and import the missing root on the one that rejects.",
     ),

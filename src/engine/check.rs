@@ -230,6 +230,10 @@ pub fn judge_with(
             host: Some(target.host.clone()),
             port: Some(target.port),
             site: None,
+            path: path
+                .as_ref()
+                .map(crate::engine::fixes::PathValues::of)
+                .unwrap_or_default(),
         },
     );
     Judgement {

@@ -208,6 +208,7 @@ pub fn judge(facts: &PortOwnerFacts) -> Vec<Finding> {
                 host: None,
                 port: Some(port),
                 site: None,
+                ..Default::default()
             },
         );
     }
@@ -218,6 +219,7 @@ pub fn judge(facts: &PortOwnerFacts) -> Vec<Finding> {
             host: None,
             port: Some(port),
             site: None,
+            ..Default::default()
         },
     );
     out

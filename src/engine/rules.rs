@@ -46,7 +46,11 @@ pub fn judge_path(facts: &PathFacts<'_>) -> Vec<Finding> {
     name_findings(facts, &mut out);
     path_rule_findings(facts, &mut out);
     sort_findings(&mut out);
-    crate::engine::fixes::attach(&mut out, &crate::engine::fixes::FixContext::default());
+    // The commands name what the path showed: the certificate's and the CAs' names and thumbprints.
+    crate::engine::fixes::attach(
+        &mut out,
+        &crate::engine::fixes::FixContext::of_path(facts.path),
+    );
     out
 }
 
@@ -162,7 +166,7 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                     "The path stops at \"{}\": its issuer \"{}\"{key} is not among the certificates given. MMC shows this as \"The issuer of this certificate could not be found.\"{aia}",
                     top.certificate.display_name, missing.issuer
                 ),
-                "Get the issuing CA's certificate (from the CA: certutil -ca.cert issuing-ca.cer) and install it on both servers: certutil -addstore CA issuing-ca.cer for an intermediate, certutil -addstore Root root-ca.cer for a root. In MMC: Certificates (Local Computer) > Intermediate Certification Authorities > All Tasks > Import.".to_owned(),
+                "Save the issuing CA's certificate to a file (download it from the address the certificate names, or export it on a server whose chain builds) and install it on both servers: certutil -addstore CA <file> for an intermediate, certutil -addstore Root <file> for a root (the commands below are filled in with its name). In MMC: Certificates (Local Computer) > Intermediate Certification Authorities > All Tasks > Import.".to_owned(),
             )
         };
         out.push(about(
@@ -204,7 +208,7 @@ fn trust_findings(f: &PathFacts<'_>, out: &mut Vec<Finding>) {
                 severity,
                 format!("The root \"{}\" is not trusted", root.certificate.display_name),
                 detail,
-                "Install the root CA certificate in Trusted Root Certification Authorities on every server that must trust this certificate: certutil -addstore Root root-ca.cer, or MMC: Certificates (Local Computer) > Trusted Root Certification Authorities > All Tasks > Import. Then restart the conferencing services.",
+                "Install the root CA certificate in Trusted Root Certification Authorities on every server that must trust this certificate: certutil -addstore -f Root <file> (the commands below are filled in with its name and thumbprint), or MMC: Certificates (Local Computer) > Trusted Root Certification Authorities > All Tasks > Import. Then restart the conferencing services.",
             ),
             &root.certificate,
             f.scope,
@@ -627,7 +631,7 @@ fn rule_finding(
                 "\"{by}\" signed the {what} \"{name}\" with {}, an algorithm certwiz cannot verify, so certwiz does not know whether the signature is genuine: the path is not called trusted. Windows may verify it; check there with certutil.",
                 v.what
             ),
-            "Verify the chain on a Windows server with certutil -verify -urlfetch server.cer. If the CA uses a rare algorithm (ECDSA with SHA-1, DSA, a small or odd curve), renew the CA and reissue with sha256RSA or ECDSA P-256 / SHA-256.",
+            "Verify the chain on a Windows server with certutil -verify -urlfetch <certificate file>. If the CA uses a rare algorithm (ECDSA with SHA-1, DSA, a small or odd curve), renew the CA and reissue with sha256RSA or ECDSA P-256 / SHA-256.",
         ),
         PathRule::NameConstraints => (
             ids::CHAIN_NAME_CONSTRAINTS_VIOLATED,
@@ -647,7 +651,7 @@ fn rule_finding(
                 "In the {what} \"{name}\", {}: whether they are inside the CA's subtrees is not known, so the path is not called OK. Windows checks UPN constraints (and rejects a name outside them).",
                 v.what
             ),
-            "Check the chain on a Windows server: certutil -verify -urlfetch server.cer (a name outside the constraints shows as CERT_E_INVALID_NAME).",
+            "Check the chain on a Windows server: certutil -verify -urlfetch <certificate file> (a name outside the constraints shows as CERT_E_INVALID_NAME).",
         ),
         PathRule::PathLength => (
             ids::CHAIN_PATH_LENGTH_EXCEEDED,

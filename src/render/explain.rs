@@ -25,7 +25,7 @@ pub fn explanation_text(x: &Explanation) -> String {
     if !x.commands.is_empty() {
         let _ = writeln!(out, "\nCommands (certwiz never runs them)");
         for c in &x.commands {
-            let _ = writeln!(out, "  # {}\n  {}", c.purpose, c.command);
+            let _ = writeln!(out, "  # {}\n  {}", c.heading(), c.command);
         }
     }
     let _ = writeln!(out, "\nWizard step {}: {}", x.step, x.step_name);
@@ -41,7 +41,7 @@ pub fn explanation_markdown(x: &Explanation) -> String {
     if !x.commands.is_empty() {
         out.push_str("```powershell\n");
         for c in &x.commands {
-            let _ = writeln!(out, "# {}\n{}", c.purpose, c.command);
+            let _ = writeln!(out, "# {}\n{}", c.heading(), c.command);
         }
         out.push_str("```\n\n");
     }

@@ -326,6 +326,23 @@ fn practice_pool_fills_step_9_and_shows_the_one_way_trust() {
     // The first rejecting cell is opened with its reasons.
     assert!(text.contains("fe03.lab.test connecting to fe01.lab.test: ✖ rejected"));
     assert!(text.contains("does not name certwiz Lab New Root CA"));
+    // #16: one cause (fe03's new root, missing on fe01 and fe02) is one problem, the members named,
+    // said first on the page; its finding is listed once, and the one-way note is not a problem.
+    let headline = "1 problem to fix: fe01.lab.test and fe02.lab.test would reject fe03.lab.test in mutual TLS";
+    assert!(text.contains(headline), "{text}");
+    let title = "fe01.lab.test and fe02.lab.test would reject fe03.lab.test in mutual TLS";
+    assert_eq!(
+        h.query_all_by_label(title).count(),
+        1,
+        "the finding is listed once"
+    );
+    assert_eq!(
+        h.query_all_by_label("pool.mtls-would-fail").count(),
+        1,
+        "one such finding: {text}"
+    );
+    assert_eq!(h.query_all_by_label("pool.trust-asymmetric").count(), 1);
+    assert!(!text.contains("problems to fix"), "{text}");
     h.get_by_label(STOP_PRACTICE_POOL_LABEL).click();
     h.run();
     assert!(h.state().wizard.pool.text.is_empty() && !h.state().wizard.pool.practice);

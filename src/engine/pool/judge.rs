@@ -2,14 +2,14 @@
 //! unreachable members' `port.*` / `tls.*` findings, and the name check of every member. Pure.
 
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
-use crate::engine::fixes::{FixCommand, FixContext, commands_for};
+use crate::engine::fixes::{CertificateValues, FixCommand, FixContext, PathValues, commands_for};
 
 use super::probe::PoolFacts;
 use crate::engine::facts::pool::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
 
-/// Turns the matrix into findings, sorted (fail, warn, info, pass): `pool.mtls-would-fail` for each
-/// ordered pair that would be rejected, `pool.trust-asymmetric` for each pair that trusts one way
-/// only, `pool.mtls-ok` when no known pair is rejected, and for each member that did not answer the
+/// Turns the matrix into findings, sorted (fail, warn, info, pass): one `pool.mtls-would-fail` per
+/// cause of rejection, naming the calls it blocks (`group.rs`), a `pool.trust-asymmetric` note where
+/// those calls work the other way round, `pool.mtls-ok` when no known pair is rejected, and for each member that did not answer the
 /// `port.*` / `tls.*` finding `check` gives (its row and column are unknown).
 pub fn judge(matrix: &PoolMatrix) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -28,24 +28,8 @@ pub fn judge(matrix: &PoolMatrix) -> Vec<Finding> {
     for member in &matrix.members {
         member_findings(member, &mut out);
     }
-    for cell in &matrix.cells {
-        if cell.accepted == Some(false) {
-            out.push(would_fail(matrix, cell));
-        }
-    }
-    for a in 0..matrix.members.len() {
-        for b in a + 1..matrix.members.len() {
-            let (Some(ab), Some(ba)) = (matrix.cell(a, b), matrix.cell(b, a)) else {
-                continue;
-            };
-            match (ab.accepted, ba.accepted) {
-                // a connecting to b is rejected, b connecting to a is accepted.
-                (Some(false), Some(true)) => out.push(asymmetric(matrix, ab)),
-                (Some(true), Some(false)) => out.push(asymmetric(matrix, ba)),
-                _ => {}
-            }
-        }
-    }
+    // One finding per cause, with the members it affects (#16): the matrix keeps every cell.
+    out.extend(super::group::grouped_findings(matrix));
     let known = matrix.cells.iter().filter(|c| c.accepted.is_some()).count();
     let rejected = matrix.cells.iter().any(|c| c.accepted == Some(false));
     if known > 0 && !rejected {
@@ -104,7 +88,7 @@ fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
                         "On {label}, trim the Trusted Root Certification Authorities store to the CAs you need; or set HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\SendTrustedIssuerList to 0 deliberately (Lync/SfB guidance) and make sure each server has only one certificate valid for client authentication."
                     ),
                 );
-                finding.commands = commands(&[ids::TLS_CLIENT_CA_LIST_EMPTY], member);
+                finding.commands = commands(&[ids::TLS_CLIENT_CA_LIST_EMPTY], member, &PathValues::default());
                 out.push(finding);
             }
             return;
@@ -177,16 +161,22 @@ fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
         ),
         fix,
     );
-    finding.commands = commands(&[id], member);
+    finding.commands = commands(&[id], member, &PathValues::default());
     out.push(finding);
 }
 
-/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats.
-fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
+/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats, filled
+/// with `values` (the calling member's certificate and CAs, for the pool's rejections).
+pub(super) fn commands(
+    finding_ids: &[&str],
+    member: &PoolMember,
+    values: &PathValues,
+) -> Vec<FixCommand> {
     let ctx = FixContext {
         host: Some(member.host.clone()),
         port: Some(member.port),
         site: None,
+        path: values.clone(),
     };
     let mut out: Vec<FixCommand> = Vec::new();
     for id in finding_ids {
@@ -197,6 +187,31 @@ fn commands(finding_ids: &[&str], member: &PoolMember) -> Vec<FixCommand> {
         }
     }
     out
+}
+
+/// What the commands can name of `client`'s certificate: its name and thumbprint, its CAs' names
+/// (certwiz saw the CAs' names only, so the commands find them by name).
+pub(super) fn client_values(matrix: &PoolMatrix, client: usize) -> PathValues {
+    let Some(c) = matrix
+        .members
+        .get(client)
+        .and_then(|m| m.certificate.as_ref())
+    else {
+        return PathValues::default();
+    };
+    let by_name = |name: &str| CertificateValues {
+        name: name.to_owned(),
+        thumbprint: None,
+    };
+    PathValues {
+        leaf: Some(CertificateValues {
+            name: c.display_name.clone(),
+            thumbprint: Some(c.thumbprint_sha1.clone()),
+        }),
+        issuing: (!c.issuing_ca.eq_ignore_ascii_case(&c.root)).then(|| by_name(&c.issuing_ca)),
+        root: Some(by_name(&c.root)),
+        ..PathValues::default()
+    }
 }
 
 /// What to do about each blocker, in words, and the finding ids whose commands help.
@@ -229,17 +244,18 @@ pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Ve
             ),
             Blocker::CaListExcludesChain => add(
                 format!(
-                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
+                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\"){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
                     if root.eq_ignore_ascii_case(issuing) {
                         String::new()
                     } else {
                         format!(
-                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore CA issuing-ca.cer)"
+                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore -f CA \"{issuing}.cer\")"
                         )
                     }
                 ),
                 ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
             ),
+
             Blocker::ClientAuthMissing { certificate } => add(
                 format!(
                     "Give {cl} a certificate that includes Client Authentication in place of \"{certificate}\": Request-CsCertificate -ClientEKU $true, or a template with both Server Authentication and Client Authentication; assign it with Set-CsCertificate and restart {cl}'s services."
@@ -254,7 +270,7 @@ pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Ve
             ),
             Blocker::ChainUntrusted { root } => add(
                 format!(
-                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore Root root-ca.cer) and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
+                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\") and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
                 ),
                 ids::CHAIN_UNTRUSTED_ROOT,
             ),
@@ -291,7 +307,7 @@ pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Ve
     (texts, finding_ids)
 }
 
-fn blocking_reasons(cell: &PoolCell) -> String {
+pub(super) fn blocking_reasons(cell: &PoolCell) -> String {
     cell.reasons
         .iter()
         .take(cell.blockers.len())
@@ -300,7 +316,7 @@ fn blocking_reasons(cell: &PoolCell) -> String {
         .join("; ")
 }
 
-fn about_client(finding: Finding, matrix: &PoolMatrix, client: usize) -> Finding {
+pub(super) fn about_client(finding: Finding, matrix: &PoolMatrix, client: usize) -> Finding {
     match matrix
         .members
         .get(client)
@@ -315,56 +331,6 @@ fn about_client(finding: Finding, matrix: &PoolMatrix, client: usize) -> Finding
         ),
         None => finding,
     }
-}
-
-fn would_fail(matrix: &PoolMatrix, cell: &PoolCell) -> Finding {
-    let (cl, sl) = (matrix.label(cell.client), matrix.label(cell.server));
-    let server = matrix.members.get(cell.server);
-    let port = server.map_or(0, |m| m.port);
-    let certificate = matrix
-        .members
-        .get(cell.client)
-        .and_then(|m| m.certificate.as_ref())
-        .map(|c| format!(" \"{}\"", c.display_name))
-        .unwrap_or_default();
-    let (fixes, finding_ids) = remedies(matrix, cell);
-    let mut finding = Finding::new(
-        ids::POOL_MTLS_WOULD_FAIL,
-        Severity::Fail,
-        format!("{sl} would reject {cl} in mutual TLS"),
-        format!(
-            "When {cl} connects to {sl} on port {port}, it presents its own certificate{certificate} as the client certificate, and {sl} would refuse it: {}. Calls from {cl} to {sl} then fail (events 61013 / 30988 on {cl}, \"ReceiveFailure\" in the validation wizard).",
-            blocking_reasons(cell)
-        ),
-        fixes.join(" "),
-    );
-    if let Some(server) = server {
-        finding.commands = commands(&finding_ids, server);
-    }
-    about_client(finding, matrix, cell.client)
-}
-
-/// `rejected` is the cell that fails; the reverse cell is accepted.
-fn asymmetric(matrix: &PoolMatrix, rejected: &PoolCell) -> Finding {
-    let (cl, sl) = (matrix.label(rejected.client), matrix.label(rejected.server));
-    let (fixes, finding_ids) = remedies(matrix, rejected);
-    let mut finding = Finding::new(
-        ids::POOL_TRUST_ASYMMETRIC,
-        Severity::Fail,
-        format!("Trust between {cl} and {sl} is one-way: {cl} accepts {sl}, {sl} rejects {cl}"),
-        format!(
-            "{sl} connecting to {cl} would work: {cl} accepts {sl}'s certificate. {cl} connecting to {sl} would not: {}. Members of a pool call each other in both directions (conferencing on 444, SIP on 5061), so every call from {cl} to {sl} fails. Usually the certificate chain of {cl} is installed on {cl} but not on {sl}.",
-            blocking_reasons(rejected)
-        ),
-        format!(
-            "Make the trust mutual: the certificate chain of {cl} must be installed on {sl}, as {sl}'s is on {cl}. {}",
-            fixes.join(" ")
-        ),
-    );
-    if let Some(server) = matrix.members.get(rejected.server) {
-        finding.commands = commands(&finding_ids, server);
-    }
-    about_client(finding, matrix, rejected.client)
 }
 
 fn all_accept(matrix: &PoolMatrix, known: usize) -> Finding {

@@ -28,6 +28,7 @@
 //! A member that did not answer TLS has an unknown row and column, never a ✓ or ✗.
 
 mod decide;
+mod group;
 mod judge;
 mod probe;
 #[cfg(test)]

@@ -332,9 +332,15 @@ fn path_problems_of_the_client_block_every_server() {
     );
     // Every cell of those rows is rejected; no pair is one-way.
     assert!(matrix.cells.iter().all(|c| c.accepted == Some(false)));
+    // #16: each client's path is one cause, whoever it calls: 4 findings for the 12 cells, each
+    // naming the three members that would reject it.
     let all = judge(&matrix);
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 4);
     assert!(all.iter().all(|f| f.id == ids::POOL_MTLS_WOULD_FAIL));
+    for f in &all {
+        assert_eq!(f.title.matches(".contoso.com").count(), 4, "{}", f.title);
+        assert!(f.title.contains(" and "), "{}", f.title);
+    }
 }
 
 #[test]
@@ -470,4 +476,83 @@ fn a_name_constraint_violation_in_the_client_path_blocks_it() {
     let (_, ids) = remedies(&matrix, cell);
     assert_eq!(ids, ["chain.name-constraints-violated"]);
     assert_eq!(matrix.cell(1, 0).expect("cell").accepted, Some(true));
+}
+
+#[test]
+fn two_halves_that_do_not_trust_each_other_are_two_problems_not_eight() {
+    // Written down first: fe01 and fe02 hold Contoso certificates and list only Contoso's root;
+    // fe03 and fe04 hold Fabrikam certificates and list only Fabrikam's. Every call across the
+    // halves fails (8 cells), for two causes: Contoso's root missing on fe03 / fe04, and
+    // Fabrikam's on fe01 / fe02. Both directions fail, so no one-way note.
+    let a = pki("Contoso", "fe01.contoso.com", vec![], both());
+    let a2 = make("fe02.contoso.com", false, both(), Some(&a.issuing));
+    let b = pki("Fabrikam", "fe03.contoso.com", vec![], both());
+    let b2 = make("fe04.contoso.com", false, both(), Some(&b.issuing));
+    let (lists_a, lists_b) = (vec![subject(&a.root)], vec![subject(&b.root)]);
+    let members = [
+        answered(
+            "fe01.contoso.com",
+            &[&a.leaf.der, &a.issuing.der],
+            Some(lists_a.clone()),
+        ),
+        answered(
+            "fe02.contoso.com",
+            &[&a2.der, &a.issuing.der],
+            Some(lists_a),
+        ),
+        answered(
+            "fe03.contoso.com",
+            &[&b.leaf.der, &b.issuing.der],
+            Some(lists_b.clone()),
+        ),
+        answered(
+            "fe04.contoso.com",
+            &[&b2.der, &b.issuing.der],
+            Some(lists_b),
+        ),
+    ];
+    let matrix = decide(&members, &[anchor(&a.root), anchor(&b.root)], at());
+    let rejected = matrix
+        .cells
+        .iter()
+        .filter(|c| c.accepted == Some(false))
+        .count();
+    assert_eq!(rejected, 8);
+    let all = judge(&matrix);
+    assert_eq!(
+        ids_of(&all),
+        [
+            ("pool.mtls-would-fail", Severity::Fail),
+            ("pool.mtls-would-fail", Severity::Fail)
+        ]
+    );
+    for f in &all {
+        assert_eq!(
+            f.title,
+            "4 calls between pool members would be rejected in mutual TLS"
+        );
+        // Each call is named, who connecting to whom (once in the list, once with its reasons,
+        // which name each server), and each command is listed once.
+        assert_eq!(
+            f.detail.matches(" connecting to ").count(),
+            8,
+            "{}",
+            f.detail
+        );
+        let mut commands: Vec<&str> = f.commands.iter().map(|c| c.command.as_str()).collect();
+        let listed = commands.len();
+        commands.sort_unstable();
+        commands.dedup();
+        assert_eq!(commands.len(), listed);
+    }
+    assert!(
+        all[0]
+            .detail
+            .contains("fe01.contoso.com connecting to fe03.contoso.com")
+    );
+    assert!(
+        all[0]
+            .detail
+            .contains("fe02.contoso.com connecting to fe04.contoso.com")
+    );
 }

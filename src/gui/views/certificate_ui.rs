@@ -114,11 +114,12 @@ pub fn certificate_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
                 .size(tokens::BODY_SIZE),
             );
         }
-        for finding in report
-            .findings
-            .iter()
-            .filter(|f| f.severity != crate::engine::finding::Severity::Pass)
-        {
+        for finding in super::distinct_findings(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.severity != crate::engine::finding::Severity::Pass),
+        ) {
             finding_ui(ui, finding);
         }
         if report.verdict.failures == 0 && report.verdict.warnings == 0 {

@@ -102,6 +102,35 @@ pub fn fitted_grid_ui(
         });
 }
 
+/// `findings` without repeats: the same finding twice (same id and title) is listed once, as
+/// [`crate::gui::wizard::Wizard::step_findings`] does for the step pages.
+pub fn distinct_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a Finding> {
+    let mut out: Vec<&Finding> = Vec::new();
+    for f in findings {
+        if !out
+            .iter()
+            .any(|seen| seen.id == f.id && seen.title == f.title)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// A report's verdict in one line, in its colour: mark and summary ("✖ 1 problem to fix: ...").
+pub fn verdict_headline_ui(ui: &mut Ui, report: &crate::engine::report::Report, size: f32) {
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            tokens::verdict_mark(report.verdict.status),
+            report.verdict.summary
+        ))
+        .size(size)
+        .strong()
+        .color(tokens::verdict_color(report.verdict.status)),
+    );
+}
+
 /// One finding in one line: its mark and title in its colour (the opening lines of a step's page).
 pub fn finding_line_ui(ui: &mut Ui, finding: &Finding) {
     ui.label(
@@ -154,20 +183,8 @@ pub fn finding_ui(ui: &mut Ui, finding: &Finding) {
 pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
     for c in commands {
         let is_fix = c.kind == crate::engine::fixes::CommandKind::Fix;
-        let purpose = RichText::new(c.heading()).size(tokens::DETAIL_SIZE);
+        let purpose = RichText::new(c.title()).size(tokens::DETAIL_SIZE);
         ui.label(if is_fix { purpose.strong() } else { purpose });
-        let placeholders = c.placeholders();
-        if !placeholders.is_empty() {
-            // What to put there: the command does not run until the admin does.
-            ui.label(
-                RichText::new(format!(
-                    "Before running it, replace {} (angle brackets included) with your own value.",
-                    placeholders.join(" and ")
-                ))
-                .size(tokens::DETAIL_SIZE)
-                .color(tokens::WARN),
-            );
-        }
         let copy_word = if is_fix { "Copy fix" } else { "Copy" };
         ui.horizontal_wrapped(|ui| {
             let copy = ui
@@ -191,5 +208,46 @@ pub fn commands_ui(ui: &mut Ui, commands: &[crate::engine::fixes::FixCommand]) {
                     .strong(),
             );
         });
+        // Under the Copy button, what to put in place of each value certwiz could not see: the
+        // command does not run until the admin does.
+        for placeholder in c.placeholders() {
+            ui.label(
+                RichText::new(format!(
+                    "Before running it, replace {placeholder} (angle brackets included) with {}.",
+                    crate::engine::fixes::placeholder_meaning(placeholder)
+                ))
+                .size(tokens::DETAIL_SIZE)
+                .color(tokens::WARN),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::finding::Severity;
+
+    #[test]
+    fn the_same_finding_twice_is_listed_once_in_its_first_place() {
+        let f = |id: &str, title: &str| Finding::new(id, Severity::Fail, title, "d", "f");
+        let findings = [
+            f("pool.mtls-would-fail", "a rejects b"),
+            f("pool.mtls-would-fail", "a rejects c"),
+            f("pool.mtls-would-fail", "a rejects b"),
+            f("port.closed", "a rejects b"),
+        ];
+        let titles: Vec<(&str, &str)> = distinct_findings(&findings)
+            .into_iter()
+            .map(|f| (f.id.as_str(), f.title.as_str()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("pool.mtls-would-fail", "a rejects b"),
+                ("pool.mtls-would-fail", "a rejects c"),
+                ("port.closed", "a rejects b"),
+            ]
+        );
     }
 }

@@ -111,6 +111,7 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
             }
         });
     }
+    path_fixes_ui(ui, report);
     section_ui(ui, "Validity");
     super::timeline_ui::timeline_ui(ui, path, report.evaluated_at);
     let selected = wizard
@@ -195,6 +196,31 @@ pub fn path_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     );
     let sha256 = c.sha256.clone();
     revocation_ui(ui, report, &sha256);
+}
+
+/// The path's failures and warnings that have a fix to copy (the root to import, the intermediate to
+/// install), with their commands filled in: the page that shows the problem offers its fix. The
+/// revocation findings are shown with the certificate they are about.
+fn path_fixes_ui(ui: &mut Ui, report: &Report) {
+    let fixable: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            (f.id.starts_with("chain.") || f.id.starts_with("cert."))
+                && f.id != ids::CHAIN_INTERMEDIATE_FETCHED
+                && matches!(f.severity, Severity::Fail | Severity::Warn)
+                && f.commands
+                    .iter()
+                    .any(|c| c.kind == crate::engine::finding::CommandKind::Fix)
+        })
+        .collect();
+    if fixable.is_empty() {
+        return;
+    }
+    section_ui(ui, "How to fix");
+    for finding in super::distinct_findings(fixable) {
+        finding_ui(ui, finding);
+    }
 }
 
 /// The "Revocation" row of a certificate's details.
@@ -331,7 +357,7 @@ fn revocation_ui(ui: &mut Ui, report: &Report, sha256: &str) {
                 && f.scope == Some(facts.scope)
         })
         .collect();
-    for finding in problems {
+    for finding in super::distinct_findings(problems) {
         finding_ui(ui, finding);
     }
 }
@@ -451,7 +477,7 @@ pub fn purposes_ui(ui: &mut Ui, wizard: &mut Wizard) {
         .collect();
     if !blockers.is_empty() {
         section_ui(ui, "How to fix");
-        for finding in blockers {
+        for finding in super::distinct_findings(blockers) {
             finding_ui(ui, finding);
         }
     }

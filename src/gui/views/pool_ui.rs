@@ -138,6 +138,8 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     let Some(matrix) = report.pool.as_ref() else {
         return;
     };
+    // The pool's verdict first: one problem per cause, the members it affects in its title.
+    super::verdict_headline_ui(ui, report, tokens::BODY_SIZE);
     section_ui(ui, "Who accepts whom");
     ui.label(
         RichText::new(
@@ -161,7 +163,8 @@ pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
         );
     }
     section_ui(ui, "Findings");
-    for f in &report.findings {
+    // The same finding twice (same id and title) is said once, as on the other pages.
+    for f in super::distinct_findings(&report.findings) {
         finding_ui(ui, f);
     }
 }

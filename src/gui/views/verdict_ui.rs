@@ -12,17 +12,7 @@ pub fn verdict_ui(ui: &mut Ui, wizard: &Wizard, msgs: &mut Vec<Msg>) {
     let Some(report) = wizard.report() else {
         return no_report_ui(ui, wizard, msgs);
     };
-    let color = tokens::verdict_color(report.verdict.status);
-    ui.label(
-        RichText::new(format!(
-            "{} {}",
-            tokens::verdict_mark(report.verdict.status),
-            report.verdict.summary
-        ))
-        .size(tokens::VERDICT_SIZE)
-        .strong()
-        .color(color),
-    );
+    super::verdict_headline_ui(ui, report, tokens::VERDICT_SIZE);
     if let Some(next) = &report.verdict.next_step {
         ui.label(RichText::new(format!("What to do: {next}")).size(tokens::BODY_SIZE));
     }
