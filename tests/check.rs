@@ -2,6 +2,8 @@
 
 mod common;
 
+#[path = "check/federation.rs"]
+mod federation;
 #[path = "check/hostile.rs"]
 mod hostile;
 #[path = "check/lab_scenarios.rs"]

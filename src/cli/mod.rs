@@ -21,6 +21,7 @@ use crate::engine::load::SourcedCertificate;
 use crate::engine::probe::{self, CancelFlag, ClientIdentity, ProbePlan};
 use crate::engine::report::{InputSummary, Report};
 
+mod federation;
 mod lab;
 mod output;
 
@@ -98,6 +99,16 @@ enum Command {
         after_help = "Example (three front ends, with the pool's root):\n  certwiz pool fe01.contoso.com fe02.contoso.com fe03.contoso.com:444 --ca root-ca.cer"
     )]
     Pool(PoolArgs),
+    /// A partner's federation: its _sipfederationtls._tcp SRV record, then every access edge it names,
+    /// checked at once as a federating Edge server would (chain against public CAs, the SRV target
+    /// name, Client Authentication up the path, the client-certificate request and its CA list).
+    #[command(
+        after_help = "Example (a partner's domain; a lab with its own DNS server and root):
+  certwiz federation contoso.com
+  certwiz federation lab.test --dns-server 127.0.0.1:5353 --ca lab-root.cer
+Exit codes as for check: 0 no failure, 1 a failure, 2 bad usage."
+    )]
+    Federation(federation::FederationArgs),
     /// Show a saved report (the JSON of --format json or the GUI's Save report…) in the wizard,
     /// read-only and marked with where and when it was made. With --format or --output it is
     /// rendered again instead (e.g. a customer's JSON as an HTML page), with --redact masked.
@@ -124,6 +135,7 @@ impl Command {
             Command::RootStore(a) => Some(&a.output),
             Command::Store(a) => Some(&a.output),
             Command::Pool(a) => Some(&a.output),
+            Command::Federation(a) => Some(&a.output),
             Command::Open(a) => Some(&a.output),
             Command::Gui(_) | Command::Lab(_) | Command::Explain(_) => None,
         }
@@ -426,6 +438,7 @@ where
         Some(Command::Store(args)) => run_store(&args),
         Some(Command::Open(args)) => run_open(&args),
         Some(Command::Pool(args)) => run_pool(&args),
+        Some(Command::Federation(args)) => federation::run_federation(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
             let report = crate::engine::port_owner::report(facts, OffsetDateTime::now_utc());
