@@ -13,8 +13,11 @@ use super::output::{
     OutputArgs, emit, load_anchors, parse_instant, password_from_env, system_roots,
     terminal_progress, timeout_secs,
 };
-use crate::engine::federation::{FederationRequest, federation};
+use crate::engine::federation::{FederationRequest, direct_routing, federation};
+use crate::engine::finding::sort_findings;
+use crate::engine::load::SourcedCertificate;
 use crate::engine::probe::CancelFlag;
+use crate::engine::report::{Report, Verdict, VerdictStatus};
 
 /// The options of `certwiz federation`.
 #[derive(Debug, Args)]
@@ -112,6 +115,34 @@ pub(super) fn run_federation(args: &FederationArgs) -> Result<ExitCode> {
         let _ = printer.join();
     }
     emit(&report, &args.output)
+}
+
+/// `--direct-routing` on `check`: the Direct Routing roots finding joins the report, judged on the
+/// `--ca` anchors (`ca` names the files; `anchors` are what was loaded), or on this computer's trust
+/// store when no `--ca` was given; the verdict is judged again.
+pub(super) fn add_direct_routing(
+    report: &mut Report,
+    ca: &[PathBuf],
+    anchors: &[SourcedCertificate],
+) -> Result<()> {
+    let finding = if ca.is_empty() {
+        let mut inputs = Vec::new();
+        let system = system_roots("trust-anchor", &mut inputs)?;
+        direct_routing::judge(&system, "This computer's trust store")
+    } else {
+        direct_routing::judge(anchors, "The --ca trust anchors")
+    };
+    report.findings.push(finding);
+    sort_findings(&mut report.findings);
+    let verdict = Verdict::of(&report.findings);
+    let judged = format!("certwiz {}: findings judged", report.command);
+    for entry in report.timeline.iter_mut().filter(|e| e.what == judged) {
+        entry.result = verdict.summary.clone();
+    }
+    if report.verdict.status != VerdictStatus::Cancelled {
+        report.verdict = verdict;
+    }
+    Ok(())
 }
 
 /// `IP` or `IP:PORT` (`[v6]:PORT`), port 53 by default.

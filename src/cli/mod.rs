@@ -366,6 +366,10 @@ struct CheckArgs {
     /// and CA Issuers URLs named in the certificates (like certutil -verify -urlfetch).
     #[arg(long)]
     fetch: bool,
+    /// Teams Direct Routing (a check of or from an SBC): also say whether the trust anchors (the --ca
+    /// files, else this computer's trust store) hold every root Microsoft's SIP proxies moved to in 2026.
+    #[arg(long)]
+    direct_routing: bool,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -789,10 +793,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     };
     let cancel = CancelFlag::new();
     let (progress, printer) = terminal_progress();
-    let report = check(&request, &cancel, &progress);
+    let mut report = check(&request, &cancel, &progress);
     drop(progress);
     if let Some(printer) = printer {
         let _ = printer.join();
+    }
+    if args.direct_routing {
+        federation::add_direct_routing(&mut report, &args.ca, &request.trust_anchors)?;
     }
     emit(&report, &args.output)
 }

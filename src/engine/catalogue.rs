@@ -888,6 +888,22 @@ const ENTRIES: &[Entry] = &[
         PASS_WHY,
         PASS_FIX,
     ),
+    Entry(
+        ids::DIRECT_ROUTING_ROOTS_MISSING,
+        "fail",
+        7,
+        "(`check --direct-routing`) the SBC's trust anchors lack a root Microsoft's SIP proxies use since 2026",
+        "Teams Direct Routing: Microsoft's SIP proxies present serverAuth-only certificates from DigiCert and Microsoft 2017 roots since the 2026 rotation (full enforcement June 2026); an SBC doing mutual TLS that does not trust one of them fails the handshake and calls stop.",
+        "Import each missing root (names and SHA-1 thumbprints in the finding, list in assets/direct-routing-roots.toml) into the SBC's trusted roots for the Teams interface.",
+    ),
+    Entry(
+        ids::DIRECT_ROUTING_ROOTS_PRESENT,
+        "pass",
+        7,
+        "(`check --direct-routing`) the SBC's trust anchors hold every root Microsoft's SIP proxies use since 2026",
+        PASS_WHY,
+        PASS_FIX,
+    ),
 ];
 
 /// The catalogue as a Markdown table (the committed catalogue page is this text).

@@ -362,4 +362,9 @@ pub mod ids {
     pub const FEDERATION_TARGETS_NOT_CHECKED: &str = "federation.targets-not-checked";
     /// (`federation`) Every SRV target resolved, was checked, and none had a failure (pass).
     pub const FEDERATION_OK: &str = "federation.ok";
+    /// (`check --direct-routing`) The SBC's trust anchors lack a root Microsoft's SIP proxies moved
+    /// to in 2026 (fail).
+    pub const DIRECT_ROUTING_ROOTS_MISSING: &str = "direct-routing.roots-missing";
+    /// (`check --direct-routing`) The SBC's trust anchors hold every one of those roots (pass).
+    pub const DIRECT_ROUTING_ROOTS_PRESENT: &str = "direct-routing.roots-present";
 }

@@ -499,3 +499,94 @@ fn ca_file() -> String {
     let files = pki.write_files(&dir).expect("files");
     files.root.to_string_lossy().into_owned()
 }
+
+#[test]
+fn direct_routing_roots_are_named_missing_until_the_ca_files_hold_them() {
+    let lab = lab(&[Scenario::Healthy]);
+    let port = lab.servers[0].port().to_string();
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "pool01.lab.test",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            port.as_str(),
+            "--timeout",
+            "2",
+            "--json",
+            "--direct-routing",
+        ];
+        args.extend_from_slice(extra);
+        certwiz_json(args)
+    };
+    let root = lab.files.root.to_string_lossy().into_owned();
+    // Expected with the lab root alone: exit 1, direct-routing.roots-missing naming all 7 roots.
+    let (code, json) = check(&["--ca", root.as_str()]);
+    assert_eq!(code, 1, "{:#}", json["findings"]);
+    assert_eq!(ids(&json, "fail"), ["direct-routing.roots-missing"]);
+    let detail = finding(&json, "direct-routing.roots-missing")["detail"]
+        .as_str()
+        .expect("detail")
+        .to_owned();
+    for name in [
+        "DigiCert Global Root G2",
+        "Microsoft RSA Root Certificate Authority 2017",
+        "DigiCert TLS ECC P384 Root G5",
+    ] {
+        assert!(detail.contains(name), "{detail}");
+    }
+    // The roots, taken by SHA-1 from Mozilla's list (the crate, not certwiz's own list), in a PEM
+    // file beside the lab root. Mozilla dropped DigiCert Global Root CA, so six are there: expected
+    // exit 1 with only that one missing; with Debian's copy of it added, exit 0 and roots-present.
+    const SHA1: [&str; 7] = [
+        "A8985D3A65E5E5C4B2D7D66D40C6DD2FB19C5436",
+        "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4",
+        "7E04DE896A3E666D00E687D33FFAD93BE83D349E",
+        "17F3DE5E9F0F19E98EF61F32266E20C407AE30EE",
+        "A78849DC5D7C758C8CDE399856B3AAD0B2A57135",
+        "999A64C37FF47D9FAB95F14769891460EEC4C3C5",
+        "73A5E64A3BFF8316FF0EDCCC618A906E4EAE4D74",
+    ];
+    let pems: Vec<pem::Pem> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .filter(|c| {
+            let sha1 = certwiz::engine::cert::CertificateFacts::from_der(c.as_ref())
+                .map(|f| f.thumbprint_sha1)
+                .unwrap_or_default();
+            SHA1.contains(&sha1.as_str())
+        })
+        .map(|c| pem::Pem::new("CERTIFICATE", c.as_ref().to_vec()))
+        .collect();
+    assert_eq!(pems.len(), 6);
+    let file = lab._dir.path().join("teams-roots.pem");
+    std::fs::write(&file, pem::encode_many(&pems)).expect("write");
+    let six = file.to_str().expect("utf-8");
+    let (code, json) = check(&["--ca", root.as_str(), "--ca", six]);
+    assert_eq!(code, 1, "{:#}", json["findings"]);
+    let title = finding(&json, "direct-routing.roots-missing")["title"].clone();
+    assert!(
+        title
+            .as_str()
+            .is_some_and(|t| t.contains("lack 1 of the 7")),
+        "{title}"
+    );
+    let debian = std::path::Path::new("/etc/ssl/certs/DigiCert_Global_Root_CA.pem");
+    if !debian.exists() {
+        eprintln!(
+            "skipped the all-present half: {} is not here",
+            debian.display()
+        );
+        return;
+    }
+    let (code, json) = check(&[
+        "--ca",
+        root.as_str(),
+        "--ca",
+        six,
+        "--ca",
+        debian.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "{:#}", json["findings"]);
+    assert!(ids(&json, "pass").contains(&"direct-routing.roots-present".to_owned()));
+}

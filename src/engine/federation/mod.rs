@@ -19,6 +19,7 @@
 //! Nothing unresolved, timed out or not checked is ever judged a pass: `federation.ok` needs the
 //! federation record itself, every target resolved and checked, and no failure.
 
+pub mod direct_routing;
 pub mod dns;
 mod judge;
 
