@@ -3,143 +3,15 @@
 //! the in-process lab servers; the lab's root is given with `--ca` (the lab is a private federation).
 //! Each test writes down its expected answer before running certwiz.
 
-use std::collections::HashMap;
-use std::net::{Ipv4Addr, UdpSocket};
-use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 use certwiz::engine::report::{Redactor, Report};
+use certwiz::lab::dns::{Behaviour, StubDns, Zone};
 use certwiz::lab::{LabFiles, LabPki, LabServer, Scenario};
 use certwiz::render::{render_html, render_markdown, render_text, summary::render_summary};
-use hickory_resolver::proto::op::{Message, MessageType, ResponseCode};
-use hickory_resolver::proto::rr::rdata::{A, SRV};
-use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 use serde_json::Value;
 
 use crate::common::certwiz_json;
-
-/// What the stub DNS server does.
-#[derive(Clone)]
-enum Behaviour {
-    /// Answers from the zone: records by (lower-case name without the dot, type); a name with no
-    /// record of any type is NXDOMAIN, a name with other types only is an empty NOERROR answer.
-    Zone(HashMap<(String, RecordType), Vec<RData>>),
-    /// Reads the queries and never answers.
-    Silent,
-}
-
-/// A UDP DNS server on 127.0.0.1 for one test. Dropping it stops it.
-struct StubDns {
-    addr: std::net::SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl StubDns {
-    fn start(behaviour: Behaviour) -> StubDns {
-        let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
-        socket
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .expect("timeout");
-        let addr = socket.local_addr().expect("addr");
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while !flag.load(Ordering::SeqCst) {
-                let Ok((n, from)) = socket.recv_from(&mut buf) else {
-                    continue;
-                };
-                let Ok(query) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                let Behaviour::Zone(zone) = &behaviour else {
-                    continue;
-                };
-                let answer = answer(zone, &query);
-                if let Ok(bytes) = answer.to_vec() {
-                    let _ = socket.send_to(&bytes, from);
-                }
-            }
-        });
-        StubDns {
-            addr,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn arg(&self) -> String {
-        self.addr.to_string()
-    }
-}
-
-impl Drop for StubDns {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn answer(zone: &HashMap<(String, RecordType), Vec<RData>>, query: &Message) -> Message {
-    let mut response = Message::response(query.metadata.id, query.metadata.op_code);
-    response.metadata.message_type = MessageType::Response;
-    response.metadata.recursion_desired = query.metadata.recursion_desired;
-    response.metadata.recursion_available = true;
-    response.metadata.authoritative = true;
-    let Some(q) = query.queries.first() else {
-        response.metadata.response_code = ResponseCode::FormErr;
-        return response;
-    };
-    response.add_query(q.clone());
-    let name = q.name.to_ascii().trim_end_matches('.').to_ascii_lowercase();
-    let exists = zone.keys().any(|(n, _)| *n == name);
-    match zone.get(&(name, q.query_type)) {
-        Some(rdatas) => {
-            for rdata in rdatas {
-                response.add_answer(Record::from_rdata(q.name.clone(), 60, rdata.clone()));
-            }
-        }
-        None if exists => {}
-        None => response.metadata.response_code = ResponseCode::NXDomain,
-    }
-    response
-}
-
-fn name(s: &str) -> Name {
-    Name::from_str(&format!("{s}.")).expect("name")
-}
-
-/// A zone builder: SRV records under a name, and A records.
-#[derive(Default)]
-struct Zone(HashMap<(String, RecordType), Vec<RData>>);
-
-impl Zone {
-    fn srv(mut self, owner: &str, priority: u16, weight: u16, port: u16, target: &str) -> Self {
-        self.0
-            .entry((owner.to_owned(), RecordType::SRV))
-            .or_default()
-            .push(RData::SRV(SRV::new(priority, weight, port, name(target))));
-        self
-    }
-
-    fn a(mut self, owner: &str) -> Self {
-        self.0
-            .entry((owner.to_owned(), RecordType::A))
-            .or_default()
-            .push(RData::A(A(Ipv4Addr::LOCALHOST)));
-        self
-    }
-
-    fn start(self) -> StubDns {
-        StubDns::start(Behaviour::Zone(self.0))
-    }
-}
 
 const FED: &str = "_sipfederationtls._tcp.lab.test";
 
@@ -231,7 +103,8 @@ fn two_healthy_targets_in_priority_order_pass() {
         .srv(FED, 10, 50, p1, "pool01.lab.test")
         .a("pool01.lab.test")
         .a("fe01.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     // Expected: exit 0, the federation record used, pool01 (priority 10) before fe01 (20), both
     // checked, the lab certificate names both targets but not the SIP domain lab.test, both ask for a
     // client certificate, federation.ok and no failure.
@@ -276,7 +149,8 @@ fn a_target_whose_certificate_lacks_the_srv_name_fails_on_that_target() {
         .srv(FED, 10, 50, p2, "edge.lab.test")
         .a("pool01.lab.test")
         .a("edge.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     // Expected: exit 1, cert.name-mismatch about edge.lab.test only (its title names the target),
     // its names table says edge.lab.test is not in the certificate, no federation.ok.
     let (code, json) = federation(&dns, Some(&lab), &[]);
@@ -301,7 +175,10 @@ fn a_target_whose_certificate_lacks_the_srv_name_fails_on_that_target() {
 #[test]
 fn no_srv_record_is_a_failure_with_both_lookups_named() {
     // The zone knows nothing about lab.test: both SRV names are NXDOMAIN.
-    let dns = Zone::default().a("unrelated.example").start();
+    let dns = Zone::default()
+        .a("unrelated.example")
+        .start()
+        .expect("stub DNS");
     // Expected: exit 1, federation.no-srv-record (fail), both lookups nx-domain, no target, no pass.
     let (code, json) = federation(&dns, None, &["--ca", ca_file().as_str()]);
     assert_eq!(code, 1, "{:#}", json["findings"]);
@@ -320,7 +197,7 @@ fn no_srv_record_is_a_failure_with_both_lookups_named() {
 
 #[test]
 fn a_silent_dns_server_is_a_dns_failure_not_a_pass() {
-    let dns = StubDns::start(Behaviour::Silent);
+    let dns = StubDns::start(Behaviour::Silent).expect("stub DNS");
     // Expected: exit 1, federation.dns-failed naming a timeout, the clients' record not asked (a
     // server that does not answer one will not answer the other), nothing else judged.
     let (code, json) = certwiz_json([
@@ -353,7 +230,8 @@ fn a_leaf_without_client_authentication_fails_federation() {
     let dns = Zone::default()
         .srv(FED, 0, 0, lab.servers[0].port(), "pool01.lab.test")
         .a("pool01.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     // Expected: exit 1 with cert.client-auth-missing (a private CA: not the public-CA variant).
     let (code, json) = federation(&dns, Some(&lab), &[]);
     assert_eq!(code, 1, "{:#}", json["findings"]);
@@ -367,7 +245,8 @@ fn an_unresolvable_target_is_not_checked_until_resolve_names_it() {
     // The SRV record names pool01.lab.test, which has no A record.
     let dns = Zone::default()
         .srv(FED, 0, 0, lab.servers[0].port(), "pool01.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     // Expected without --resolve: exit 1, federation.srv-target-unresolvable, status unresolvable.
     let (code, json) = federation(&dns, Some(&lab), &[]);
     assert_eq!(code, 1, "{:#}", json["findings"]);
@@ -399,7 +278,8 @@ fn only_the_clients_record_is_checked_but_still_fails_discovery() {
             "pool01.lab.test",
         )
         .a("pool01.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     // Expected: exit 1 with federation.no-srv-record (partners do not use _sip._tls), the target of
     // _sip._tls checked anyway (srv_used names it), and no federation.ok.
     let (code, json) = federation(&dns, Some(&lab), &[]);
@@ -436,7 +316,8 @@ fn the_report_round_trips_and_redaction_leaves_no_name_in_any_format() {
         .srv(FED, 20, 0, lab.servers[1].port(), "fe01.lab.test")
         .a("pool01.lab.test")
         .a("fe01.lab.test")
-        .start();
+        .start()
+        .expect("stub DNS");
     let (_, plain) = federation(&dns, Some(&lab), &[]);
     let text = serde_json::to_string(&plain).expect("json");
     let report = Report::from_json(text.as_bytes()).expect("the report reads back");
