@@ -110,6 +110,9 @@ fn answer(zone: &HashMap<(String, RecordType), Vec<RData>>, query: &Message) -> 
 }
 
 fn name(s: &str) -> Result<Name, LabError> {
+    if s == "." {
+        return Ok(Name::root());
+    }
     Name::from_str(&format!("{s}.")).map_err(|e| LabError::Pki(format!("DNS name {s}: {e}")))
 }
 

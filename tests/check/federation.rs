@@ -471,3 +471,31 @@ fn direct_routing_roots_are_named_missing_until_the_ca_files_hold_them() {
     assert_eq!(code, 0, "{:#}", json["findings"]);
     assert!(ids(&json, "pass").contains(&"direct-routing.roots-present".to_owned()));
 }
+
+#[test]
+fn a_refusing_srv_record_is_no_record_and_beside_real_ones_is_left_out() {
+    // Expected: "." alone is "decidedly not available" (service-refused) → no-srv-record, exit 1.
+    let dns = Zone::default()
+        .srv(FED, 0, 0, 0, ".")
+        .start()
+        .expect("stub DNS");
+    let (code, json) = federation(&dns, None, &["--ca", ca_file().as_str()]);
+    assert_eq!(code, 1, "{:#}", json["findings"]);
+    assert_eq!(ids(&json, "fail"), ["federation.no-srv-record"]);
+    assert_eq!(
+        json["federation"]["lookups"][0]["outcome"],
+        "service-refused"
+    );
+    // Expected beside a real target: only the real one is listed and checked (exit 0).
+    let lab = lab(&[Scenario::Healthy]);
+    let dns = Zone::default()
+        .srv(FED, 0, 0, 0, ".")
+        .srv(FED, 5, 0, lab.servers[0].port(), "pool01.lab.test")
+        .a("pool01.lab.test")
+        .start()
+        .expect("stub DNS");
+    let (code, json) = federation(&dns, Some(&lab), &[]);
+    assert_eq!(code, 0, "{:#}", json["findings"]);
+    assert_eq!(targets(&json).len(), 1);
+    assert_eq!(targets(&json)[0].0, "pool01.lab.test");
+}

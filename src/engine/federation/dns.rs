@@ -128,11 +128,13 @@ impl Dns {
                 if records.is_empty() {
                     return failed(DnsOutcome::NoRecords, "the answer held no SRV record");
                 }
-                // RFC 2782: a single record with target "." means the service is not offered.
-                if records
-                    .iter()
-                    .all(|r| r.target.is_empty() || r.target == ".")
-                {
+                // RFC 2782: a target of "." means the service is decidedly not offered; such a
+                // record beside real ones names nothing to connect to.
+                let records: Vec<SrvRecord> = records
+                    .into_iter()
+                    .filter(|r| !r.target.is_empty() && r.target != ".")
+                    .collect();
+                if records.is_empty() {
                     return failed(
                         DnsOutcome::ServiceRefused,
                         "the only SRV record has the target \".\"",

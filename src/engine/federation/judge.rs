@@ -157,3 +157,78 @@ pub fn judge(facts: &FederationFacts, cancelled: bool) -> Vec<Finding> {
     sort_findings(&mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::facts::federation::{AddressSource, FederationTarget, SrvLookup};
+
+    fn target(host: &str, status: TargetStatus, failures: usize) -> FederationTarget {
+        FederationTarget {
+            host: host.into(),
+            port: 5061,
+            priority: 0,
+            weight: 0,
+            address_source: AddressSource::Dns,
+            addresses: vec!["192.0.2.1".into()],
+            resolve_error: None,
+            status,
+            names: Vec::new(),
+            client_certificate_requested: Some(true),
+            acceptable_ca_names: Vec::new(),
+            verdict: (status == TargetStatus::Checked).then(|| "pass".to_owned()),
+            failures,
+            warnings: 0,
+        }
+    }
+
+    fn facts(targets: Vec<FederationTarget>) -> FederationFacts {
+        FederationFacts {
+            sip_domain: "contoso.com".into(),
+            dns_server: "system".into(),
+            lookups: vec![SrvLookup {
+                name: "_sipfederationtls._tcp.contoso.com".into(),
+                outcome: DnsOutcome::Found,
+                detail: String::new(),
+                records: targets.len(),
+            }],
+            srv_used: Some("_sipfederationtls._tcp.contoso.com".into()),
+            targets,
+        }
+    }
+
+    fn ids(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    #[test]
+    fn every_target_checked_without_failure_is_the_only_pass() {
+        let healthy = facts(vec![target("sip.contoso.com", TargetStatus::Checked, 0)]);
+        assert_eq!(ids(&judge(&healthy, false)), [ids::FEDERATION_OK]);
+        // Cancelled: nothing is a pass.
+        assert!(judge(&healthy, true).is_empty());
+        // A target with a failure of its own: no pass here (its finding comes from its check).
+        let failing = facts(vec![target("sip.contoso.com", TargetStatus::Checked, 1)]);
+        assert!(judge(&failing, false).is_empty());
+    }
+
+    #[test]
+    fn unchecked_targets_are_never_a_pass() {
+        let mut many: Vec<FederationTarget> = (0..super::super::MAX_TARGETS)
+            .map(|i| target(&format!("sip{i}.contoso.com"), TargetStatus::Checked, 0))
+            .collect();
+        many.push(target("late.contoso.com", TargetStatus::NotChecked, 0));
+        let found = judge(&facts(many), false);
+        assert_eq!(ids(&found), [ids::FEDERATION_TARGETS_NOT_CHECKED]);
+        assert!(found[0].detail.contains("late.contoso.com:5061"));
+        let unresolved = facts(vec![target(
+            "sip.contoso.com",
+            TargetStatus::Unresolvable,
+            0,
+        )]);
+        assert_eq!(
+            ids(&judge(&unresolved, false)),
+            [ids::FEDERATION_SRV_TARGET_UNRESOLVABLE]
+        );
+    }
+}
