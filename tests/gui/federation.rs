@@ -4,8 +4,6 @@
 //! partner's access edge; step 3 holds no root, so the system trust store is the anchor, as for a
 //! real partner, and the lab's private root is (truly) not trusted there.
 
-use std::time::{Duration, Instant};
-
 use certwiz::lab::dns::Zone;
 use certwiz::lab::{LabServer, Scenario};
 use egui_kittest::kittest::Queryable;
@@ -36,13 +34,7 @@ fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
     h.run();
     super::click_in_view(&mut h, "Check federation partner");
     h.step();
-    let started = Instant::now();
-    while h.state().is_busy() && started.elapsed() < Duration::from_secs(20) {
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(!h.state().is_busy(), "the federation check did not finish");
-    h.run();
+    super::wait_for_checks(&mut h);
     // Expected: one target checked, its chain not built to a trusted root (the lab root is in no
     // public store and a server does not send its root: chain.incomplete), so the verdict fails and
     // never passes; the target line and the finding show on step 9.
