@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use time::OffsetDateTime;
 
@@ -91,7 +91,8 @@ pub(super) fn run_federation(args: &FederationArgs) -> Result<ExitCode> {
     let mut inputs = Vec::new();
     let trust_anchors = if args.ca.is_empty() {
         // A federation peer trusts public CAs: the system trust store.
-        system_roots("trust-anchor", &mut inputs)?
+        system_roots("trust-anchor", &mut inputs)
+            .context("this computer's trust store (give the partner's roots with --ca instead)")?
     } else {
         let mut password = password_from_env(args.password_env.as_ref())?;
         load_anchors(&args.ca, &mut password, &mut inputs)?

@@ -35,7 +35,7 @@ pub use crate::engine::facts::federation::{
 pub use judge::judge;
 
 use crate::engine::check::{CheckRequest, check};
-use crate::engine::finding::{Finding, sort_findings};
+use crate::engine::finding::sort_findings;
 use crate::engine::load::SourcedCertificate;
 use crate::engine::names::check_names;
 use crate::engine::probe::{DEFAULT_PATH, ProbePlan, ProbeTarget, TimelineEntry};
@@ -360,14 +360,4 @@ fn answer_words(outcome: DnsOutcome, records: usize, detail: &str) -> String {
         _ if detail.is_empty() => outcome.label().to_owned(),
         _ => format!("{}: {detail}", outcome.label()),
     }
-}
-
-/// Only the findings of one target (those whose title starts with its `host:port`).
-pub fn findings_of<'a>(report: &'a Report, target: &FederationTarget) -> Vec<&'a Finding> {
-    let prefix = format!("{}: ", target.label());
-    report
-        .findings
-        .iter()
-        .filter(|f| f.title.starts_with(&prefix))
-        .collect()
 }
