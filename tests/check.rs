@@ -2,6 +2,8 @@
 
 mod common;
 
+#[path = "check/federation.rs"]
+mod federation;
 #[path = "check/fix_values.rs"]
 mod fix_values;
 #[path = "check/hostile.rs"]

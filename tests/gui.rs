@@ -12,6 +12,8 @@ mod common;
 
 #[path = "gui/explain.rs"]
 mod explain;
+#[path = "gui/federation.rs"]
+mod federation;
 #[path = "gui/fixes.rs"]
 mod fixes;
 #[path = "gui/layout.rs"]

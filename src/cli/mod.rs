@@ -21,15 +21,16 @@ use crate::engine::load::SourcedCertificate;
 use crate::engine::probe::{self, CancelFlag, ClientIdentity, ProbePlan};
 use crate::engine::report::{InputSummary, Report};
 
+mod federation;
 mod lab;
 mod output;
 
 use lab::{LabArgs, LabChoice, parse_lab_choice, run_lab};
-pub use output::{EXIT_BAD_INPUT, EXIT_FAILURES, EXIT_OK};
 use output::{
-    OutputArgs, emit, fetch_options, load_anchors, load_reporting, parse_instant,
+    ClientArgs, OutputArgs, emit, fetch_options, load_anchors, load_reporting, parse_instant,
     password_from_env, summary, system_roots, terminal_progress, timeout_secs,
 };
+pub use output::{EXIT_BAD_INPUT, EXIT_FAILURES, EXIT_OK};
 
 /// certwiz: find out why certificates and mutual TLS fail between conferencing servers.
 #[derive(Debug, Parser)]
@@ -98,6 +99,16 @@ enum Command {
         after_help = "Example (three front ends, with the pool's root):\n  certwiz pool fe01.contoso.com fe02.contoso.com fe03.contoso.com:444 --ca root-ca.cer"
     )]
     Pool(PoolArgs),
+    /// A partner's federation: its _sipfederationtls._tcp SRV record, then every access edge it names,
+    /// checked at once as a federating Edge server would (chain against public CAs, the SRV target
+    /// name, Client Authentication up the path, the client-certificate request and its CA list).
+    #[command(
+        after_help = "Example (a partner's domain; a lab with its own DNS server and root):
+  certwiz federation contoso.com
+  certwiz federation lab.test --dns-server 127.0.0.1:5353 --ca lab-root.cer
+Exit codes as for check: 0 no failure, 1 a failure, 2 bad usage."
+    )]
+    Federation(federation::FederationArgs),
     /// Show a saved report (the JSON of --format json or the GUI's Save report…) in the wizard,
     /// read-only and marked with where and when it was made. With --format or --output it is
     /// rendered again instead (e.g. a customer's JSON as an HTML page), with --redact masked.
@@ -124,6 +135,7 @@ impl Command {
             Command::RootStore(a) => Some(&a.output),
             Command::Store(a) => Some(&a.output),
             Command::Pool(a) => Some(&a.output),
+            Command::Federation(a) => Some(&a.output),
             Command::Open(a) => Some(&a.output),
             Command::Gui(_) | Command::Lab(_) | Command::Explain(_) => None,
         }
@@ -359,20 +371,8 @@ struct CheckArgs {
     /// Trusted roots for the server's chain, and issuers of the client certificate. Repeatable.
     #[arg(long = "ca", value_name = "FILE")]
     ca: Vec<PathBuf>,
-    /// Client certificate (PEM/DER, may include its intermediates) for mutual TLS.
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "client_key",
-        conflicts_with = "pfx"
-    )]
-    client_cert: Option<PathBuf>,
-    /// Private key of --client-cert (PEM: PKCS#8, RSA or EC).
-    #[arg(long, value_name = "FILE", requires = "client_cert")]
-    client_key: Option<PathBuf>,
-    /// Client certificate and key as a PFX / PKCS#12 file.
-    #[arg(long, value_name = "FILE")]
-    pfx: Option<PathBuf>,
+    #[command(flatten)]
+    client: ClientArgs,
     /// Present this certificate of the Local Machine Personal store (SHA-1 or SHA-256 thumbprint, as
     /// `certwiz store` lists it) for mutual TLS, with its key used in place through CNG (never
     /// exported; non-exportable keys work). Its chain comes from the machine's stores, and the Trusted
@@ -396,6 +396,10 @@ struct CheckArgs {
     /// certutil -verify -urlfetch).
     #[arg(long)]
     fetch: bool,
+    /// Teams Direct Routing (a check of or from an SBC): also say whether the trust anchors (the --ca
+    /// files, else this computer's trust store) hold every root Microsoft's SIP proxies moved to in 2026.
+    #[arg(long)]
+    direct_routing: bool,
     /// Judge certificate dates at this instant instead of now (RFC 3339, or a date).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -468,6 +472,7 @@ where
         Some(Command::Store(args)) => run_store(&args),
         Some(Command::Open(args)) => run_open(&args),
         Some(Command::Pool(args)) => run_pool(&args),
+        Some(Command::Federation(args)) => federation::run_federation(&args),
         Some(Command::PortOwner(args)) => {
             let facts = crate::engine::port_owner::look(args.port);
             let report = crate::engine::port_owner::report(facts, OffsetDateTime::now_utc());
@@ -748,48 +753,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     let mut inputs = Vec::new();
     let mut trust_anchors = Vec::new();
     trust_anchors.extend(load_anchors(&args.ca, &mut password, &mut inputs)?);
-    let mut identity = None;
-    let mut client_chain: Vec<SourcedCertificate> = Vec::new();
-    if let Some(pfx) = &args.pfx {
-        let mut loaded = load_reporting(pfx, &mut password).context("--pfx")?;
-        inputs.push(summary(pfx, "client-certificate", &loaded));
-        let Some(key) = loaded.keys.pop() else {
-            bail!(
-                "--pfx {}: the PFX holds no private key; export it again with \"Yes, export the private key\"",
-                pfx.display()
-            );
-        };
-        client_chain = loaded.certificates;
-        identity = Some(identity::from_files(&client_chain, key).with_context(|| {
-            format!(
-                "--pfx {}: the PFX holds no certificate to present, only a self-signed root",
-                pfx.display()
-            )
-        })?);
-    } else if let (Some(cert), Some(key_file)) = (&args.client_cert, &args.client_key) {
-        let loaded = load_reporting(cert, &mut password).context("--client-cert")?;
-        inputs.push(summary(cert, "client-certificate", &loaded));
-        let mut keys = load_reporting(key_file, &mut password).context("--client-key")?;
-        let Some(key) = keys.keys.pop() else {
-            bail!(
-                "--client-key {}: no private key found in the file",
-                key_file.display()
-            );
-        };
-        if loaded.certificates.is_empty() {
-            bail!(
-                "--client-cert {}: no certificate found in the file",
-                cert.display()
-            );
-        }
-        client_chain = loaded.certificates;
-        identity = Some(identity::from_files(&client_chain, key).with_context(|| {
-            format!(
-                "--client-cert {}: no certificate to present, only a self-signed root",
-                cert.display()
-            )
-        })?);
-    }
+    let (mut identity, mut client_chain) = args.client.load(&mut password, &mut inputs)?;
     if let Some(thumbprint) = &args.store_cert {
         let (store_identity, anchors, chain, input) = store_identity(thumbprint)?;
         inputs.push(input);
@@ -825,10 +789,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode> {
     // With --fetch, our own client certificate's revocation is checked too: a server that rejects a
     // revoked certificate of ours then has its cause named.
     let own = own_certificate_request(&request);
-    let (report, _) = check_fetching_own(&request, own.as_ref(), &cancel, &progress);
+    let (mut report, _) = check_fetching_own(&request, own.as_ref(), &cancel, &progress);
     drop(progress);
     if let Some(printer) = printer {
         let _ = printer.join();
+    }
+    if args.direct_routing {
+        federation::add_direct_routing(&mut report, &args.ca, &request.trust_anchors)?;
     }
     emit(&report, &args.output)
 }

@@ -12,8 +12,10 @@ use clap::Args;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::engine::identity;
 use crate::engine::load::SourcedCertificate;
 use crate::engine::load::{LoadError, Loaded, Password, load_path, load_system_roots};
+use crate::engine::probe::ClientIdentity;
 use crate::engine::probe::{ProbeEvent, Progress};
 use crate::engine::report::{InputSummary, Redactor, Report};
 use crate::render::{Format, render};
@@ -277,5 +279,77 @@ pub(super) fn parse_instant(text: &str) -> Result<OffsetDateTime> {
         Err(_) => {
             bail!("--at {text}: not an RFC 3339 time (example: 2030-01-31T12:00:00Z or 2030-01-31)")
         }
+    }
+}
+
+/// The client certificate to present for mutual TLS, as files: `check` and `federation` share it.
+#[derive(Debug, Args)]
+pub(super) struct ClientArgs {
+    /// Client certificate (PEM/DER, may include its intermediates) for mutual TLS.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "client_key",
+        conflicts_with = "pfx"
+    )]
+    pub(super) client_cert: Option<PathBuf>,
+    /// Private key of --client-cert (PEM: PKCS#8, RSA or EC).
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub(super) client_key: Option<PathBuf>,
+    /// Client certificate and key as a PFX / PKCS#12 file.
+    #[arg(long, value_name = "FILE")]
+    pub(super) pfx: Option<PathBuf>,
+}
+
+impl ClientArgs {
+    /// Loads the identity to present and the certificates that came with it (its chain), noting each
+    /// file in `inputs`. `(None, [])` when none was given.
+    pub(super) fn load(
+        &self,
+        password: &mut Option<Password>,
+        inputs: &mut Vec<InputSummary>,
+    ) -> Result<(Option<ClientIdentity>, Vec<SourcedCertificate>)> {
+        if let Some(pfx) = &self.pfx {
+            let mut loaded = load_reporting(pfx, password).context("--pfx")?;
+            inputs.push(summary(pfx, "client-certificate", &loaded));
+            let Some(key) = loaded.keys.pop() else {
+                bail!(
+                    "--pfx {}: the PFX holds no private key; export it again with \"Yes, export the private key\"",
+                    pfx.display()
+                );
+            };
+            let identity = identity::from_files(&loaded.certificates, key).with_context(|| {
+                format!(
+                    "--pfx {}: the PFX holds no certificate to present, only a self-signed root",
+                    pfx.display()
+                )
+            })?;
+            return Ok((Some(identity), loaded.certificates));
+        }
+        let (Some(cert), Some(key_file)) = (&self.client_cert, &self.client_key) else {
+            return Ok((None, Vec::new()));
+        };
+        let loaded = load_reporting(cert, password).context("--client-cert")?;
+        inputs.push(summary(cert, "client-certificate", &loaded));
+        let mut keys = load_reporting(key_file, password).context("--client-key")?;
+        let Some(key) = keys.keys.pop() else {
+            bail!(
+                "--client-key {}: no private key found in the file",
+                key_file.display()
+            );
+        };
+        if loaded.certificates.is_empty() {
+            bail!(
+                "--client-cert {}: no certificate found in the file",
+                cert.display()
+            );
+        }
+        let identity = identity::from_files(&loaded.certificates, key).with_context(|| {
+            format!(
+                "--client-cert {}: no certificate to present, only a self-signed root",
+                cert.display()
+            )
+        })?;
+        Ok((Some(identity), loaded.certificates))
     }
 }

@@ -166,6 +166,9 @@ const STORE_WHY: &str = "The computer's certificate stores decide what a server 
     Schannel sends; a damaged store breaks mutual TLS with every partner at once.";
 const POOL_WHY: &str = "Every front end of a pool calls every other with mutual TLS; one pair that does not \
     trust each other gives failures that seem random (they depend on which server handles the call).";
+const FEDERATION_WHY: &str = "Edge servers find a partner's access edge through the partner's \
+    `_sipfederationtls._tcp` SRV record and connect to its target on port 5061 with mutual TLS: a missing \
+    record or an unreachable target breaks open federation and public IM connectivity with that domain.";
 const PASS_WHY: &str = "A check that passed: one cause fewer to look at.";
 const PASS_FIX: &str = "Nothing to do.";
 const VERIFY_FIX: &str = "Check the chain as Windows does with `certutil -verify -urlfetch` and replace the \
@@ -860,6 +863,70 @@ const ENTRIES: &[Entry] = &[
         "(`pool`) cancelled before every member was probed",
         "Nothing unfinished was judged: this is not an all-clear.",
         "Run the pool check again to the end.",
+    ),
+    Entry(
+        ids::FEDERATION_NO_SRV_RECORD,
+        "fail",
+        6,
+        "(`federation`) the partner's domain publishes no `_sipfederationtls._tcp` SRV record",
+        FEDERATION_WHY,
+        "Publish `_sipfederationtls._tcp.<SIP domain>` (priority, weight, port 5061, target = the access edge FQDN) in the public DNS zone; until then a partner can federate only with the access edge named by hand (an allowed domain with its Access Edge FQDN).",
+    ),
+    Entry(
+        ids::FEDERATION_DNS_FAILED,
+        "fail",
+        6,
+        "(`federation`) DNS did not answer the SRV lookup (timeout, SERVFAIL, REFUSED): nothing was checked",
+        "Without the SRV answer certwiz does not know where the partner's access edge is: this is not an all-clear, and a DNS that does not answer the Edge server breaks federation the same way.",
+        "Check the DNS server certwiz asked (--dns-server, or this computer's): Resolve-DnsName -Type SRV _sipfederationtls._tcp.<domain> -Server <dns>; on the Edge server, check the external DNS servers it uses.",
+    ),
+    Entry(
+        ids::FEDERATION_SRV_TARGET_UNRESOLVABLE,
+        "fail",
+        6,
+        "(`federation`) an SRV target's name has no address: that access edge was not checked",
+        FEDERATION_WHY,
+        "Publish an A (or AAAA) record for the target name in the public zone, or fix the SRV record to name the access edge FQDN that has one; --resolve NAME=IP checks it meanwhile.",
+    ),
+    Entry(
+        ids::FEDERATION_CERTIFICATE_NAMES,
+        "info",
+        6,
+        "(`federation`) which of the SRV target name and the SIP domain the target's certificate names",
+        "A federating Edge server connects to the SRV target and checks that the certificate names it (cert.name-mismatch when not); the SIP domain itself is usually not in the certificate, and need not be.",
+        "Nothing to do when the SRV target name matched; otherwise see cert.name-mismatch.",
+    ),
+    Entry(
+        ids::FEDERATION_TARGETS_NOT_CHECKED,
+        "warn",
+        6,
+        "(`federation`) more SRV targets than certwiz checks at once: the rest were not checked",
+        "An unchecked target is not an all-clear: a partner may be sent there.",
+        "Check the remaining targets with certwiz check TARGET:PORT.",
+    ),
+    Entry(
+        ids::FEDERATION_OK,
+        "pass",
+        6,
+        "(`federation`) every SRV target resolved, was checked, and none had a failure",
+        PASS_WHY,
+        PASS_FIX,
+    ),
+    Entry(
+        ids::DIRECT_ROUTING_ROOTS_MISSING,
+        "fail",
+        7,
+        "(`check --direct-routing`) the SBC's trust anchors lack a root Microsoft's SIP proxies use since 2026",
+        "Teams Direct Routing: Microsoft's SIP proxies present serverAuth-only certificates from DigiCert and Microsoft 2017 roots since the 2026 rotation (full enforcement June 2026); an SBC doing mutual TLS that does not trust one of them fails the handshake and calls stop.",
+        "Import each missing root (names and SHA-1 thumbprints in the finding, list in assets/direct-routing-roots.toml) into the SBC's trusted roots for the Teams interface.",
+    ),
+    Entry(
+        ids::DIRECT_ROUTING_ROOTS_PRESENT,
+        "pass",
+        7,
+        "(`check --direct-routing`) the SBC's trust anchors hold every root Microsoft's SIP proxies use since 2026",
+        PASS_WHY,
+        PASS_FIX,
     ),
 ];
 

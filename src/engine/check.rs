@@ -128,9 +128,59 @@ pub fn report(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> R
     report.purposes = judged.purposes;
     report.names = judged.names;
     report.timings = Some(probe.timings.clone());
+    let unchecked = unchecked_parts(&probe);
+    if report.verdict.status != VerdictStatus::Fail && !unchecked.is_empty() {
+        // A pass (or a warning) covers only what was checked: the summary says what was not, so
+        // "No problems found" never stands for a mutual TLS or a SIP answer nobody saw.
+        report.verdict.summary = format!(
+            "{} Not checked: {}.",
+            report.verdict.summary.trim_end_matches('.').replacen(
+                "No problems found",
+                "No problems found in what was checked",
+                1
+            ) + ".",
+            unchecked.join("; ")
+        );
+    }
     report.probe = Some(probe);
     report.client_issuers = client_issuers;
     report
+}
+
+/// What a check could not look at that its verdict would otherwise seem to cover: mutual TLS with a
+/// server that asks for a client certificate (or listens on a mutual-TLS port), and the SIP answer on
+/// a SIP port. Each with its reason, in words.
+pub fn unchecked_parts(probe: &ProbeFacts) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(handshake) = probe
+        .handshake
+        .as_ref()
+        .filter(|h| h.outcome == HandshakeOutcome::Completed)
+    else {
+        return out;
+    };
+    let wants_mtls = handshake.certificate_requested
+        || crate::engine::ports::MTLS_PORTS.contains(&probe.target.port);
+    if wants_mtls
+        && probe.mutual_tls.is_none()
+        && let Some(reason) = probe.not_tried_reason(probe::ProbeStep::MutualTls)
+    {
+        out.push(format!("mutual TLS ({reason})"));
+    }
+    if probe.target.speaks_sip() {
+        let answered = probe
+            .sip
+            .as_ref()
+            .is_some_and(|x| !matches!(x.reply, probe::sip::SipReply::Nothing { .. }));
+        if !answered {
+            let why = match probe.sip.as_ref().map(|x| &x.reply) {
+                Some(probe::sip::SipReply::Nothing { why }) => why.clone(),
+                _ => "no OPTIONS was sent".to_owned(),
+            };
+            out.push(format!("the SIP answer ({why})"));
+        }
+    }
+    out
 }
 
 /// The judgement of a probe: the presented path analysed and every finding.

@@ -354,4 +354,23 @@ pub mod ids {
     pub const POOL_TOO_FEW_MEMBERS: &str = "pool.too-few-members";
     /// The pool check was cancelled before every member was probed.
     pub const POOL_CANCELLED: &str = "pool.cancelled";
+    /// (`federation`) The partner's SIP domain publishes no `_sipfederationtls._tcp` SRV record
+    /// (NXDOMAIN, no record, or the "not available" target `.`): open federation cannot find it.
+    pub const FEDERATION_NO_SRV_RECORD: &str = "federation.no-srv-record";
+    /// (`federation`) DNS did not answer the SRV lookup (timeout, SERVFAIL, REFUSED): nothing is known
+    /// about the partner's federation, which is not an all-clear.
+    pub const FEDERATION_DNS_FAILED: &str = "federation.dns-failed";
+    /// (`federation`) An SRV target's name has no address (or its lookup failed): it was not checked.
+    pub const FEDERATION_SRV_TARGET_UNRESOLVABLE: &str = "federation.srv-target-unresolvable";
+    /// (`federation`) Which of the SRV target name and the SIP domain a target's certificate names.
+    pub const FEDERATION_CERTIFICATE_NAMES: &str = "federation.certificate-names";
+    /// (`federation`) More SRV targets than certwiz checks at once: the rest were listed, not checked.
+    pub const FEDERATION_TARGETS_NOT_CHECKED: &str = "federation.targets-not-checked";
+    /// (`federation`) Every SRV target resolved, was checked, and none had a failure (pass).
+    pub const FEDERATION_OK: &str = "federation.ok";
+    /// (`check --direct-routing`) The SBC's trust anchors lack a root Microsoft's SIP proxies moved
+    /// to in 2026 (fail).
+    pub const DIRECT_ROUTING_ROOTS_MISSING: &str = "direct-routing.roots-missing";
+    /// (`check --direct-routing`) The SBC's trust anchors hold every one of those roots (pass).
+    pub const DIRECT_ROUTING_ROOTS_PRESENT: &str = "direct-routing.roots-present";
 }

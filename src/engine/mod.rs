@@ -20,6 +20,7 @@ pub mod catalogue;
 pub mod cert;
 pub mod check;
 pub mod facts;
+pub mod federation;
 pub mod finding;
 pub mod fixes;
 #[cfg(windows)]

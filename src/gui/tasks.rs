@@ -75,6 +75,13 @@ pub enum Job {
         /// Names every member's certificate must carry.
         expected_names: Vec<String>,
     },
+    /// Check a federation partner (SRV record, every access edge at once).
+    CheckFederation {
+        /// The check.
+        request: Box<crate::engine::federation::FederationRequest>,
+        /// Load this computer's trust store as the anchors first (no root in step 3).
+        system_roots: bool,
+    },
 }
 
 /// Which job: at most one of each kind runs at a time.
@@ -104,6 +111,8 @@ pub enum JobKind {
     ReadMachineStore,
     /// [`Job::CheckPool`].
     CheckPool,
+    /// [`Job::CheckFederation`].
+    CheckFederation,
 }
 
 impl JobKind {
@@ -133,6 +142,7 @@ impl Job {
             Job::CheckRootStore => JobKind::CheckRootStore,
             Job::ReadMachineStore => JobKind::ReadMachineStore,
             Job::CheckPool { .. } => JobKind::CheckPool,
+            Job::CheckFederation { .. } => JobKind::CheckFederation,
         }
     }
 
@@ -193,6 +203,21 @@ impl Job {
                 &CancelFlag::new(),
                 &Progress::none(),
             ))),
+            Job::CheckFederation {
+                mut request,
+                system_roots,
+            } => {
+                if system_roots {
+                    // A federation peer trusts public CAs; an unreadable store leaves none, and the
+                    // targets' chains are then reported untrusted, never passed.
+                    if let Ok(loaded) = crate::engine::load::load_system_roots() {
+                        request.trust_anchors = loaded.certificates;
+                    }
+                }
+                JobDone::FederationChecked(Box::new(crate::engine::federation::federation(
+                    &request, cancel, progress,
+                )))
+            }
         }
     }
 }
@@ -247,6 +272,8 @@ pub enum JobDone {
     MachineStoreRead(Box<StoreListing>),
     /// The pool matrix.
     PoolChecked(Box<Report>),
+    /// The federation partner's report.
+    FederationChecked(Box<Report>),
     /// The job's thread ended without an answer (a panic in a library): whatever waits on it must
     /// stop waiting.
     Stopped(JobKind),

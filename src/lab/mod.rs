@@ -5,6 +5,7 @@
 //! start the same servers so an admin can see each failure before meeting it for real. Every server
 //! listens on 127.0.0.1 only, answers for a bounded time, and stops when its [`LabServer`] is dropped.
 
+pub mod dns;
 mod legacy;
 mod pki;
 mod servers;

@@ -145,6 +145,14 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
 
 /// What a report is about, in a few words: the target, the log source or the certificate.
 pub(crate) fn report_name(report: &Report) -> String {
+    if let Some(f) = &report.federation {
+        return format!(
+            "federation of {} ({} SRV target{})",
+            f.sip_domain,
+            f.targets.len(),
+            if f.targets.len() == 1 { "" } else { "s" }
+        );
+    }
     if let Some(pool) = &report.pool {
         let labels: Vec<&str> = pool.members.iter().map(|m| m.label.as_str()).collect();
         return format!("pool of {}: {}", labels.len(), labels.join(", "));

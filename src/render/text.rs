@@ -89,6 +89,9 @@ pub fn render_text(report: &Report) -> String {
     if let Some(pool) = &report.pool {
         pool_text(&mut out, pool);
     }
+    if let Some(federation) = &report.federation {
+        federation_text(&mut out, federation);
+    }
     if let Some(logs) = &report.logs {
         logs_text(&mut out, logs);
     }
@@ -243,6 +246,9 @@ fn revocation_text(out: &mut String, facts: &RevocationFacts, at: OffsetDateTime
 /// revocation, the stores, the Root store's health, who listens on the port.
 pub(crate) fn details_text(report: &Report) -> String {
     let mut rest = String::new();
+    if let Some(federation) = &report.federation {
+        federation_text(&mut rest, federation);
+    }
     if let Some(revocation) = &report.revocation {
         revocation_text(&mut rest, revocation, report.evaluated_at);
     }
@@ -266,6 +272,90 @@ pub(crate) fn details_text(report: &Report) -> String {
         }
     }
     rest
+}
+
+/// The SRV lookups and the targets in the order a federation peer tries them, each with its address,
+/// names, client-certificate request and verdict.
+fn federation_text(out: &mut String, facts: &crate::engine::facts::federation::FederationFacts) {
+    use crate::engine::facts::federation::TargetStatus;
+    let _ = writeln!(
+        out,
+        "\nFederation of {} (DNS: {})",
+        facts.sip_domain, facts.dns_server
+    );
+    for lookup in &facts.lookups {
+        let _ = write!(out, "  SRV {}: {}", lookup.name, lookup.outcome.label());
+        if lookup.records > 0 {
+            let _ = write!(out, ", {} record(s)", lookup.records);
+        }
+        if !lookup.detail.is_empty() {
+            let _ = write!(out, " ({})", lookup.detail);
+        }
+        let _ = writeln!(out);
+    }
+    if let Some(used) = &facts.srv_used {
+        let _ = writeln!(
+            out,
+            "  Targets from {used}, in the order a peer tries them:"
+        );
+    }
+    for (i, t) in facts.targets.iter().enumerate() {
+        let status = match t.status {
+            TargetStatus::Checked => t.verdict.clone().unwrap_or_else(|| "no answer".to_owned()),
+            TargetStatus::Unresolvable => "unresolvable".to_owned(),
+            TargetStatus::NotChecked => "not checked".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  [{}] {} (priority {}, weight {}): {}",
+            i + 1,
+            t.label(),
+            t.priority,
+            t.weight,
+            status
+        );
+        if !t.addresses.is_empty() {
+            let source = match t.address_source {
+                crate::engine::facts::federation::AddressSource::Dns => "DNS",
+                crate::engine::facts::federation::AddressSource::ResolveOption => "--resolve",
+                crate::engine::facts::federation::AddressSource::AddressOption => "--address",
+            };
+            let _ = writeln!(out, "      address ({source}): {}", t.addresses.join(", "));
+        }
+        if let Some(e) = &t.resolve_error {
+            let _ = writeln!(out, "      not resolved: {e}");
+        }
+        for n in &t.names {
+            let _ = writeln!(
+                out,
+                "      name {}: {}",
+                n.expected,
+                n.matched_by.as_deref().unwrap_or("not in the certificate")
+            );
+        }
+        match t.client_certificate_requested {
+            Some(true) if t.acceptable_ca_names.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "      asks for a client certificate (any CA it trusts)"
+                );
+            }
+            Some(true) => {
+                let _ = writeln!(
+                    out,
+                    "      asks for a client certificate from: {}",
+                    t.acceptable_ca_names.join("; ")
+                );
+            }
+            Some(false) => {
+                let _ = writeln!(
+                    out,
+                    "      does not ask for a client certificate in the handshake"
+                );
+            }
+            None => {}
+        }
+    }
 }
 
 /// The matrix as a table (rows connect and present their certificate, columns accept or reject it),

@@ -4,6 +4,7 @@
 //! reaching up into the producers that import the report. Each producer re-exports its own.
 
 pub mod coverage;
+pub mod federation;
 pub mod pool;
 pub mod port_owner;
 pub mod root_store;

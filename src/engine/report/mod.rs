@@ -533,6 +533,9 @@ pub struct Report {
     /// The pool trust matrix (`pool`): who would accept whom for mutual TLS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<crate::engine::facts::pool::PoolMatrix>,
+    /// The partner's SRV records and access edges (`federation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub federation: Option<crate::engine::facts::federation::FederationFacts>,
     /// The case notes of the wizard's step 1: the symptom and the three questions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_notes: Option<CaseNotes>,
@@ -585,6 +588,7 @@ impl Report {
             root_store: None,
             store: None,
             pool: None,
+            federation: None,
             case_notes: None,
             session: SessionParts::default(),
             timeline: vec![judged],

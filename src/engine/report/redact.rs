@@ -100,9 +100,10 @@ const HOST_KEYS: &[&str] = &[
     "expected",
     "matched_by",
     "computer",
+    "sip_domain",
 ];
 /// Field names whose value is an IP address (or an address with a port).
-const IP_KEYS: &[&str] = &["address", "connected", "san_ip", "addresses"];
+const IP_KEYS: &[&str] = &["address", "connected", "san_ip", "addresses", "dns_server"];
 /// Field names whose value is a serial number.
 const SERIAL_KEYS: &[&str] = &["serial"];
 /// Field names whose value is a thumbprint.

@@ -85,6 +85,7 @@ impl CertwizApp {
                     Some(format!("the practice pool could not start: {error}"));
             }
             JobDone::PoolChecked(report) => self.wizard.on_pool_done(*report),
+            JobDone::FederationChecked(report) => self.wizard.on_federation_done(*report),
             JobDone::CertificateFilePicked(picked) => {
                 match picked {
                     Ok(Some(path)) => self.load_file(&path),
@@ -226,6 +227,21 @@ impl CertwizApp {
         let job = Job::CheckPool {
             request: Box::new(request),
             expected_names: self.wizard.pool_expected_names(),
+        };
+        self.jobs.spawn(job, Some(ctx));
+    }
+
+    /// Checks the federation partner typed on step 1, off the UI thread.
+    pub(super) fn start_federation(&mut self, ctx: &egui::Context) {
+        if self.jobs.is_running(JobKind::CheckFederation) {
+            return;
+        }
+        let Some((request, system_roots)) = self.wizard.federation_request() else {
+            return;
+        };
+        let job = Job::CheckFederation {
+            request: Box::new(request),
+            system_roots,
         };
         self.jobs.spawn(job, Some(ctx));
     }

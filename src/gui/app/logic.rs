@@ -18,6 +18,7 @@ impl CertwizApp {
             Msg::SaveReport => self.ask_where_to_save(ctx),
             Msg::OpenReport => self.ask_which_to_open(ctx),
             Msg::RunPool => self.start_pool(ctx),
+            Msg::RunFederation => self.start_federation(ctx),
             Msg::StartPracticePool => self.start_practice_pool(Some(ctx)),
             Msg::StopPracticePool => {
                 self.stop_practice_pool();

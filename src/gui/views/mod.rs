@@ -3,6 +3,7 @@
 
 pub mod certificate_ui;
 pub mod explain_ui;
+pub mod federation_ui;
 pub mod logs_ui;
 pub mod names;
 pub mod path_ui;

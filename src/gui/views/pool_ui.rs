@@ -20,6 +20,13 @@ pub const STOP_PRACTICE_POOL_LABEL: &str = "Stop practice pool";
 
 /// Step 9.
 pub fn pool_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
+    pool_matrix_ui(ui, wizard, msgs);
+    // The other servers that call ours with mutual TLS: a federation partner's access edges.
+    super::federation_ui::federation_partner_ui(ui, wizard, msgs);
+}
+
+/// Step 9's pool part: the members and the matrix.
+fn pool_matrix_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Msg>) {
     step_heading_ui(
         ui,
         Step::Pool.number(),

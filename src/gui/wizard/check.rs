@@ -17,38 +17,7 @@ impl Wizard {
     pub fn check_request(&mut self) -> Option<crate::engine::check::CheckRequest> {
         self.clear_key_error();
         let (target, expected_names) = self.target.parse().ok()?;
-        // The client identity, by the rule the CLI shares (engine::identity): the certificate chosen
-        // in step 3 with its key (loaded with it, or kept by the Windows store: signing through CNG,
-        // never exported) and its path; with none chosen, a file that came with its key, else a key
-        // and the certificates loaded beside it. Each run gets its own copy of the key (zeroed when
-        // the run ends), so checks can be re-run.
-        let all_certs = self.local.certificates.clone();
-        let chosen = match (self.selected_local(), self.local.stores.as_ref()) {
-            // With a certificate chosen in step 3, that one is presented or none: never another file's.
-            (Some(chosen), Some(stores)) => Some(identity::from_store(
-                stores,
-                chosen,
-                &self.local.loaded,
-                &all_certs,
-                time::OffsetDateTime::now_utc(),
-            )),
-            (Some(_), None) => Some(Err(IdentityError::NoKey {
-                certificate: String::new(),
-            })),
-            (None, _) => None,
-        };
-        let identity = match chosen {
-            Some(Ok(identity)) => Some(identity),
-            Some(Err(IdentityError::NoKey { .. })) => None,
-            Some(Err(e)) => {
-                let message = format!("{KEY_ERROR_PREFIX}{e}");
-                self.local.error = Some(message.clone());
-                self.status = message;
-                None
-            }
-            None => identity::from_loaded(&self.local.loaded, &all_certs),
-        }
-        .map(Arc::new);
+        let identity = self.client_identity();
         // Compare with the local certificate only when it is this server's own (it carries the name
         // being checked): checking another pool member presents another certificate, rightly.
         let host = target.host.clone();
@@ -90,6 +59,43 @@ impl Wizard {
                 .fetch_revocation
                 .then(crate::engine::revocation::FetchOptions::default),
         })
+    }
+
+    /// The client identity to present (step 3), by the rule the CLI shares; `None` when there is
+    /// none (a key that cannot be used says why in step 3 and the status line).
+    pub fn client_identity(&mut self) -> Option<Arc<crate::engine::probe::ClientIdentity>> {
+        // The client identity, by the rule the CLI shares (engine::identity): the certificate chosen
+        // in step 3 with its key (loaded with it, or kept by the Windows store: signing through CNG,
+        // never exported) and its path; with none chosen, a file that came with its key, else a key
+        // and the certificates loaded beside it. Each run gets its own copy of the key (zeroed when
+        // the run ends), so checks can be re-run.
+        let all_certs = self.local.certificates.clone();
+        let chosen = match (self.selected_local(), self.local.stores.as_ref()) {
+            // With a certificate chosen in step 3, that one is presented or none: never another file's.
+            (Some(chosen), Some(stores)) => Some(identity::from_store(
+                stores,
+                chosen,
+                &self.local.loaded,
+                &all_certs,
+                time::OffsetDateTime::now_utc(),
+            )),
+            (Some(_), None) => Some(Err(IdentityError::NoKey {
+                certificate: String::new(),
+            })),
+            (None, _) => None,
+        };
+        match chosen {
+            Some(Ok(identity)) => Some(identity),
+            Some(Err(IdentityError::NoKey { .. })) => None,
+            Some(Err(e)) => {
+                let message = format!("{KEY_ERROR_PREFIX}{e}");
+                self.local.error = Some(message.clone());
+                self.status = message;
+                None
+            }
+            None => identity::from_loaded(&self.local.loaded, &all_certs),
+        }
+        .map(Arc::new)
     }
 
     /// Takes a progress event from the running checks.

@@ -14,6 +14,7 @@ use crate::engine::probe::ProbeStep;
 use crate::engine::report::{Report, VerdictStatus};
 
 mod check;
+mod federation;
 mod lab;
 mod local_cert;
 pub mod logs;
@@ -26,6 +27,7 @@ mod status;
 mod stopped;
 mod target;
 
+pub use federation::FederationState;
 pub use lab::{LabMaterial, LabState, PracticeLab};
 pub use local_cert::LocalCertificates;
 pub use logs::LogPaste;
@@ -229,6 +231,8 @@ pub enum Msg {
     StartPracticePool,
     /// Stop the practice pool.
     StopPracticePool,
+    /// Check a federation partner's SRV record and access edges (the app runs it off the UI thread).
+    RunFederation,
 }
 
 impl Msg {
@@ -252,6 +256,7 @@ impl Msg {
                 | Msg::SelectLocal(_)
                 | Msg::RunPool
                 | Msg::StartPracticePool
+                | Msg::RunFederation
         )
     }
 }
@@ -300,6 +305,8 @@ pub struct Wizard {
     pub root_store_looking: bool,
     /// Step 9: the pool trust matrix.
     pub pool: PoolState,
+    /// Step 9: the federation partner check.
+    pub federation: FederationState,
     /// A saved report is shown (read-only), and where it came from.
     pub opened: Option<OpenedReport>,
     /// Host names, addresses, serials and thumbprints are masked on every step and in saved reports.
@@ -333,6 +340,7 @@ impl Default for Wizard {
             root_store: None,
             root_store_looking: false,
             pool: PoolState::default(),
+            federation: FederationState::default(),
             opened: None,
             redact: false,
             redaction: Default::default(),
@@ -459,7 +467,8 @@ impl Wizard {
             | Msg::OpenReport
             | Msg::RunPool
             | Msg::StartPracticePool
-            | Msg::StopPracticePool => false,
+            | Msg::StopPracticePool
+            | Msg::RunFederation => false,
         }
     }
 

@@ -33,6 +33,7 @@ impl Wizard {
                 self.pool.running = false;
                 self.pool.error = Some("the pool check stopped unexpectedly".to_owned());
             }
+            JobKind::CheckFederation => self.on_federation_stopped(),
             JobKind::ReadLogs => {
                 self.logs.error = Some("the log reading stopped unexpectedly".to_owned());
             }
