@@ -24,8 +24,9 @@ pub fn federation_partner_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Ms
         RichText::new(
             "Edge federation failing with one partner? certwiz looks up the partner's \
              _sipfederationtls._tcp SRV record and checks every access edge it names at once: the \
-             chain against public CAs (or step 3's roots), the name, Client Authentication, and \
-             whether it asks for a client certificate.",
+             chain against public CAs (or step 3's roots), the name, Client Authentication, \
+             whether it asks for a client certificate, and its SIP answer (step 3's certificate is \
+             presented as our Edge's; without one, mutual TLS and SIP are not checked).",
         )
         .size(tokens::SMALL_SIZE)
         .weak(),
@@ -33,6 +34,8 @@ pub fn federation_partner_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Ms
     let editable = !super::locked(wizard) && !wizard.federation.running;
     // One field per line, each as wide as the page allows: step 9 must fit 1024×768 at 150 %.
     let width = (ui.available_width() - 40.0).clamp(160.0, 360.0);
+    // Visible labels above the fields: a hint disappears once the field is filled in.
+    ui.label(RichText::new(DOMAIN_LABEL).size(tokens::BODY_SIZE));
     let domain = ui.add_enabled(
         editable,
         egui::TextEdit::singleline(&mut wizard.federation.domain)
@@ -40,6 +43,7 @@ pub fn federation_partner_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Ms
             .desired_width(width),
     );
     domain.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, editable, DOMAIN_LABEL));
+    ui.label(RichText::new(DNS_SERVER_LABEL).size(tokens::BODY_SIZE));
     let dns = ui.add_enabled(
         editable,
         egui::TextEdit::singleline(&mut wizard.federation.dns_server)
