@@ -129,8 +129,8 @@ pub fn report(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> R
     report.names = judged.names;
     report.timings = Some(probe.timings.clone());
     let unchecked = unchecked_parts(&probe);
-    if report.verdict.status != VerdictStatus::Fail && !unchecked.is_empty() {
-        // A pass (or a warning) covers only what was checked: the summary says what was not, so
+    if report.verdict.status != VerdictStatus::Cancelled && !unchecked.is_empty() {
+        // A verdict covers only what was checked: the summary says what was not, so
         // "No problems found" never stands for a mutual TLS or a SIP answer nobody saw.
         report.verdict.summary = format!(
             "{} Not checked: {}.",
@@ -167,19 +167,7 @@ pub fn unchecked_parts(probe: &ProbeFacts) -> Vec<String> {
     {
         out.push(format!("mutual TLS ({reason})"));
     }
-    if probe.target.speaks_sip() {
-        let answered = probe
-            .sip
-            .as_ref()
-            .is_some_and(|x| !matches!(x.reply, probe::sip::SipReply::Nothing { .. }));
-        if !answered {
-            let why = match probe.sip.as_ref().map(|x| &x.reply) {
-                Some(probe::sip::SipReply::Nothing { why }) => why.clone(),
-                _ => "no OPTIONS was sent".to_owned(),
-            };
-            out.push(format!("the SIP answer ({why})"));
-        }
-    }
+    out.extend(crate::engine::sip_rules::sip_unanswered(probe));
     out
 }
 

@@ -261,6 +261,25 @@ pub fn sip_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
     }
 }
 
+/// On a SIP port whose TLS handshake completed, "the SIP answer (why)" when no SIP answer (nor
+/// anything else) came back to certwiz's OPTIONS: e.g. the server wanted a client certificate first.
+pub fn sip_unanswered(probe: &ProbeFacts) -> Option<String> {
+    if !probe.target.speaks_sip()
+        || probe
+            .handshake
+            .as_ref()
+            .is_none_or(|h| h.outcome != HandshakeOutcome::Completed)
+    {
+        return None;
+    }
+    let why = match probe.sip.as_ref().map(|x| &x.reply) {
+        Some(SipReply::Nothing { why }) => why.clone(),
+        Some(_) => return None,
+        None => "no OPTIONS was sent".to_owned(),
+    };
+    Some(format!("the SIP answer ({why})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{ms_diagnostics_words, status_meaning};

@@ -199,6 +199,17 @@ fn pool_members_on_sip_ports_are_asked_in_sip() {
         "{:?}",
         report.findings
     );
+    // fe02 wants a client certificate before it answers SIP, and the pool check presents none: the
+    // verdict never reads as if its SIP had been seen.
+    let summary = &report.verdict.summary;
+    assert!(
+        summary.contains("Not checked: fe02.lab.test: the SIP answer"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("fe01.lab.test: the SIP answer"),
+        "{summary}"
+    );
 }
 
 /// `--redact` masks the names an Edge puts in its SIP answer (ms-diagnostics `Domain=`,

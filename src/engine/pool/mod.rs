@@ -44,7 +44,7 @@ pub use probe::{PoolFacts, PoolRequest, probe_pool};
 use crate::engine::finding::{Finding, sort_findings};
 use crate::engine::probe::StepTimings;
 use crate::engine::progress::{CancelFlag, Progress};
-use crate::engine::report::Report;
+use crate::engine::report::{Report, VerdictStatus};
 
 /// Everything a pool check produces: the probe facts, the matrix and the findings.
 #[derive(Debug, Clone)]
@@ -102,6 +102,28 @@ pub fn pool_report_expecting(
     let mut steps = journal.entries();
     steps.sort_by_key(|e| e.at);
     let mut report = Report::new("pool", check.findings, Vec::new(), request.at);
+    // A member on a SIP port that gave no SIP answer (it wanted a client certificate, which the pool
+    // check does not present): the verdict covers only what was checked, and says so.
+    let unanswered: Vec<String> = check
+        .facts
+        .members
+        .iter()
+        .filter_map(|m| {
+            crate::engine::sip_rules::sip_unanswered(m)
+                .map(|part| format!("{}: {part}", m.target.host))
+        })
+        .collect();
+    if !unanswered.is_empty() && report.verdict.status != VerdictStatus::Cancelled {
+        report.verdict.summary = format!(
+            "{} Not checked: {}.",
+            report.verdict.summary.replacen(
+                "No problems found",
+                "No problems found in what was checked",
+                1
+            ),
+            unanswered.join("; ")
+        );
+    }
     report.timings = Some(StepTimings {
         steps_ms: Vec::new(),
         total_ms: check.facts.total_ms,
