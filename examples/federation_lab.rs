@@ -44,14 +44,19 @@ fn main() -> anyhow::Result<()> {
         .start()?;
     println!("DNS server: {}", dns.arg());
     println!("Lab root:   {}", files.root.display());
+    // Our Edge's certificate goes with both: the healthy edge answers SIP only over mutual TLS.
     println!(
-        "Try: certwiz federation lab.test --dns-server {} --ca {}",
+        "Try: certwiz federation lab.test --dns-server {} --ca {} --client-cert {} --client-key {}",
         dns.arg(),
-        files.root.display()
+        files.root.display(),
+        files.client_cert.display(),
+        files.client_key.display()
     );
     println!(
-        "Or:  certwiz gui --load {}   (step 9, Federation partner: lab.test, DNS server {})",
+        "Or:  certwiz gui --load {} --load {} --load {}   (step 9, Federation partner: lab.test, DNS server {})",
         files.root.display(),
+        files.client_cert.display(),
+        files.client_key.display(),
         dns.arg()
     );
     std::thread::sleep(Duration::from_secs(secs));

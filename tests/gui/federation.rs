@@ -67,3 +67,52 @@ fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
             >= 1
     );
 }
+
+/// With step 3 holding the lab's root and client certificate, the federation check presents it as
+/// our Edge's: the healthy edge answers the OPTIONS over mutual TLS, and the section shows that SIP
+/// answer (a pass) beside the verdict. Expected: federation.ok, the "SIP answers on port N: 200 OK"
+/// finding on step 9.
+#[test]
+fn with_our_certificate_the_federation_section_shows_the_sip_answer() {
+    let lab = LabServer::start(Scenario::SipHealthy).expect("lab");
+    let dir = tempfile::tempdir().expect("dir");
+    let files = lab.write_files(dir.path()).expect("files");
+    let dns = Zone::default()
+        .srv(
+            "_sipfederationtls._tcp.lab.test",
+            10,
+            0,
+            lab.port(),
+            "pool01.lab.test",
+        )
+        .a("pool01.lab.test")
+        .start()
+        .expect("stub DNS");
+    let mut h = harness();
+    for file in [&files.root, &files.client_cert, &files.client_key] {
+        h.state_mut().load_file(file);
+    }
+    h.state_mut().wizard.step = certwiz::gui::wizard::Step::Pool;
+    {
+        let f = &mut h.state_mut().wizard.federation;
+        f.domain = "lab.test".into();
+        f.dns_server = dns.arg();
+    }
+    h.run();
+    super::click_in_view(&mut h, "Check federation partner");
+    h.step();
+    super::wait_for_checks(&mut h);
+    let report = h
+        .state()
+        .wizard
+        .federation
+        .report
+        .clone()
+        .expect("a report");
+    assert!(
+        report.findings.iter().any(|f| f.id == "federation.ok"),
+        "{:#?}",
+        report.findings
+    );
+    h.get_by_label_contains(&format!("SIP answers on port {}: 200 OK", lab.port()));
+}

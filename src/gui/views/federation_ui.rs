@@ -125,7 +125,10 @@ pub fn federation_partner_ui(ui: &mut Ui, wizard: &mut Wizard, msgs: &mut Vec<Ms
     for finding in report
         .findings
         .iter()
-        .filter(|f| matches!(f.severity, Severity::Fail | Severity::Warn))
+        // The problems, and every SIP answer (a pass included): what each edge said to our OPTIONS.
+        .filter(|f| {
+            matches!(f.severity, Severity::Fail | Severity::Warn) || f.id.starts_with("sip.")
+        })
     {
         finding_ui(ui, finding);
     }
