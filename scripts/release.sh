@@ -21,6 +21,7 @@
 # OpenSSL into both programs). Archives are reproducible: sorted entries, timestamps of the last
 # commit (SOURCE_DATE_EPOCH), no owner names.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -28,10 +29,10 @@ usage() {
     sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
-out=dist skip_windows="" sign_pfx="" sign_pass_env="" timestamp=""
+out="" skip_windows="" sign_pfx="" sign_pass_env="" timestamp=""
 while [ $# -gt 0 ]; do
     case $1 in
-        --out) out=${2:-}; shift 2 || usage ;;
+        --out) out=${2:-}; [ -n "$out" ] || usage; shift 2 ;;
         --skip-windows) skip_windows=yes; shift ;;
         --sign-pfx) sign_pfx=${2:-}; shift 2 || usage ;;
         --sign-pass-env) sign_pass_env=${2:-}; shift 2 || usage ;;
@@ -40,13 +41,14 @@ while [ $# -gt 0 ]; do
         *) echo "release: unknown argument $1" >&2; usage ;;
     esac
 done
-[ -n "$out" ] || usage
+# Paths given on the command line are the caller's; the default dist/ is the repository's.
+case $out in "") out=$root/dist ;; /*) ;; *) out=$caller/$out ;; esac
+case $sign_pfx in /* | "") ;; *) sign_pfx=$caller/$sign_pfx ;; esac
 if [ -n "$sign_pfx" ] || [ -n "$sign_pass_env" ]; then
     [ -n "$sign_pfx" ] && [ -n "$sign_pass_env" ] || {
         echo "release: --sign-pfx and --sign-pass-env go together" >&2; exit 2; }
     [ -z "$skip_windows" ] || { echo "release: --sign-pfx signs the Windows programs; not with --skip-windows" >&2; exit 2; }
     [ -r "$sign_pfx" ] || { echo "release: cannot read the PFX $sign_pfx" >&2; exit 2; }
-    sign_pfx=$(cd "$(dirname "$sign_pfx")" && pwd)/$(basename "$sign_pfx")
 fi
 [ -n "$timestamp" ] && [ -z "$sign_pfx" ] && { echo "release: --timestamp needs --sign-pfx" >&2; exit 2; }
 
