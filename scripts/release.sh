@@ -18,15 +18,15 @@
 # `cargo build --release --target x86_64-pc-windows-gnu --bins` (MinGW) for Windows. The third-party
 # notices are made by cargo-about (installed with `cargo install --locked cargo-about --features cli` when missing)
 # from about.toml and about.hbs, plus OpenSSL's licence (the vendored openssl-src compiles
-# OpenSSL into both programs). Archives are reproducible: sorted entries, timestamps of the last
-# commit (SOURCE_DATE_EPOCH), no owner names.
+# OpenSSL into both programs). Packing the same build again gives the same archives (unsigned):
+# sorted entries, the last commit's time (SOURCE_DATE_EPOCH) as every time stamp, no owner names.
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
 
 usage() {
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 out="" skip_windows="" sign_pfx="" sign_pass_env="" timestamp=""
@@ -162,7 +162,8 @@ if [ -z "$skip_windows" ]; then
     cp "$target_dir/$windows_target/release/certwiz.exe" "$win/certwiz.exe"
     # The launcher ships as certwiz.com: cmd.exe and PowerShell run it first when `certwiz` is typed.
     cp "$target_dir/$windows_target/release/certwiz-console.exe" "$win/certwiz.com"
-    x86_64-w64-mingw32-strip "$win/certwiz.exe" "$win/certwiz.com"
+    # strip writes the PE header's time stamp: the commit's, not now (binutils reads SOURCE_DATE_EPOCH).
+    SOURCE_DATE_EPOCH=$epoch x86_64-w64-mingw32-strip "$win/certwiz.exe" "$win/certwiz.com"
     if [ -n "$sign_pfx" ]; then
         echo "== signing certwiz.exe and certwiz.com (osslsigncode)"
         ts=()
