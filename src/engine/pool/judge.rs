@@ -2,10 +2,11 @@
 //! unreachable members' `port.*` / `tls.*` findings, and the name check of every member. Pure.
 
 use crate::engine::finding::{Finding, Scope, Severity, ids, sort_findings};
-use crate::engine::fixes::{CertificateValues, FixCommand, FixContext, PathValues, commands_for};
+use crate::engine::fixes::PathValues;
 
+use super::group::commands;
 use super::probe::PoolFacts;
-use crate::engine::facts::pool::{Blocker, MemberStatus, PoolCell, PoolMatrix, PoolMember};
+use crate::engine::facts::pool::{MemberStatus, PoolMatrix, PoolMember};
 
 /// Turns the matrix into findings, sorted (fail, warn, info, pass): one `pool.mtls-would-fail` per
 /// cause of rejection, naming the calls it blocks (`group.rs`), a `pool.trust-asymmetric` note where
@@ -163,174 +164,6 @@ fn member_findings(member: &PoolMember, out: &mut Vec<Finding>) {
     );
     finding.commands = commands(&[id], member, &PathValues::default());
     out.push(finding);
-}
-
-/// The copyable commands of `finding_ids` for `member`'s host and port, without repeats, filled
-/// with `values` (the calling member's certificate and CAs, for the pool's rejections).
-pub(super) fn commands(
-    finding_ids: &[&str],
-    member: &PoolMember,
-    values: &PathValues,
-) -> Vec<FixCommand> {
-    let ctx = FixContext {
-        host: Some(member.host.clone()),
-        port: Some(member.port),
-        site: None,
-        path: values.clone(),
-    };
-    let mut out: Vec<FixCommand> = Vec::new();
-    for id in finding_ids {
-        for command in commands_for(id, &ctx) {
-            if !out.iter().any(|c| c.command == command.command) {
-                out.push(command);
-            }
-        }
-    }
-    out
-}
-
-/// What the commands can name of `client`'s certificate: its name and thumbprint, its CAs' names
-/// (certwiz saw the CAs' names only, so the commands find them by name).
-pub(super) fn client_values(matrix: &PoolMatrix, client: usize) -> PathValues {
-    let Some(c) = matrix
-        .members
-        .get(client)
-        .and_then(|m| m.certificate.as_ref())
-    else {
-        return PathValues::default();
-    };
-    let by_name = |name: &str| CertificateValues {
-        name: name.to_owned(),
-        thumbprint: None,
-    };
-    PathValues {
-        leaf: Some(CertificateValues {
-            name: c.display_name.clone(),
-            thumbprint: Some(c.thumbprint_sha1.clone()),
-        }),
-        issuing: (!c.issuing_ca.eq_ignore_ascii_case(&c.root)).then(|| by_name(&c.issuing_ca)),
-        root: Some(by_name(&c.root)),
-        ..PathValues::default()
-    }
-}
-
-/// What to do about each blocker, in words, and the finding ids whose commands help.
-pub(super) fn remedies(matrix: &PoolMatrix, cell: &PoolCell) -> (Vec<String>, Vec<&'static str>) {
-    let (cl, sl) = (matrix.label(cell.client), matrix.label(cell.server));
-    let client_cert = matrix
-        .members
-        .get(cell.client)
-        .and_then(|m| m.certificate.as_ref());
-    let root = client_cert.map_or("its root CA", |c| c.root.as_str());
-    let issuing = client_cert.map_or("its issuing CA", |c| c.issuing_ca.as_str());
-    let port = matrix.members.get(cell.server).map_or(0, |m| m.port);
-    let mut texts: Vec<String> = Vec::new();
-    let mut finding_ids: Vec<&'static str> = Vec::new();
-    let mut add = |text: String, id: &'static str| {
-        if !texts.contains(&text) {
-            texts.push(text);
-        }
-        if !finding_ids.contains(&id) {
-            finding_ids.push(id);
-        }
-    };
-    for blocker in &cell.blockers {
-        match blocker {
-            Blocker::NoCertificateRequest => add(
-                format!(
-                    "On {sl}, find what answers on port {port} instead of the conferencing service (netstat -ano | findstr :{port}; IIS Manager > Sites > Bindings): the MCU Factory / Focus always asks for the calling server's certificate."
-                ),
-                ids::TLS_NO_CLIENT_CERT_REQUEST,
-            ),
-            Blocker::CaListExcludesChain => add(
-                format!(
-                    "On {sl}, import {root} into Certificates (Local Computer) > Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\"){}, then restart {sl}'s front-end services. If {root} is already there, {sl}'s Trusted Root store may be too large to list (over ~100 roots or 16 KB, KB 2880390): remove the roots it does not need.",
-                    if root.eq_ignore_ascii_case(issuing) {
-                        String::new()
-                    } else {
-                        format!(
-                            " and {issuing} into Intermediate Certification Authorities (certutil -addstore -f CA \"{issuing}.cer\")"
-                        )
-                    }
-                ),
-                ids::TLS_CLIENT_CA_LIST_EXCLUDES_ISSUER,
-            ),
-
-            Blocker::ClientAuthMissing { certificate } => add(
-                format!(
-                    "Give {cl} a certificate that includes Client Authentication in place of \"{certificate}\": Request-CsCertificate -ClientEKU $true, or a template with both Server Authentication and Client Authentication; assign it with Set-CsCertificate and restart {cl}'s services."
-                ),
-                ids::CERT_CLIENT_AUTH_MISSING,
-            ),
-            Blocker::CaRestrictsClientAuth { ca } => add(
-                format!(
-                    "The CA \"{ca}\" must allow Client Authentication: renew it with Client Authentication in its Enhanced Key Usage (or with no EKU extension), and on every server check Certificates (Local Computer) > the CA certificate > Properties > General: \"Enable all purposes\", or both Server Authentication and Client Authentication ticked."
-                ),
-                ids::CHAIN_CA_RESTRICTS_CLIENT_AUTH,
-            ),
-            Blocker::ChainUntrusted { root } => add(
-                format!(
-                    "If {root} is a CA the pool should trust, install it in {sl}'s Trusted Root Certification Authorities (certutil -addstore -f Root \"{root}.cer\") and give it to certwiz with --ca; if not, assign {cl} a certificate from the pool's own CA (Set-CsCertificate)."
-                ),
-                ids::CHAIN_UNTRUSTED_ROOT,
-            ),
-            Blocker::ChainIncomplete { missing_issuer } => add(
-                format!(
-                    "Install {missing_issuer} on {sl} (Trusted Root, or Intermediate Certification Authorities if it is an intermediate: certutil -addstore CA) and on {cl}, so that {cl} sends its full chain; give certwiz the pool's root with --ca."
-                ),
-                ids::CHAIN_INCOMPLETE,
-            ),
-            Blocker::Expired { certificate } | Blocker::NotYetValid { certificate } => add(
-                format!(
-                    "Renew \"{certificate}\" (or correct the clock if it is wrong), assign the new certificate on {cl} and restart its services."
-                ),
-                ids::CERT_EXPIRED,
-            ),
-            Blocker::BadSignature { certificate } | Blocker::IssuerNotCa { certificate } => add(
-                format!(
-                    "\"{certificate}\" does not chain correctly to its issuer: reissue {cl}'s certificate from the pool's CA and check it with certutil -verify."
-                ),
-                ids::CHAIN_BAD_SIGNATURE,
-            ),
-            Blocker::PathRule {
-                certificate,
-                status,
-            } => add(
-                format!(
-                    "\"{certificate}\" breaks a rule of path validation ({}): run certwiz inspect on {cl}'s certificate for the details, and reissue it from a CA whose constraints it meets.",
-                    status.mark()
-                ),
-                crate::engine::rules::path_rule_finding_id(*status),
-            ),
-        }
-    }
-    (texts, finding_ids)
-}
-
-pub(super) fn blocking_reasons(cell: &PoolCell) -> String {
-    cell.reasons
-        .iter()
-        .take(cell.blockers.len())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-pub(super) fn about_client(finding: Finding, matrix: &PoolMatrix, client: usize) -> Finding {
-    match matrix
-        .members
-        .get(client)
-        .and_then(|m| m.certificate.as_ref())
-    {
-        Some(c) => finding.about(
-            crate::engine::finding::CertificateRef {
-                subject: c.subject.clone(),
-                sha256: c.sha256.clone(),
-            },
-            Scope::Remote,
-        ),
-        None => finding,
-    }
 }
 
 fn all_accept(matrix: &PoolMatrix, known: usize) -> Finding {

@@ -1,7 +1,7 @@
 //! The pool's decisions and findings against in-memory facts (four PKIs, a member that is down).
 
 use super::decide::short_name;
-use super::judge::remedies;
+use super::group::remedies;
 use super::probe::{distinct_targets, member_labels};
 use super::*;
 use crate::engine::cert::CertificateFacts;

@@ -12,6 +12,7 @@ pub mod http;
 pub mod io;
 pub mod legacy;
 pub mod openssl;
+pub mod outcome;
 pub mod sip;
 pub mod tcp;
 pub mod tls;

@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 use serde::{Deserialize, Serialize};
 
 use super::ProbeTarget;
-use super::tls::HandshakeOutcome;
+use super::outcome::{HandshakeOutcome, describe_non_tls};
 
 /// Most bytes read from a SIP answer (an OPTIONS answer is a few hundred bytes; an SDP body a few KiB).
 pub const SIP_ANSWER_CAP_BYTES: usize = 64 * 1024;
@@ -365,7 +365,7 @@ fn looks_like(raw: &[u8]) -> String {
     if raw.starts_with(b"SIP/") {
         return "an incomplete or malformed SIP answer".into();
     }
-    super::tls::describe_non_tls(raw)
+    describe_non_tls(raw)
 }
 
 /// The exchange from what the read gave: the reply and how the connection ended. `outcome_on_error`
