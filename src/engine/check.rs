@@ -128,20 +128,9 @@ pub fn report(request: &CheckRequest, probe: ProbeFacts, judged: Judgement) -> R
     report.purposes = judged.purposes;
     report.names = judged.names;
     report.timings = Some(probe.timings.clone());
-    let unchecked = unchecked_parts(&probe);
-    if report.verdict.status != VerdictStatus::Cancelled && !unchecked.is_empty() {
-        // A verdict covers only what was checked: the summary says what was not, so
-        // "No problems found" never stands for a mutual TLS or a SIP answer nobody saw.
-        report.verdict.summary = format!(
-            "{} Not checked: {}.",
-            report.verdict.summary.trim_end_matches('.').replacen(
-                "No problems found",
-                "No problems found in what was checked",
-                1
-            ) + ".",
-            unchecked.join("; ")
-        );
-    }
+    // A verdict covers only what was checked: "No problems found" never stands for a mutual TLS
+    // or a SIP answer nobody saw.
+    report.verdict.note_unchecked(&unchecked_parts(&probe), "");
     report.probe = Some(probe);
     report.client_issuers = client_issuers;
     report

@@ -218,7 +218,7 @@ pub fn sip_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
             Severity::Fail,
             format!("Something other than SIP answers on port {}", t.port),
             format!(
-                "certwiz spoke SIP on {}:{} ({spoken}) and sent an OPTIONS {over}; the answer is {looks_like}, starting \"{first_line}\". The SIP service (front end, Edge, Mediation server, SBC) is not the one listening on this port.",
+                "certwiz spoke {spoken} on {}:{} and sent an OPTIONS {over}; the answer is {looks_like}, starting \"{first_line}\". The SIP service (front end, Edge, Mediation server, SBC) is not the one listening on this port.",
                 t.host, t.port
             ),
             format!(
@@ -243,7 +243,7 @@ pub fn sip_findings(facts: &ProbeFacts, out: &mut Vec<Finding>) {
                 Severity::Fail,
                 format!("No SIP answer on port {}", t.port),
                 format!(
-                    "The TLS handshake completed and certwiz sent a SIP OPTIONS {over} ({spoken}), but {why}. A SIP server answers OPTIONS; no answer means the listener is not a SIP service, or it dropped the request.{}",
+                    "The TLS handshake completed and certwiz spoke {spoken}: it sent an OPTIONS {over}, but {why}. A SIP server answers OPTIONS; no answer means the listener is not a SIP service, or it dropped the request.{}",
                     if x.with_client_certificate && tls13 {
                         " With TLS 1.3 the server checks our certificate only after the handshake; no TLS alert came, so certwiz does not call it a certificate rejection, but a server that drops rejected certificates silently looks the same: its log says which."
                     } else if x.with_client_certificate {

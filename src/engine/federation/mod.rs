@@ -151,17 +151,10 @@ pub fn federation(request: &FederationRequest, cancel: &CancelFlag, progress: &P
     }
     sort_findings(&mut findings);
     let mut report = Report::new("federation", findings, request.inputs.clone(), request.at);
-    if !unchecked.is_empty() && report.verdict.status != VerdictStatus::Cancelled {
-        report.verdict.summary = format!(
-            "{} Not checked: {}. Give our Edge's certificate (--pfx or --client-cert and --client-key) to ask the partner's edges in SIP over mutual TLS.",
-            report.verdict.summary.replacen(
-                "No problems found",
-                "No problems found in what was checked",
-                1
-            ),
-            unchecked.join("; ")
-        );
-    }
+    report.verdict.note_unchecked(
+        &unchecked,
+        "Give our Edge's certificate (--pfx or --client-cert and --client-key) to ask the partner's edges in SIP over mutual TLS.",
+    );
     if cancelled {
         report.verdict.status = VerdictStatus::Cancelled;
         report.verdict.summary =

@@ -44,7 +44,7 @@ pub use probe::{PoolFacts, PoolRequest, probe_pool};
 use crate::engine::finding::{Finding, sort_findings};
 use crate::engine::probe::StepTimings;
 use crate::engine::progress::{CancelFlag, Progress};
-use crate::engine::report::{Report, VerdictStatus};
+use crate::engine::report::Report;
 
 /// Everything a pool check produces: the probe facts, the matrix and the findings.
 #[derive(Debug, Clone)]
@@ -113,17 +113,7 @@ pub fn pool_report_expecting(
                 .map(|part| format!("{}: {part}", m.target.host))
         })
         .collect();
-    if !unanswered.is_empty() && report.verdict.status != VerdictStatus::Cancelled {
-        report.verdict.summary = format!(
-            "{} Not checked: {}.",
-            report.verdict.summary.replacen(
-                "No problems found",
-                "No problems found in what was checked",
-                1
-            ),
-            unanswered.join("; ")
-        );
-    }
+    report.verdict.note_unchecked(&unanswered, "");
     report.timings = Some(StepTimings {
         steps_ms: Vec::new(),
         total_ms: check.facts.total_ms,

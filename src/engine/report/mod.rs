@@ -385,6 +385,25 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Names in the summary what the run could not check (`parts`, each with its reason), so a
+    /// verdict never reads as covering it: "No problems found in what was checked. Not checked: ...".
+    /// `advice` (may be empty) follows. Nothing changes for a cancelled run (its summary says so) or
+    /// when every part was checked.
+    pub fn note_unchecked(&mut self, parts: &[String], advice: &str) {
+        if parts.is_empty() || self.status == VerdictStatus::Cancelled {
+            return;
+        }
+        let said = self.summary.trim_end_matches('.').replacen(
+            "No problems found",
+            "No problems found in what was checked",
+            1,
+        );
+        self.summary = format!("{said}. Not checked: {}.", parts.join("; "));
+        if !advice.is_empty() {
+            self.summary = format!("{} {advice}", self.summary);
+        }
+    }
+
     /// Summarises sorted findings.
     pub fn of(findings: &[Finding]) -> Self {
         let failures = findings
