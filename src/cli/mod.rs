@@ -101,11 +101,13 @@ enum Command {
     Pool(PoolArgs),
     /// A partner's federation: its _sipfederationtls._tcp SRV record, then every access edge it names,
     /// checked at once as a federating Edge server would (chain against public CAs, the SRV target
-    /// name, Client Authentication up the path, the client-certificate request and its CA list).
+    /// name, Client Authentication up the path, the client-certificate request and its CA list, and
+    /// the SIP answer to an OPTIONS: give our Edge's certificate with --pfx or --client-cert).
     #[command(
         after_help = "Example (a partner's domain; a lab with its own DNS server and root):
   certwiz federation contoso.com
   certwiz federation lab.test --dns-server 127.0.0.1:5353 --ca lab-root.cer
+  certwiz federation contoso.com --pfx edge.pfx --password-env PFX_PASSWORD
 Exit codes as for check: 0 no failure, 1 a failure, 2 bad usage."
     )]
     Federation(federation::FederationArgs),
