@@ -54,6 +54,13 @@ fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
         report.findings
     );
     assert!(!report.findings.iter().any(|f| f.id == "federation.ok"));
+    // Step 9 in the list says the federation run failed (it said "not run" before).
+    assert_eq!(
+        h.state()
+            .wizard
+            .step_status(certwiz::gui::wizard::Step::Pool),
+        certwiz::gui::wizard::StepStatus::Done(certwiz::engine::finding::Severity::Fail)
+    );
     let line = format!(
         "[1] pool01.lab.test:{} (priority 10, weight 0): fail",
         lab.port()
@@ -113,6 +120,12 @@ fn with_our_certificate_the_federation_section_shows_the_sip_answer() {
         report.findings.iter().any(|f| f.id == "federation.ok"),
         "{:#?}",
         report.findings
+    );
+    assert_eq!(
+        h.state()
+            .wizard
+            .step_status(certwiz::gui::wizard::Step::Pool),
+        certwiz::gui::wizard::StepStatus::Done(certwiz::engine::finding::Severity::Pass)
     );
     h.get_by_label_contains(&format!("SIP answers on port {}: 200 OK", lab.port()));
 }

@@ -208,11 +208,25 @@ impl Wizard {
                 None if self.local.error.is_some() => StepStatus::Done(Severity::Fail),
                 None => StepStatus::NotRun,
             },
-            // The pool has its own run: Run all checks does not touch step 9.
-            Step::Pool if self.pool.running => StepStatus::Running,
-            Step::Pool => self.pool.report.as_ref().map_or(StepStatus::NotRun, |r| {
-                StepStatus::of_verdict(r.verdict.status)
-            }),
+            // The pool and the federation partner have their own runs: Run all checks does not touch
+            // step 9. Its status is the worse of the two that ran.
+            Step::Pool if self.pool.running || self.federation.running => StepStatus::Running,
+            Step::Pool => {
+                let ran: Vec<StepStatus> = [&self.pool.report, &self.federation.report]
+                    .into_iter()
+                    .flatten()
+                    .map(|r| StepStatus::of_verdict(r.verdict.status))
+                    .collect();
+                let rank = |s: &StepStatus| match s {
+                    StepStatus::Done(Severity::Fail) => 3,
+                    StepStatus::Cancelled => 2,
+                    StepStatus::Done(Severity::Warn) => 1,
+                    _ => 0,
+                };
+                ran.into_iter()
+                    .max_by_key(rank)
+                    .unwrap_or(StepStatus::NotRun)
+            }
             _ if self.is_running() => StepStatus::Running,
             Step::CertificationPath | Step::Purposes | Step::Port => match self.step_report(step) {
                 None => StepStatus::NotRun,
