@@ -8,12 +8,16 @@ use certwiz::lab::dns::Zone;
 use certwiz::lab::{LabServer, Scenario};
 use egui_kittest::kittest::Queryable;
 
+use egui_kittest::Harness;
+
+use certwiz::gui::app::CertwizApp;
+use certwiz::lab::dns::StubDns;
+
 use super::harness;
 
-#[test]
-fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
-    let lab = LabServer::start(Scenario::SipHealthy).expect("lab");
-    let dns = Zone::default()
+/// A stub DNS server publishing `lab` as `lab.test`'s access edge.
+fn publish(lab: &LabServer) -> StubDns {
+    Zone::default()
         .srv(
             "_sipfederationtls._tcp.lab.test",
             10,
@@ -23,8 +27,16 @@ fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
         )
         .a("pool01.lab.test")
         .start()
-        .expect("stub DNS");
+        .expect("stub DNS")
+}
+
+/// Step 3 loaded with `files`, step 9's federation partner check of `lab.test` (asking `dns`) run to
+/// its end.
+fn run_federation(dns: &StubDns, files: &[&std::path::Path]) -> Harness<'static, CertwizApp> {
     let mut h = harness();
+    for file in files {
+        h.state_mut().load_file(file);
+    }
     h.state_mut().wizard.step = certwiz::gui::wizard::Step::Pool;
     {
         let f = &mut h.state_mut().wizard.federation;
@@ -35,6 +47,14 @@ fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
     super::click_in_view(&mut h, "Check federation partner");
     h.step();
     super::wait_for_checks(&mut h);
+    h
+}
+
+#[test]
+fn the_federation_partner_check_runs_in_the_background_and_shows_its_targets() {
+    let lab = LabServer::start(Scenario::SipHealthy).expect("lab");
+    let dns = publish(&lab);
+    let h = run_federation(&dns, &[]);
     // Expected: one target checked, its chain not built to a trusted root (the lab root is in no
     // public store and a server does not send its root: chain.incomplete), so the verdict fails and
     // never passes; the target line and the finding show on step 9.
@@ -84,31 +104,8 @@ fn with_our_certificate_the_federation_section_shows_the_sip_answer() {
     let lab = LabServer::start(Scenario::SipHealthy).expect("lab");
     let dir = tempfile::tempdir().expect("dir");
     let files = lab.write_files(dir.path()).expect("files");
-    let dns = Zone::default()
-        .srv(
-            "_sipfederationtls._tcp.lab.test",
-            10,
-            0,
-            lab.port(),
-            "pool01.lab.test",
-        )
-        .a("pool01.lab.test")
-        .start()
-        .expect("stub DNS");
-    let mut h = harness();
-    for file in [&files.root, &files.client_cert, &files.client_key] {
-        h.state_mut().load_file(file);
-    }
-    h.state_mut().wizard.step = certwiz::gui::wizard::Step::Pool;
-    {
-        let f = &mut h.state_mut().wizard.federation;
-        f.domain = "lab.test".into();
-        f.dns_server = dns.arg();
-    }
-    h.run();
-    super::click_in_view(&mut h, "Check federation partner");
-    h.step();
-    super::wait_for_checks(&mut h);
+    let dns = publish(&lab);
+    let h = run_federation(&dns, &[&files.root, &files.client_cert, &files.client_key]);
     let report = h
         .state()
         .wizard

@@ -151,10 +151,14 @@ pub fn federation(request: &FederationRequest, cancel: &CancelFlag, progress: &P
     }
     sort_findings(&mut findings);
     let mut report = Report::new("federation", findings, request.inputs.clone(), request.at);
-    report.verdict.note_unchecked(
-        &unchecked,
-        "Give our Edge's certificate (--pfx or --client-cert and --client-key) to ask the partner's edges in SIP over mutual TLS.",
-    );
+    // The advice only where it helps: with our certificate given, what stayed unchecked has another
+    // reason (a timeout, a close), which the parts already say.
+    let advice = if request.identity.is_none() {
+        "Give our Edge's certificate (--pfx or --client-cert and --client-key) to ask the partner's edges in SIP over mutual TLS."
+    } else {
+        ""
+    };
+    report.verdict.note_unchecked(&unchecked, advice);
     if cancelled {
         report.verdict.status = VerdictStatus::Cancelled;
         report.verdict.summary =
